@@ -1,0 +1,48 @@
+// The rule sets n8n's verification applies to community packages:
+// eslint-plugin-n8n-nodes-base (community, credentials, nodes) and @n8n/eslint-plugin-community-nodes (recommended).
+import tsParser from '@typescript-eslint/parser';
+import jsoncParser from 'jsonc-eslint-parser';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import communityNodes from '@n8n/eslint-plugin-community-nodes';
+
+const legacy = n8nNodesBase.configs;
+
+// Two legacy rules contradict the newer @n8n/community-nodes rules that verification enforces:
+// `outputs: ['main']` (node-connection-type-literal wants NodeConnectionTypes.Main) and a camelCase
+// documentationUrl slug (credential-documentation-url accepts a full URL, which a community package needs).
+const supersededLegacyRules = {
+	'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
+	'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+};
+
+export default [
+	{ ignores: ['dist/**', 'node_modules/**', 'e2e/**', 'simulator/**', 'bench/**', 'test/**'] },
+	{
+		files: ['package.json'],
+		languageOptions: { parser: jsoncParser },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: legacy.community.rules,
+	},
+	{
+		...communityNodes.configs.recommended,
+		files: ['package.json'],
+		languageOptions: { parser: jsoncParser },
+	},
+	{
+		files: ['credentials/**/*.ts'],
+		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: { ...legacy.credentials.rules, ...supersededLegacyRules },
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: { ...legacy.nodes.rules, ...supersededLegacyRules },
+	},
+	{
+		...communityNodes.configs.recommended,
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
+		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+	},
+];

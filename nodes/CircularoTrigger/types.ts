@@ -1,0 +1,108 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** The documented event names, exactly as Circularo sends them. */
+export const CIRCULARO_EVENTS = [
+	'documentCreated',
+	'documentEdited',
+	'documentDeleted',
+	'signRequest',
+	'signDelegated',
+	'signRejected',
+	'signExpired',
+	'signCancelled',
+	'documentSigned',
+	'documentCompleted',
+	'documentSimpleActionExecuted',
+] as const;
+
+export type CircularoEventName = (typeof CIRCULARO_EVENTS)[number];
+
+/** Emitted when a delivery carries no recognisable event type (only with "All Events"). */
+export type UnknownEventName = 'unknown';
+
+/** Events after which a signed PDF exists and can be downloaded. */
+export const EVENTS_WITH_SIGNED_DOCUMENT: readonly CircularoEventName[] = [
+	'documentCompleted',
+	'documentSigned',
+];
+
+export type WebhookScopeType = 'tenant' | 'team';
+
+/** A webhook as Circularo returns it from POST /webhooks and GET /webhooks. */
+export interface CircularoWebhook {
+	id: string;
+	creator?: string;
+	createDate?: string;
+	type: WebhookScopeType;
+	name?: string | null;
+	callbackUrl: string;
+	hmacSecret?: string | null;
+}
+
+export interface CircularoWebhookList {
+	results: CircularoWebhook[];
+}
+
+/** What POST /webhooks takes. */
+export interface CircularoWebhookRequest {
+	type: WebhookScopeType;
+	name?: string;
+	callbackUrl: string;
+	hmacSecret: string;
+}
+
+/** One document from GET /documents/:id. */
+export interface CircularoDocument {
+	documentId: string;
+	documentTitle?: string;
+	documentType?: string;
+	pdfFile?: { content?: string };
+	workflow?: { shareStateName?: string };
+}
+
+export interface CircularoDocumentList {
+	results: CircularoDocument[];
+}
+
+/** Who caused the event, normalised from whatever shape the delivery used. */
+export interface CircularoActor extends IDataObject {
+	id: string | null;
+	name: string | null;
+	email: string | null;
+}
+
+/** The item the trigger emits for one delivery of event E. */
+export interface CircularoEventItem<E extends CircularoEventName | UnknownEventName> extends IDataObject {
+	event: E;
+	documentId: string | null;
+	documentTitle: string | null;
+	actor: CircularoActor | null;
+	/** ISO 8601; null when the delivery carried no readable timestamp. */
+	occurredAt: string | null;
+	/** ISO 8601, when n8n received the delivery. */
+	receivedAt: string;
+	/** The delivery body exactly as received (parsed JSON). */
+	payload: IDataObject | IDataObject[] | string | number | boolean | null;
+	/** Set when the signed PDF or audit trail was requested but could not be downloaded. */
+	downloadError?: string;
+	/** Present only when the "Include Request Headers" option is on. */
+	headers?: IDataObject;
+}
+
+export type DocumentCreatedItem = CircularoEventItem<'documentCreated'>;
+export type DocumentEditedItem = CircularoEventItem<'documentEdited'>;
+export type DocumentDeletedItem = CircularoEventItem<'documentDeleted'>;
+export type SignRequestItem = CircularoEventItem<'signRequest'>;
+export type SignDelegatedItem = CircularoEventItem<'signDelegated'>;
+export type SignRejectedItem = CircularoEventItem<'signRejected'>;
+export type SignExpiredItem = CircularoEventItem<'signExpired'>;
+export type SignCancelledItem = CircularoEventItem<'signCancelled'>;
+export type DocumentSignedItem = CircularoEventItem<'documentSigned'>;
+export type DocumentCompletedItem = CircularoEventItem<'documentCompleted'>;
+export type DocumentSimpleActionExecutedItem = CircularoEventItem<'documentSimpleActionExecuted'>;
+export type UnknownEventItem = CircularoEventItem<'unknown'>;
+
+/** Every item the trigger can emit, discriminated by `event`. */
+export type CircularoTriggerItem =
+	| { [E in CircularoEventName]: CircularoEventItem<E> }[CircularoEventName]
+	| UnknownEventItem;
