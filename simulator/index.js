@@ -1070,4 +1070,5 @@ module.exports = {
 	buildPayload,
 	buildPdf,
 	hmacHex,
+	isLoopbackAddress,
 };
