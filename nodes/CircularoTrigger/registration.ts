@@ -113,9 +113,11 @@ export function readFailedRequest(error: unknown): FailedRequest {
 		const candidate = data.error?.message ?? data.message ?? data.error;
 		if (typeof candidate === 'string') serverMessage = candidate.slice(0, 300);
 	}
-	const code = cause.code ?? e.code;
+	const isStatus = Number.isInteger(status) && status > 0;
+	// n8n puts a network error's code (ECONNRESET, ECONNABORTED, ...) where the status would be.
+	const code = cause.code ?? e.errorResponse?.code ?? e.code ?? (isStatus ? undefined : statusText);
 	return {
-		status: Number.isInteger(status) && status > 0 ? status : undefined,
+		status: isStatus ? status : undefined,
 		code: typeof code === 'string' ? code : undefined,
 		serverMessage,
 	};
