@@ -1,0 +1,134 @@
+// @ts-check
+'use strict';
+
+const { startSimulator, buildPdf } = require('../../simulator');
+const { api } = require('./helpers');
+
+/**
+ * Structural PDF check written for the test: header, %%EOF, startxref pointing at the xref
+ * table, every in-use xref entry pointing at "<n> 0 obj", and stream /Length matching.
+ * @param {Buffer} buf
+ */
+function checkPdf(buf) {
+	const s = buf.toString('latin1');
+	expect(s.startsWith('%PDF-1.')).toBe(true);
+	expect(s.trimEnd().endsWith('%%EOF')).toBe(true);
+	const m = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(s);
+	expect(m).not.toBeNull();
+	const xrefAt = Number(/** @type {RegExpExecArray} */ (m)[1]);
+	expect(s.startsWith('xref', xrefAt)).toBe(true);
+	const head = /^xref\r?\n0 (\d+)\r?\n/.exec(s.slice(xrefAt));
+	expect(head).not.toBeNull();
+	const count = Number(/** @type {RegExpExecArray} */ (head)[1]);
+	const entriesAt = xrefAt + /** @type {RegExpExecArray} */ (head)[0].length;
+	expect(count).toBeGreaterThan(1);
+	for (let i = 0; i < count; i++) {
+		const entry = s.slice(entriesAt + i * 20, entriesAt + (i + 1) * 20);
+		expect(entry).toMatch(/^\d{10} \d{5} [nf](\r\n| \n| \r)$/);
+		if (i === 0) {
+			expect(entry.startsWith('0000000000 65535 f')).toBe(true);
+			continue;
+		}
+		const offset = Number(entry.slice(0, 10));
+		expect(s.startsWith(`${i} 0 obj`, offset)).toBe(true);
+	}
+	const trailer = s.slice(entriesAt + count * 20);
+	expect(trailer).toMatch(new RegExp(`^trailer\\s*<<[^]*/Size ${count}[^]*/Root 1 0 R`));
+	for (const sm of s.matchAll(/<< \/Length (\d+) >>\nstream\n/g)) {
+		const start = /** @type {number} */ (sm.index) + sm[0].length;
+		expect(s.indexOf('endstream', start)).toBe(start + Number(sm[1]));
+	}
+	return s;
+}
+
+/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+let sim;
+
+beforeAll(async () => {
+	sim = await startSimulator({ port: 0, log: false });
+});
+afterAll(async () => {
+	await sim.stop();
+});
+beforeEach(() => sim.reset());
+
+test('buildPdf produces a structurally valid PDF containing the title, with ( ) \\ escaped', () => {
+	const s = checkPdf(buildPdf({ title: 'Contract (v2) \\ final', lines: ['line one'] }));
+	expect(s).toContain('(Contract \\(v2\\) \\\\ final) Tj');
+	expect(s).toContain('(line one) Tj');
+});
+
+test('GET /documents/:id -> documented shape; the hash loads a valid PDF with the title', async () => {
+	const r = await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.teamAdmin);
+	expect(r.status).toBe(200);
+	expect(r.json.results).toHaveLength(1);
+	const doc = r.json.results[0];
+	expect(doc).toMatchObject({
+		documentId: 'doc-sales-1', documentTitle: 'Sales contract 2026-001', documentType: expect.any(String),
+		pdfFile: { content: expect.stringMatching(/^[0-9a-f]{64}$/) }, workflow: { shareStateName: 'inprogress' },
+	});
+	const f = await api(sim, 'GET', `/files/loadFile/hash/${doc.pdfFile.content}`, sim.keys.teamAdmin);
+	expect(f.status).toBe(200);
+	expect(f.headers['content-type']).toBe('application/pdf');
+	expect(Number(f.headers['content-length'])).toBe(f.buffer.length);
+	expect(checkPdf(f.buffer)).toContain('(Sales contract 2026-001) Tj');
+});
+
+test('documentCompleted changes the state and the PDF (new hash); the old hash still loads', async () => {
+	const before = (await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.globalAdmin)).json.results[0];
+	await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
+	const after = (await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.globalAdmin)).json.results[0];
+	expect(after.workflow.shareStateName).toBe('completed');
+	expect(after.pdfFile.content).not.toBe(before.pdfFile.content);
+	const pdf = await api(sim, 'GET', `/files/loadFile/hash/${after.pdfFile.content}`, sim.keys.globalAdmin);
+	expect(checkPdf(pdf.buffer)).toContain('(State: completed) Tj');
+	expect((await api(sim, 'GET', `/files/loadFile/hash/${before.pdfFile.content}`, sim.keys.globalAdmin)).status).toBe(200);
+});
+
+test.each([
+	['signRejected', 'rejected'],
+	['signExpired', 'expired'],
+	['signCancelled', 'cancelled'],
+])('%s sets shareStateName %s', async (event, state) => {
+	await sim.fire({ event, documentId: 'doc-legal-1' });
+	expect((await api(sim, 'GET', '/documents/doc-legal-1', sim.keys.globalAdmin)).json.results[0].workflow.shareStateName).toBe(state);
+});
+
+test('audit trail is a valid PDF listing the fired events', async () => {
+	await sim.fire({ event: 'signRequest', documentId: 'doc-sales-1' });
+	await sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1', actor: 'sales.admin@acme.test' });
+	const r = await api(sim, 'GET', '/documents/doc-sales-1/audit', sim.keys.teamAdmin);
+	expect(r.status).toBe(200);
+	expect(r.headers['content-type']).toBe('application/pdf');
+	const s = checkPdf(r.buffer);
+	expect(s).toMatch(/signRequest/);
+	expect(s).toMatch(/documentSigned +by sales\.admin@acme\.test/);
+});
+
+test('access: other team 403, other tenant 404, unknown 404, deleted 404, unknown hash 404, no token 401', async () => {
+	const hash = (await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.teamAdmin)).json.results[0].pdfFile.content;
+	const legal = await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.otherTeamAdmin);
+	expect(legal.status).toBe(403);
+	expect(legal.json.error.code).toBe('DOCUMENT_FORBIDDEN');
+	expect((await api(sim, 'GET', `/files/loadFile/hash/${hash}`, sim.keys.otherTeamAdmin)).status).toBe(403);
+	expect((await api(sim, 'GET', '/documents/doc-sales-1/audit', sim.keys.otherTeamAdmin)).status).toBe(403);
+	expect((await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.otherTenantAdmin)).status).toBe(404);
+	expect((await api(sim, 'GET', `/files/loadFile/hash/${hash}`, sim.keys.otherTenantAdmin)).status).toBe(404);
+	expect((await api(sim, 'GET', '/documents/doc-nope', sim.keys.globalAdmin)).json.error.code).toBe('DOCUMENT_NOT_FOUND');
+	expect((await api(sim, 'GET', `/files/loadFile/hash/${'0'.repeat(64)}`, sim.keys.globalAdmin)).status).toBe(404);
+	expect((await api(sim, 'GET', '/documents/doc-sales-1', null)).status).toBe(401);
+	expect((await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.plainUser)).status).toBe(200);
+	await sim.fire({ event: 'documentDeleted', documentId: 'doc-sales-1' });
+	expect((await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.globalAdmin)).status).toBe(404);
+});
+
+test('createDocument: visible to its team, reset removes it', async () => {
+	const d = sim.createDocument({ title: 'Fresh contract', team: 'Legal' });
+	expect(d).toMatchObject({ documentTitle: 'Fresh contract', team: 'Legal', tenant: 'acme' });
+	const r = await api(sim, 'GET', `/documents/${d.documentId}`, sim.keys.otherTeamAdmin);
+	expect(r.status).toBe(200);
+	expect(r.json.results[0].documentTitle).toBe('Fresh contract');
+	expect(() => sim.createDocument({ team: 'Marketing' })).toThrow(/does not exist/);
+	sim.reset();
+	expect(sim.getDocument(d.documentId)).toBeUndefined();
+});
