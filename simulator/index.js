@@ -137,6 +137,20 @@ class CircularoSimulator {
 		this.deliveries = [];
 		/** @type {RequestLogEntry[]} */
 		this.requests = [];
+		/** @type {Map<string, Tenant>} */
+		this.tenants = new Map();
+		/** @type {Map<string, User>} */
+		this.users = new Map();
+		/** @type {Map<string, TokenRecord>} */
+		this.tokens = new Map();
+		/** Ready API keys of the seeded users, by role name (see seed.js). @type {Record<string, string>} */
+		this.keys = {};
+		/** @type {WebhookRecord[]} */
+		this.webhooks = [];
+		/** @type {Map<string, DocumentRecord>} */
+		this.documents = new Map();
+		/** Files by SHA-256 hash. @type {Map<string, { documentId: string, bytes: Buffer }>} */
+		this.files = new Map();
 		this.reset();
 	}
 
@@ -144,13 +158,9 @@ class CircularoSimulator {
 
 	/** Back to the seeded state: seeded users, keys and documents; no webhooks, faults or logs. */
 	reset() {
-		/** @type {Map<string, Tenant>} */
 		this.tenants = new Map(seedTenants().map((t) => [t.id, t]));
-		/** @type {Map<string, User>} */
 		this.users = new Map(seedUsers().map((u) => [u.id, u]));
-		/** @type {Map<string, TokenRecord>} */
 		this.tokens = new Map();
-		/** @type {Record<string, string>} */
 		this.keys = {};
 		for (const u of this.users.values()) {
 			const key = seededKey(u.keyName);
@@ -160,11 +170,8 @@ class CircularoSimulator {
 				expiresAt: Date.parse('2036-01-15T09:00:00.000Z'),
 			});
 		}
-		/** @type {WebhookRecord[]} */
 		this.webhooks = [];
-		/** @type {Map<string, DocumentRecord>} */
 		this.documents = new Map(seedDocuments().map((d) => [d.documentId, d]));
-		/** @type {Map<string, { documentId: string, bytes: Buffer }>} */
 		this.files = new Map();
 		this.faultTable.clear();
 		this.deliveries.length = 0;
@@ -497,7 +504,7 @@ class CircularoSimulator {
 
 	/** @param {number} ms */
 	sleep(ms) {
-		return new Promise((resolve) => {
+		return /** @type {Promise<void>} */ (new Promise((resolve) => {
 			const entry = {
 				timer: setTimeout(() => {
 					this.sleeps.delete(entry);
@@ -506,7 +513,7 @@ class CircularoSimulator {
 				resolve: () => resolve(),
 			};
 			this.sleeps.add(entry);
-		});
+		}));
 	}
 
 	/**

@@ -28,7 +28,7 @@ const EVENTS = Object.freeze([
 const PAYLOAD_SHAPES = Object.freeze(['default', 'eventType', 'type', 'action', 'name', 'unknown']);
 
 /**
- * @typedef {{ id?: string, name?: string, username?: string, email?: string }} Actor
+ * @typedef {{ id?: string | null, name?: string | null, username?: string | null, email?: string | null }} Actor
  * @typedef {{ event: string, documentId: string, documentTitle?: string, actor?: Actor,
  *   at?: Date | number | string }} PayloadInput
  */
