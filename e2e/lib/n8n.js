@@ -1,0 +1,358 @@
+// @ts-check
+'use strict';
+/**
+ * Starts and stops real n8n processes on loopback for the end-to-end, reliability, queue-mode,
+ * browser and benchmark work. Each instance gets free ports, a fresh user folder (unless one is
+ * given), a log file, and is killed when the test process exits, however it exits.
+ *
+ *   const n8n = await startN8n({ packageTgz });   // role 'start' (main) by default
+ *   await setupOwner(n8n);                        // owner + API key -> n8n.api, n8n.rest
+ *   ...
+ *   await n8n.stop();
+ */
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { spawn } = require('node:child_process');
+const { ensureN8n, DEFAULT_N8N_VERSION } = require('./install');
+const { installPackageInto } = require('./package');
+const { request, waitFor, freePort } = require('./http');
+const { RestClient, PublicApi } = require('./api');
+
+/** Fixed for tests only; every process of one queue-mode set must share it. */
+const DEFAULT_ENCRYPTION_KEY = 'circularo-e2e-only-encryption-key';
+
+/** Live child processes of this test process, killed (whole process group) on exit. */
+/** @type {Set<number>} */
+const live = new Set();
+let hooksInstalled = false;
+function installExitHooks() {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  const killAll = () => {
+    for (const pid of live) {
+      try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+    live.clear();
+  };
+  process.on('exit', killAll);
+  for (const sig of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+    process.once(sig, () => { killAll(); process.exit(128 + (os.constants.signals[sig] || 1)); });
+  }
+}
+
+/** Variables from the surrounding environment that must not leak into n8n. */
+const STRIP_ENV = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_TEST_CONTEXT$|NODE_CHANNEL_FD$|GENERIC_TIMEZONE$|OFFLOAD_)/;
+
+/**
+ * @typedef {'start' | 'webhook' | 'worker'} Role
+ * @typedef {object} StartOptions
+ * @property {string} [version]       n8n version (default 2.41.1; '1.123.x' uses e2e/n8n-1)
+ * @property {Role} [role]            `n8n start` (main), `n8n webhook` or `n8n worker`
+ * @property {string} [userFolder]    N8N_USER_FOLDER (default: a fresh temp folder)
+ * @property {number} [port]          N8N_PORT (default: a free port)
+ * @property {string} [webhookBaseUrl] WEBHOOK_URL (default: this instance's own base URL + '/')
+ * @property {string} [packageTgz]    packed package to install into the user folder first
+ * @property {Record<string, string>} [env] extra/overriding environment for n8n
+ * @property {string} [logLevel]      N8N_LOG_LEVEL (default 'info')
+ * @property {string} [logFile]       default `<userFolder>/n8n-<role>.log` (appended across restarts)
+ * @property {number} [readyTimeoutMs] bound on start-up (default 180 s)
+ */
+
+/**
+ * @typedef {object} N8nInstance
+ * @property {Role} role
+ * @property {string} version
+ * @property {string} baseUrl            e.g. http://127.0.0.1:5678 (worker: its health-check server)
+ * @property {number} port
+ * @property {number} pid                current process id (changes on restart)
+ * @property {string} userFolder
+ * @property {string} logFile
+ * @property {string} webhookBaseUrl     what n8n puts in front of webhook paths (ends with '/')
+ * @property {string} encryptionKey
+ * @property {Record<string, string>} env the full environment n8n runs with
+ * @property {(p: string) => string} webhookUrl      production URL for a webhook path
+ * @property {(p: string) => string} testWebhookUrl  test ("Listen for test event") URL for a path
+ * @property {RestClient} rest           editor REST client (log in with setupOwner)
+ * @property {PublicApi | undefined} api public API client (set by setupOwner)
+ * @property {{ email: string, password: string } | undefined} owner
+ * @property {(o?: { signal?: NodeJS.Signals, timeoutMs?: number }) => Promise<{ code: number | null, signal: string | null }>} stop
+ * @property {() => Promise<void>} kill    SIGKILL to n8n and its task runner (a crash)
+ * @property {(o?: { kill?: boolean, env?: Record<string, string> }) => Promise<void>} restart same folder and port
+ * @property {() => number} rssBytes      resident memory of n8n plus its child processes
+ * @property {() => string} readLog       whole log so far
+ * @property {() => boolean} running
+ */
+
+/**
+ * Starts one n8n process and waits until it is ready (bounded).
+ * @param {StartOptions} [opts]
+ * @returns {Promise<N8nInstance>}
+ */
+async function startN8n(opts = {}) {
+  installExitHooks();
+  const role = opts.role || 'start';
+  const inst = await ensureN8n({ version: opts.version || DEFAULT_N8N_VERSION });
+  const userFolder = opts.userFolder || fs.mkdtempSync(path.join(os.tmpdir(), `circularo-n8n-${role}-`));
+  fs.mkdirSync(userFolder, { recursive: true });
+  if (opts.packageTgz) await installPackageInto(userFolder, opts.packageTgz);
+  const logFile = opts.logFile || path.join(userFolder, `n8n-${role}.log`);
+  const fixedPort = opts.port !== undefined;
+  let port = opts.port ?? await freePort();
+  const encryptionKey = (opts.env && opts.env.N8N_ENCRYPTION_KEY) || DEFAULT_ENCRYPTION_KEY;
+
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let child;
+  /** @type {Promise<{ code: number | null, signal: string | null }>} */
+  let exited = Promise.resolve({ code: null, signal: null });
+  let exitInfo = /** @type {{ code: number | null, signal: string | null } | undefined} */ (undefined);
+  /** @type {Record<string, string>} */
+  let env = {};
+
+  const baseUrlOf = (/** @type {number} */ p) => `http://127.0.0.1:${p}`;
+
+  /** @param {Record<string, string>} [extraEnv] */
+  const buildEnv = async (extraEnv) => {
+    /** @type {Record<string, string>} */
+    const base = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !STRIP_ENV.test(k)) base[k] = v;
+    const brokerPort = await freePort();
+    /** @type {Record<string, string>} */
+    const e = {
+      ...base,
+      PATH: `${path.dirname(inst.nodeBin)}${path.delimiter}${process.env.PATH || ''}`,
+      N8N_USER_FOLDER: userFolder,
+      N8N_PORT: String(port),
+      N8N_LISTEN_ADDRESS: '127.0.0.1',
+      N8N_HOST: '127.0.0.1',
+      N8N_PROTOCOL: 'http',
+      N8N_EDITOR_BASE_URL: `${baseUrlOf(port)}/`,
+      WEBHOOK_URL: opts.webhookBaseUrl || `${baseUrlOf(port)}/`,
+      N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+      N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+      N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
+      N8N_DISABLED_MODULES: 'mcp-registry',
+      N8N_DIAGNOSTICS_ENABLED: 'false',
+      N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+      N8N_TEMPLATES_ENABLED: 'false',
+      N8N_PERSONALIZATION_ENABLED: 'false',
+      N8N_HIRING_BANNER_ENABLED: 'false',
+      N8N_SECURE_COOKIE: 'false',
+      N8N_ENCRYPTION_KEY: encryptionKey,
+      N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+      N8N_LOG_OUTPUT: 'console',
+      N8N_LOG_LEVEL: opts.logLevel || 'info',
+      GENERIC_TIMEZONE: 'UTC',
+      N8N_GIT_NODE_DISABLE_BARE_REPOS: 'true',
+    };
+    if (role === 'worker') {
+      e.QUEUE_HEALTH_CHECK_ACTIVE = 'true';
+      e.QUEUE_HEALTH_CHECK_PORT = String(port);
+      e.N8N_WORKER_SERVER_ADDRESS = '127.0.0.1';
+    }
+    return { ...e, ...(opts.env || {}), ...(extraEnv || {}) };
+  };
+
+  /** @param {Record<string, string>} [extraEnv] */
+  const spawnOnce = async (extraEnv) => {
+    env = await buildEnv(extraEnv);
+    fs.appendFileSync(logFile, `\n===== harness: n8n ${inst.version} ${role} on port ${port} at ${new Date().toISOString()} =====\n`);
+    const fd = fs.openSync(logFile, 'a');
+    const c = spawn(inst.nodeBin, [inst.n8nBin, role], { cwd: userFolder, env, stdio: ['ignore', fd, fd], detached: true });
+    fs.closeSync(fd);
+    if (!c.pid) throw new Error(`could not spawn n8n (${inst.nodeBin} ${inst.n8nBin})`);
+    const pid = c.pid;
+    live.add(pid);
+    exitInfo = undefined;
+    exited = new Promise((resolve) => {
+      c.on('exit', (code, signal) => {
+        live.delete(pid);
+        // the task runner and anything else n8n started go with it
+        try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+        exitInfo = { code, signal };
+        resolve(exitInfo);
+      });
+    });
+    child = c;
+    instance.pid = pid;
+  };
+
+  const waitReady = async () => {
+    const timeoutMs = opts.readyTimeoutMs ?? 180_000;
+    const base = baseUrlOf(port);
+    const paths = role === 'worker' ? ['/healthz'] : ['/healthz', '/healthz/readiness'];
+    for (const p of paths) {
+      await waitFor(async () => {
+        if (exitInfo) throw Object.assign(new Error('exited'), { fatal: true });
+        const r = await request('GET', base + p, { timeoutMs: 5000, noThrow: true });
+        return r.status === 200;
+      }, { timeoutMs, intervalMs: 300, what: `n8n ${role} ${base}${p}` }).catch((err) => {
+        const why = exitInfo ? `n8n ${role} exited (${exitInfo.code ?? exitInfo.signal}) before it was ready` : err.message;
+        throw new Error(`${why}; log ${logFile}:\n${tailOfLog(logFile, 3000)}`);
+      });
+    }
+  };
+
+  /** @param {Record<string, string>} [extraEnv] */
+  const startWithRetry = async (extraEnv) => {
+    for (let attempt = 1; ; attempt++) {
+      const logStart = fileSize(logFile);
+      await spawnOnce(extraEnv);
+      try {
+        await waitReady();
+        return;
+      } catch (err) {
+        await stopProcess('SIGKILL', 10_000);
+        const clash = /EADDRINUSE|address already in use|port .* in use/i.test(readFrom(logFile, logStart));
+        if (clash && attempt < 3) {
+          if (!fixedPort) {
+            port = await freePort();
+            instance.port = port;
+            instance.baseUrl = baseUrlOf(port);
+          }
+          continue;
+        }
+        throw err;
+      }
+    }
+  };
+
+  /** @param {NodeJS.Signals} signal @param {number} timeoutMs */
+  const stopProcess = async (signal, timeoutMs) => {
+    const c = child;
+    if (!c || !c.pid || exitInfo) return exitInfo || { code: null, signal: null };
+    const pid = c.pid;
+    try { process.kill(pid, signal); } catch { /* gone */ }
+    const timer = new Promise((r) => setTimeout(() => r('timeout'), timeoutMs));
+    const res = await Promise.race([exited, timer]);
+    if (res === 'timeout') {
+      try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    try { process.kill(-pid, 'SIGKILL'); } catch { /* group already gone */ }
+    return exitInfo || { code: null, signal: 'SIGKILL' };
+  };
+
+  const major = Number(inst.version.split('.')[0]);
+  /** @type {N8nInstance} */
+  const instance = {
+    role,
+    version: inst.version,
+    baseUrl: baseUrlOf(port),
+    port,
+    pid: 0,
+    userFolder,
+    logFile,
+    get webhookBaseUrl() { return env.WEBHOOK_URL; },
+    encryptionKey,
+    get env() { return env; },
+    webhookUrl: (p) => `${env.WEBHOOK_URL}${(env.N8N_ENDPOINT_WEBHOOK || 'webhook')}/${p.replace(/^\//, '')}`,
+    testWebhookUrl: (p) => `${baseUrlOf(port)}/${(env.N8N_ENDPOINT_WEBHOOK_TEST || 'webhook-test')}/${p.replace(/^\//, '')}`,
+    rest: /** @type {any} */ (undefined),
+    api: undefined,
+    owner: undefined,
+    stop: async ({ signal = 'SIGTERM', timeoutMs = 30_000 } = {}) => stopProcess(signal, timeoutMs),
+    kill: async () => { await stopProcess('SIGKILL', 10_000); },
+    restart: async ({ kill = false, env: extraEnv } = {}) => {
+      await stopProcess(kill ? 'SIGKILL' : 'SIGTERM', 30_000);
+      await startWithRetry(extraEnv);
+    },
+    rssBytes: () => (child && child.pid && !exitInfo ? treeRssBytes(child.pid) : 0),
+    readLog: () => { try { return fs.readFileSync(logFile, 'utf8'); } catch { return ''; } },
+    running: () => !!child && !exitInfo,
+  };
+  instance.rest = new RestClient(() => instance.baseUrl, major);
+  await startWithRetry();
+  return instance;
+}
+
+/** @param {string} file */
+function fileSize(file) {
+  try { return fs.statSync(file).size; } catch { return 0; }
+}
+
+/** @param {string} file @param {number} from */
+function readFrom(file, from) {
+  try { return fs.readFileSync(file).subarray(from).toString('utf8'); } catch { return ''; }
+}
+
+/** @param {string} file @param {number} n */
+function tailOfLog(file, n) {
+  const s = readFrom(file, 0);
+  return s.slice(-n);
+}
+
+/**
+ * Resident set size of a process and all its descendants (from /proc), in bytes.
+ * @param {number} rootPid
+ */
+function treeRssBytes(rootPid) {
+  /** @type {Map<number, number[]>} */
+  const children = new Map();
+  /** @type {Map<number, number>} */
+  const rss = new Map();
+  const page = 4096;
+  let entries = [];
+  try { entries = fs.readdirSync('/proc'); } catch { return 0; }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(rest[1]);
+      const rssPages = Number(rest[21]);
+      const pid = Number(e);
+      rss.set(pid, rssPages * page);
+      if (!children.has(ppid)) children.set(ppid, []);
+      /** @type {number[]} */ (children.get(ppid)).push(pid);
+    } catch { /* process ended meanwhile */ }
+  }
+  let total = 0;
+  const stack = [rootPid];
+  const seen = new Set();
+  while (stack.length) {
+    const p = /** @type {number} */ (stack.pop());
+    if (seen.has(p)) continue;
+    seen.add(p);
+    total += rss.get(p) || 0;
+    for (const c of children.get(p) || []) stack.push(c);
+  }
+  return total;
+}
+
+/**
+ * Creates the owner account (or logs in when it exists) and an API key with all scopes.
+ * Sets `instance.owner`, logs `instance.rest` in, and sets `instance.api`.
+ * The password and key are kept in memory only; nothing here prints them.
+ * @param {N8nInstance} instance
+ * @param {{ email?: string, password?: string, firstName?: string, lastName?: string }} [o]
+ * @returns {Promise<N8nInstance>}
+ */
+async function setupOwner(instance, o = {}) {
+  const owner = {
+    email: o.email || 'owner@circularo-e2e.test',
+    password: o.password || `E2e-${crypto.randomBytes(9).toString('base64url')}9A`,
+  };
+  const rest = instance.rest;
+  const setup = await rest.call('POST', '/rest/owner/setup', {
+    email: owner.email, firstName: o.firstName || 'E2E', lastName: o.lastName || 'Owner', password: owner.password,
+  }, { allowStatus: [400] });
+  if (setup.status === 400) {
+    // Already set up (e.g. a re-used user folder): the caller must know the password.
+    if (!o.password) throw new Error(`owner already exists in ${instance.userFolder}; pass its password to setupOwner`);
+    await rest.login(owner.email, owner.password);
+  }
+  rest.credentials = owner;
+  instance.owner = owner;
+  const scopes = await rest.get('/rest/api-keys/scopes');
+  const key = await rest.post('/rest/api-keys', { label: `e2e-${Date.now()}`, scopes, expiresAt: null });
+  if (!key || typeof key.rawApiKey !== 'string') throw new Error('POST /rest/api-keys returned no rawApiKey');
+  instance.api = new PublicApi(() => instance.baseUrl, key.rawApiKey, rest, Number(instance.version.split('.')[0]));
+  return instance;
+}
+
+module.exports = { startN8n, setupOwner, treeRssBytes, DEFAULT_ENCRYPTION_KEY };
