@@ -81,8 +81,10 @@ function apiError(
 	serverUrl: string,
 ): NodeApiError {
 	const failure = describeApiFailure(action, readFailedRequest(error), apiRootUrl(serverUrl));
+	// n8n shows only the message when activation fails, so the fix goes into it too.
+	const message = `${failure.message}. ${failure.description}`;
 	// Built from the description only: the original error carries the request, and with it the token.
-	return new NodeApiError(context.getNode(), { message: failure.message } as JsonObject, failure);
+	return new NodeApiError(context.getNode(), { message } as JsonObject, { ...failure, message });
 }
 
 async function listWebhooks(this: IHookFunctions, serverUrl: string): Promise<CircularoWebhook[]> {

@@ -182,8 +182,8 @@ export function describeApiFailure(action: string, failure: FailedRequest, apiRo
 		}
 		case 404:
 			return {
-				message: `Circularo has no such endpoint or object (404) when trying to ${action}`,
-				description: `Check that the Server URL in the credential is your Circularo host (${apiRoot}).${said}`,
+				message: `Circularo could not find what it needed to ${action} (404)`,
+				description: `${said.trim()} If every call fails like this, check that the Server URL in the credential is your Circularo host (${apiRoot}).`.trim(),
 				httpCode,
 			};
 		case 429:

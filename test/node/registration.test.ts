@@ -83,6 +83,11 @@ describe('describeApiFailure', () => {
 		expect(describe403('Insufficient role')).toMatch(/team admin or global admin/);
 		expect(describe403('')).toMatch(/use_webhooks/);
 		expect(describeApiFailure('x', { status: 429 }, root).message).toMatch(/rate limiting/);
+		expect(describeApiFailure('download the signed document', { status: 404, serverMessage: 'Document not found' }, root)).toEqual({
+			message: 'Circularo could not find what it needed to download the signed document (404)',
+			description: `Circularo said: "Document not found". If every call fails like this, check that the Server URL in the credential is your Circularo host (${root}).`,
+			httpCode: '404',
+		});
 		expect(describeApiFailure('x', { status: 503 }, root).description).toMatch(/server error/);
 		expect(describeApiFailure('x', { code: 'ECONNREFUSED' }, root).message).toMatch(/refused/);
 		expect(describeApiFailure('x', { code: 'ECONNABORTED' }, root).message).toMatch(/timed out/);
