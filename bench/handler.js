@@ -1,0 +1,169 @@
+// @ts-check
+'use strict';
+/**
+ * Part 1: the Circularo Trigger's own work per delivery inside `webhook()` (verify the signature,
+ * filter the event, map the body to the item) on the compiled node in dist/, against a bare
+ * HMAC-SHA256 over the same bytes, in the same process, rounds interleaved.
+ *
+ * The context is a minimal fake of what n8n hands `webhook()`: the request with `rawBody` (a
+ * Buffer of the bytes as received), `body` (already parsed by n8n) and headers; the credential;
+ * the node parameters. It does what n8n's own accessors would do at the least cost, so the time
+ * measured is the node's.
+ *
+ *   node bench/handler.js [--quick]
+ */
+
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { BENCH_SECRET, makeBody, sign, median, sizeLabel, table, fmt, verdict } = require('./common');
+
+const DIST_NODE = path.join(__dirname, '..', 'dist', 'nodes', 'CircularoTrigger', 'CircularoTrigger.node.js');
+
+const SIZES = [1024, 10 * 1024, 100 * 1024, 1024 * 1024];
+const TARGET_RATIO = 1.5; // from 10 KB up
+const TARGET_FROM_BYTES = 10 * 1024;
+
+/**
+ * A fake IWebhookFunctions for one delivery, reused across calls (n8n builds one per request;
+ * building it is n8n's work, not the node's).
+ * @param {Buffer} raw
+ * @param {string} signature
+ * @param {string[]} events
+ */
+function fakeContext(raw, signature, events) {
+  const request = {
+    rawBody: raw,
+    body: JSON.parse(raw.toString('utf8')),
+    headers: { 'content-type': 'application/json', 'content-length': String(raw.length), 'x-circularo-signature': signature },
+  };
+  const credentials = { serverUrl: 'http://127.0.0.1:9', apiKey: 'bench-key', webhookSecret: BENCH_SECRET };
+  const staticData = {};
+  /** @type {Record<string, unknown>} */
+  const parameters = { events, options: {}, scope: 'myTeam', teamName: '' };
+  let rejected = 0;
+  const response = {
+    status() { return response; },
+    json() { rejected++; return response; },
+    send() { rejected++; return response; },
+    end() { return response; },
+  };
+  return {
+    rejectedCount: () => rejected,
+    getRequestObject: () => request,
+    getResponseObject: () => response,
+    getCredentials: async () => credentials,
+    getWorkflowStaticData: () => staticData,
+    getNodeParameter: (/** @type {string} */ name, /** @type {unknown} */ fallback) => (name in parameters ? parameters[name] : fallback),
+    getNode: () => ({ name: 'Circularo Trigger', type: 'n8n-nodes-circularo.circularoTrigger', typeVersion: 1, parameters }),
+    logger: { warn() {}, info() {}, debug() {}, error() {} },
+    helpers: {
+      prepareBinaryData: async () => { throw new Error('the benchmark downloads nothing'); },
+    },
+  };
+}
+
+const nowNs = () => process.hrtime.bigint();
+
+/**
+ * @param {{ quick?: boolean, log?: (s: string) => void }} [o]
+ * @returns {Promise<{ rows: { size: number, nodeNs: number, bareNs: number, ratio: number, ok: boolean | null }[], text: string, ok: boolean }>}
+ */
+async function runHandlerBench(o = {}) {
+  const log = o.log || ((s) => process.stderr.write(`${s}\n`));
+  const rounds = o.quick ? 5 : 15;
+  const roundMs = o.quick ? 40 : 150;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CircularoTrigger } = require(DIST_NODE);
+  const node = new CircularoTrigger();
+
+  /** @type {{ size: number, nodeNs: number, bareNs: number, ratio: number, ok: boolean | null }[]} */
+  const rows = [];
+  for (const size of SIZES) {
+    const raw = makeBody(size, { event: 'documentCompleted' });
+    const ctx = fakeContext(raw, sign(raw), ['documentCompleted', 'documentSigned']);
+
+    // Correctness first: the delivery must pass and come out as one item of the right event.
+    const first = await node.webhook.call(ctx);
+    const item = first && first.workflowData && first.workflowData[0] && first.workflowData[0][0] && first.workflowData[0][0].json;
+    if (!item || item.event !== 'documentCompleted' || item.documentId !== 'doc-sales-1' || ctx.rejectedCount() !== 0) {
+      throw new Error(`handler bench: the node did not emit the expected item for a ${sizeLabel(size)} body`);
+    }
+
+    let sink = 0;
+    /** @param {number} n */
+    const runNode = async (n) => {
+      for (let i = 0; i < n; i++) {
+        const r = await node.webhook.call(ctx);
+        if (r.workflowData) sink++;
+      }
+    };
+    /** @param {number} n */
+    const runBare = async (n) => {
+      for (let i = 0; i < n; i++) {
+        const d = crypto.createHmac('sha256', BENCH_SECRET).update(raw).digest();
+        sink += d[0];
+      }
+    };
+
+    // Warm-up (JIT), then calibrate the iteration count so one bare round lasts about roundMs.
+    await runNode(200);
+    await runBare(200);
+    let n = 16;
+    for (let i = 0; i < 20; i++) {
+      const t0 = nowNs();
+      await runBare(n);
+      const ms = Number(nowNs() - t0) / 1e6;
+      if (ms >= roundMs / 4) { n = Math.max(32, Math.round((n * roundMs) / ms)); break; }
+      n *= 4;
+    }
+
+    /** @type {number[]} */ const nodeNs = [];
+    /** @type {number[]} */ const bareNs = [];
+    /** @type {number[]} */ const ratios = [];
+    for (let r = 0; r < rounds + 1; r++) {
+      // Alternate which goes first so drift from other load hits both alike.
+      const order = r % 2 === 0 ? [runNode, runBare] : [runBare, runNode];
+      /** @type {number[]} */ const t = [];
+      for (const f of order) {
+        // CPU time of this process (user + system, all its threads): other processes on the
+        // machine that take the CPU away do not count against either side.
+        const c0 = process.cpuUsage();
+        await f(n);
+        const c = process.cpuUsage(c0);
+        t.push(((c.user + c.system) * 1000) / n);
+      }
+      if (r === 0) continue; // one more warm-up round
+      const [a, b] = r % 2 === 0 ? [t[0], t[1]] : [t[1], t[0]];
+      nodeNs.push(a);
+      bareNs.push(b);
+      ratios.push(a / b);
+    }
+    if (sink === 0) throw new Error('unreachable');
+    const row = {
+      size,
+      nodeNs: median(nodeNs),
+      bareNs: median(bareNs),
+      ratio: median(ratios),
+      ok: size >= TARGET_FROM_BYTES ? median(ratios) <= TARGET_RATIO : null,
+    };
+    rows.push(row);
+    log(`  handler ${sizeLabel(size)}: node ${fmt(row.nodeNs / 1000, 1)} us, bare HMAC ${fmt(row.bareNs / 1000, 1)} us, ratio ${fmt(row.ratio)} (${n} ops x ${rounds} rounds)`);
+  }
+
+  const text = [
+    `Part 1: handler cost per delivery (node's webhook() on dist/ vs bare HMAC-SHA256, same bytes, same process; CPU time of the process, median of ${rounds} interleaved rounds)`,
+    table(
+      ['body', 'webhook() ns/op', 'bare HMAC ns/op', 'overhead ns/op', 'ratio', `target <= ${TARGET_RATIO}x`],
+      rows.map((r) => [sizeLabel(r.size), Math.round(r.nodeNs), Math.round(r.bareNs), Math.round(r.nodeNs - r.bareNs), `${fmt(r.ratio)}x`, r.ok === null ? 'report only' : verdict(r.ok)]),
+    ),
+  ].join('\n');
+  return { rows, text, ok: rows.every((r) => r.ok !== false) };
+}
+
+if (require.main === module) {
+  runHandlerBench({ quick: process.argv.includes('--quick') })
+    .then((r) => { process.stdout.write(`${r.text}\n`); process.exitCode = r.ok ? 0 : 1; })
+    .catch((e) => { process.stderr.write(`${e.stack || e}\n`); process.exitCode = 2; });
+}
+
+module.exports = { runHandlerBench, fakeContext };
