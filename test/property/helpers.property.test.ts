@@ -1,0 +1,120 @@
+/**
+ * Property-based tests of the pure helpers the delivery handler relies on: payload mapping and the
+ * signature check. NUM_RUNS cases each (10,000 unless FC_NUM_RUNS says otherwise; FC_SEED replays).
+ */
+import { createHmac } from 'crypto';
+import { inspect } from 'util';
+import fc from 'fast-check';
+
+import { toTriggerItem } from '../../nodes/CircularoTrigger/payload';
+import { computeSignature, isValidSignature } from '../../nodes/CircularoTrigger/signature';
+import { CIRCULARO_EVENTS } from '../../nodes/CircularoTrigger/types';
+
+const NUM_RUNS = Number(process.env.FC_NUM_RUNS || 10_000);
+const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
+const params = { numRuns: NUM_RUNS, seed: SEED };
+
+function check(condition: boolean, what: string, ...values: unknown[]): void {
+	if (!condition) throw new Error(`${what}: ${values.map((v) => inspect(v, { depth: 4 })).join(' | ')}`);
+}
+
+const anything = fc.anything({
+	maxDepth: 3,
+	maxKeys: 5,
+	withNullPrototype: true,
+	withBigInt: true,
+	withDate: true,
+	withMap: true,
+	withSet: true,
+	withTypedArray: true,
+	withSparseArray: true,
+	withBoxedValues: true,
+	withObjectString: true,
+});
+
+/** Objects that use the candidate field names with values of every type. */
+const candidateShaped = fc.dictionary(
+	fc.constantFrom(
+		'event', 'eventType', 'type', 'action', 'name', 'documentId', 'document', 'data', 'id', 'documentTitle', 'title',
+		'user', 'actor', 'username', 'userName', 'executor', 'createdBy', 'timestamp', 'date', 'time', 'createDate',
+		'eventDate', '__proto__', 'constructor', 'toString',
+	),
+	fc.oneof(
+		anything,
+		fc.constantFrom(...CIRCULARO_EVENTS),
+		fc.double(),
+		fc.integer({ min: -8.64e15, max: 8.64e15 }),
+		fc.string(),
+		fc.dictionary(fc.constantFrom('id', 'documentId', 'title', 'documentTitle', 'name', 'email', 'userId', 'fullName'), anything),
+	),
+	{ maxKeys: 8 },
+);
+
+const nullableText = (v: unknown) => v === null || (typeof v === 'string' && v !== '');
+
+describe('payload mapping properties', () => {
+	it(`toTriggerItem never throws, keeps the body as payload and yields well-typed fields (${NUM_RUNS} cases)`, () => {
+		const receivedAt = new Date('2026-01-02T03:04:05.000Z');
+		fc.assert(
+			fc.property(fc.oneof(anything, candidateShaped), (body) => {
+				const item = toTriggerItem(body, receivedAt);
+				check(item.payload === (body === undefined ? null : body), 'payload is the body itself', item.payload);
+				check(item.event === 'unknown' || (CIRCULARO_EVENTS as readonly string[]).includes(item.event), 'event', item.event);
+				check(nullableText(item.documentId) && nullableText(item.documentTitle), 'text fields', item);
+				check(item.occurredAt === null || !Number.isNaN(Date.parse(item.occurredAt)), 'occurredAt is ISO or null', item.occurredAt);
+				check(item.receivedAt === '2026-01-02T03:04:05.000Z', 'receivedAt', item.receivedAt);
+				check(
+					item.actor === null ||
+						(typeof item.actor === 'object' &&
+							[item.actor.id, item.actor.name, item.actor.email].every(nullableText) &&
+							[item.actor.id, item.actor.name, item.actor.email].some((v) => v !== null)),
+					'actor is null or has at least one text field',
+					item.actor,
+				);
+				// The item must survive n8n's JSON round trip of its typed fields.
+				const { payload: _payload, ...typed } = item;
+				JSON.stringify(typed);
+			}),
+			params,
+		);
+	});
+});
+
+describe('signature properties', () => {
+	const header = fc.oneof(
+		fc.constant(undefined),
+		fc.string({ unit: 'binary', maxLength: 90 }),
+		fc.array(fc.string(), { maxLength: 3 }),
+		anything,
+	);
+
+	it(`isValidSignature never throws on arbitrary input and accepts only the HMAC of the bytes (${NUM_RUNS} cases)`, () => {
+		fc.assert(
+			fc.property(fc.uint8Array({ maxLength: 512 }), header, fc.string({ unit: 'binary', maxLength: 64 }), (bytes, value, secret) => {
+				const body = Buffer.from(bytes);
+				const valid = isValidSignature(body, value as never, secret);
+				const expected = createHmac('sha256', secret).update(body).digest('hex');
+				const normalised = typeof value === 'string' ? value.trim().toLowerCase().replace(/^sha256=/, '') : undefined;
+				check(valid === (secret !== '' && normalised === expected), 'valid exactly for the HMAC of the bytes', value);
+			}),
+			params,
+		);
+	});
+
+	it(`computeSignature is Node's HMAC-SHA256 hex, and is accepted in every documented format (${NUM_RUNS} cases)`, () => {
+		fc.assert(
+			fc.property(
+				fc.uint8Array({ maxLength: 512 }),
+				fc.string({ unit: 'grapheme', minLength: 1, maxLength: 64 }),
+				fc.constantFrom((h: string) => h, (h: string) => h.toUpperCase(), (h: string) => `sha256=${h}`, (h: string) => `SHA256=${h}`),
+				(bytes, secret, format) => {
+					const body = Buffer.from(bytes);
+					const signature = computeSignature(secret, body);
+					check(signature === createHmac('sha256', secret).update(body).digest('hex'), 'HMAC-SHA256 hex', signature);
+					check(isValidSignature(body, format(signature), secret), 'accepted', format(signature));
+				},
+			),
+			params,
+		);
+	});
+});
