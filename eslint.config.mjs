@@ -1,11 +1,14 @@
 // The rule sets n8n's verification applies to community packages:
 // eslint-plugin-n8n-nodes-base (community, credentials, nodes) and @n8n/eslint-plugin-community-nodes (recommended).
 import tsParser from '@typescript-eslint/parser';
-import jsoncParser from 'jsonc-eslint-parser';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import communityNodes from '@n8n/eslint-plugin-community-nodes';
 
 const legacy = n8nNodesBase.configs;
+
+// Both plugins' package.json rules read the JSON as the TypeScript parser presents it (an object
+// expression statement), not as a JSON AST.
+const packageJsonLanguage = { parser: tsParser, parserOptions: { extraFileExtensions: ['.json'] } };
 
 // Two legacy rules contradict the newer @n8n/community-nodes rules that verification enforces:
 // `outputs: ['main']` (node-connection-type-literal wants NodeConnectionTypes.Main) and a camelCase
@@ -19,14 +22,14 @@ export default [
 	{ ignores: ['dist/**', 'node_modules/**', 'e2e/**', 'simulator/**', 'bench/**', 'test/**'] },
 	{
 		files: ['package.json'],
-		languageOptions: { parser: jsoncParser },
+		languageOptions: packageJsonLanguage,
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: legacy.community.rules,
 	},
 	{
 		...communityNodes.configs.recommended,
 		files: ['package.json'],
-		languageOptions: { parser: jsoncParser },
+		languageOptions: packageJsonLanguage,
 	},
 	{
 		files: ['credentials/**/*.ts'],
