@@ -2,7 +2,7 @@
  * Loads the built package through n8n-core's PackageDirectoryLoader, the code path n8n uses for
  * installed community packages. Needs `npm run build` (npm test runs it first).
  */
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import { basename, join } from 'path';
 
 import { PackageDirectoryLoader } from 'n8n-core';
@@ -79,5 +79,20 @@ describe('package.json follows community-node conventions', () => {
 		for (const script of ['preinstall', 'install', 'postinstall', 'prepare', 'prepublish']) {
 			expect(packageJson.scripts[script]).toBeUndefined();
 		}
+	});
+});
+
+describe('source rules n8n verification relies on', () => {
+	function sourceFiles(dir: string): string[] {
+		return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+			entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+		);
+	}
+
+	it('has no eslint-disable comments under nodes/ and credentials/ (the scanner ignores them)', () => {
+		const files = [...sourceFiles(join(root, 'nodes')), ...sourceFiles(join(root, 'credentials'))];
+		expect(files.length).toBeGreaterThan(3);
+		const offenders = files.filter((file) => /eslint-disable/.test(readFileSync(file, 'utf8')));
+		expect(offenders).toEqual([]);
 	});
 });
