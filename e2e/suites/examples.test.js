@@ -1,0 +1,184 @@
+// @ts-check
+'use strict';
+/**
+ * The example workflows in examples/ are imported into a real n8n 2.41.1 (with the packed
+ * package installed) and checked the way the editor checks them: every node type and version is
+ * known, no node has a parameter issue (n8n's own NodeHelpers.getNodeParametersIssues), every
+ * credential type they ask for exists, and with a Circularo credential chosen the example's
+ * trigger publishes and registers its webhook with the Circularo simulator.
+ *
+ * Run: npm run build && node --test e2e/suites/examples.test.js
+ */
+
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { workflowNodeIssues } = require('../lib/issues');
+const { NODE_TYPE, CREDENTIAL_TYPE, startStack, createCircularoCredential, webhooksFor, WEBHOOK_PATH } = require('../lib/circularo');
+
+const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
+const EXAMPLES = fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();
+
+/** @param {string} file */
+const readExample = (file) => JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+
+/** @param {any} t @param {number} v */
+const hasVersion = (t, v) => (Array.isArray(t.version) ? t.version.includes(v) : t.version === v);
+
+/**
+ * Credential types a node asks for with its current parameters (a credential entry whose
+ * displayOptions.show matches the node's parameters, e.g. authentication).
+ * @param {any} description @param {any} node @returns {string[]}
+ */
+function credentialTypesFor(description, node) {
+  return (description.credentials || []).filter((/** @type {any} */ c) => {
+    const show = c.displayOptions && c.displayOptions.show;
+    if (!show) return true;
+    return Object.entries(show).every(([k, values]) => k.startsWith('@') || /** @type {any[]} */ (values).includes((node.parameters || {})[k]));
+  }).map((/** @type {any} */ c) => c.name);
+}
+
+describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
+  /** @type {any} */ let stack;
+  /** @type {any} */ let n8n;
+  /** @type {any} */ let sim;
+  /** @type {any[]} */ let nodeTypes;
+  /** @type {Set<string>} */ let credentialTypes;
+  /** @type {{ id: string, name: string }} */ let credential;
+
+  before(async () => {
+    stack = await startStack();
+    ({ n8n, sim } = stack);
+    nodeTypes = await n8n.api.nodeTypes();
+    credentialTypes = new Set((await n8n.api.credentialTypes()).map((/** @type {any} */ c) => c.name));
+    credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin });
+  });
+
+  after(async () => {
+    if (stack) await stack.stop();
+  });
+
+  /** @type {Map<string, { id: string, name: string }>} */
+  const placeholders = new Map();
+  /**
+   * A stored credential of `type` with made-up values (never used: nothing is sent), so that
+   * n8n's publish check sees every node's credential chosen.
+   * @param {string} type
+   */
+  async function placeholderCredential(type) {
+    const known = placeholders.get(type);
+    if (known) return known;
+    const schema = await n8n.api.credentialSchema(type);
+    const props = schema.properties || {};
+    /** @type {Record<string, any>} */
+    const data = {};
+    for (const name of new Set([...(schema.required || []), 'clientId', 'clientSecret', 'host', 'user', 'password'])) {
+      const p = props[name];
+      if (!p) continue;
+      data[name] = p.type === 'number' ? 1 : p.type === 'boolean' ? false : `example-${name}`;
+    }
+    const created = await n8n.api.createCredential({ name: `Example ${type}`, type, data });
+    const c = { id: String(created.id), name: created.name };
+    placeholders.set(type, c);
+    return c;
+  }
+
+  test('there are the three examples, each with a Circularo Trigger', () => {
+    assert.deepEqual(EXAMPLES, ['notify-chat-on-rejected-or-expired.json', 'signed-pdf-save-and-email.json', 'spreadsheet-of-document-status.json']);
+    for (const file of EXAMPLES) {
+      const triggers = readExample(file).nodes.filter((/** @type {any} */ n) => n.type === NODE_TYPE);
+      assert.equal(triggers.length, 1, `${file} has one Circularo Trigger`);
+    }
+  });
+
+  test('the check finds what the editor would flag: unknown types and versions, missing required parameters', async () => {
+    const wf = readExample('signed-pdf-save-and-email.json');
+    const trigger = wf.nodes.find((/** @type {any} */ n) => n.type === NODE_TYPE);
+    trigger.parameters.events = [];
+    const email = wf.nodes.find((/** @type {any} */ n) => n.type === 'n8n-nodes-base.emailSend');
+    delete email.parameters.toEmail;
+    const file = wf.nodes.find((/** @type {any} */ n) => n.type === 'n8n-nodes-base.readWriteFile');
+    file.typeVersion = 99;
+    wf.nodes.push({ id: crypto.randomUUID(), name: 'Ghost', type: 'n8n-nodes-base.doesNotExist', typeVersion: 1, position: [0, 400], parameters: {} });
+    const issues = await workflowNodeIssues(n8n, wf.nodes, nodeTypes);
+    const byName = Object.fromEntries(issues.map((i) => [i.node, i]));
+    assert.equal(byName[trigger.name].typeUnknown, false);
+    assert.ok(byName[trigger.name].parameters && byName[trigger.name].parameters.events, JSON.stringify(byName[trigger.name]));
+    assert.ok(byName[email.name].parameters && byName[email.name].parameters.toEmail, JSON.stringify(byName[email.name]));
+    assert.equal(byName[file.name].typeUnknown, true);
+    assert.equal(byName.Ghost.typeUnknown, true);
+
+    // n8n's own publish check refuses the same mistake.
+    const broken = readExample('signed-pdf-save-and-email.json');
+    for (const node of broken.nodes) {
+      if (node.type === NODE_TYPE) node.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
+      if (node.type === 'n8n-nodes-base.emailSend') {
+        delete node.parameters.toEmail;
+        const smtp = await placeholderCredential('smtp');
+        node.credentials = { smtp: { id: smtp.id, name: smtp.name } };
+      }
+    }
+    const created = await n8n.api.createWorkflow({ name: 'broken example', nodes: broken.nodes, connections: broken.connections, settings: broken.settings });
+    try {
+      const r = await n8n.api.call('POST', `/workflows/${created.id}/publish`, {}, { allowStatus: [400] });
+      assert.equal(r.status, 400, JSON.stringify(r.json));
+      assert.match(JSON.stringify(r.json), /configuration issues[\s\S]*toEmail/);
+    } finally {
+      await n8n.api.deleteWorkflow(String(created.id)).catch(() => undefined);
+    }
+  });
+
+  for (const file of EXAMPLES) {
+    test(`${file}: imports, every node type is known, no parameter issues, credential types exist, the trigger publishes`, async () => {
+      const example = readExample(file);
+      assert.equal(typeof example.name, 'string');
+      const created = await n8n.api.createWorkflow({ name: example.name, nodes: example.nodes, connections: example.connections, settings: example.settings });
+      const id = String(created.id);
+      try {
+        const stored = await n8n.api.getWorkflow(id);
+        assert.deepEqual(stored.nodes.map((/** @type {any} */ n) => n.name).sort(), example.nodes.map((/** @type {any} */ n) => n.name).sort());
+        for (const [from, out] of Object.entries(example.connections)) {
+          for (const c of /** @type {any} */ (out).main.flat()) {
+            assert.ok(stored.nodes.some((/** @type {any} */ n) => n.name === c.node), `${from} connects to ${c.node}, which exists`);
+          }
+        }
+
+        const issues = await workflowNodeIssues(n8n, stored.nodes, nodeTypes);
+        assert.equal(issues.length, stored.nodes.length);
+        for (const i of issues) {
+          assert.equal(i.typeUnknown, false, `${file}: node "${i.node}" type ${i.type} v${i.typeVersion} is known to n8n`);
+          assert.equal(i.parameters, null, `${file}: node "${i.node}" has parameter issues ${JSON.stringify(i.parameters)}`);
+        }
+        for (const node of stored.nodes) {
+          const description = nodeTypes.find((t) => t.name === node.type && hasVersion(t, node.typeVersion));
+          for (const type of credentialTypesFor(description, node)) {
+            assert.ok(credentialTypes.has(type), `${file}: credential type ${type} of "${node.name}" exists`);
+          }
+        }
+
+        // With credentials chosen, as the sticky note tells the user, n8n's own publish check
+        // ("Cannot publish workflow: ... configuration issues") passes and the trigger registers.
+        const trigger = stored.nodes.find((/** @type {any} */ n) => n.type === NODE_TYPE);
+        for (const node of stored.nodes) {
+          if (node === trigger) continue;
+          const description = nodeTypes.find((t) => t.name === node.type && hasVersion(t, node.typeVersion));
+          for (const type of credentialTypesFor(description, node)) {
+            const c = await placeholderCredential(type);
+            node.credentials = { ...(node.credentials || {}), [type]: { id: c.id, name: c.name } };
+          }
+        }
+        trigger.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
+        await n8n.api.updateWorkflow(id, { name: stored.name, nodes: stored.nodes, connections: stored.connections, settings: stored.settings });
+        await n8n.api.publish(id);
+        const url = n8n.webhookUrl(`${trigger.webhookId}/${WEBHOOK_PATH}`);
+        assert.equal(webhooksFor(sim, url).length, 1, `${file}: the trigger registered one webhook for ${url}`);
+        await n8n.api.unpublish(id);
+        assert.equal(webhooksFor(sim, url).length, 0, `${file}: unpublishing removed it`);
+      } finally {
+        await n8n.api.deleteWorkflow(id).catch(() => undefined);
+      }
+    });
+  }
+});
