@@ -13,7 +13,7 @@ const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const { startN8n, setupOwner, packPackage, request, PublicApi } = require('../lib');
+const { startN8n, setupOwner, packPackage, request, postConcurrent, waitFor, PublicApi } = require('../lib');
 
 describe('harness smoke: real n8n 2.41.1', { timeout: 15 * 60_000 }, () => {
   /** @type {import('../lib/n8n').N8nInstance | undefined} */
@@ -25,6 +25,7 @@ describe('harness smoke: real n8n 2.41.1', { timeout: 15 * 60_000 }, () => {
   before(async () => {
     const tgz = await packPackage();
     n8n = await startN8n({ packageTgz: tgz });
+    process.stderr.write(`# fresh n8n ready after ${n8n.lastStartMs} ms (load average ${require('node:os').loadavg()[0].toFixed(1)})\n`);
     await setupOwner(n8n);
   });
 
@@ -84,22 +85,59 @@ describe('harness smoke: real n8n 2.41.1', { timeout: 15 * 60_000 }, () => {
     assert.deepEqual(out[0].json.body, { hello: 'world' });
   });
 
-  test('still served after a restart (SIGTERM), and after SIGKILL + restart', async () => {
+  test('postConcurrent: 40 POSTs at concurrency 8 give 40 answers and 40 executions', async (t) => {
+    const api = /** @type {PublicApi} */ (/** @type {any} */ (n8n).api);
+    const url = /** @type {any} */ (n8n).webhookUrl(path);
+    const load = await postConcurrent({ count: 40, make: (i) => ({ url, body: { i } }) }, 8, { timeoutMs: 30_000, totalTimeoutMs: 120_000 });
+    t.diagnostic(`40 POSTs at concurrency 8: ${load.perSecond.toFixed(1)} answers/s, p50 ${load.latencyMs.p50.toFixed(0)} ms, p99 ${load.latencyMs.p99.toFixed(0)} ms`);
+    assert.deepEqual(load.statuses, { 200: 40 });
+    assert.ok(load.latencyMs.p50 > 0 && load.latencyMs.p99 >= load.latencyMs.p50);
+    const execs = await api.waitForExecutions(workflow.id, 41, { timeoutMs: 60_000, settleMs: 500 });
+    assert.equal(execs.length, 41);
+    const seen = new Set();
+    for (const e of execs.slice(0, 10)) {
+      const body = PublicApi.nodeOutput(await api.getExecution(e.id), 'Done')[0].json.body;
+      if (body.i !== undefined) seen.add(body.i);
+    }
+    assert.ok(seen.size >= 9, 'executions carry the bodies that were sent');
+  });
+
+  test('listen for test event: the test URL runs the workflow once, then stops being served', async () => {
+    const api = /** @type {PublicApi} */ (/** @type {any} */ (n8n).api);
+    const testUrl = /** @type {any} */ (n8n).testWebhookUrl(path);
+    const before = (await api.listExecutions(workflow.id)).length;
+    assert.equal((await request('POST', testUrl, { body: {} })).status, 404, 'test URL not served before listening');
+    const r = await api.listenForTestEvent(workflow.id, 'Webhook');
+    assert.equal(r.waitingForWebhook, true);
+    assert.equal((await request('POST', testUrl, { body: { test: true } })).status, 200);
+    const execs = await api.waitForExecutions(workflow.id, before + 1, { timeoutMs: 30_000 });
+    const manual = execs.filter((e) => e.mode === 'manual');
+    assert.equal(manual.length, 1, 'one manual execution');
+    assert.deepEqual(PublicApi.nodeOutput(await api.getExecution(manual[0].id), 'Done')[0].json.body, { test: true });
+    // a test webhook serves one delivery; listening again and stopping removes it
+    await api.listenForTestEvent(workflow.id, 'Webhook');
+    await api.stopListening(workflow.id);
+    await waitFor(async () => (await request('POST', testUrl, { body: {} })).status === 404, { timeoutMs: 10_000, what: 'test URL to be removed' });
+  });
+
+  test('still served after a restart (SIGTERM), and after SIGKILL + restart', async (t) => {
     const inst = /** @type {import('../lib/n8n').N8nInstance} */ (n8n);
     const api = /** @type {PublicApi} */ (inst.api);
+    const n0 = (await api.listExecutions(workflow.id)).length;
     const pid1 = inst.pid;
     await inst.restart();
+    t.diagnostic(`warm restart ready after ${inst.lastStartMs} ms`);
     assert.notEqual(inst.pid, pid1);
     assert.equal(await post({ n: 2 }), 200);
-    await api.waitForExecutions(workflow.id, 2, { timeoutMs: 30_000 });
+    await api.waitForExecutions(workflow.id, n0 + 1, { timeoutMs: 30_000 });
 
     const pid2 = inst.pid;
     await inst.restart({ kill: true });
     assert.notEqual(inst.pid, pid2);
     assert.throws(() => process.kill(pid2, 0), 'the killed process is gone');
     assert.equal(await post({ n: 3 }), 200);
-    const execs = await api.waitForExecutions(workflow.id, 3, { timeoutMs: 30_000, settleMs: 500 });
-    assert.equal(execs.length, 3);
+    const execs = await api.waitForExecutions(workflow.id, n0 + 2, { timeoutMs: 30_000, settleMs: 500 });
+    assert.equal(execs.length, n0 + 2);
     assert.ok(execs.every((e) => e.status === 'success'));
   });
 
