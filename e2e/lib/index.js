@@ -7,4 +7,6 @@ module.exports = {
   ...require('./http'),
   ...require('./api'),
   ...require('./n8n'),
+  ...require('./services'),
+  ...require('./queue'),
 };

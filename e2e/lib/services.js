@@ -296,7 +296,8 @@ function redisCommand(port, cmd, timeoutMs) {
  * @property {string} logFile
  * @property {string} version    e.g. "15.18"
  * @property {() => Record<string, string>} n8nEnv   DB_TYPE and DB_POSTGRESDB_* for n8n
- * @property {(sql: string) => string} psql     runs SQL as the superuser over the socket, returns unaligned rows
+ * @property {(sql: string, database?: string) => string} psql  runs SQL as the superuser over the socket
+ *   (in `database`, default the n8n database), returns the rows unaligned, fields split by '|'
  * @property {() => boolean} running
  * @property {(o?: { timeoutMs?: number }) => Promise<void>} stop
  */
@@ -355,12 +356,14 @@ async function startPostgres(o = {}) {
   /** @type {Managed | undefined} */
   let m;
   let port = 0;
-  /** @param {string} sql */
-  const psql = (sql) => {
+  /** @param {string} sql @param {string} [db] */
+  const psql = (sql, db = 'postgres') => {
     const r = spawnSync(path.join(bin, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1',
-      '-h', sockDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-c', sql],
+      '-h', sockDir, '-p', String(port), '-U', 'postgres', '-d', db, '-c', sql],
     { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
-    if (r.status !== 0) throw new Error(`psql failed (${r.status ?? r.signal ?? r.error}): ${String(r.stderr || '').trim().slice(-1000)}`);
+    // psql echoes the failing statement: never let the role's password through.
+    const err = String(r.stderr || '').split(password).join('[redacted]').trim().slice(-1000);
+    if (r.status !== 0) throw new Error(`psql failed (${r.status ?? r.signal ?? r.error}): ${err}`);
     return String(r.stdout || '').trim();
   };
 
@@ -424,7 +427,7 @@ async function startPostgres(o = {}) {
       DB_POSTGRESDB_USER: user,
       DB_POSTGRESDB_PASSWORD: password,
     }),
-    psql,
+    psql: (sql, db = database) => psql(sql, db),
     running: managed.running,
     // SIGINT is Postgres's "fast" shutdown: ends sessions, checkpoints, exits.
     stop: async ({ timeoutMs = 15_000 } = {}) => {
