@@ -117,7 +117,7 @@ async function ensureQueueServices(o = {}) {
 /**
  * Spawns a server in its own process group with output appended to `logFile`.
  * @param {string} cmd @param {string[]} args
- * @param {{ logFile: string, cwd: string, env?: NodeJS.ProcessEnv, uid?: number, gid?: number }} o
+ * @param {{ logFile: string, cwd: string, env?: NodeJS.ProcessEnv, uid?: number, gid?: number, removeOnOrphan?: string }} o
  * @returns {Managed}
  */
 function spawnServer(cmd, args, o) {
@@ -132,11 +132,13 @@ function spawnServer(cmd, args, o) {
   if (!c.pid) throw new Error(`could not spawn ${cmd}`);
   const pid = c.pid;
   live.add(pid);
+  const guard = startGuard(pid, o.removeOnOrphan);
   /** @type {{ code: number | null, signal: string | null } | undefined} */
   let info;
   const exited = new Promise((resolve) => {
     c.on('exit', (code, signal) => {
       live.delete(pid);
+      try { guard.kill('SIGKILL'); } catch { /* gone */ }
       info = { code, signal };
       resolve(info);
     });
@@ -146,17 +148,56 @@ function spawnServer(cmd, args, o) {
 }
 
 /**
+ * A small watchdog process per server: when the test process dies without running its exit
+ * hooks (SIGKILL, e.g. a CI time limit), its end of the stdin pipe closes and the watchdog
+ * kills the server's process group and removes its temp folder. It ends by itself when the
+ * server is gone.
+ * @param {number} pid @param {string | undefined} dir
+ */
+function startGuard(pid, dir) {
+  const code = `
+    const pid = Number(process.argv[1]); const dir = process.argv[2];
+    const orphaned = () => {
+      try { process.kill(-pid, 'SIGKILL'); } catch {}
+      if (dir) setTimeout(() => { try { require('fs').rmSync(dir, { recursive: true, force: true }); } catch {} process.exit(0); }, 1000);
+      else process.exit(0);
+    };
+    process.stdin.on('end', orphaned); process.stdin.on('error', orphaned); process.stdin.resume();
+    setInterval(() => { try { process.kill(pid, 0); } catch { process.exit(0); } }, 2000);
+  `;
+  const g = spawn(process.execPath, ['-e', code, String(pid), dir || ''], { stdio: ['pipe', 'ignore', 'ignore'], env: {}, detached: false });
+  g.unref();
+  // Neither the child nor its pipe may keep the test process alive.
+  const handle = /** @type {any} */ (g.stdin);
+  if (handle && typeof handle.unref === 'function') handle.unref();
+  else if (handle && handle._handle && typeof handle._handle.unref === 'function') handle._handle.unref();
+  return g;
+}
+
+/**
+ * Resolves with the promise's value, or 'timeout' after `ms`; the timer is cleared either way so
+ * it cannot keep the process alive.
+ * @template T @param {Promise<T>} p @param {number} ms @returns {Promise<T | 'timeout'>}
+ */
+function raceTimeout(p, ms) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const t = new Promise((r) => { timer = setTimeout(() => r('timeout'), ms); });
+  return /** @type {Promise<T | 'timeout'>} */ (Promise.race([p, t]).finally(() => clearTimeout(timer)));
+}
+
+/**
  * Sends `signal`, waits up to `timeoutMs`, then SIGKILLs the whole process group.
  * @param {Managed} m @param {NodeJS.Signals} signal @param {number} timeoutMs
  */
 async function stopManaged(m, signal, timeoutMs) {
   if (m.running()) {
     try { process.kill(m.pid, signal); } catch { /* gone */ }
-    const res = await Promise.race([m.exited, new Promise((r) => setTimeout(() => r('timeout'), timeoutMs))]);
+    const res = await raceTimeout(m.exited, timeoutMs);
     if (res === 'timeout') {
       try { process.kill(-m.pid, 'SIGKILL'); } catch { /* gone */ }
       try { process.kill(m.pid, 'SIGKILL'); } catch { /* gone */ }
-      await Promise.race([m.exited, new Promise((r) => setTimeout(r, 10_000))]);
+      await raceTimeout(m.exited, 10_000);
     }
   }
   // Children of the server (Postgres backends) go with it.
@@ -224,7 +265,7 @@ async function startRedis(o = {}) {
       '--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes',
       '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '',
       '--databases', '2',
-    ], { logFile, cwd: dir });
+    ], { logFile, cwd: dir, removeOnOrphan: o.dir || o.keepDir ? undefined : dir });
     try {
       await waitFor(async () => {
         if (!m.running()) throw Object.assign(new Error('exited'), { fatal: true });
@@ -382,7 +423,7 @@ async function startPostgres(o = {}) {
       };
       const args = ['-D', dataDir];
       for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
-      m = spawnServer(path.join(bin, 'postgres'), args, { logFile, cwd: dir, env, ...ids });
+      m = spawnServer(path.join(bin, 'postgres'), args, { logFile, cwd: dir, env, ...ids, removeOnOrphan: o.dir || o.keepDir ? undefined : dir });
       const mm = m;
       try {
         await waitFor(async () => {
