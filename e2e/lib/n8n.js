@@ -193,10 +193,12 @@ async function startN8n(opts = {}) {
     if (!c.pid) throw new Error(`could not spawn n8n (${inst.nodeBin} ${inst.n8nBin})`);
     const pid = c.pid;
     live.add(pid);
+    const guard = startGuard(pid);
     exitInfo = undefined;
     exited = new Promise((resolve) => {
       c.on('exit', (code, signal) => {
         live.delete(pid);
+        guard.kill('SIGKILL');
         // the task runner and anything else n8n started go with it
         try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
         exitInfo = { code, signal };
@@ -256,12 +258,11 @@ async function startN8n(opts = {}) {
     if (!c || !c.pid || exitInfo) return exitInfo || { code: null, signal: null };
     const pid = c.pid;
     try { process.kill(pid, signal); } catch { /* gone */ }
-    const timer = new Promise((r) => setTimeout(() => r('timeout'), timeoutMs));
-    const res = await Promise.race([exited, timer]);
+    const res = await raceTimeout(exited, timeoutMs);
     if (res === 'timeout') {
       try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
       try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      await raceTimeout(exited, 10_000);
     }
     try { process.kill(-pid, 'SIGKILL'); } catch { /* group already gone */ }
     return exitInfo || { code: null, signal: 'SIGKILL' };
@@ -298,6 +299,37 @@ async function startN8n(opts = {}) {
   instance.rest = new RestClient(() => instance.baseUrl, major);
   await startWithRetry();
   return instance;
+}
+
+/**
+ * A tiny watchdog process per n8n: it kills n8n's process group when the test process dies
+ * without running its exit hooks (SIGKILL, e.g. a CI timeout), which the stdin pipe reports
+ * by closing. It ends by itself when n8n is gone.
+ * @param {number} pid
+ */
+function startGuard(pid) {
+  const code = `
+    const pid = Number(process.argv[1]);
+    const killGroup = () => { try { process.kill(-pid, 'SIGKILL'); } catch {} process.exit(0); };
+    process.stdin.on('end', killGroup); process.stdin.on('error', killGroup); process.stdin.resume();
+    setInterval(() => { try { process.kill(pid, 0); } catch { process.exit(0); } }, 2000);
+  `;
+  const g = spawn(process.execPath, ['-e', code, String(pid)], { stdio: ['pipe', 'ignore', 'ignore'], env: {} });
+  g.unref();
+  // @ts-ignore the pipe must not keep the test process alive either
+  if (g.stdin) g.stdin.unref?.() ?? (g.stdin._handle && g.stdin._handle.unref && g.stdin._handle.unref());
+  return g;
+}
+
+/**
+ * Resolves with the promise's value, or 'timeout' after `ms` (the timer is cleared either way).
+ * @template T @param {Promise<T>} p @param {number} ms @returns {Promise<T | 'timeout'>}
+ */
+function raceTimeout(p, ms) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const t = new Promise((r) => { timer = setTimeout(() => r('timeout'), ms); });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
 /** @param {string} file */
