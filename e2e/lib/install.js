@@ -219,7 +219,7 @@ async function ensureN8n(opts = {}) {
   const result = { version, dir, n8nBin, nodeBin: node.nodeBin, nodeDir: node.nodeDir, harnessDir };
   if (fs.existsSync(marker) && fs.existsSync(n8nBin)) return result;
 
-  return withLock(dir + '.lock', (opts.timeoutMs || 20 * 60_000), async () => {
+  return withLock(dir + '.lock', (opts.timeoutMs || 40 * 60_000), async () => {
     if (fs.existsSync(marker) && fs.existsSync(n8nBin)) return result;
     const started = Date.now();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -238,9 +238,9 @@ async function ensureN8n(opts = {}) {
       npm_config_update_notifier: 'false',
     };
     process.stderr.write(`[e2e] installing n8n ${version} with Node ${node.version} into ${dir} (a few minutes; log: ${logFile})\n`);
-    await run(node.nodeBin, [NPM_CLI, 'ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, env, timeoutMs: 12 * 60_000, logFile });
+    await run(node.nodeBin, [NPM_CLI, 'ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, env, timeoutMs: 20 * 60_000, logFile });
     process.stderr.write(`[e2e] n8n packages in place after ${Math.round((Date.now() - started) / 1000)} s; building sqlite3\n`);
-    await run(node.nodeBin, [NPM_CLI, 'rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], { cwd: dir, env, timeoutMs: 10 * 60_000, logFile });
+    await run(node.nodeBin, [NPM_CLI, 'rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], { cwd: dir, env, timeoutMs: 15 * 60_000, logFile });
     const sqlite = findSqliteBinding(dir);
     if (!sqlite) throw new Error(`sqlite3 rebuild finished but no node_sqlite3.node was built (log: ${logFile})`);
     if (!fs.existsSync(n8nBin)) throw new Error(`npm ci finished but ${n8nBin} is missing`);
