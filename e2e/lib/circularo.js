@@ -35,7 +35,8 @@ async function startStack(o = {}) {
   const sim = await startSimulator({ port: 0, ...(o.simulator || {}) });
   try {
     const packageTgz = await packedPackage();
-    const n8n = await startN8n({ packageTgz, ...(o.n8n || {}) });
+    // CIRCULARO_E2E_N8N_VERSION runs the same suites against another pinned n8n (e.g. 1.123.81).
+    const n8n = await startN8n({ packageTgz, version: process.env.CIRCULARO_E2E_N8N_VERSION || undefined, ...(o.n8n || {}) });
     await setupOwner(n8n, o.owner);
     return {
       sim,
