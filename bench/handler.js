@@ -10,7 +10,7 @@
  * the node parameters. It does what n8n's own accessors would do at the least cost, so the time
  * measured is the node's.
  *
- *   node bench/handler.js [--quick]
+ *   node bench/handler.js [--quick] [--node <path of a compiled CircularoTrigger.node.js>]
  */
 
 const path = require('node:path');
@@ -65,7 +65,7 @@ function fakeContext(raw, signature, events) {
 const nowNs = () => process.hrtime.bigint();
 
 /**
- * @param {{ quick?: boolean, log?: (s: string) => void }} [o]
+ * @param {{ quick?: boolean, log?: (s: string) => void, nodePath?: string }} [o]
  * @returns {Promise<{ rows: { size: number, nodeNs: number, bareNs: number, ratio: number, ok: boolean | null }[], text: string, ok: boolean }>}
  */
 async function runHandlerBench(o = {}) {
@@ -73,7 +73,7 @@ async function runHandlerBench(o = {}) {
   const rounds = o.quick ? 5 : 15;
   const roundMs = o.quick ? 40 : 150;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { CircularoTrigger } = require(DIST_NODE);
+  const { CircularoTrigger } = require(o.nodePath ? path.resolve(o.nodePath) : DIST_NODE);
   const node = new CircularoTrigger();
 
   /** @type {{ size: number, nodeNs: number, bareNs: number, ratio: number, ok: boolean | null }[]} */
@@ -161,7 +161,8 @@ async function runHandlerBench(o = {}) {
 }
 
 if (require.main === module) {
-  runHandlerBench({ quick: process.argv.includes('--quick') })
+  const at = process.argv.indexOf('--node');
+  runHandlerBench({ quick: process.argv.includes('--quick'), nodePath: at > 0 ? process.argv[at + 1] : undefined })
     .then((r) => { process.stdout.write(`${r.text}\n`); process.exitCode = r.ok ? 0 : 1; })
     .catch((e) => { process.stderr.write(`${e.stack || e}\n`); process.exitCode = 2; });
 }

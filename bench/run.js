@@ -9,23 +9,29 @@
  *   node bench/run.js --only n8n      parts 2-3 only
  *   node bench/run.js --quick         fewer rounds and deliveries (a smoke run, not for the README)
  *
+ * n8n options (passed to bench/n8n.js): --deliveries N (per workflow, default 2000),
+ * --memory-deliveries N (part 3, default 10000), --concurrency N (16), --body-bytes N (2048),
+ * --n8n-config defaults,lazy (which n8n configurations to compare; both by default).
+ *
  * Exit code 0 when every target is met, 1 when one is missed, 2 on an error.
  */
 
 const { runHandlerBench } = require('./handler');
+const { parseN8nArgs } = require('./n8n');
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const o = { only: /** @type {string | undefined} */ (undefined), quick: false };
+  const o = { only: /** @type {string | undefined} */ (undefined), quick: false, n8n: /** @type {string[]} */ ([]) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--quick') o.quick = true;
+    if (a === '--quick') { o.quick = true; o.n8n.push(a); }
     else if (a === '--only') o.only = argv[++i];
     else if (a.startsWith('--only=')) o.only = a.slice('--only='.length);
-    else throw new Error(`unknown argument ${a}`);
+    else if (a.includes('=')) o.n8n.push(a);
+    else { o.n8n.push(a); if (i + 1 < argv.length) o.n8n.push(argv[++i]); }
   }
   if (o.only !== undefined && !['handler', 'n8n'].includes(o.only)) throw new Error('--only takes handler or n8n');
-  return o;
+  return { ...o, n8nOptions: parseN8nArgs(o.n8n) };
 }
 
 async function main() {
@@ -42,7 +48,7 @@ async function main() {
   if (o.only !== 'handler') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { runN8nBench } = require('./n8n');
-    const r = await runN8nBench({ quick: o.quick });
+    const r = await runN8nBench(o.n8nOptions);
     out.push(r.text);
     ok = ok && r.ok;
   }

@@ -461,7 +461,7 @@ export class CircularoTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const receivedAt = new Date();
 		const request = this.getRequestObject();
-		const credentials = await credentialsOf(this);
+		const credentials = await this.getCredentials<CircularoCredentials>(CREDENTIAL_TYPE);
 		const registration = this.getWorkflowStaticData('node') as RegistrationData;
 		const secret = credentials.webhookSecret || registration.webhookSecret || '';
 		const rawBody: unknown = (request as { rawBody?: unknown }).rawBody;
@@ -480,6 +480,10 @@ export class CircularoTrigger implements INodeType {
 
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		if (options.includeHeaders) item.headers = visibleHeaders(request.headers as IDataObject);
+		if (options.downloadSignedDocument !== true && options.includeAuditTrail !== true) {
+			// Nothing to download: no further awaits on the path every delivery takes.
+			return { workflowData: [[{ json: item }]] };
+		}
 		const binary = await downloadDocuments(this, item, options, credentials.serverUrl);
 		return {
 			workflowData: [[Object.keys(binary).length > 0 ? { json: item, binary } : { json: item }]],

@@ -19,10 +19,15 @@ export function isValidSignature(
 	secret: string,
 ): boolean {
 	if (typeof header !== 'string' || secret === '') return false;
-	let candidate = header.trim().toLowerCase();
-	if (candidate.startsWith('sha256=')) candidate = candidate.slice('sha256='.length);
-	if (!SHA256_HEX.test(candidate)) return false;
-	const expected = Buffer.from(computeSignature(secret, rawBody), 'hex');
+	// The usual header (bare lower-case hex) is used as it is; other forms are normalised first.
+	let candidate = header;
+	if (!SHA256_HEX.test(candidate)) {
+		candidate = header.trim().toLowerCase();
+		if (candidate.startsWith('sha256=')) candidate = candidate.slice('sha256='.length);
+		if (!SHA256_HEX.test(candidate)) return false;
+	}
+	// Compared as bytes: the digest is never turned into hex and back.
+	const expected = createHmac('sha256', secret).update(rawBody).digest();
 	return timingSafeEqual(expected, Buffer.from(candidate, 'hex'));
 }
 
