@@ -90,10 +90,16 @@ async function scanForSecrets(watch, n8n, o) {
 async function settledExecutions(n8n, workflowId, expected, o = {}) {
   const done = (/** @type {any} */ e) => !!e.stoppedAt || e.finished === true || ['success', 'error', 'crashed', 'canceled'].includes(e.status);
   if (expected > 0) {
+    let last = 'no list yet';
     await waitFor(async () => {
       const list = await n8n.api.listExecutions(workflowId);
+      /** @type {Record<string, number>} */
+      const byStatus = {};
+      for (const e of list) byStatus[e.status] = (byStatus[e.status] || 0) + 1;
+      last = `${list.length} executions ${JSON.stringify(byStatus)}`;
       return list.length >= expected && list.every(done);
-    }, { timeoutMs: o.timeoutMs ?? 120_000, intervalMs: o.intervalMs ?? 2000, what: `${expected} finished executions of workflow ${workflowId}` });
+    }, { timeoutMs: o.timeoutMs ?? 120_000, intervalMs: o.intervalMs ?? 2000, what: `${expected} finished executions of workflow ${workflowId}` })
+      .catch((error) => { throw new Error(`${error.message}; last seen: ${last}`); });
   }
   await new Promise((r) => setTimeout(r, o.settleMs ?? 3000));
   return n8n.api.listExecutions(workflowId, { includeData: o.includeData === true });

@@ -1,0 +1,178 @@
+// @ts-check
+'use strict';
+/**
+ * Nothing valid gets lost: 5,000 validly signed deliveries of selected events at concurrency 32,
+ * with forged ones mixed in (10% of all requests), to a published Circularo Trigger workflow in
+ * real n8n 2.41.1. Every valid delivery must run exactly one successful execution whose item
+ * carries that delivery's unique document id (so losses and duplicates both show), every forged
+ * one must get 401, and nothing may answer 5xx. Prints throughput (first request sent to last
+ * execution finished), latency percentiles and n8n's memory before, at peak and after.
+ *
+ * Run: npm run build && node --test e2e/reliability/load.test.js
+ * Env: RELIABILITY_LOAD_VALID (default 5000), RELIABILITY_LOAD_CONCURRENCY (default 32)
+ */
+
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const { buildPayload } = require('../../simulator');
+const { postConcurrent, percentile } = require('../lib/http');
+const { startStack, createCircularoCredential, createTriggerWorkflow, webhooksFor, TRIGGER_NAME, NEXT_NODE_NAME } = require('../lib/circularo');
+const { SecretWatch, scanForSecrets, settledExecutions, triggerItems, mib, fmtMs, machineLine, printSummary, sampleMax } = require('./helpers');
+
+const VALID = Number(process.env.RELIABILITY_LOAD_VALID || 5000);
+const CONCURRENCY = Number(process.env.RELIABILITY_LOAD_CONCURRENCY || 32);
+/** Forged ones are 10% of all requests sent. */
+const FORGED = Math.round(VALID / 9);
+const SELECTED = ['documentCompleted', 'documentSigned', 'signRequest', 'signRejected'];
+/** Payload shapes whose document id the node reads (see simulator/payloads.js). */
+const SHAPES = ['default', 'eventType', 'type', 'action', 'name'];
+
+const hmac = (/** @type {string} */ secret, /** @type {Buffer} */ bytes) => crypto.createHmac('sha256', secret).update(bytes).digest('hex');
+
+describe(`reliability: ${VALID} valid + ${FORGED} forged deliveries at concurrency ${CONCURRENCY} in real n8n`, { timeout: 40 * 60_000 }, () => {
+  /** @type {any} */ let stack;
+  /** @type {any} */ let sim;
+  /** @type {any} */ let n8n;
+  /** @type {Awaited<ReturnType<typeof createTriggerWorkflow>>} */ let wf;
+  // A signing secret set by the user in the credential (the other suites use generated ones).
+  const secret = crypto.randomBytes(32).toString('hex');
+  const runId = crypto.randomBytes(4).toString('hex');
+  const watch = new SecretWatch();
+  /** @type {string} */ let executionsText = '';
+
+  before(async () => {
+    stack = await startStack();
+    ({ sim, n8n } = stack);
+    const credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin, webhookSecret: secret });
+    wf = await createTriggerWorkflow(n8n, { credential, events: SELECTED });
+    await n8n.api.publish(wf.id);
+    const registered = webhooksFor(sim, wf.productionUrl);
+    assert.equal(registered.length, 1);
+    assert.equal(registered[0].hmacSecret === secret, true, 'the webhook uses the credential\'s secret');
+    watch.add('signing secret of the credential', secret);
+    watch.addFromSimulator(sim);
+  });
+
+  after(async () => {
+    if (stack) await stack.stop();
+  });
+
+  test('every valid delivery runs exactly once, every forged one gets 401, no 5xx', async () => {
+    // Seeded interleaving of valid and forged requests.
+    /** @type {('valid' | 'forged')[]} */
+    const kinds = [...Array(VALID).fill('valid'), ...Array(FORGED).fill('forged')];
+    let seed = 5000;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = kinds.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [kinds[i], kinds[j]] = [kinds[j], kinds[i]];
+    }
+    const expectedIds = new Set();
+    const otherSecret = crypto.randomBytes(32).toString('hex');
+    const json = { 'content-type': 'application/json' };
+
+    /** @param {number} i */
+    const make = (i) => {
+      const kind = kinds[i];
+      const documentId = `${kind === 'valid' ? 'load' : 'forged'}-${runId}-${i}`;
+      const bytes = Buffer.from(JSON.stringify(buildPayload(SHAPES[i % SHAPES.length], {
+        event: SELECTED[i % SELECTED.length], documentId, documentTitle: `Load ${i}`,
+        actor: { id: 'u-1', name: 'Sales Admin', username: 'sales.admin', email: 'sales.admin@acme.test' },
+      })));
+      if (kind === 'valid') {
+        expectedIds.add(documentId);
+        return { url: wf.productionUrl, body: bytes, headers: { ...json, 'x-circularo-signature': hmac(secret, bytes) }, tag: kind };
+      }
+      const forgery = i % 3;
+      const signature = forgery === 0 ? undefined
+        : forgery === 1 ? hmac(otherSecret, bytes)
+          : hmac(secret, Buffer.concat([bytes, Buffer.from(' ')])); // the signature of other bytes
+      return { url: wf.productionUrl, body: bytes, headers: signature ? { ...json, 'x-circularo-signature': signature } : json, tag: kind };
+    };
+
+    const rssBefore = n8n.rssBytes();
+    const rssPeak = sampleMax(() => n8n.rssBytes(), 1000);
+    const sentAt = Date.now();
+    const load = await postConcurrent({ count: kinds.length, make }, CONCURRENCY, { timeoutMs: 120_000, totalTimeoutMs: 30 * 60_000 });
+    const answeredAt = Date.now();
+    // On a timeout, count and print what did run before failing.
+    /** @type {Error | undefined} */
+    let waitError;
+    const executions = await settledExecutions(n8n, wf.id, VALID, {
+      timeoutMs: Math.max(600_000, VALID * 300), intervalMs: 3000, settleMs: 5000, includeData: true,
+    }).catch(async (error) => {
+      waitError = error;
+      return n8n.api.listExecutions(wf.id, { includeData: true });
+    });
+    const peak = rssPeak.stop();
+    const rssAfter = n8n.rssBytes();
+    executionsText = JSON.stringify(executions);
+
+    // Every execution: successful, one trigger item with a document id we sent, never twice.
+    /** @type {Map<string, number>} */
+    const seen = new Map();
+    const problems = [];
+    let lastStopped = 0;
+    let firstStarted = Infinity;
+    for (const e of executions) {
+      if (e.status !== 'success') problems.push(`execution ${e.id} ${e.status}`);
+      const items = triggerItems(e, TRIGGER_NAME);
+      if (items.length !== 1) problems.push(`execution ${e.id} has ${items.length} trigger items`);
+      if (triggerItems(e, NEXT_NODE_NAME).length !== 1) problems.push(`execution ${e.id}: the next node did not run once`);
+      for (const item of items) {
+        const id = item.json.documentId;
+        seen.set(id, (seen.get(id) || 0) + 1);
+        if (!SELECTED.includes(item.json.event)) problems.push(`execution ${e.id}: event ${item.json.event}`);
+      }
+      lastStopped = Math.max(lastStopped, Date.parse(e.stoppedAt));
+      firstStarted = Math.min(firstStarted, Date.parse(e.startedAt));
+    }
+    const duplicated = [...seen].filter(([, c]) => c > 1).map(([id]) => id);
+    const lost = [...expectedIds].filter((id) => !seen.has(id));
+    const unexpected = [...seen.keys()].filter((id) => !expectedIds.has(id));
+
+    const valid = load.results.filter((r) => r.tag === 'valid');
+    const forged = load.results.filter((r) => r.tag === 'forged');
+    const count = (/** @type {any[]} */ rs, /** @type {(s: number) => boolean} */ f) => rs.filter((r) => f(r.status)).length;
+    const lat = (/** @type {any[]} */ rs) => rs.filter((r) => r.status).map((r) => r.ms).sort((a, b) => a - b);
+    const validLat = lat(valid);
+    const forgedLat = lat(forged);
+    const seconds = (lastStopped - sentAt) / 1000;
+
+    printSummary(`Reliability: load (e2e/reliability/load.test.js), n8n ${n8n.version}, SQLite, one process`, [
+      `sent: ${VALID} valid signed deliveries of ${SELECTED.length} selected events (5 payload shapes) + ${FORGED} forged (${((FORGED / kinds.length) * 100).toFixed(1)}%), concurrency ${CONCURRENCY}`,
+      `answers: valid ${count(valid, (s) => s === 200)} x 200; forged ${count(forged, (s) => s === 401)} x 401; 5xx ${count(load.results, (s) => s >= 500)}; no answer ${count(load.results, (s) => s === 0)}`,
+      `executions: ${executions.length} (expected ${VALID}); failed ${executions.filter((e) => e.status !== 'success').length}; duplicated ${duplicated.length}; lost ${lost.length}; from forged ${unexpected.length}`,
+      `throughput: ${(VALID / seconds).toFixed(1)} executions/s (first request sent to last execution finished: ${seconds.toFixed(1)} s)`,
+      `            ${(kinds.length / ((answeredAt - sentAt) / 1000)).toFixed(1)} requests/s answered (${((answeredAt - sentAt) / 1000).toFixed(1)} s for all ${kinds.length})`,
+      `latency (request sent to answer): valid p50 ${fmtMs(percentile(validLat, 50))}, p99 ${fmtMs(percentile(validLat, 99))}, max ${fmtMs(validLat[validLat.length - 1])}; forged p50 ${fmtMs(percentile(forgedLat, 50))}, p99 ${fmtMs(percentile(forgedLat, 99))}`,
+      `n8n RSS (n8n + task runner): ${mib(rssBefore)} before, ${mib(peak)} peak, ${mib(rssAfter)} after`,
+      `machine: ${machineLine()}`,
+    ]);
+
+    const noAnswer = load.results.filter((r) => r.status === 0);
+    if (noAnswer.length) console.log(`requests without an answer: ${noAnswer.length}, e.g. ${JSON.stringify(noAnswer.slice(0, 3))}`);
+    if (waitError) console.log(`waiting for the executions: ${waitError.message}`);
+    assert.equal(noAnswer.length, 0, 'every request got an answer');
+    assert.equal(count(load.results, (s) => s >= 500), 0, 'no 5xx');
+    assert.equal(count(valid, (s) => s === 200), VALID, 'every valid delivery answered 200');
+    assert.equal(count(forged, (s) => s === 401), FORGED, 'every forged delivery answered 401');
+    assert.deepEqual(problems.slice(0, 20), []);
+    assert.deepEqual(duplicated.slice(0, 20), [], 'no delivery ran twice');
+    assert.deepEqual(lost.slice(0, 20), [], 'no valid delivery was lost');
+    assert.deepEqual(unexpected.slice(0, 20), [], 'no forged delivery ran');
+    assert.equal(executions.length, VALID);
+    assert.equal(waitError, undefined);
+    assert.ok(firstStarted >= sentAt - 1000, 'no execution predates the run');
+    assert.equal(webhooksFor(sim, wf.productionUrl).length, 1);
+  });
+
+  test('no API key or signing secret in any item or line of n8n\'s log', async () => {
+    watch.addFromSimulator(sim);
+    const result = await scanForSecrets(watch, n8n, { texts: { 'all executions with data': executionsText } });
+    console.log(`secrets scan: ${watch.size} secrets over ${mib(result.scannedBytes)} (${result.scannedBytes} bytes) of n8n log and execution data: ${result.findings.length} findings`);
+    assert.ok(executionsText.length > 0, 'the executions were scanned');
+    assert.deepEqual(result.findings, []);
+  });
+});
