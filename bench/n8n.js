@@ -27,6 +27,9 @@ const TARGET_AB = 0.95;
 const TARGET_AC = 1.1;
 const TARGET_MEMORY_GROWTH = 0.1;
 const SELECTED_EVENTS = ['documentCompleted', 'documentSigned'];
+/** The Circularo Trigger's default node version, read from the compiled node. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const TRIGGER_VERSION = /** @type {number} */ (new (require('../dist/nodes/CircularoTrigger/CircularoTrigger.node.js').CircularoTrigger)().description.defaultVersion ?? 1);
 
 /** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -217,15 +220,22 @@ async function checkWorkflows(n8n, wfs, body) {
 }
 
 /**
- * Creates and publishes the three workflows (a), (b), (c) in a running n8n.
- * @param {any} n8n @param {any} sim
+ * Creates and publishes the three workflows (a), (b), (c) in a running n8n. (a) uses the
+ * Circularo Trigger's current node version (what the editor puts in new workflows) unless
+ * `triggerVersion` says otherwise.
+ * @param {any} n8n @param {any} sim @param {{ triggerVersion?: number }} [o]
  * @returns {Promise<BenchWorkflow[]>}
  */
-async function setupBenchWorkflows(n8n, sim) {
+async function setupBenchWorkflows(n8n, sim, o = {}) {
   // (a) Circularo Trigger: registered with the simulator on publish; the credential's signing
   // secret is the one the deliveries are signed with.
   const circularoCredential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin, webhookSecret: BENCH_SECRET });
-  const a = await createTriggerWorkflow(n8n, { credential: circularoCredential, events: SELECTED_EVENTS, name: 'bench (a) Circularo Trigger -> NoOp' });
+  const a = await createTriggerWorkflow(n8n, {
+    credential: circularoCredential,
+    events: SELECTED_EVENTS,
+    name: 'bench (a) Circularo Trigger -> NoOp',
+    typeVersion: o.triggerVersion ?? TRIGGER_VERSION,
+  });
   await n8n.api.publish(a.id);
   const cryptoCredential = await n8n.api.createCredential({ name: 'bench HMAC secret', type: 'crypto', data: { hmacSecret: BENCH_SECRET } });
   /** @type {BenchWorkflow[]} */

@@ -71,8 +71,9 @@ async function createCircularoCredential(n8n, sim, o = {}) {
 
 /**
  * A workflow JSON: Circularo Trigger -> a NoOp node ("After Trigger").
+ * `typeVersion` is the Circularo Trigger's node version (default 1).
  * @param {{ credential: { id: string, name: string }, events?: string[], scope?: string, teamName?: string,
- *   options?: Record<string, any>, name?: string, webhookId?: string }} o
+ *   options?: Record<string, any>, name?: string, webhookId?: string, typeVersion?: number }} o
  */
 function triggerWorkflow(o) {
   const webhookId = o.webhookId || crypto.randomUUID();
@@ -87,7 +88,7 @@ function triggerWorkflow(o) {
           id: crypto.randomUUID(),
           name: TRIGGER_NAME,
           type: NODE_TYPE,
-          typeVersion: 1,
+          typeVersion: o.typeVersion ?? 1,
           position: [0, 0],
           webhookId,
           parameters,

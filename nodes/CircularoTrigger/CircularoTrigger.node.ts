@@ -225,7 +225,12 @@ export class CircularoTrigger implements INodeType {
 		name: 'circularoTrigger',
 		icon: { light: 'file:circularo.svg', dark: 'file:circularo.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves exactly like 1. n8n 2.x evaluates an expression for every delivery to a
+		// version-1 webhook node (parseRequestBody reads the old Webhook node's binaryData option
+		// when typeVersion === 1), which costs an expression isolate per delivery; from 1.1 on it
+		// does not. Workflows saved with version 1 keep working.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{($parameter["events"] || []).includes("*") ? "All events" : ($parameter["events"] || []).join(", ")}}',
 		description: 'Starts the workflow when a Circularo document is created, sent for signing, signed, completed or rejected',
 		defaults: {
