@@ -120,13 +120,18 @@ class PublicApi {
    * Tests a credential. Given a stored credential's id (a string): the public API's
    * POST /api/v1/credentials/:id/test (stored data). Given `{ type, data, id?, name? }`: the
    * editor's POST /rest/credentials/test with `{ credentials: { id, name, type, data } }`; with
-   * `id` '' the data is tested as given (the owner may do this), with a stored id redacted
-   * values are filled in from the stored credential.
+   * `id` '' the data is tested as given (the owner may do this; 2.x only), with a stored id
+   * redacted values are filled in from the stored credential. n8n 1.x needs a stored id.
    * @param {string | { id?: string, name?: string, type: string, data: Record<string, any> }} c
    * @returns {Promise<{ status: 'OK' | 'Error', message?: string }>}
    */
   async testCredential(c) {
-    if (typeof c === 'string') return (await this.call('POST', `/credentials/${encodeURIComponent(c)}/test`, {})).json;
+    if (typeof c === 'string' && this.major >= 2) return (await this.call('POST', `/credentials/${encodeURIComponent(c)}/test`, {})).json;
+    if (typeof c === 'string') {
+      // 1.x has no public test route: test the stored data through the editor's route
+      const stored = await this.rest.get(`/rest/credentials/${encodeURIComponent(c)}?includeData=true`);
+      c = { id: stored.id, name: stored.name, type: stored.type, data: stored.data };
+    }
     return this.rest.post('/rest/credentials/test', { credentials: { id: c.id ?? '', name: c.name ?? 'test', type: c.type, data: c.data } });
   }
 
@@ -161,12 +166,17 @@ class PublicApi {
    * `{ triggerToStartFrom: { name } }` for a trigger without pinned data. n8n registers the
    * test webhook (the trigger's checkExists/create run against the /webhook-test/ URL) and
    * answers `{ waitingForWebhook: true }`; it waits up to 2 minutes for one delivery, then
-   * removes it (delete). The workflow must be saved (n8n 2.41 runs the stored version).
+   * removes it (delete). The workflow must be saved (2.41 runs the stored version; for 1.x the
+   * stored version is sent as `workflowData`, as the editor does).
    * @param {string} workflowId @param {string} triggerNodeName
    * @returns {Promise<{ waitingForWebhook?: boolean, executionId?: string }>}
    */
   async listenForTestEvent(workflowId, triggerNodeName) {
-    return this.rest.post(`/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerNodeName } });
+    /** @type {Record<string, any>} */
+    const body = { triggerToStartFrom: { name: triggerNodeName } };
+    // 1.x takes the workflow from the request body (as the editor sends it)
+    if (this.major < 2) body.workflowData = await this.rest.get(`/rest/workflows/${workflowId}`);
+    return this.rest.post(`/rest/workflows/${workflowId}/run`, body);
   }
 
   /**

@@ -62,7 +62,8 @@ const STRIP_ENV = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|NODE_OPTIONS$|NODE
 /**
  * @typedef {'start' | 'webhook' | 'worker'} Role
  * @typedef {object} StartOptions
- * @property {string} [version]       n8n version (default 2.41.1; '1.123.x' uses e2e/n8n-1)
+ * @property {string} [version]       n8n version (default $CIRCULARO_E2E_N8N_VERSION, else 2.41.1;
+ *                                    '1.123.81' uses e2e/n8n-1)
  * @property {Role} [role]            `n8n start` (main), `n8n webhook` or `n8n worker`
  * @property {string} [userFolder]    N8N_USER_FOLDER (default: a fresh folder under $CIRCULARO_E2E_RUNS or the
  *                                    system temp dir, removed when the test process exits with 0 unless
@@ -111,7 +112,7 @@ const STRIP_ENV = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|NODE_OPTIONS$|NODE
 async function startN8n(opts = {}) {
   installExitHooks();
   const role = opts.role || 'start';
-  const inst = await ensureN8n({ version: opts.version || DEFAULT_N8N_VERSION });
+  const inst = await ensureN8n({ version: opts.version || process.env.CIRCULARO_E2E_N8N_VERSION || DEFAULT_N8N_VERSION });
   let userFolder = opts.userFolder;
   if (!userFolder) {
     const runsDir = process.env.CIRCULARO_E2E_RUNS || os.tmpdir();

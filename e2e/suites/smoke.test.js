@@ -7,6 +7,7 @@
  * on a POST, and it is still served after a restart and after a SIGKILL + restart.
  *
  * Run: npm run build && node --test e2e/suites/smoke.test.js
+ * (another n8n: CIRCULARO_E2E_N8N_VERSION=1.123.81 node --test e2e/suites/smoke.test.js)
  */
 
 const { describe, test, before, after } = require('node:test');
@@ -15,7 +16,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const { startN8n, setupOwner, packPackage, request, postConcurrent, waitFor, PublicApi } = require('../lib');
 
-describe('harness smoke: real n8n 2.41.1', { timeout: 15 * 60_000 }, () => {
+describe(`harness smoke: real n8n ${process.env.CIRCULARO_E2E_N8N_VERSION || '2.41.1'}`, { timeout: 15 * 60_000 }, () => {
   /** @type {import('../lib/n8n').N8nInstance | undefined} */
   let n8n;
   /** @type {any} */
