@@ -275,7 +275,7 @@ const CONFIGS = {
  */
 async function runConfig(config, o) {
   const { log, quick, perWorkflow, concurrency, bodyBytes, memoryDeliveries } = o;
-  const warmup = quick ? 50 : 200;
+  const warmup = quick ? 50 : Math.min(200, Math.max(50, Math.round(perWorkflow / 4)));
   // Two interleaved rounds (a b c, then c b a) so that drift (load from other processes, n8n's
   // growing database) falls on all three alike; --quick runs one round.
   /** @type {('a' | 'b' | 'c')[]} */
