@@ -1,0 +1,64 @@
+// @ts-check
+'use strict';
+/**
+ * The Circularo Trigger as an n8n user meets it: the real n8n 2.41.1 editor (the package installed
+ * the way users get it) in headless Chromium. Signs in as the owner the harness created, searches
+ * the nodes panel for "Circularo", adds the trigger, checks its icon, every parameter's label and
+ * description, the credential dialog (and its connection test against the Circularo simulator),
+ * that no "unknown node" / "install this node" warning shows, that no browser error is caused
+ * by the node, and that a test event shows the item and its signed PDF in the output panel.
+ *
+ * Needs Chromium: `apt-get install -y chromium` (or CIRCULARO_CHROMIUM=/path/to/chrome).
+ * Run: npm run build && node --test e2e/browser/
+ * On failure a screenshot and the page's HTML are left in e2e/.runs/browser/.
+ */
+
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const E = require('./editor');
+const { editorFlow } = require('./flow');
+const { startStack } = require('../lib/circularo');
+
+const FAILURE_DIR = path.resolve(__dirname, '..', '.runs', 'browser');
+
+describe('Circularo Trigger in the real n8n editor', { timeout: 20 * 60_000 }, () => {
+  /** @type {any} */ let stack;
+  /** @type {import('playwright-core').Browser | undefined} */ let browser;
+
+  before(async () => {
+    E.chromiumPath(); // fail fast, with the install hint, when there is no browser
+    stack = await startStack();
+    browser = await E.launchBrowser();
+  });
+
+  after(async () => {
+    if (browser) await browser.close().catch(() => undefined);
+    if (stack) await stack.stop();
+  });
+
+  test('find the node, set every parameter, create and test the credential, see a test event with its PDF', async (t) => {
+    const { page, log } = await E.openPage(/** @type {any} */ (browser), stack.n8n.baseUrl);
+    const started = Date.now();
+    try {
+      await editorFlow({
+        n8n: stack.n8n,
+        sim: stack.sim,
+        page,
+        log,
+        step: (msg) => t.diagnostic(`${Math.round((Date.now() - started) / 1000)} s: ${msg}`),
+      });
+    } catch (error) {
+      fs.mkdirSync(FAILURE_DIR, { recursive: true });
+      await page.screenshot({ path: path.join(FAILURE_DIR, 'failure.png') }).catch(() => undefined);
+      fs.writeFileSync(path.join(FAILURE_DIR, 'failure.html'), await page.content().catch(() => ''));
+      fs.writeFileSync(path.join(FAILURE_DIR, 'browser-log.json'), JSON.stringify(log, null, 2));
+      t.diagnostic(`screenshot, HTML and browser log in ${FAILURE_DIR}`);
+      throw error;
+    }
+    t.diagnostic(`editor flow took ${Math.round((Date.now() - started) / 1000)} s; blocked non-n8n requests: ${JSON.stringify([...new Set(log.blocked)])}`);
+    assert.deepEqual(E.nodeCausedErrors(log), [], 'no browser error caused by the node');
+    await page.context().close();
+  });
+});
