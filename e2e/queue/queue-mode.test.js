@@ -27,7 +27,7 @@ const { startN8n, setupOwner, treeRssBytes } = require('../lib/n8n');
 const { ensureQueueServices } = require('../lib/services');
 const { startQueueSet, treePssBytes } = require('../lib/queue');
 const {
-  TRIGGER_NAME, NEXT_NODE_NAME, packedPackage, createCircularoCredential, createTriggerWorkflow, webhooksFor, signedDelivery,
+  TRIGGER_NAME, NEXT_NODE_NAME, packedPackage, createCircularoCredential, createTriggerWorkflow, triggerWorkflow, webhooksFor, signedDelivery,
 } = require('../lib/circularo');
 
 const SELECTED = ['documentCompleted', 'documentSigned'];
@@ -388,7 +388,48 @@ describe('Circularo Trigger in n8n queue mode (main + webhook process + worker)'
     assert.equal(idsIn(plainLog(worker), WORKER_STARTED).size, startedBefore);
   });
 
-  test(`8. the same load through a single n8n process (SQLite) in the same run`, async () => {
+  test('8. a signed PDF downloaded in the webhook process is read by the worker (binary data in the database)', async () => {
+    const { main, webhook, workers: [worker] } = mustQ();
+    const { workflow, webhookId: pdfHookId } = triggerWorkflow({ credential, events: ['documentCompleted'], options: { downloadSignedDocument: true } });
+    // The node after the trigger hashes the PDF's bytes: it runs on the worker, which must read
+    // the binary data the webhook process stored.
+    /** @type {any[]} */ (workflow.nodes)[1] = {
+      ...workflow.nodes[1],
+      type: 'n8n-nodes-base.crypto',
+      typeVersion: 2,
+      parameters: { action: 'hash', type: 'SHA256', binaryData: true, binaryPropertyName: 'data', dataPropertyName: 'pdfSha256', encoding: 'hex' },
+    };
+    const stored = await api().createWorkflow(workflow);
+    const id = String(stored.id);
+    await api().publish(id);
+    const pdfUrl = `${webhook.baseUrl}/webhook/${pdfHookId}/webhook`;
+    assert.deepEqual(urlsOf(sim.listWebhooks()), [pdfUrl]);
+    try {
+      const [d] = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-2' });
+      assert.equal(d.status, 200);
+      const [row] = await api().waitForExecutions(id, 1, { timeoutMs: 90_000 });
+      const e = await api().getExecution(row.id);
+      assert.equal(e.status, 'success');
+      assert.ok(await logShows(worker, WORKER_FINISHED_OK, String(row.id)), 'the worker ran it');
+      const [item] = PublicApi.nodeOutput(e, TRIGGER_NAME);
+      assert.equal(item.json.downloadError, undefined, 'the webhook process downloaded the PDF');
+      assert.equal(item.binary.data.mimeType, 'application/pdf');
+      assert.match(String(item.binary.data.id || ''), /^database:/, 'queue mode keeps binary data in the database');
+      // The same PDF straight from the simulator (the event gave the document its final PDF).
+      const hash = sim.getDocument('doc-sales-2').pdfHash;
+      const r = await request('GET', `${sim.apiUrl}/files/loadFile/hash/${encodeURIComponent(hash)}?token=${encodeURIComponent(sim.keys.teamAdmin)}`, { timeoutMs: 15_000, noThrow: true });
+      assert.equal(r.status, 200, 'the simulator serves the PDF');
+      assert.equal(r.body.subarray(0, 5).toString(), '%PDF-');
+      const [hashed] = PublicApi.nodeOutput(e, NEXT_NODE_NAME);
+      assert.equal(hashed.json.pdfSha256, crypto.createHash('sha256').update(r.body).digest('hex'), 'the worker read the exact bytes');
+      assert.ok(!idsIn(plainLog(main), WORKER_STARTED).has(String(row.id)));
+    } finally {
+      await api().unpublish(id);
+    }
+    assert.deepEqual(urlsOf(sim.listWebhooks()), []);
+  });
+
+  test(`9. the same load through a single n8n process (SQLite) in the same run`, async () => {
     // Free the CPU first: the single process is measured alone.
     const t = Date.now();
     await mustQ().stop();
