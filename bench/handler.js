@@ -62,16 +62,14 @@ function fakeContext(raw, signature, events) {
   };
 }
 
-const nowNs = () => process.hrtime.bigint();
-
 /**
  * @param {{ quick?: boolean, log?: (s: string) => void, nodePath?: string }} [o]
  * @returns {Promise<{ rows: { size: number, nodeNs: number, bareNs: number, ratio: number, ok: boolean | null }[], text: string, ok: boolean }>}
  */
 async function runHandlerBench(o = {}) {
   const log = o.log || ((s) => process.stderr.write(`${s}\n`));
-  const rounds = o.quick ? 5 : 15;
-  const roundMs = o.quick ? 40 : 150;
+  const rounds = o.quick ? 7 : 15;
+  const roundMs = o.quick ? 60 : 150;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { CircularoTrigger } = require(o.nodePath ? path.resolve(o.nodePath) : DIST_NODE);
   const node = new CircularoTrigger();
@@ -105,14 +103,19 @@ async function runHandlerBench(o = {}) {
       }
     };
 
-    // Warm-up (JIT), then calibrate the iteration count so one bare round lasts about roundMs.
-    await runNode(200);
-    await runBare(200);
+    // Warm-up (JIT), then calibrate the iteration count so one bare round takes about roundMs of CPU.
+    // Enough calls for V8 to optimise both sides (a few hundred are not), bounded in time.
+    const warmUntil = Date.now() + (o.quick ? 300 : 800);
+    for (let i = 0; i < 1000 && (i < 10 || Date.now() < warmUntil); i++) {
+      await runNode(50);
+      await runBare(50);
+    }
     let n = 16;
     for (let i = 0; i < 20; i++) {
-      const t0 = nowNs();
+      const c0 = process.cpuUsage();
       await runBare(n);
-      const ms = Number(nowNs() - t0) / 1e6;
+      const c = process.cpuUsage(c0);
+      const ms = (c.user + c.system) / 1000;
       if (ms >= roundMs / 4) { n = Math.max(32, Math.round((n * roundMs) / ms)); break; }
       n *= 4;
     }
