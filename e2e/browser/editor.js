@@ -11,6 +11,7 @@
  */
 
 const fs = require('node:fs');
+const { spawnSync } = require('node:child_process');
 const { chromium, selectors } = require('playwright-core');
 
 /** n8n marks its elements with data-test-id. */
@@ -34,6 +35,34 @@ function chromiumPath() {
   const candidates = [process.env.CIRCULARO_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
   for (const c of candidates) if (c && fs.existsSync(c)) return c;
   throw new Error('no Chromium found: on Debian run `apt-get install -y chromium`, or set CIRCULARO_CHROMIUM to a Chrome/Chromium binary');
+}
+
+/** The apt line that provides the browser on Debian (CI: run it before the tests, as root). */
+const APT_INSTALL = 'apt-get update && apt-get install -y chromium';
+
+/**
+ * The browser binary; on Debian as root installs Debian's `chromium` with apt-get when no browser
+ * is found (as the harness does for Redis and PostgreSQL). Runs no apt command when one is there.
+ * @param {{ log?: (line: string) => void, timeoutMs?: number }} [o]
+ */
+function ensureChromium(o = {}) {
+  try {
+    return chromiumPath();
+  } catch (error) {
+    const canApt = !process.env.CIRCULARO_CHROMIUM && fs.existsSync('/usr/bin/apt-get') && typeof process.getuid === 'function' && process.getuid() === 0;
+    if (!canApt) throw error;
+  }
+  const log = o.log || ((/** @type {string} */ l) => process.stderr.write(`${l}\n`));
+  log('browser: apt-get install chromium (missing)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const lock = ['-o', 'DPkg::Lock::Timeout=120'];
+  for (const args of [['update', ...lock], ['install', '-y', ...lock, 'chromium']]) {
+    const r = spawnSync('apt-get', ['-q', ...args], { env, encoding: 'utf8', timeout: o.timeoutMs ?? 600_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status !== 0) {
+      throw new Error(`apt-get ${args[0]} failed (${r.status ?? r.signal ?? r.error}); install by hand: ${APT_INSTALL}\n${String(r.stderr || '').slice(-1500)}`);
+    }
+  }
+  return chromiumPath();
 }
 
 /** A headless Chromium with a fresh, empty profile (Playwright makes a new user-data-dir per launch). */
@@ -189,7 +218,9 @@ function stripHtml(html) {
 module.exports = {
   CHROMIUM_FLAGS,
   MISSING_NODE_TEXT,
+  APT_INSTALL,
   chromiumPath,
+  ensureChromium,
   launchBrowser,
   openPage,
   nodeCausedErrors,

@@ -28,7 +28,7 @@ describe('Circularo Trigger in the real n8n editor', { timeout: 20 * 60_000 }, (
   /** @type {import('playwright-core').Browser | undefined} */ let browser;
 
   before(async () => {
-    E.chromiumPath(); // fail fast, with the install hint, when there is no browser
+    E.ensureChromium(); // Debian's chromium via apt-get when missing (root), else fail with the hint
     stack = await startStack();
     browser = await E.launchBrowser();
   });

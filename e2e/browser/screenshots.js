@@ -30,7 +30,7 @@ const KEEP = {
 async function main() {
   const started = Date.now();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'circularo-shots-'));
-  E.chromiumPath();
+  E.ensureChromium();
   const stack = await startStack();
   /** @type {import('playwright-core').Browser | undefined} */
   let browser;
