@@ -176,6 +176,10 @@ async function startN8n(opts = {}) {
     // 2.x logs a network error from this module at start-up; 1.x has no such module (and
     // rejects unknown names)
     if (major >= 2) e.N8N_DISABLED_MODULES = 'mcp-registry';
+    // 1.123.81 defaults to the 'vm' expression engine, whose isolated-vm 6.2 has no prebuilt
+    // binary and does not build on Node 20 (2.41's isolated-vm 7 ships prebuilds for Node 24):
+    // 1.x runs with the engine that 1.x used before that switch
+    if (major < 2) e.N8N_EXPRESSION_ENGINE = 'legacy';
     if (role === 'worker') {
       e.QUEUE_HEALTH_CHECK_ACTIVE = 'true';
       e.QUEUE_HEALTH_CHECK_PORT = String(port);
@@ -214,6 +218,9 @@ async function startN8n(opts = {}) {
     const timeoutMs = opts.readyTimeoutMs ?? 180_000;
     const base = baseUrlOf(port);
     const paths = role === 'worker' ? ['/healthz'] : ['/healthz', '/healthz/readiness'];
+    // n8n 1.x answers /healthz/readiness before its REST routes are registered (and while
+    // migrations run): main is ready when /rest/settings answers
+    if (role === 'start') paths.push('/rest/settings');
     for (const p of paths) {
       await waitFor(async () => {
         if (exitInfo) throw Object.assign(new Error('exited'), { fatal: true });
