@@ -61,11 +61,13 @@ async function startStack(o = {}) {
  */
 async function createCircularoCredential(n8n, sim, o = {}) {
   const name = o.name || `Circularo ${crypto.randomBytes(3).toString('hex')}`;
-  const created = await n8n.api.createCredential({
-    name,
-    type: CREDENTIAL_TYPE,
-    data: { serverUrl: o.serverUrl || sim.baseUrl, apiKey: o.apiKey || sim.keys.teamAdmin, webhookSecret: o.webhookSecret || '' },
-  });
+  /** @type {Record<string, string>} */
+  const data = { serverUrl: o.serverUrl || sim.baseUrl, apiKey: o.apiKey || sim.keys.teamAdmin, webhookSecret: o.webhookSecret || '' };
+  // n8n 1.x adds a domain restriction to every credential's schema whose `if` also matches when the
+  // field is absent, so the public API then demands `allowedDomains`; naming the default avoids it.
+  const schema = await n8n.api.credentialSchema(CREDENTIAL_TYPE);
+  if (schema?.properties?.allowedHttpRequestDomains) data.allowedHttpRequestDomains = 'all';
+  const created = await n8n.api.createCredential({ name, type: CREDENTIAL_TYPE, data });
   return { id: created.id, name: created.name };
 }
 
