@@ -25,7 +25,7 @@ const { request, waitFor, postConcurrent } = require('../lib/http');
 const { PublicApi } = require('../lib/api');
 const { startN8n, setupOwner, treeRssBytes } = require('../lib/n8n');
 const { ensureQueueServices } = require('../lib/services');
-const { startQueueSet, treePssBytes } = require('../lib/queue');
+const { startQueueSet, treePssBytes, treeCpuSeconds } = require('../lib/queue');
 const {
   TRIGGER_NAME, NEXT_NODE_NAME, packedPackage, createCircularoCredential, createTriggerWorkflow, triggerWorkflow, webhooksFor, signedDelivery,
 } = require('../lib/circularo');
@@ -34,6 +34,8 @@ const SELECTED = ['documentCompleted', 'documentSigned'];
 const SETTLE_MS = 3000;
 const LOAD_COUNT = positiveInt(process.env.QUEUE_LOAD_COUNT, 2000);
 const LOAD_CONCURRENCY = positiveInt(process.env.QUEUE_LOAD_CONCURRENCY, 16);
+/** Bound on each load phase (sending, then waiting for the executions); raise it on a busy machine. */
+const LOAD_TIMEOUT_MS = positiveInt(process.env.QUEUE_LOAD_TIMEOUT_MIN, 15) * 60_000;
 const MiB = 1024 * 1024;
 
 /** @param {string | undefined} v @param {number} d */
@@ -97,8 +99,10 @@ async function withMemorySampling(probes, fn) {
 /**
  * Sends `LOAD_COUNT` signed documentCompleted deliveries (each with its own document id) to
  * `url`, waits until the workflow has them all as finished executions, and checks every one.
+ * Also reads the CPU time each process (tree) used for the load: unlike wall-clock rates, CPU
+ * per delivery hardly depends on what else the machine is running.
  * @param {{ api: PublicApi, workflowId: string, url: string, secret: string, label: string,
- *   probes: Record<string, () => number> }} o
+ *   probes: Record<string, () => number>, cpuProbes: Record<string, () => number> }} o
  */
 async function runLoad(o) {
   const before = await o.api.listExecutions(o.workflowId);
@@ -106,6 +110,7 @@ async function runLoad(o) {
   const runTag = crypto.randomBytes(3).toString('hex');
   const docId = (/** @type {number} */ i) => `load-${runTag}-${i}`;
   const loadAvgBefore = os.loadavg()[0];
+  const cpuBefore = mapValues(o.cpuProbes, (probe) => probe());
   const t0 = Date.now();
   const { result: load, peak, idle } = await withMemorySampling(o.probes, async () => {
     const sent = await postConcurrent({
@@ -119,11 +124,13 @@ async function runLoad(o) {
         const { body, headers } = signedDelivery(o.secret, payload);
         return { url: o.url, body, headers, tag: docId(i) };
       },
-    }, LOAD_CONCURRENCY, { timeoutMs: 60_000, totalTimeoutMs: 15 * 60_000 });
+    }, LOAD_CONCURRENCY, { timeoutMs: 60_000, totalTimeoutMs: LOAD_TIMEOUT_MS });
     // Executions finish after the answers (the trigger answers on receipt): wait for all of them.
-    await o.api.waitForExecutions(o.workflowId, before.length + LOAD_COUNT, { timeoutMs: 15 * 60_000, intervalMs: 5000 });
+    await o.api.waitForExecutions(o.workflowId, before.length + LOAD_COUNT, { timeoutMs: LOAD_TIMEOUT_MS, intervalMs: 5000 });
     return sent;
   });
+  /** @type {Record<string, number>} */ const cpuMs = {};
+  for (const [name, probe] of Object.entries(o.cpuProbes)) cpuMs[name] = (probe() - cpuBefore[name]) * 1000;
   assert.deepEqual(load.statuses, { 200: LOAD_COUNT }, `${o.label}: every signed delivery is answered 200`);
 
   const all = await o.api.listExecutions(o.workflowId, { includeData: true });
@@ -157,6 +164,9 @@ async function runLoad(o) {
     idleMiB: mapValues(idle, (v) => round(v / MiB, 0)),
     peakMiB: mapValues(peak, (v) => round(v / MiB, 0)),
     loadAverageBefore: round(loadAvgBefore, 2),
+    loadAverageAfter: round(os.loadavg()[0], 2),
+    cpuMsPerDelivery: mapValues(cpuMs, (v) => round(v / LOAD_COUNT, 1)),
+    cpuMsPerDeliveryTotal: round(Object.values(cpuMs).reduce((a, b) => a + b, 0) / LOAD_COUNT, 1),
     freshIds: fresh.map((e) => String(e.id)),
   };
 }
@@ -172,7 +182,7 @@ function mapValues(o, fn) {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fn(v)]));
 }
 
-describe('Circularo Trigger in n8n queue mode (main + webhook process + worker)', { timeout: 60 * 60_000 }, () => {
+describe('Circularo Trigger in n8n queue mode (main + webhook process + worker)', { timeout: 20 * 60_000 + 4 * LOAD_TIMEOUT_MS }, () => {
   /** @type {any} */ let sim;
   /** @type {Awaited<ReturnType<typeof startQueueSet>> | undefined} */ let q;
   /** @type {import('../lib/n8n').N8nInstance | undefined} */ let single;
@@ -355,6 +365,13 @@ describe('Circularo Trigger in n8n queue mode (main + webhook process + worker)'
         redis: () => treeRssBytes(set.services.redis.pid),
         postgresPss: () => treePssBytes(set.services.pg.pid),
       },
+      cpuProbes: {
+        main: () => treeCpuSeconds(main.pid),
+        webhook: () => treeCpuSeconds(webhook.pid),
+        worker: () => treeCpuSeconds(worker.pid),
+        redis: () => treeCpuSeconds(set.services.redis.pid),
+        postgres: () => treeCpuSeconds(set.services.pg.pid),
+      },
     });
     // Every one of them ran on the worker.
     const onWorker = () => {
@@ -446,6 +463,7 @@ describe('Circularo Trigger in n8n queue mode (main + webhook process + worker)'
     const result = await runLoad({
       api: /** @type {PublicApi} */ (s.api), workflowId: swf.id, url: swf.productionUrl, secret: hooks[0].hmacSecret, label: 'single process',
       probes: { n8n: () => s.rssBytes() },
+      cpuProbes: { n8n: () => treeCpuSeconds(s.pid) },
     });
     const { freshIds, ...figures } = result;
     summary.single = figures;
@@ -465,6 +483,10 @@ function printSummary(s) {
     ? Object.entries(r.peakMiB).map(([k, v]) => `${k} ${v} MiB (idle ${r.idleMiB[k]})`).join(', ')
     : '-';
   const total = (/** @type {any} */ r, /** @type {string[]} */ keys) => r ? keys.reduce((a, k) => a + (r.peakMiB[k] || 0), 0) : NaN;
+  const cpu = (/** @type {any} */ r) => r
+    ? `${Object.entries(r.cpuMsPerDelivery).map(([k, v]) => `${k} ${v}`).join(', ')}; total ${r.cpuMsPerDeliveryTotal} ms`
+      + ` (so about ${round((s.cores * 1000) / r.cpuMsPerDeliveryTotal, 0)} deliveries/s if ${s.cores} cores were free for it)`
+    : '-';
   const out = [
     '',
     '==================== queue-mode summary ====================',
@@ -472,8 +494,10 @@ function printSummary(s) {
     `queue mode (main + webhook + 1 worker): ${line(s.queue)}`,
     `  peak RSS: ${mem(s.queue)}`,
     `  n8n processes together: ${total(s.queue, ['main', 'webhook', 'worker'])} MiB peak (RSS includes each process's task runner)`,
+    `  CPU ms per delivery: ${cpu(s.queue)}`,
     `single process (SQLite):              ${line(s.single)}`,
     `  peak RSS: ${mem(s.single)}`,
+    `  CPU ms per delivery: ${cpu(s.single)}`,
     `timings: ${JSON.stringify(s.timings)}`,
     `summary JSON: ${file}`,
     '=============================================================',
