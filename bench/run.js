@@ -13,7 +13,8 @@
  * --memory-deliveries N (part 3, default 10000), --concurrency N (16), --body-bytes N (2048),
  * --n8n-config defaults,lazy (which n8n configurations to compare; both by default).
  *
- * Exit code 0 when every target is met, 1 when one is missed, 2 on an error.
+ * Exit code 0 when the run completes (missed targets are reported as MISSED in the tables),
+ * 2 on an error; with --strict, 1 when a target is missed.
  */
 
 const { runHandlerBench } = require('./handler');
@@ -21,10 +22,11 @@ const { parseN8nArgs } = require('./n8n');
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const o = { only: /** @type {string | undefined} */ (undefined), quick: false, n8n: /** @type {string[]} */ ([]) };
+  const o = { only: /** @type {string | undefined} */ (undefined), quick: false, strict: false, n8n: /** @type {string[]} */ ([]) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') { o.quick = true; o.n8n.push(a); }
+    else if (a === '--strict') o.strict = true;
     else if (a === '--only') o.only = argv[++i];
     else if (a.startsWith('--only=')) o.only = a.slice('--only='.length);
     else if (a.includes('=')) o.n8n.push(a);
@@ -54,7 +56,7 @@ async function main() {
   }
   out.push(`(bench took ${Math.round((Date.now() - started) / 1000)} s${o.quick ? ', --quick' : ''}; ratios are the figures to compare, absolute numbers depend on the machine and its load)`);
   process.stdout.write(`\n${out.join('\n\n')}\n`);
-  return ok;
+  return ok || !o.strict;
 }
 
 main().then(
