@@ -271,16 +271,18 @@ const CONFIGS = {
 /**
  * Parts 2 (and 3, when `memoryDeliveries` > 0) in one n8n instance with one configuration.
  * @param {{ name: string, env: Record<string, string> }} config
- * @param {{ log: (s: string) => void, quick: boolean, perWorkflow: number, concurrency: number, bodyBytes: number, memoryDeliveries: number }} o
+ * @param {{ log: (s: string) => void, quick: boolean, perWorkflow: number, concurrency: number, bodyBytes: number, memoryDeliveries: number, rounds: number }} o
  */
 async function runConfig(config, o) {
   const { log, quick, perWorkflow, concurrency, bodyBytes, memoryDeliveries } = o;
   const warmup = quick ? 50 : Math.min(200, Math.max(50, Math.round(perWorkflow / 4)));
-  // Two interleaved rounds (a b c, then c b a) so that drift (load from other processes, n8n's
-  // growing database) falls on all three alike; --quick runs one round.
+  // Interleaved rounds (a b c, c b a, a b c, ...; two by default) so that drift (load from other
+  // processes, n8n's growing database) falls on all three alike; --quick runs one round.
+  const rounds = quick ? 1 : o.rounds;
   /** @type {('a' | 'b' | 'c')[]} */
-  const order = quick ? ['a', 'b', 'c'] : ['a', 'b', 'c', 'c', 'b', 'a'];
-  const perPhase = Math.round(perWorkflow / (order.length / 3));
+  const order = [];
+  for (let r = 0; r < rounds; r++) order.push(...(r % 2 === 0 ? /** @type {const} */ (['a', 'b', 'c']) : /** @type {const} */ (['c', 'b', 'a'])));
+  const perPhase = Math.round(perWorkflow / rounds);
 
   const started = Date.now();
   log(`  n8n [${config.name}]: starting simulator + n8n 2.41.1 with the packed package`);
@@ -317,7 +319,7 @@ async function runConfig(config, o) {
 
     const mib = (/** @type {number} */ b) => Math.round(b / 2 ** 20);
     const lines = [
-      `Part 2 [${config.name}]: real n8n 2.41.1, one instance, ${perWorkflow} signed deliveries per workflow (${sizeLabel(bodyBytes)} body) at concurrency ${concurrency}${quick ? '' : ', two interleaved rounds a b c c b a'}`,
+      `Part 2 [${config.name}]: real n8n 2.41.1, one instance, ${perWorkflow} signed deliveries per workflow (${sizeLabel(bodyBytes)} body) at concurrency ${concurrency}${rounds > 1 ? `, ${rounds} interleaved rounds (${order.join(' ')})` : ''}`,
       table(
         ['workflow', 'executions/s', 'p50 ms', 'p99 ms', 'peak RSS MiB'],
         wfs.map((w) => [w.label, fmt(stats[w.key].perSecond, 1), fmt(stats[w.key].p50, 0), fmt(stats[w.key].p99, 0), mib(stats[w.key].peakRss)]),
@@ -360,7 +362,7 @@ async function runConfig(config, o) {
 
 /**
  * @param {{ quick?: boolean, log?: (s: string) => void, deliveries?: number, concurrency?: number, bodyBytes?: number,
- *   memoryDeliveries?: number, configs?: string[] }} [o]
+ *   memoryDeliveries?: number, configs?: string[], rounds?: number }} [o]
  */
 async function runN8nBench(o = {}) {
   const quick = !!o.quick;
@@ -371,6 +373,7 @@ async function runN8nBench(o = {}) {
     concurrency: o.concurrency ?? 16,
     bodyBytes: o.bodyBytes ?? 2048,
     memoryDeliveries: o.memoryDeliveries ?? (quick ? 1000 : 10_000),
+    rounds: o.rounds ?? 2,
   };
   const names = o.configs ?? ['defaults', 'lazy'];
   /** @type {string[]} */
@@ -402,6 +405,7 @@ function parseN8nArgs(argv) {
     if (flag === '--quick') o.quick = true;
     else if (flag === '--deliveries') o.deliveries = num(value(), flag);
     else if (flag === '--memory-deliveries') o.memoryDeliveries = num(value(), flag);
+    else if (flag === '--rounds') o.rounds = Math.max(1, num(value(), flag));
     else if (flag === '--concurrency') o.concurrency = Math.max(1, num(value(), flag));
     else if (flag === '--body-bytes') o.bodyBytes = Math.max(512, num(value(), flag));
     else if (flag === '--n8n-config') o.configs = value().split(',');
