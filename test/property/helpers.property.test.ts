@@ -58,7 +58,7 @@ describe('payload mapping properties', () => {
 		fc.assert(
 			fc.property(fc.oneof(anything, candidateShaped), (body) => {
 				const item = toTriggerItem(body, receivedAt);
-				check(item.payload === (body === undefined ? null : body), 'payload is the body itself', item.payload);
+				check(Object.is(item.payload, body === undefined ? null : body), 'payload is the body itself', item.payload);
 				check(item.event === 'unknown' || (CIRCULARO_EVENTS as readonly string[]).includes(item.event), 'event', item.event);
 				check(nullableText(item.documentId) && nullableText(item.documentTitle), 'text fields', item);
 				check(item.occurredAt === null || !Number.isNaN(Date.parse(item.occurredAt)), 'occurredAt is ISO or null', item.occurredAt);
