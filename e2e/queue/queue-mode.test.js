@@ -125,13 +125,14 @@ async function runLoad(o) {
         return { url: o.url, body, headers, tag: docId(i) };
       },
     }, LOAD_CONCURRENCY, { timeoutMs: 60_000, totalTimeoutMs: LOAD_TIMEOUT_MS });
+    // Fail now, not after waiting for executions that cannot come (e.g. requests not sent in time).
+    assert.deepEqual(sent.statuses, { 200: LOAD_COUNT }, `${o.label}: every signed delivery is answered 200 (status "0": not answered or not sent within QUEUE_LOAD_TIMEOUT_MIN)`);
     // Executions finish after the answers (the trigger answers on receipt): wait for all of them.
     await o.api.waitForExecutions(o.workflowId, before.length + LOAD_COUNT, { timeoutMs: LOAD_TIMEOUT_MS, intervalMs: 5000 });
     return sent;
   });
   /** @type {Record<string, number>} */ const cpuMs = {};
   for (const [name, probe] of Object.entries(o.cpuProbes)) cpuMs[name] = (probe() - cpuBefore[name]) * 1000;
-  assert.deepEqual(load.statuses, { 200: LOAD_COUNT }, `${o.label}: every signed delivery is answered 200`);
 
   const all = await o.api.listExecutions(o.workflowId, { includeData: true });
   const fresh = all.filter((e) => !knownIds.has(String(e.id)));
