@@ -1,4 +1,4 @@
-import { toTriggerItem } from '../../nodes/CircularoTrigger/payload';
+import { isoString, toTriggerItem } from '../../nodes/CircularoTrigger/payload';
 import { CIRCULARO_EVENTS } from '../../nodes/CircularoTrigger/types';
 
 // The simulator builds each candidate shape from circularo-api.md independently of the node's reader.
@@ -104,5 +104,27 @@ describe('toTriggerItem on hand-written deliveries', () => {
 		expect(item.event).toBe('unknown');
 		expect(item.payload).toEqual(body);
 		expect(item.occurredAt).toBeNull();
+	});
+});
+
+describe('timestamp fast paths match the Date built-ins', () => {
+	// Deterministic spread over years 1000-9999 and every millisecond field shape.
+	const dates = Array.from({ length: 5000 }, (_, i) => new Date(-30610224000000 + i * 48_611_123_457_123 / 1000 + (i % 1000)));
+
+	it('isoString equals toISOString', () => {
+		for (const date of [...dates, new Date(0), new Date('2026-02-28T23:59:59.999Z'), new Date('0999-12-31T23:59:59.999Z'), new Date('+010000-01-01T00:00:00.000Z')]) {
+			expect(isoString(date)).toBe(date.toISOString());
+		}
+	});
+
+	it('reads an ISO timestamp exactly as parsing and re-serialising it would', () => {
+		for (const date of dates) {
+			const text = date.toISOString();
+			expect(toTriggerItem({ timestamp: text }, receivedAt).occurredAt).toBe(new Date(text).toISOString());
+		}
+		for (const odd of ['2026-02-30T10:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-01-01T10:00:00.000+02:00']) {
+			const parsed = new Date(odd);
+			expect(toTriggerItem({ timestamp: odd }, receivedAt).occurredAt).toBe(Number.isNaN(parsed.getTime()) ? null : parsed.toISOString());
+		}
 	});
 });
