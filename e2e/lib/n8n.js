@@ -20,6 +20,7 @@ const { ensureN8n, cacheDir, DEFAULT_N8N_VERSION } = require('./install');
 const { installPackageInto } = require('./package');
 const { request, waitFor, freePort } = require('./http');
 const { RestClient, PublicApi } = require('./api');
+const { treeRssBytes } = require('./proctree');
 
 /** Fixed for tests only; every process of one queue-mode set must share it. */
 const DEFAULT_ENCRYPTION_KEY = 'circularo-e2e-only-encryption-key';
@@ -354,44 +355,6 @@ function readFrom(file, from) {
 function tailOfLog(file, n) {
   const s = readFrom(file, 0);
   return s.slice(-n);
-}
-
-/**
- * Resident set size of a process and all its descendants (from /proc), in bytes.
- * @param {number} rootPid
- */
-function treeRssBytes(rootPid) {
-  /** @type {Map<number, number[]>} */
-  const children = new Map();
-  /** @type {Map<number, number>} */
-  const rss = new Map();
-  const page = 4096;
-  let entries = [];
-  try { entries = fs.readdirSync('/proc'); } catch { return 0; }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ppid = Number(rest[1]);
-      const rssPages = Number(rest[21]);
-      const pid = Number(e);
-      rss.set(pid, rssPages * page);
-      if (!children.has(ppid)) children.set(ppid, []);
-      /** @type {number[]} */ (children.get(ppid)).push(pid);
-    } catch { /* process ended meanwhile */ }
-  }
-  let total = 0;
-  const stack = [rootPid];
-  const seen = new Set();
-  while (stack.length) {
-    const p = /** @type {number} */ (stack.pop());
-    if (seen.has(p)) continue;
-    seen.add(p);
-    total += rss.get(p) || 0;
-    for (const c of children.get(p) || []) stack.push(c);
-  }
-  return total;
 }
 
 /**

@@ -13,10 +13,10 @@
  *   await q.stop();
  */
 
-const fs = require('node:fs');
 const { startN8n } = require('./n8n');
 const { freePort } = require('./http');
 const { startQueueServices } = require('./services');
+const { treePssBytes, treeCpuSeconds } = require('./proctree');
 
 /**
  * Settings that make one n8n process part of the queue-mode set (besides the role).
@@ -78,90 +78,5 @@ async function startQueueSet(o) {
   }
 }
 
-/**
- * Proportional set size (shared pages split between the processes sharing them) of a process
- * and its descendants, in bytes: the fair figure for Postgres, whose backends share memory.
- * @param {number} rootPid
- */
-function treePssBytes(rootPid) {
-  /** @type {Map<number, number[]>} */
-  const children = new Map();
-  for (const e of safeReaddir('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      /** @type {number[]} */ (children.get(ppid)).push(Number(e));
-    } catch { /* gone */ }
-  }
-  let total = 0;
-  const stack = [rootPid];
-  const seen = new Set();
-  while (stack.length > 0 && seen.size < 10_000) {
-    const p = /** @type {number} */ (stack.pop());
-    if (seen.has(p)) continue;
-    seen.add(p);
-    try {
-      const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
-    } catch { /* gone or not readable */ }
-    for (const c of children.get(p) || []) stack.push(c);
-  }
-  return total;
-}
-
-/** Clock ticks per second for /proc times (USER_HZ; 100 on Linux unless `getconf CLK_TCK` says otherwise). */
-let clkTck = 0;
-function ticksPerSecond() {
-  if (!clkTck) {
-    try {
-      const r = require('node:child_process').spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5000 });
-      clkTck = Number(String(r.stdout).trim()) || 100;
-    } catch { clkTck = 100; }
-  }
-  return clkTck;
-}
-
-/**
- * CPU time (user + system, in seconds) used so far by a process and its live descendants, plus
- * what their ended children used (cutime/cstime). Compare two readings to get the CPU a piece of
- * work cost, which (unlike wall-clock throughput) hardly depends on what else the machine runs.
- * @param {number} rootPid
- */
-function treeCpuSeconds(rootPid) {
-  /** @type {Map<number, number[]>} */
-  const children = new Map();
-  /** @type {Map<number, number>} */
-  const ticks = new Map();
-  for (const e of safeReaddir('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // after ")": state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14)
-      const ppid = Number(f[1]);
-      ticks.set(Number(e), Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]));
-      if (!children.has(ppid)) children.set(ppid, []);
-      /** @type {number[]} */ (children.get(ppid)).push(Number(e));
-    } catch { /* gone */ }
-  }
-  let total = 0;
-  const stack = [rootPid];
-  const seen = new Set();
-  while (stack.length > 0 && seen.size < 10_000) {
-    const p = /** @type {number} */ (stack.pop());
-    if (seen.has(p)) continue;
-    seen.add(p);
-    total += ticks.get(p) || 0;
-    for (const c of children.get(p) || []) stack.push(c);
-  }
-  return total / ticksPerSecond();
-}
-
-/** @param {string} dir */
-function safeReaddir(dir) {
-  try { return fs.readdirSync(dir); } catch { return []; }
-}
 
 module.exports = { startQueueSet, queueEnv, treePssBytes, treeCpuSeconds };
