@@ -21,6 +21,7 @@ const { installPackageInto } = require('./package');
 const { request, waitFor, freePort } = require('./http');
 const { RestClient, PublicApi } = require('./api');
 const { treeRssBytes } = require('./proctree');
+const { reapOnExit, forget, onExit } = require('./reaper');
 
 /** Fixed for tests only; every process of one queue-mode set must share it. */
 const DEFAULT_ENCRYPTION_KEY = 'circularo-e2e-only-encryption-key';
@@ -28,32 +29,16 @@ const DEFAULT_ENCRYPTION_KEY = 'circularo-e2e-only-encryption-key';
 /** User folders created by startN8n (not given by the caller). @type {Set<string>} */
 const tempFolders = new Set();
 
-/** Live child processes of this test process, killed (whole process group) on exit. */
-/** @type {Set<number>} */
-const live = new Set();
-let hooksInstalled = false;
-function installExitHooks() {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  const killAll = () => {
-    for (const pid of live) {
-      try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-    }
-    live.clear();
-  };
-  process.on('exit', killAll);
-  process.on('exit', (code) => {
-    // fresh user folders made here are removed when the test process ends well; they are
-    // kept (with their n8n logs) after a failure or when CIRCULARO_E2E_KEEP=1
-    if (code === 0 && !process.exitCode && process.env.CIRCULARO_E2E_KEEP !== '1') {
-      for (const dir of tempFolders) { try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* ignore */ } }
-    } else if (tempFolders.size) {
-      process.stderr.write(`[e2e] n8n user folders and logs kept: ${[...tempFolders].join(' ')}\n`);
-    }
-  });
-  for (const sig of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
-    process.once(sig, () => { killAll(); process.exit(128 + (os.constants.signals[sig] || 1)); });
+/**
+ * Fresh user folders made here are removed when the test process ends well; they are kept (with
+ * their n8n logs) after a failure or when CIRCULARO_E2E_KEEP=1.
+ * @param {number} code
+ */
+function removeTempFolders(code) {
+  if (code === 0 && !process.exitCode && process.env.CIRCULARO_E2E_KEEP !== '1') {
+    for (const dir of tempFolders) { try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* ignore */ } }
+  } else {
+    process.stderr.write(`[e2e] n8n user folders and logs kept: ${[...tempFolders].join(' ')}\n`);
   }
 }
 
@@ -111,7 +96,6 @@ const STRIP_ENV = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|NODE_OPTIONS$|NODE
  * @returns {Promise<N8nInstance>}
  */
 async function startN8n(opts = {}) {
-  installExitHooks();
   const role = opts.role || 'start';
   const inst = await ensureN8n({ version: opts.version || process.env.CIRCULARO_E2E_N8N_VERSION || DEFAULT_N8N_VERSION });
   let userFolder = opts.userFolder;
@@ -119,6 +103,7 @@ async function startN8n(opts = {}) {
     const runsDir = process.env.CIRCULARO_E2E_RUNS || os.tmpdir();
     fs.mkdirSync(runsDir, { recursive: true });
     userFolder = fs.mkdtempSync(path.join(runsDir, `circularo-n8n-${role}-`));
+    if (tempFolders.size === 0) onExit(removeTempFolders);
     tempFolders.add(userFolder);
   }
   fs.mkdirSync(userFolder, { recursive: true });
@@ -198,12 +183,12 @@ async function startN8n(opts = {}) {
     fs.closeSync(fd);
     if (!c.pid) throw new Error(`could not spawn n8n (${inst.nodeBin} ${inst.n8nBin})`);
     const pid = c.pid;
-    live.add(pid);
+    reapOnExit(pid);
     const guard = startGuard(pid);
     exitInfo = undefined;
     exited = new Promise((resolve) => {
       c.on('exit', (code, signal) => {
-        live.delete(pid);
+        forget(pid);
         guard.kill('SIGKILL');
         // the task runner and anything else n8n started go with it
         try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }

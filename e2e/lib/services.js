@@ -23,27 +23,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const { spawn, spawnSync } = require('node:child_process');
 const { freePort, waitFor } = require('./http');
-
-/** Server processes started by this module, killed (process group) when this process exits. */
-/** @type {Set<number>} */
-const live = new Set();
-let hooksInstalled = false;
-function installExitHooks() {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  const killAll = () => {
-    for (const pid of live) {
-      try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-    }
-    live.clear();
-  };
-  process.on('exit', killAll);
-  for (const sig of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
-    // Other modules (the n8n harness) may also listen; only exit when nobody else handles it.
-    process.once(sig, () => { killAll(); if (process.listenerCount(sig) === 0) process.exit(128 + (os.constants.signals[sig] || 1)); });
-  }
-}
+const { reapOnExit, forget } = require('./reaper');
 
 // ------------------------------------------------------------------ finding and installing
 
@@ -121,7 +101,6 @@ async function ensureQueueServices(o = {}) {
  * @returns {Managed}
  */
 function spawnServer(cmd, args, o) {
-  installExitHooks();
   const fd = fs.openSync(o.logFile, 'a');
   /** @type {import('node:child_process').SpawnOptions} */
   const so = { cwd: o.cwd, env: o.env || process.env, stdio: ['ignore', fd, fd], detached: true };
@@ -131,13 +110,13 @@ function spawnServer(cmd, args, o) {
   fs.closeSync(fd);
   if (!c.pid) throw new Error(`could not spawn ${cmd}`);
   const pid = c.pid;
-  live.add(pid);
+  reapOnExit(pid);
   const guard = startGuard(pid, o.removeOnOrphan);
   /** @type {{ code: number | null, signal: string | null } | undefined} */
   let info;
   const exited = new Promise((resolve) => {
     c.on('exit', (code, signal) => {
-      live.delete(pid);
+      forget(pid);
       try { guard.kill('SIGKILL'); } catch { /* gone */ }
       info = { code, signal };
       resolve(info);
