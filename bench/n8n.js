@@ -266,6 +266,7 @@ async function setupBenchWorkflows(n8n, sim, o = {}) {
 const CONFIGS = {
   defaults: { name: 'n8n defaults', env: {} },
   lazy: { name: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
+  legacy: { name: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
 };
 
 /**
@@ -375,7 +376,7 @@ async function runN8nBench(o = {}) {
     memoryDeliveries: o.memoryDeliveries ?? (quick ? 1000 : 10_000),
     rounds: o.rounds ?? 2,
   };
-  const names = o.configs ?? ['defaults', 'lazy'];
+  const names = o.configs ?? ['defaults', 'lazy', 'legacy'];
   /** @type {string[]} */
   const texts = [];
   let ok = true;
