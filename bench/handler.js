@@ -54,7 +54,8 @@ function fakeContext(raw, signature, events) {
     getCredentials: async () => credentials,
     getWorkflowStaticData: () => staticData,
     getNodeParameter: (/** @type {string} */ name, /** @type {unknown} */ fallback) => (name in parameters ? parameters[name] : fallback),
-    getNode: () => ({ name: 'Circularo Trigger', type: 'n8n-nodes-circularo.circularoTrigger', typeVersion: 1, parameters }),
+    getNode: () => ({ id: 'bench-node', name: 'Circularo Trigger', type: 'n8n-nodes-circularo.circularoTrigger', typeVersion: 1, parameters }),
+    getWorkflow: () => ({ id: 'bench-workflow', name: 'bench', active: true }),
     logger: { warn() {}, info() {}, debug() {}, error() {} },
     helpers: {
       prepareBinaryData: async () => { throw new Error('the benchmark downloads nothing'); },

@@ -22,6 +22,12 @@ import {
 	WEBHOOK_URL_HINT,
 	type ScopeOption,
 } from './registration';
+import {
+	forgetRegisteredSecret,
+	registeredSecrets,
+	rememberRegisteredSecret,
+	triggerKey,
+} from './registeredSecrets';
 import { generateSigningSecret, isValidSignature, SIGNATURE_HEADER } from './signature';
 import { apiRootUrl, circularoApiRequest, circularoDownload, CREDENTIAL_TYPE } from './transport';
 import {
@@ -72,6 +78,10 @@ const EVENT_OPTIONS: Array<{ name: string; value: CircularoEventName; descriptio
 
 async function credentialsOf(context: IHookFunctions | IWebhookFunctions): Promise<CircularoCredentials> {
 	return await context.getCredentials<CircularoCredentials>(CREDENTIAL_TYPE);
+}
+
+function triggerOf(context: IHookFunctions | IWebhookFunctions): string {
+	return triggerKey(context.getWorkflow().id, context.getNode().id);
 }
 
 function apiError(
@@ -377,6 +387,7 @@ export class CircularoTrigger implements INodeType {
 					isSameTarget(stored, wanted) &&
 					(stored.hmacSecret === undefined || stored.hmacSecret === expectedSecret)
 				) {
+					rememberRegisteredSecret(triggerOf(this), wanted.callbackUrl, expectedSecret ?? '');
 					return true;
 				}
 				// After a restart, re-publish or import the stored id may be gone while Circularo still
@@ -391,6 +402,7 @@ export class CircularoTrigger implements INodeType {
 				if (!adoptable) return false;
 				registration.webhookId = adoptable.id;
 				if (!credentials.webhookSecret) registration.webhookSecret = adoptable.hmacSecret as string;
+				rememberRegisteredSecret(triggerOf(this), wanted.callbackUrl, adoptable.hmacSecret as string);
 				return true;
 			},
 
@@ -412,6 +424,7 @@ export class CircularoTrigger implements INodeType {
 				await removeRegistrations.call(this, registration.webhookId, callbackUrl, credentials.serverUrl);
 				delete registration.webhookId;
 				delete registration.webhookSecret;
+				forgetRegisteredSecret(triggerOf(this), callbackUrl);
 
 				let created: CircularoWebhook;
 				try {
@@ -440,12 +453,14 @@ export class CircularoTrigger implements INodeType {
 				}
 				registration.webhookId = created.id;
 				if (!credentials.webhookSecret) registration.webhookSecret = secret;
+				rememberRegisteredSecret(triggerOf(this), callbackUrl, secret);
 				return true;
 			},
 
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const registration = this.getWorkflowStaticData('node') as RegistrationData;
 				const callbackUrl = this.getNodeWebhookUrl('default') as string;
+				forgetRegisteredSecret(triggerOf(this), callbackUrl);
 				try {
 					const credentials = await credentialsOf(this);
 					await removeRegistrations.call(this, registration.webhookId, callbackUrl, credentials.serverUrl);
@@ -466,17 +481,32 @@ export class CircularoTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const receivedAt = new Date();
 		const request = this.getRequestObject();
-		const credentials = await this.getCredentials<CircularoCredentials>(CREDENTIAL_TYPE);
-		const registration = this.getWorkflowStaticData('node') as RegistrationData;
-		const secret = credentials.webhookSecret || registration.webhookSecret || '';
 		const rawBody: unknown = (request as { rawBody?: unknown }).rawBody;
+		const signature = request.headers[SIGNATURE_HEADER];
 
-		if (!Buffer.isBuffer(rawBody) || !isValidSignature(rawBody, request.headers[SIGNATURE_HEADER], secret)) {
+		// Checked against the secret this process registered first; the credential is loaded only
+		// when that does not verify (another process registered it, or the call is not genuine).
+		let credentials: CircularoCredentials | undefined;
+		let verified = false;
+		if (Buffer.isBuffer(rawBody)) {
+			for (const secret of registeredSecrets(triggerOf(this))) {
+				if (isValidSignature(rawBody, signature, secret)) {
+					verified = true;
+					break;
+				}
+			}
+			if (!verified) {
+				credentials = await credentialsOf(this);
+				const registration = this.getWorkflowStaticData('node') as RegistrationData;
+				verified = isValidSignature(rawBody, signature, credentials.webhookSecret || registration.webhookSecret || '');
+			}
+		}
+		if (!verified) {
 			this.getResponseObject().status(401).json({ message: 'Invalid or missing x-circularo-signature' }).end();
 			return { noWebhookResponse: true };
 		}
 
-		const item = toTriggerItem(bodyOf(request.body, rawBody), receivedAt);
+		const item = toTriggerItem(bodyOf(request.body, rawBody as Buffer), receivedAt);
 		const events = this.getNodeParameter('events', []) as string[];
 		if (!events.includes(ALL_EVENTS) && !events.includes(item.event)) {
 			// Circularo cannot filter server-side: acknowledge and start nothing.
@@ -489,6 +519,7 @@ export class CircularoTrigger implements INodeType {
 			// Nothing to download: no further awaits on the path every delivery takes.
 			return { workflowData: [[{ json: item }]] };
 		}
+		credentials ??= await credentialsOf(this);
 		const binary = await downloadDocuments(this, item, options, credentials.serverUrl);
 		return {
 			workflowData: [[Object.keys(binary).length > 0 ? { json: item, binary } : { json: item }]],

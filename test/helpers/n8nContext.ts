@@ -23,6 +23,8 @@ export const testNode: INode = {
 	parameters: {},
 };
 
+export const testWorkflow = { id: 'workflow-1', name: 'Circularo test workflow', active: true };
+
 export interface ContextOptions {
 	credentials: CircularoTestCredentials;
 	parameters?: IDataObject;
@@ -56,6 +58,7 @@ function baseContext(options: ContextOptions, log: FakeLog) {
 	const staticData = options.staticData ?? {};
 	return {
 		getNode: () => testNode,
+		getWorkflow: () => testWorkflow,
 		getCredentials: async () => options.credentials,
 		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
 		getWorkflowStaticData: () => staticData,

@@ -2,11 +2,12 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
 import { CircularoTrigger } from '../../nodes/CircularoTrigger/CircularoTrigger.node';
-import { webhookContext, type CircularoTestCredentials, type Delivery } from '../helpers/n8nContext';
+import { hookContext, webhookContext, type CircularoTestCredentials, type Delivery } from '../helpers/n8nContext';
 
 const { startSimulator, EVENTS } = require('../../simulator');
 
 const trigger = new CircularoTrigger();
+const lifecycle = trigger.webhookMethods.default;
 
 let sim: any;
 let receiver: Server;
@@ -176,5 +177,69 @@ describe('webhook()', () => {
 		const text = JSON.stringify(result.workflowData![0][0].json);
 		expect(text).not.toContain(sim.keys.teamAdmin);
 		expect(text).not.toContain(secret);
+	});
+});
+
+describe('webhook() in the n8n process that registered the webhook', () => {
+	const registeredSecret = 'secret-at-registration';
+	const staticData = {};
+	const hook = () =>
+		hookContext({ credentials: { ...credentials(), webhookSecret: registeredSecret }, staticData: staticData as never, webhookUrl: callbackUrl })
+			.context;
+
+	beforeEach(async () => {
+		await lifecycle.create.call(hook()); // replaces the webhook registered in the outer beforeEach
+		received = [];
+		await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
+		expect(received).toHaveLength(1);
+	});
+	afterEach(async () => {
+		await lifecycle.delete.call(hook());
+	});
+
+	/** The delivery, seen by a webhook() whose credential now holds `credentialSecret`; counts credential loads. */
+	async function receive(credentialSecret: string, delivery: Delivery = received[0]) {
+		const { context, response } = webhookContext(
+			{ credentials: { ...credentials(), webhookSecret: credentialSecret }, parameters: { events: ['*'] }, staticData: staticData as never },
+			delivery,
+		);
+		let credentialLoads = 0;
+		const counting = {
+			...(context as object),
+			getCredentials: async () => {
+				credentialLoads++;
+				return { ...credentials(), webhookSecret: credentialSecret };
+			},
+		};
+		const result = await trigger.webhook.call(counting as never);
+		return { result, response, credentialLoads };
+	}
+
+	it('verifies against the registered secret without loading the credential', async () => {
+		const { result, response, credentialLoads } = await receive(registeredSecret);
+		expect(response.status).toBeUndefined();
+		expect(result.workflowData![0][0].json).toMatchObject({ event: 'documentCompleted', documentId: 'doc-sales-1' });
+		expect(credentialLoads).toBe(0);
+	});
+
+	it('keeps accepting deliveries when the credential secret is edited while the workflow is published', async () => {
+		// Circularo still signs with the secret it was registered with until the workflow is re-published.
+		const { result, response } = await receive('edited-after-publishing');
+		expect(response.status).toBeUndefined();
+		expect(result.workflowData).toHaveLength(1);
+	});
+
+	it('answers 401 to a forged delivery, after also checking the credential', async () => {
+		const forged = { ...received[0], headers: { ...received[0].headers, 'x-circularo-signature': 'ab'.repeat(32) } };
+		const { result, response, credentialLoads } = await receive(registeredSecret, forged);
+		expect(response.status).toBe(401);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(credentialLoads).toBe(1);
+	});
+
+	it('forgets the secret when the webhook is removed', async () => {
+		await lifecycle.delete.call(hook());
+		const { response } = await receive('edited-after-publishing');
+		expect(response.status).toBe(401);
 	});
 });
