@@ -185,6 +185,32 @@ describe('Circularo Trigger in real n8n', { timeout: 20 * 60_000 }, () => {
     assert.equal(sim.listWebhooks().length, 0);
   });
 
+  test('9. editing the signing secret in the credential while published loses no delivery; re-publishing registers the new one', async () => {
+    const data = { serverUrl: sim.baseUrl, apiKey: sim.keys.teamAdmin, webhookSecret: 'secret-when-published' };
+    const withSecret = await createCircularoCredential(n8n, sim, data);
+    const wf = await createTriggerWorkflow(n8n, { credential: withSecret, events: ['*'] });
+    await n8n.api.publish(wf.id);
+    assert.equal(webhooksFor(sim, wf.productionUrl)[0].hmacSecret, 'secret-when-published');
+
+    // n8n does not re-register webhooks when a credential changes: Circularo keeps signing with the
+    // registered secret, and the node must keep accepting those deliveries.
+    await n8n.rest.patch(`/rest/credentials/${withSecret.id}`, {
+      id: withSecret.id, name: withSecret.name, type: CREDENTIAL_TYPE, data: { ...data, webhookSecret: 'secret-edited-later' },
+    });
+    const [delivery] = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
+    assert.equal(delivery.status, 200, `answered ${delivery.status} after the credential's secret was edited`);
+    await settledExecutions(wf.id, 1);
+
+    await n8n.api.unpublish(wf.id);
+    await n8n.api.publish(wf.id);
+    const registered = webhooksFor(sim, wf.productionUrl);
+    assert.deepEqual(registered.map((/** @type {any} */ w) => w.hmacSecret), ['secret-edited-later']);
+    const [again] = await sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1' });
+    assert.equal(again.status, 200);
+    await settledExecutions(wf.id, 2);
+    await n8n.api.unpublish(wf.id);
+  });
+
   /**
    * The bytes of a binary property of an execution: inline base64 when n8n kept it in memory,
    * otherwise through the editor's binary-data endpoint.
