@@ -9,6 +9,8 @@
  *   (b) Webhook -> NoOp                           (n8n's built-in webhook, no verification: the floor)
  *   (c) Webhook (raw body) -> Crypto HMAC-SHA256 over the binary -> IF (hmac = header and event
  *       selected) -> NoOp                         (the hand-built equivalent a user would assemble)
+ *   (d) Webhook with Header Auth -> NoOp          (n8n's own node holding a credential: the floor for
+ *       any trigger that needs one, since n8n checks and loads credentials per execution)
  *
  * Throughput is completed executions per second from the first request sent to the last
  * execution's `stoppedAt` (n8n's own record), not HTTP answers. Latency is per request.
@@ -35,11 +37,14 @@ const TRIGGER_VERSION = /** @type {number} */ (new (require('../dist/nodes/Circu
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * @typedef {{ key: 'a' | 'b' | 'c', label: string, id: string, url: string, lastNode: string }} BenchWorkflow
+ * @typedef {{ key: 'a' | 'b' | 'c' | 'd', label: string, id: string, url: string, lastNode: string }} BenchWorkflow
  */
 
-/** (b) and (c): built-in nodes only. @param {'b' | 'c'} key @param {{ id: string, name: string }} [cryptoCredential] */
-function builtInWorkflow(key, cryptoCredential) {
+/**
+ * (b), (c) and (d): built-in nodes only.
+ * @param {'b' | 'c' | 'd'} key @param {{ id: string, name: string }} [credential] Crypto for (c), Header Auth for (d)
+ */
+function builtInWorkflow(key, credential) {
   const webhookId = crypto.randomUUID();
   const webhookPath = `bench-${key}-${webhookId.slice(0, 8)}`;
   const id = () => crypto.randomUUID();
@@ -52,19 +57,24 @@ function builtInWorkflow(key, cryptoCredential) {
     webhookId,
     parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: key === 'c' ? { rawBody: true } : {} },
   };
+  if (key === 'd') {
+    if (!credential) throw new Error('(d) needs a Header Auth credential');
+    Object.assign(webhook.parameters, { authentication: 'headerAuth' });
+    Object.assign(webhook, { credentials: { httpHeaderAuth: { id: credential.id, name: credential.name } } });
+  }
   const done = { id: id(), name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, 0], parameters: {} };
-  if (key === 'b') {
+  if (key === 'b' || key === 'd') {
     return {
       path: webhookPath,
       workflow: {
-        name: `bench (b) Webhook -> NoOp ${webhookId.slice(0, 8)}`,
+        name: `bench (${key}) Webhook${key === 'd' ? ' (Header Auth)' : ''} -> NoOp ${webhookId.slice(0, 8)}`,
         nodes: [webhook, done],
         connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
         settings: { executionOrder: 'v1' },
       },
     };
   }
-  if (!cryptoCredential) throw new Error('(c) needs a Crypto credential');
+  if (!credential) throw new Error('(c) needs a Crypto credential');
   const hmac = {
     id: id(),
     name: 'HMAC',
@@ -72,7 +82,7 @@ function builtInWorkflow(key, cryptoCredential) {
     typeVersion: 2,
     position: [220, 0],
     parameters: { action: 'hmac', binaryData: true, binaryPropertyName: 'data', type: 'SHA256', dataPropertyName: 'hmac', encoding: 'hex' },
-    credentials: { crypto: { id: cryptoCredential.id, name: cryptoCredential.name } },
+    credentials: { crypto: { id: credential.id, name: credential.name } },
   };
   const check = {
     id: id(),
@@ -223,7 +233,7 @@ async function checkWorkflows(n8n, wfs, body) {
  * Creates and publishes the three workflows (a), (b), (c) in a running n8n. (a) uses the
  * Circularo Trigger's current node version (what the editor puts in new workflows) unless
  * `triggerVersion` says otherwise.
- * @param {any} n8n @param {any} sim @param {{ triggerVersion?: number }} [o]
+ * @param {any} n8n @param {any} sim @param {{ triggerVersion?: number, body?: Buffer }} [o] `body`: what the deliveries will carry
  * @returns {Promise<BenchWorkflow[]>}
  */
 async function setupBenchWorkflows(n8n, sim, o = {}) {
@@ -238,19 +248,20 @@ async function setupBenchWorkflows(n8n, sim, o = {}) {
   });
   await n8n.api.publish(a.id);
   const cryptoCredential = await n8n.api.createCredential({ name: 'bench HMAC secret', type: 'crypto', data: { hmacSecret: BENCH_SECRET } });
+  // (d) checks a fixed header value: every bench delivery carries the same body, so the same signature.
+  const headerAuthCredential = await n8n.api.createCredential({
+    name: 'bench header auth',
+    type: 'httpHeaderAuth',
+    data: { name: 'x-circularo-signature', value: sign(o.body ?? makeBody(2048, { event: 'documentCompleted' })) },
+  });
   /** @type {BenchWorkflow[]} */
   const wfs = [{ key: 'a', label: '(a) Circularo Trigger', id: a.id, url: a.productionUrl, lastNode: 'After Trigger' }];
-  for (const key of /** @type {const} */ (['b', 'c'])) {
-    const built = builtInWorkflow(key, cryptoCredential);
+  const labels = { b: '(b) Webhook -> NoOp, no check', c: '(c) Webhook -> Crypto -> IF', d: '(d) Webhook, Header Auth -> NoOp' };
+  for (const key of /** @type {const} */ (['b', 'c', 'd'])) {
+    const built = builtInWorkflow(key, key === 'd' ? headerAuthCredential : cryptoCredential);
     const stored = await n8n.api.createWorkflow(built.workflow);
     await n8n.api.publish(String(stored.id));
-    wfs.push({
-      key,
-      label: key === 'b' ? '(b) Webhook -> NoOp, no check' : '(c) Webhook -> Crypto -> IF',
-      id: String(stored.id),
-      url: n8n.webhookUrl(built.path),
-      lastNode: 'Done',
-    });
+    wfs.push({ key, label: labels[key], id: String(stored.id), url: n8n.webhookUrl(built.path), lastNode: 'Done' });
   }
   return wfs;
 }
@@ -277,12 +288,12 @@ const CONFIGS = {
 async function runConfig(config, o) {
   const { log, quick, perWorkflow, concurrency, bodyBytes, memoryDeliveries } = o;
   const warmup = quick ? 50 : Math.min(200, Math.max(50, Math.round(perWorkflow / 4)));
-  // Interleaved rounds (a b c, c b a, a b c, ...; two by default) so that drift (load from other
-  // processes, n8n's growing database) falls on all three alike; --quick runs one round.
+  // Interleaved rounds (a b c d, d c b a, ...; two by default) so that drift (load from other
+  // processes, n8n's growing database) falls on all four alike; --quick runs one round.
   const rounds = quick ? 1 : o.rounds;
-  /** @type {('a' | 'b' | 'c')[]} */
+  /** @type {('a' | 'b' | 'c' | 'd')[]} */
   const order = [];
-  for (let r = 0; r < rounds; r++) order.push(...(r % 2 === 0 ? /** @type {const} */ (['a', 'b', 'c']) : /** @type {const} */ (['c', 'b', 'a'])));
+  for (let r = 0; r < rounds; r++) order.push(...(r % 2 === 0 ? /** @type {const} */ (['a', 'b', 'c', 'd']) : /** @type {const} */ (['d', 'c', 'b', 'a'])));
   const perPhase = Math.round(perWorkflow / rounds);
 
   const started = Date.now();
@@ -292,11 +303,11 @@ async function runConfig(config, o) {
     const { n8n, sim } = stack;
     log(`  n8n [${config.name}]: ready after ${Math.round((Date.now() - started) / 1000)} s at ${n8n.baseUrl}`);
     const body = makeBody(bodyBytes, { event: 'documentCompleted' });
-    const wfs = await setupBenchWorkflows(n8n, sim);
+    const wfs = await setupBenchWorkflows(n8n, sim, { body });
     const byKey = Object.fromEntries(wfs.map((w) => [w.key, w]));
 
     await checkWorkflows(n8n, wfs, body);
-    log(`  n8n [${config.name}]: all three workflows run to their last node; warming up with ${warmup} deliveries each`);
+    log(`  n8n [${config.name}]: all four workflows run to their last node; warming up with ${warmup} deliveries each`);
     for (const wf of wfs) await runPhase(n8n, wf, body, warmup, concurrency);
 
     /** @type {Record<string, { executions: number, activeMs: number, latencies: number[], peakRss: number }>} */
@@ -317,6 +328,7 @@ async function runConfig(config, o) {
     }));
     const ab = stats.a.perSecond / stats.b.perSecond;
     const ac = stats.a.perSecond / stats.c.perSecond;
+    const ad = stats.a.perSecond / stats.d.perSecond;
 
     const mib = (/** @type {number} */ b) => Math.round(b / 2 ** 20);
     const lines = [
@@ -330,6 +342,7 @@ async function runConfig(config, o) {
         [
           ['a/b throughput (trigger vs unchecked floor)', fmt(ab), `>= ${TARGET_AB}`, verdict(ab >= TARGET_AB)],
           ['a/c throughput (trigger vs hand-built check)', fmt(ac), `>= ${TARGET_AC}`, verdict(ac >= TARGET_AC)],
+          ['a/d throughput (trigger vs Webhook with a credential)', fmt(ad), '', ''],
           ['b/c throughput (for reference)', fmt(stats.b.perSecond / stats.c.perSecond), '', ''],
           ['a/b p50 latency', fmt(stats.a.p50 / stats.b.p50), '', ''],
           ['a/c p50 latency', fmt(stats.a.p50 / stats.c.p50), '', ''],
@@ -355,7 +368,7 @@ async function runConfig(config, o) {
         ),
       );
     }
-    return { text: lines.join('\n'), ok, stats, ratios: { ab, ac } };
+    return { text: lines.join('\n'), ok, stats, ratios: { ab, ac, ad } };
   } finally {
     await stack.stop();
   }

@@ -1,0 +1,161 @@
+// @ts-check
+'use strict';
+/**
+ * Where the difference between (a) Circularo Trigger and (b) the unchecked Webhook node goes
+ * inside n8n: each workflow runs alone in its own n8n started with V8's CPU profiler
+ * (`--cpu-prof`), and the samples taken while the measured deliveries ran are compared, in
+ * CPU milliseconds of n8n's main thread per delivery.
+ *
+ *   npm run build && node bench/profile.js [--deliveries 1500] [--n8n-config legacy|lazy|defaults]
+ *
+ * The profiler's clock and process.hrtime are both the system's monotonic clock, so the
+ * measured window is cut out of the profile by timestamp (start-up, set-up and warm-up left out).
+ */
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startStack } = require('../e2e/lib/circularo');
+const { makeBody, table, fmt } = require('./common');
+const { CONFIGS, setupBenchWorkflows, checkWorkflows, runPhase } = require('./n8n');
+
+/**
+ * Groups shown on their own, each the inclusive time of the matching frames (a frame is counted
+ * once per sample even if it recurses). Rows can overlap: getCredentials is inside webhook().
+ */
+const GROUPS = [
+  { label: "Circularo Trigger webhook() (the node's code and the n8n helpers it calls)", match: /^webhook .*n8n-nodes-circularo\// },
+  { label: '  of which getCredentials (n8n loads and decrypts the credential)', match: /^getCredentials .*webhook-context\.js/ },
+  { label: 'n8n: credential decryption (getDecrypted, all callers)', match: /^getDecrypted .*credentials-helper\.js/ },
+  { label: "n8n: pre-execution credential permission check (findInaccessible)", match: /^findInaccessible .*credentials-permission-checker\.js/ },
+  { label: 'n8n: dynamic-credentials execution hook', match: /dynamic-credentials-context-hook\.js/ },
+];
+
+/**
+ * Busy time and inclusive time per frame, from the samples between t0 and t1 (microseconds of the
+ * monotonic clock).
+ * @param {string} file @param {number} t0 @param {number} t1
+ */
+function readProfile(file, t0, t1) {
+  const p = JSON.parse(fs.readFileSync(file, 'utf8'));
+  /** @type {Map<number, any>} */ const byId = new Map();
+  /** @type {Map<number, number>} */ const parentOf = new Map();
+  for (const n of p.nodes) {
+    byId.set(n.id, n);
+    for (const c of n.children || []) parentOf.set(c, n.id);
+  }
+  /** @param {any} n */
+  const frame = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '')}:${n.callFrame.lineNumber + 1}`;
+  /** @type {Map<string, number>} */ const inclusive = new Map();
+  let busyUs = 0;
+  let at = p.startTime;
+  for (let i = 0; i < p.samples.length; i++) {
+    at += p.timeDeltas[i] || 0;
+    // The time up to the next sample belongs to this one.
+    const dt = p.timeDeltas[i + 1] || 0;
+    if (at < t0 || at > t1) continue;
+    let n = byId.get(p.samples[i]);
+    if (n.callFrame.functionName === '(idle)') continue;
+    busyUs += dt;
+    const seen = new Set();
+    for (; n; n = byId.get(/** @type {number} */ (parentOf.get(n.id)))) {
+      const f = frame(n);
+      if (seen.has(f)) continue;
+      seen.add(f);
+      inclusive.set(f, (inclusive.get(f) || 0) + dt);
+    }
+  }
+  return { busyUs, inclusive };
+}
+
+/** Monotonic clock in microseconds, the profiler's time base. */
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * One n8n with the profiler on; `key`'s workflow warmed up, then `count` deliveries measured.
+ * @param {'a' | 'b'} key @param {{ name: string, env: Record<string, string> }} config @param {number} count
+ */
+async function profileWorkflow(key, config, count) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `circularo-profile-${key}-`));
+  const stack = await startStack({
+    n8n: { env: { EXECUTIONS_DATA_PRUNE_MAX_COUNT: '0', ...config.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` }, logLevel: 'warn' },
+  });
+  let window;
+  try {
+    const body = makeBody(2048, { event: 'documentCompleted' });
+    const wfs = await setupBenchWorkflows(stack.n8n, stack.sim, { body });
+    await checkWorkflows(stack.n8n, wfs, body);
+    const wf = /** @type {import('./n8n').BenchWorkflow} */ (wfs.find((w) => w.key === key));
+    await runPhase(stack.n8n, wf, body, Math.min(300, count), 16);
+    const t0 = nowUs();
+    const run = await runPhase(stack.n8n, wf, body, count, 16);
+    window = { t0, t1: nowUs(), rate: count / (run.activeMs / 1000) };
+  } finally {
+    await stack.stop(); // n8n exits cleanly, so V8 writes the profiles
+  }
+  // Every thread and process with the profiler on wrote a file; n8n's main thread is the busiest.
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f));
+  if (files.length === 0) throw new Error(`no CPU profile was written in ${dir}`);
+  const profiles = files.map((f) => readProfile(f, window.t0, window.t1)).sort((x, y) => y.busyUs - x.busyUs);
+  if (profiles[0].busyUs === 0) throw new Error(`no profile samples fall in the measured window (${dir})`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { ...profiles[0], rate: window.rate };
+}
+
+/** @param {string[]} argv */
+function parseArgs(argv) {
+  const o = { deliveries: 1500, config: 'legacy' };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--deliveries') o.deliveries = Number(argv[++i]);
+    else if (argv[i] === '--n8n-config') o.config = argv[++i];
+    else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  if (!Number.isInteger(o.deliveries) || o.deliveries < 100) throw new Error('--deliveries takes a whole number of at least 100');
+  if (!(o.config in CONFIGS)) throw new Error(`--n8n-config takes one of ${Object.keys(CONFIGS).join(', ')}`);
+  return o;
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const config = CONFIGS[/** @type {keyof typeof CONFIGS} */ (o.config)];
+  const log = (/** @type {string} */ s) => process.stderr.write(`${s}\n`);
+  log(`profile [${config.name}]: (a) Circularo Trigger, ${o.deliveries} deliveries`);
+  const a = await profileWorkflow('a', config, o.deliveries);
+  log(`profile [${config.name}]: (b) Webhook -> NoOp, ${o.deliveries} deliveries`);
+  const b = await profileWorkflow('b', config, o.deliveries);
+
+  const perDelivery = (/** @type {number} */ us) => us / 1000 / o.deliveries;
+  const groupMs = (/** @type {Map<string, number>} */ inclusive, /** @type {RegExp} */ re) =>
+    perDelivery([...inclusive].filter(([f]) => re.test(f)).reduce((sum, [, us]) => sum + us, 0));
+  const rows = [
+    ['throughput, executions/s (profiler on)', fmt(a.rate, 1), fmt(b.rate, 1), ''],
+    ['n8n main thread busy, CPU ms per delivery', fmt(perDelivery(a.busyUs)), fmt(perDelivery(b.busyUs)), fmt(perDelivery(a.busyUs - b.busyUs))],
+    ...GROUPS.map((g) => {
+      const x = groupMs(a.inclusive, g.match);
+      const y = groupMs(b.inclusive, g.match);
+      return [g.label, fmt(x), fmt(y), fmt(x - y)];
+    }),
+  ];
+  const frames = new Set([...a.inclusive.keys(), ...b.inclusive.keys()]);
+  const added = [...frames]
+    .map((f) => ({ f, d: perDelivery((a.inclusive.get(f) || 0) - (b.inclusive.get(f) || 0)) }))
+    .filter((x) => !/^\((root|program)\)/.test(x.f))
+    .sort((x, y) => y.d - x.d)
+    .slice(0, 15);
+  process.stdout.write(
+    [
+      `Profile [${config.name}]: n8n 2.41.1, ${o.deliveries} deliveries of a 2 KB body at concurrency 16 to each workflow, each in its own n8n;`,
+      "CPU ms of n8n's main thread per delivery while the deliveries ran (V8 sampling profiler, inclusive times)",
+      table(['', '(a) Circularo Trigger', '(b) Webhook -> NoOp', 'a - b'], rows),
+      '',
+      'Frames that cost (a) the most more than (b), inclusive CPU ms per delivery:',
+      table(['a - b', 'frame'], added.map((x) => [fmt(x.d, 3), x.f.slice(0, 120)])),
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e && e.stack ? e.stack : e}\n`);
+  process.exitCode = 2;
+});
