@@ -13,11 +13,15 @@
  *   node bench/handler.js [--quick] [--node <path of a compiled CircularoTrigger.node.js>]
  */
 
+const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { BENCH_SECRET, makeBody, sign, median, sizeLabel, table, fmt, verdict } = require('./common');
 
 const DIST_NODE = path.join(__dirname, '..', 'dist', 'nodes', 'CircularoTrigger', 'CircularoTrigger.node.js');
+
+const BENCH_WORKFLOW_ID = 'bench-workflow';
+const BENCH_NODE_ID = 'bench-node';
 
 const SIZES = [1024, 10 * 1024, 100 * 1024, 1024 * 1024];
 const TARGET_RATIO = 1.5; // from 10 KB up
@@ -54,8 +58,8 @@ function fakeContext(raw, signature, events) {
     getCredentials: async () => credentials,
     getWorkflowStaticData: () => staticData,
     getNodeParameter: (/** @type {string} */ name, /** @type {unknown} */ fallback) => (name in parameters ? parameters[name] : fallback),
-    getNode: () => ({ id: 'bench-node', name: 'Circularo Trigger', type: 'n8n-nodes-circularo.circularoTrigger', typeVersion: 1, parameters }),
-    getWorkflow: () => ({ id: 'bench-workflow', name: 'bench', active: true }),
+    getNode: () => ({ id: BENCH_NODE_ID, name: 'Circularo Trigger', type: 'n8n-nodes-circularo.circularoTrigger', typeVersion: 1, parameters }),
+    getWorkflow: () => ({ id: BENCH_WORKFLOW_ID, name: 'bench', active: true }),
     logger: { warn() {}, info() {}, debug() {}, error() {} },
     helpers: {
       prepareBinaryData: async () => { throw new Error('the benchmark downloads nothing'); },
@@ -72,8 +76,15 @@ async function runHandlerBench(o = {}) {
   const rounds = o.quick ? 7 : 15;
   const roundMs = o.quick ? 60 : 150;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { CircularoTrigger } = require(o.nodePath ? path.resolve(o.nodePath) : DIST_NODE);
+  const nodePath = o.nodePath ? path.resolve(o.nodePath) : DIST_NODE;
+  const { CircularoTrigger } = require(nodePath);
   const node = new CircularoTrigger();
+  // What activation leaves in a single n8n process: the registration's secret, so webhook() takes
+  // the path a published workflow takes (no credential load). Builds without it load the credential.
+  const registered = path.join(path.dirname(nodePath), 'registeredSecrets.js');
+  if (fs.existsSync(registered)) {
+    require(registered).rememberRegisteredSecret(BENCH_WORKFLOW_ID, BENCH_NODE_ID, 'http://127.0.0.1:5678/webhook/bench/webhook', BENCH_SECRET);
+  }
 
   /** @type {{ size: number, nodeNs: number, bareNs: number, ratio: number, ok: boolean | null }[]} */
   const rows = [];

@@ -22,12 +22,7 @@ import {
 	WEBHOOK_URL_HINT,
 	type ScopeOption,
 } from './registration';
-import {
-	forgetRegisteredSecret,
-	registeredSecrets,
-	rememberRegisteredSecret,
-	triggerKey,
-} from './registeredSecrets';
+import { forgetRegisteredSecret, registeredSecrets, rememberRegisteredSecret } from './registeredSecrets';
 import { generateSigningSecret, isValidSignature, SIGNATURE_HEADER } from './signature';
 import { apiRootUrl, circularoApiRequest, circularoDownload, CREDENTIAL_TYPE } from './transport';
 import {
@@ -80,8 +75,9 @@ async function credentialsOf(context: IHookFunctions | IWebhookFunctions): Promi
 	return await context.getCredentials<CircularoCredentials>(CREDENTIAL_TYPE);
 }
 
-function triggerOf(context: IHookFunctions | IWebhookFunctions): string {
-	return triggerKey(context.getWorkflow().id, context.getNode().id);
+/** Which workflow and node a context belongs to: the key of the secrets this process registered. */
+function triggerOf(context: IHookFunctions | IWebhookFunctions): [workflowId: string, nodeId: string] {
+	return [context.getWorkflow().id ?? '', context.getNode().id];
 }
 
 function apiError(
@@ -387,7 +383,7 @@ export class CircularoTrigger implements INodeType {
 					isSameTarget(stored, wanted) &&
 					(stored.hmacSecret === undefined || stored.hmacSecret === expectedSecret)
 				) {
-					rememberRegisteredSecret(triggerOf(this), wanted.callbackUrl, expectedSecret ?? '');
+					rememberRegisteredSecret(...triggerOf(this), wanted.callbackUrl, expectedSecret ?? '');
 					return true;
 				}
 				// After a restart, re-publish or import the stored id may be gone while Circularo still
@@ -402,7 +398,7 @@ export class CircularoTrigger implements INodeType {
 				if (!adoptable) return false;
 				registration.webhookId = adoptable.id;
 				if (!credentials.webhookSecret) registration.webhookSecret = adoptable.hmacSecret as string;
-				rememberRegisteredSecret(triggerOf(this), wanted.callbackUrl, adoptable.hmacSecret as string);
+				rememberRegisteredSecret(...triggerOf(this), wanted.callbackUrl, adoptable.hmacSecret as string);
 				return true;
 			},
 
@@ -424,7 +420,7 @@ export class CircularoTrigger implements INodeType {
 				await removeRegistrations.call(this, registration.webhookId, callbackUrl, credentials.serverUrl);
 				delete registration.webhookId;
 				delete registration.webhookSecret;
-				forgetRegisteredSecret(triggerOf(this), callbackUrl);
+				forgetRegisteredSecret(...triggerOf(this), callbackUrl);
 
 				let created: CircularoWebhook;
 				try {
@@ -453,14 +449,14 @@ export class CircularoTrigger implements INodeType {
 				}
 				registration.webhookId = created.id;
 				if (!credentials.webhookSecret) registration.webhookSecret = secret;
-				rememberRegisteredSecret(triggerOf(this), callbackUrl, secret);
+				rememberRegisteredSecret(...triggerOf(this), callbackUrl, secret);
 				return true;
 			},
 
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const registration = this.getWorkflowStaticData('node') as RegistrationData;
 				const callbackUrl = this.getNodeWebhookUrl('default') as string;
-				forgetRegisteredSecret(triggerOf(this), callbackUrl);
+				forgetRegisteredSecret(...triggerOf(this), callbackUrl);
 				try {
 					const credentials = await credentialsOf(this);
 					await removeRegistrations.call(this, registration.webhookId, callbackUrl, credentials.serverUrl);
@@ -489,7 +485,7 @@ export class CircularoTrigger implements INodeType {
 		let credentials: CircularoCredentials | undefined;
 		let verified = false;
 		if (Buffer.isBuffer(rawBody)) {
-			for (const secret of registeredSecrets(triggerOf(this))) {
+			for (const secret of registeredSecrets(...triggerOf(this))) {
 				if (isValidSignature(rawBody, signature, secret)) {
 					verified = true;
 					break;

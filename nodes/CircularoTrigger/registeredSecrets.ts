@@ -1,5 +1,5 @@
 /**
- * The signing secrets of the registrations this n8n process made, by workflow node and callback URL.
+ * The signing secrets of the registrations this n8n process made, by workflow, node and callback URL.
  *
  * Circularo signs with the secret it was registered with, so that secret is the right one to check
  * against, and it is known once activation has registered (or adopted) the webhook. Keeping it here
@@ -8,36 +8,34 @@
  * expression isolate to do it, which costs far more than the rest of the node's work. It also keeps
  * deliveries verifiable when the credential's secret is edited while the workflow is published.
  *
- * A process that did not run the activation (a queue-mode webhook process, or after a restart until
- * n8n re-activates) finds nothing here and verifies against the credential, as before.
+ * A process that did not run the activation (a queue-mode webhook process) finds nothing here and
+ * verifies against the credential, as before.
  */
 
-/** Workflow node → callback URL (production or test) → secret registered for it. */
-const secretsByNode = new Map<string, Map<string, string>>();
+/** Workflow id → node id → callback URL (production or test) → the secret registered for it. */
+const secrets = new Map<string, Map<string, Map<string, string>>>();
 
-/** Identifies one trigger node in one workflow. */
-export function triggerKey(workflowId: string | undefined, nodeId: string): string {
-	return `${workflowId ?? ''}/${nodeId}`;
-}
+const NONE: readonly string[] = [];
 
-export function rememberRegisteredSecret(trigger: string, callbackUrl: string, secret: string): void {
+export function rememberRegisteredSecret(workflowId: string, nodeId: string, callbackUrl: string, secret: string): void {
 	if (secret === '') return;
-	let byUrl = secretsByNode.get(trigger);
-	if (byUrl === undefined) {
-		byUrl = new Map();
-		secretsByNode.set(trigger, byUrl);
-	}
+	let byNode = secrets.get(workflowId);
+	if (byNode === undefined) secrets.set(workflowId, (byNode = new Map()));
+	let byUrl = byNode.get(nodeId);
+	if (byUrl === undefined) byNode.set(nodeId, (byUrl = new Map()));
 	byUrl.set(callbackUrl, secret);
 }
 
-export function forgetRegisteredSecret(trigger: string, callbackUrl: string): void {
-	const byUrl = secretsByNode.get(trigger);
-	if (byUrl === undefined) return;
+export function forgetRegisteredSecret(workflowId: string, nodeId: string, callbackUrl: string): void {
+	const byNode = secrets.get(workflowId);
+	const byUrl = byNode?.get(nodeId);
+	if (byNode === undefined || byUrl === undefined) return;
 	byUrl.delete(callbackUrl);
-	if (byUrl.size === 0) secretsByNode.delete(trigger);
+	if (byUrl.size === 0) byNode.delete(nodeId);
+	if (byNode.size === 0) secrets.delete(workflowId);
 }
 
 /** The secrets of this node's live registrations (at most its production and its test webhook). */
-export function registeredSecrets(trigger: string): Iterable<string> {
-	return secretsByNode.get(trigger)?.values() ?? [];
+export function registeredSecrets(workflowId: string, nodeId: string): Iterable<string> {
+	return secrets.get(workflowId)?.get(nodeId)?.values() ?? NONE;
 }
