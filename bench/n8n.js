@@ -288,7 +288,7 @@ const CONFIGS = {
 async function runConfig(config, o) {
   const { log, quick, perWorkflow, concurrency, bodyBytes, memoryDeliveries } = o;
   const warmup = quick ? 50 : Math.min(200, Math.max(50, Math.round(perWorkflow / 4)));
-  // Interleaved rounds (a b c d, d c b a, ...; two by default) so that drift (load from other
+  // Interleaved rounds (a b c d, d c b a, ...; four by default) so that drift (load from other
   // processes, n8n's growing database) falls on all four alike; --quick runs one round.
   const rounds = quick ? 1 : o.rounds;
   /** @type {('a' | 'b' | 'c' | 'd')[]} */
@@ -387,7 +387,7 @@ async function runN8nBench(o = {}) {
     concurrency: o.concurrency ?? 16,
     bodyBytes: o.bodyBytes ?? 2048,
     memoryDeliveries: o.memoryDeliveries ?? (quick ? 1000 : 10_000),
-    rounds: o.rounds ?? 2,
+    rounds: o.rounds ?? 4,
   };
   const names = o.configs ?? ['defaults', 'lazy', 'legacy'];
   /** @type {string[]} */

@@ -11,7 +11,7 @@
  *
  * n8n options (passed to bench/n8n.js): --deliveries N (per workflow, default 2000),
  * --memory-deliveries N (part 3, default 10000), --concurrency N (16), --body-bytes N (2048),
- * --rounds N (interleaved rounds, default 2), --n8n-config defaults,lazy (which n8n configurations
+ * --rounds N (interleaved rounds, default 4), --n8n-config defaults,lazy,legacy (which n8n configurations
  * to compare; both by default).
  *
  * Exit code 0 when the run completes (missed targets are reported as MISSED in the tables),
