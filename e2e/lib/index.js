@@ -9,4 +9,5 @@ module.exports = {
   ...require('./n8n'),
   ...require('./services'),
   ...require('./queue'),
+  ...require('./proctree'),
 };

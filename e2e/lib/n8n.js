@@ -373,4 +373,4 @@ async function setupOwner(instance, o = {}) {
   return instance;
 }
 
-module.exports = { startN8n, setupOwner, treeRssBytes, DEFAULT_ENCRYPTION_KEY };
+module.exports = { startN8n, setupOwner, DEFAULT_ENCRYPTION_KEY };

@@ -16,7 +16,6 @@
 const { startN8n } = require('./n8n');
 const { freePort } = require('./http');
 const { startQueueServices } = require('./services');
-const { treePssBytes, treeCpuSeconds } = require('./proctree');
 
 /**
  * Settings that make one n8n process part of the queue-mode set (besides the role).
@@ -78,5 +77,4 @@ async function startQueueSet(o) {
   }
 }
 
-
-module.exports = { startQueueSet, queueEnv, treePssBytes, treeCpuSeconds };
+module.exports = { startQueueSet, queueEnv };

@@ -23,9 +23,10 @@ const { buildPayload } = require('../../simulator');
 const { startSimulator } = require('../../simulator');
 const { request, waitFor, postConcurrent } = require('../lib/http');
 const { PublicApi } = require('../lib/api');
-const { startN8n, setupOwner, treeRssBytes } = require('../lib/n8n');
+const { startN8n, setupOwner } = require('../lib/n8n');
 const { ensureQueueServices } = require('../lib/services');
-const { startQueueSet, treePssBytes, treeCpuSeconds } = require('../lib/queue');
+const { startQueueSet } = require('../lib/queue');
+const { treeRssBytes, treePssBytes, treeCpuSeconds } = require('../lib/proctree');
 const {
   TRIGGER_NAME, NEXT_NODE_NAME, packedPackage, createCircularoCredential, createTriggerWorkflow, triggerWorkflow, webhooksFor, signedDelivery,
 } = require('../lib/circularo');
