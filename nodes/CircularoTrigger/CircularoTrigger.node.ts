@@ -479,30 +479,19 @@ export class CircularoTrigger implements INodeType {
 		const request = this.getRequestObject();
 		const rawBody: unknown = (request as { rawBody?: unknown }).rawBody;
 		const signature = request.headers[SIGNATURE_HEADER];
+		if (!Buffer.isBuffer(rawBody)) return rejectDelivery(this);
 
 		// Checked against the secret this process registered first; the credential is loaded only
 		// when that does not verify (another process registered it, or the call is not genuine).
 		let credentials: CircularoCredentials | undefined;
-		let verified = false;
-		if (Buffer.isBuffer(rawBody)) {
-			for (const secret of registeredSecrets(...triggerOf(this))) {
-				if (isValidSignature(rawBody, signature, secret)) {
-					verified = true;
-					break;
-				}
-			}
-			if (!verified) {
-				credentials = await credentialsOf(this);
-				const registration = this.getWorkflowStaticData('node') as RegistrationData;
-				verified = isValidSignature(rawBody, signature, credentials.webhookSecret || registration.webhookSecret || '');
-			}
-		}
-		if (!verified) {
-			this.getResponseObject().status(401).json({ message: 'Invalid or missing x-circularo-signature' }).end();
-			return { noWebhookResponse: true };
+		if (!signedByRegistration(this, rawBody, signature)) {
+			credentials = await credentialsOf(this);
+			const registration = this.getWorkflowStaticData('node') as RegistrationData;
+			const secret = credentials.webhookSecret || registration.webhookSecret || '';
+			if (!isValidSignature(rawBody, signature, secret)) return rejectDelivery(this);
 		}
 
-		const item = toTriggerItem(bodyOf(request.body, rawBody as Buffer), receivedAt);
+		const item = toTriggerItem(bodyOf(request.body, rawBody), receivedAt);
 		const events = this.getNodeParameter('events', []) as string[];
 		if (!events.includes(ALL_EVENTS) && !events.includes(item.event)) {
 			// Circularo cannot filter server-side: acknowledge and start nothing.
@@ -521,6 +510,19 @@ export class CircularoTrigger implements INodeType {
 			workflowData: [[Object.keys(binary).length > 0 ? { json: item, binary } : { json: item }]],
 		};
 	}
+}
+
+/** True when the delivery is signed with the secret of a registration this process made for the node. */
+function signedByRegistration(context: IWebhookFunctions, rawBody: Buffer, signature: string | string[] | undefined): boolean {
+	for (const secret of registeredSecrets(...triggerOf(context))) {
+		if (isValidSignature(rawBody, signature, secret)) return true;
+	}
+	return false;
+}
+
+function rejectDelivery(context: IWebhookFunctions): IWebhookResponseData {
+	context.getResponseObject().status(401).json({ message: 'Invalid or missing x-circularo-signature' }).end();
+	return { noWebhookResponse: true };
 }
 
 /** n8n has parsed JSON bodies already; anything it could not parse is read from the signed bytes. */

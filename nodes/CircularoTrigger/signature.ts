@@ -13,15 +13,11 @@ export function computeSignature(secret: string, rawBody: Buffer): string {
 }
 
 // The key is prepared once per secret, not on every delivery (a trigger sees one secret for life).
-let lastSecret: string | undefined;
-let lastKey: KeyObject | undefined;
+let lastKey: { secret: string; key: KeyObject } | undefined;
 
 function hmacKey(secret: string): KeyObject {
-	if (secret !== lastSecret || lastKey === undefined) {
-		lastKey = createSecretKey(Buffer.from(secret, 'utf8'));
-		lastSecret = secret;
-	}
-	return lastKey;
+	if (lastKey?.secret !== secret) lastKey = { secret, key: createSecretKey(Buffer.from(secret, 'utf8')) };
+	return lastKey.key;
 }
 
 /**
