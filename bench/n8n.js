@@ -31,7 +31,7 @@ const TARGET_MEMORY_GROWTH = 0.1;
 const SELECTED_EVENTS = ['documentCompleted', 'documentSigned'];
 /** The Circularo Trigger's default node version, read from the compiled node. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const TRIGGER_VERSION = /** @type {number} */ (new (require('../dist/nodes/CircularoTrigger/CircularoTrigger.node.js').CircularoTrigger)().description.defaultVersion ?? 1);
+const TRIGGER_VERSION = /** @type {number} */ (new (require('../dist/nodes/Circularo/CircularoTrigger.node.js').CircularoTrigger)().description.defaultVersion ?? 1);
 
 /** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

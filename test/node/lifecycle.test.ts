@@ -1,4 +1,4 @@
-import { CircularoTrigger } from '../../nodes/CircularoTrigger/CircularoTrigger.node';
+import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
 import { hookContext, type CircularoTestCredentials } from '../helpers/n8nContext';
 
 const { startSimulator } = require('../../simulator');

@@ -1,5 +1,5 @@
-import { isoString, toTriggerItem } from '../../nodes/CircularoTrigger/payload';
-import { CIRCULARO_EVENTS } from '../../nodes/CircularoTrigger/types';
+import { isoString, toTriggerItem } from '../../nodes/Circularo/trigger/payload';
+import { CIRCULARO_EVENTS } from '../../nodes/Circularo/types';
 
 // The simulator builds each candidate shape from circularo-api.md independently of the node's reader.
 const { buildPayload, PAYLOAD_SHAPES } = require('../../simulator');

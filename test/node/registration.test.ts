@@ -1,10 +1,5 @@
-import {
-	describeApiFailure,
-	isSameTarget,
-	readFailedRequest,
-	unreachableCallbackReason,
-	webhookRequestFor,
-} from '../../nodes/CircularoTrigger/registration';
+import { describeApiFailure, readFailedRequest } from '../../nodes/Circularo/transport/errors';
+import { isSameTarget, unreachableCallbackReason, webhookRequestFor } from '../../nodes/Circularo/trigger/registration';
 
 const hosted = 'https://acme.circularo.com';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'crypto';
 
-import { computeSignature, generateSigningSecret, isValidSignature } from '../../nodes/CircularoTrigger/signature';
+import { computeSignature, generateSigningSecret, isValidSignature } from '../../nodes/Circularo/trigger/signature';
 
 const secret = 'test-signing-secret';
 // Independent of the code under test: Node's HMAC, written out here.

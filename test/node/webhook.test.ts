@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
-import { CircularoTrigger } from '../../nodes/CircularoTrigger/CircularoTrigger.node';
+import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
 import { hookContext, webhookContext, type CircularoTestCredentials, type Delivery } from '../helpers/n8nContext';
 
 const { startSimulator, EVENTS } = require('../../simulator');

@@ -6,9 +6,9 @@ import { createHmac } from 'crypto';
 import { inspect } from 'util';
 import fc from 'fast-check';
 
-import { toTriggerItem } from '../../nodes/CircularoTrigger/payload';
-import { computeSignature, isValidSignature } from '../../nodes/CircularoTrigger/signature';
-import { CIRCULARO_EVENTS } from '../../nodes/CircularoTrigger/types';
+import { toTriggerItem } from '../../nodes/Circularo/trigger/payload';
+import { computeSignature, isValidSignature } from '../../nodes/Circularo/trigger/signature';
+import { CIRCULARO_EVENTS } from '../../nodes/Circularo/types';
 
 const NUM_RUNS = Number(process.env.FC_NUM_RUNS || 10_000);
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;

@@ -6,14 +6,14 @@
  *
  * No network: the download options stay off here (they are covered by test/node/webhook.test.ts),
  * so `webhook()` never reaches the HTTP helpers. The oracle for "valid" is Node's HMAC written out in
- * this file, independent of nodes/CircularoTrigger/signature.ts.
+ * this file, independent of nodes/Circularo/trigger/signature.ts.
  */
 import { createHmac } from 'crypto';
 import { isDeepStrictEqual, inspect } from 'util';
 import fc from 'fast-check';
 
-import { CircularoTrigger } from '../../nodes/CircularoTrigger/CircularoTrigger.node';
-import { CIRCULARO_EVENTS } from '../../nodes/CircularoTrigger/types';
+import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
+import { CIRCULARO_EVENTS } from '../../nodes/Circularo/types';
 import { webhookContext, type Delivery } from '../helpers/n8nContext';
 
 const NUM_RUNS = Number(process.env.FC_NUM_RUNS || 10_000);

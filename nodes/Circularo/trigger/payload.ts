@@ -13,8 +13,8 @@ import type {
 	CircularoEventName,
 	CircularoTriggerItem,
 	UnknownEventName,
-} from './types';
-import { CIRCULARO_EVENTS } from './types';
+} from '../types';
+import { CIRCULARO_EVENTS } from '../types';
 
 /** [assumed] Candidate paths for each typed field, in order of preference. */
 export const DELIVERY_FIELD_CANDIDATES = {

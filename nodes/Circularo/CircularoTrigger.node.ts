@@ -12,19 +12,18 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { toTriggerItem } from './payload';
+import { describeApiFailure, readFailedRequest } from './transport/errors';
+import { apiRootUrl, circularoApiRequest, circularoDownload, CREDENTIAL_TYPE } from './transport/request';
+import { toTriggerItem } from './trigger/payload';
 import {
-	describeApiFailure,
-	readFailedRequest,
 	unreachableCallbackReason,
 	webhookRequestFor,
 	isSameTarget,
 	WEBHOOK_URL_HINT,
 	type ScopeOption,
-} from './registration';
-import { forgetRegisteredSecret, registeredSecrets, rememberRegisteredSecret } from './registeredSecrets';
-import { generateSigningSecret, isValidSignature, SIGNATURE_HEADER } from './signature';
-import { apiRootUrl, circularoApiRequest, circularoDownload, CREDENTIAL_TYPE } from './transport';
+} from './trigger/registration';
+import { forgetRegisteredSecret, registeredSecrets, rememberRegisteredSecret } from './trigger/registeredSecrets';
+import { generateSigningSecret, isValidSignature, SIGNATURE_HEADER } from './trigger/signature';
 import {
 	EVENTS_WITH_SIGNED_DOCUMENT,
 	type CircularoDocumentList,

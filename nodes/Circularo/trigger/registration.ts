@@ -1,0 +1,88 @@
+/**
+ * Pure helpers for the webhook lifecycle: which registration this node wants, whether a remote one
+ * is it, whether Circularo could ever reach the callback URL, and what to tell the user when
+ * Circularo refuses.
+ */
+import type { CircularoWebhook, CircularoWebhookRequest, WebhookScopeType } from '../types';
+
+export type ScopeOption = 'myTeam' | 'tenant' | 'namedTeam';
+
+export function webhookRequestFor(
+	scope: ScopeOption,
+	teamName: string,
+	callbackUrl: string,
+	hmacSecret: string,
+): CircularoWebhookRequest {
+	const type: WebhookScopeType = scope === 'tenant' ? 'tenant' : 'team';
+	const request: CircularoWebhookRequest = { type, callbackUrl, hmacSecret };
+	if (scope === 'namedTeam') request.name = teamName.trim();
+	return request;
+}
+
+/** Same callback URL and scope; the secret is compared separately. */
+export function isSameTarget(remote: CircularoWebhook, wanted: CircularoWebhookRequest): boolean {
+	if (remote.callbackUrl !== wanted.callbackUrl || remote.type !== wanted.type) return false;
+	// For "my team" Circularo fills in the team name itself, so only a requested name must match.
+	return wanted.name === undefined || remote.name === wanted.name;
+}
+
+type HostClass = 'loopback' | 'private' | 'public';
+
+function ipv4Class(host: string): HostClass | undefined {
+	const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+	if (!match) return undefined;
+	const [a, b] = [Number(match[1]), Number(match[2])];
+	if (a === 127 || a === 0) return 'loopback';
+	if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
+	if (a === 169 && b === 254) return 'private'; // link-local
+	if (a === 100 && b >= 64 && b <= 127) return 'private'; // carrier-grade NAT
+	return 'public';
+}
+
+function hostClass(hostname: string): HostClass {
+	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+	if (host === 'localhost' || host.endsWith('.localhost')) return 'loopback';
+	const v4 = ipv4Class(host);
+	if (v4) return v4;
+	if (host.includes(':')) {
+		if (host === '::1' || host === '::') return 'loopback';
+		const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
+		if (mapped) return ipv4Class(mapped[1]) ?? 'public';
+		if (/^f[cd]/.test(host) || /^fe[89ab]/.test(host)) return 'private';
+		return 'public';
+	}
+	if (host.endsWith('.local') || host.endsWith('.internal') || !host.includes('.')) return 'private';
+	return 'public';
+}
+
+const REACH: Record<HostClass, number> = { loopback: 0, private: 1, public: 2 };
+
+/**
+ * Why Circularo cannot deliver to `callbackUrl`, or null when it can. Circularo reaches a loopback
+ * callback only from the same machine and a private one only from a private network, so a
+ * Circularo server (or the local simulator) on such a host may use it; a hosted tenant may not.
+ */
+export function unreachableCallbackReason(callbackUrl: string, serverUrl: string): string | null {
+	let callback: URL;
+	try {
+		callback = new URL(callbackUrl);
+	} catch {
+		return `the webhook URL "${callbackUrl}" is not a valid URL`;
+	}
+	if (callback.protocol !== 'http:' && callback.protocol !== 'https:') {
+		return `the webhook URL uses ${callback.protocol} instead of http or https`;
+	}
+	let serverClass: HostClass = 'public';
+	try {
+		serverClass = hostClass(new URL(serverUrl).hostname);
+	} catch {
+		serverClass = 'public';
+	}
+	const callbackClass = hostClass(callback.hostname);
+	if (REACH[callbackClass] >= REACH[serverClass]) return null;
+	const where = callbackClass === 'loopback' ? 'this machine only (localhost)' : 'a private network';
+	return `the webhook URL ${callback.origin} points to ${where}, which Circularo cannot reach`;
+}
+
+export const WEBHOOK_URL_HINT =
+	'Set the WEBHOOK_URL environment variable of n8n to the public HTTPS address under which Circularo can reach this n8n (for example https://n8n.example.com/), restart n8n and activate the workflow again. For local testing use a tunnel (for example n8n start --tunnel, ngrok or cloudflared).';
