@@ -9,13 +9,20 @@
 const http = require('node:http');
 
 const { API_PREFIX } = require('./faults');
-const { ApiError, describeError, matchPattern, readJsonBody, sendJson, sendBytes } = require('./http');
+const { MAX_JSON_BYTES, ApiError, describeError, matchPattern, readBody, parseJson, sendJson, sendBytes } = require('./http');
+const { multipartBoundary, parseMultipart, summarise } = require('./multipart');
+
+const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+const REDACTED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
 /** @type {import('./routes/types').Route[]} */
 const ROUTES = [
 	...require('./routes/auth').routes,
 	...require('./routes/webhooks').routes,
 	...require('./routes/documents').routes,
+	...require('./routes/files').routes,
+	...require('./routes/search').routes,
+	...require('./routes/share').routes,
 ];
 
 /**
@@ -28,6 +35,45 @@ function redactBody(body) {
 	const copy = { ...body };
 	for (const k of ['password', 'hmacSecret', 'token']) if (copy[k] !== undefined && copy[k] !== null) copy[k] = '[redacted]';
 	return copy;
+}
+
+/**
+ * The request headers for the log, credentials redacted.
+ * @param {http.IncomingHttpHeaders} headers
+ */
+function loggedHeaders(headers) {
+	/** @type {Record<string, string>} */
+	const out = {};
+	for (const [k, v] of Object.entries(headers)) {
+		if (v !== undefined) out[k] = REDACTED_HEADERS.has(k) ? '[redacted]' : Array.isArray(v) ? v.join(', ') : v;
+	}
+	return out;
+}
+
+/**
+ * Reads the body: a multipart form (parts, summarised in the log) or JSON (a GET's broken body
+ * is ignored).
+ * @param {http.IncomingMessage} req
+ * @param {string} method
+ * @param {import('./state').RequestLogEntry} entry
+ */
+async function readRequestBody(req, method, entry) {
+	const boundary = multipartBoundary(req.headers['content-type']);
+	if (boundary !== null) {
+		const parts = parseMultipart(await readBody(req, MAX_UPLOAD_BYTES), boundary);
+		entry.multipart = summarise(parts);
+		return { body: undefined, parts };
+	}
+	const bytes = await readBody(req, MAX_JSON_BYTES);
+	/** @type {unknown} */
+	let body;
+	try {
+		body = parseJson(bytes);
+	} catch (err) {
+		if (method !== 'GET') throw err;
+	}
+	if (body !== undefined) entry.body = redactBody(body);
+	return { body, parts: undefined };
 }
 
 /**
@@ -62,7 +108,7 @@ async function handleApi(sim, req, res, url) {
 	const query = {};
 	for (const [k, v] of url.searchParams) query[k] = k === 'token' ? '[redacted]' : v;
 	/** @type {import('./state').RequestLogEntry} */
-	const entry = { method, path: url.pathname, query, status: null, at: new Date().toISOString() };
+	const entry = { method, path: url.pathname, query, headers: loggedHeaders(req.headers), status: null, at: new Date().toISOString() };
 	sim.pushLog(sim.requests, entry);
 
 	/** @param {number | null} status */
@@ -102,9 +148,8 @@ async function handleApi(sim, req, res, url) {
 	let result;
 	try {
 		const { handler, params } = findRoute(method, apiPath, url.pathname);
-		const body = method === 'GET' ? await readJsonBody(req).catch(() => undefined) : await readJsonBody(req);
-		if (body !== undefined) entry.body = redactBody(body);
-		result = await handler({ sim, url, params, body, method });
+		const { body, parts } = await readRequestBody(req, method, entry);
+		result = await handler({ sim, url, params, body, parts, method });
 	} catch (err) {
 		if (err instanceof ApiError) result = { status: err.status, json: err.toJson() };
 		else {

@@ -8,15 +8,18 @@
 
 const crypto = require('node:crypto');
 
-const { SimulatorState } = require('./state');
+const { SimulatorState, checkVariants } = require('./state');
 const { EVENTS, PAYLOAD_SHAPES } = require('./payloads');
-const { SIGNATURE_MODES, fire } = require('./deliveries');
+const { SIGNATURE_MODES, fire, emit } = require('./deliveries');
 const { ApiError, isLoopbackAddress, isObject, readJsonBody, sendJson } = require('./http');
+const { newDocumentRecord } = require('./seed');
+const { actOnSignRequest, shareView } = require('./signing');
 
 /**
  * @typedef {import('./faults').FaultSpec} FaultSpec
  * @typedef {import('./deliveries').FireOptions} FireOptions
  * @typedef {import('./seed').DocumentRecord} DocumentRecord
+ * @typedef {{ documentId: string, as?: string, reason?: string }} ActOptions
  */
 
 class SimulatorControl extends SimulatorState {
@@ -62,21 +65,75 @@ class SimulatorControl extends SimulatorState {
 		const creator =
 			[...this.users.values()].find((u) => u.tenant === tenant.id && u.team === team) ??
 			[...this.users.values()].find((u) => u.tenant === tenant.id);
-		/** @type {DocumentRecord} */
-		const doc = {
+		const doc = newDocumentRecord({
 			documentId,
 			documentTitle: opts.title ?? `Simulated document ${documentId}`,
-			documentType: 'd_default',
 			tenant: tenant.id,
 			team,
 			creator: creator ? creator.id : 'unknown',
 			shareStateName: opts.shareStateName ?? 'inprogress',
-			createDate: new Date().toISOString(),
-			deleted: false,
-			audit: [],
-		};
+		});
 		this.documents.set(documentId, doc);
 		return this.publicDocument(doc);
+	}
+
+	/**
+	 * A recipient of the document's open sign request signs it (or approves, reviews, ... as its
+	 * share asks): `documentSigned` (or `documentSimpleActionExecuted`), and `documentCompleted`
+	 * after the last one. Without `as`, the first recipient whose turn it is. Resolves once the
+	 * events are delivered.
+	 * @param {ActOptions} opts
+	 */
+	sign(opts) {
+		return this.act(opts, 'sign');
+	}
+
+	/**
+	 * A recipient rejects the document's open sign request (`signRejected`, state `rejected`).
+	 * @param {ActOptions} opts `reason` goes into the history
+	 */
+	reject(opts) {
+		return this.act(opts, 'reject');
+	}
+
+	/**
+	 * @param {ActOptions} opts
+	 * @param {'sign' | 'reject'} action
+	 */
+	async act(opts, action) {
+		if (this.stopped) throw new Error('simulator is stopped');
+		const { doc, share, emitted } = actOnSignRequest(this, opts, action);
+		const deliveries = await emit(this, doc, emitted);
+		return { document: this.publicDocument(doc), share: shareView(this, share), events: emitted.map((e) => e.event), deliveries };
+	}
+
+	/** Resolves once every event the API emitted so far (creation, sharing, ...) is delivered. */
+	async settled() {
+		/** @type {Promise<unknown>} */
+		let tail;
+		do {
+			tail = this.emitting;
+			await tail;
+		} while (tail !== this.emitting);
+	}
+
+	/**
+	 * Selects answer shapes a real tenant may use (see Variants in state.js); `reset` restores
+	 * those given at start.
+	 * @param {Partial<import('./state').Variants>} variants
+	 */
+	setVariants(variants) {
+		Object.assign(this.variants, checkVariants(variants));
+		return { ...this.variants };
+	}
+
+	/**
+	 * The next `DELETE /documents` deletes nothing and answers 200 `{ errors: true, count: 0,
+	 * items: [ { id, status: 500, error: { code: 'DELETE_FAILED', message } } ] }`.
+	 * @param {string} [message]
+	 */
+	failNextDelete(message = 'Simulated partial failure: the document could not be deleted') {
+		this.nextDeleteError = message;
 	}
 
 	/**
@@ -118,7 +175,8 @@ function controlState(sim) {
 	return {
 		baseUrl: sim.baseUrl, apiUrl: sim.apiUrl, keys: { ...sim.keys }, teams: sim.teams,
 		tenants: sim.listTenants(), users: sim.listUsers(), webhooks: sim.listWebhooks(),
-		documents: sim.listDocuments(), faults: sim.listFaults(), deliveries: sim.deliveries, requests: sim.requests,
+		documents: sim.listDocuments(), shares: [...sim.shares.values()].map((s) => ({ ...shareView(sim, s), status: s.status })),
+		variants: { ...sim.variants }, faults: sim.listFaults(), deliveries: sim.deliveries, requests: sim.requests,
 		events: EVENTS, shapes: PAYLOAD_SHAPES, signatureModes: SIGNATURE_MODES,
 	};
 }
@@ -160,6 +218,15 @@ const CONTROL_ROUTES = [
 		return [200, { ok: true }];
 	}],
 	['POST', /^\/_sim\/documents$/, async (sim, req) => [201, sim.createDocument(await readObject(req))]],
+	['POST', /^\/_sim\/sign$/, async (sim, req) => [200, await sim.sign(/** @type {ActOptions} */ (await readObject(req)))]],
+	['POST', /^\/_sim\/reject$/, async (sim, req) => [200, await sim.reject(/** @type {ActOptions} */ (await readObject(req)))]],
+	['GET', /^\/_sim\/variants$/, async (sim) => [200, { ...sim.variants }]],
+	['POST', /^\/_sim\/variants$/, async (sim, req) => [200, sim.setVariants(await readObject(req))]],
+	['POST', /^\/_sim\/fail-next-delete$/, async (sim, req) => {
+		const body = await readObject(req);
+		sim.failNextDelete(typeof body.message === 'string' ? body.message : undefined);
+		return [200, { ok: true }];
+	}],
 	['POST', /^\/_sim\/tenants\/([^/]+)$/, async (sim, req, m) => {
 		const body = await readObject(req);
 		if (typeof body.webhooksEnabled !== 'boolean') throw new ApiError(400, 'INVALID_BODY', 'Expected { "webhooksEnabled": true | false }');

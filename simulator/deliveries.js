@@ -13,7 +13,7 @@ const http = require('node:http');
 const https = require('node:https');
 
 const { EVENTS, PAYLOAD_SHAPES, buildPayload } = require('./payloads');
-const { ApiError } = require('./http');
+const { ApiError, describeError } = require('./http');
 
 const SIGNATURE_HEADER = 'x-circularo-signature';
 const SIGNATURE_MODES = Object.freeze(['valid', 'missing', 'wrong', 'stale', 'otherSecret']);
@@ -211,29 +211,43 @@ async function fire(sim, opts) {
 	const at = opts.at === undefined ? new Date() : new Date(opts.at);
 	if (Number.isNaN(at.getTime())) throw new ApiError(400, 'INVALID_FIRE', 'fire: invalid "at" timestamp');
 
+	sim.applyEvent(doc, event, actor, at);
+	return deliverEvent(sim, { doc, event, actor, at, shape, mode, format, repeat, parallel: opts.parallel, body: opts.body, webhookId: opts.webhookId });
+}
+
+/**
+ * POSTs one event about a document to every webhook whose scope covers it.
+ * @param {Simulator} sim
+ * @param {{ doc: DocumentRecord, event: string, actor: Actor, at?: Date, shape?: string, mode?: string, format?: string,
+ *   repeat?: number, parallel?: boolean, body?: FireOptions['body'], webhookId?: string }} o
+ * @returns {Promise<Delivery[]>}
+ */
+async function deliverEvent(sim, o) {
+	const { doc, event, actor } = o;
+	const at = o.at ?? new Date();
+	const shape = o.shape ?? PAYLOAD_SHAPES[0];
+	const mode = o.mode ?? SIGNATURE_MODES[0];
 	const input = { event, documentId: doc.documentId, documentTitle: doc.documentTitle, actor };
 	/** @type {Buffer} */
 	let body;
-	if (opts.body === undefined) body = Buffer.from(JSON.stringify(buildPayload(shape, { ...input, at })), 'utf8');
-	else if (Buffer.isBuffer(opts.body)) body = opts.body;
-	else if (typeof opts.body === 'string') body = Buffer.from(opts.body, 'utf8');
-	else body = Buffer.from(JSON.stringify(opts.body), 'utf8');
+	if (o.body === undefined) body = Buffer.from(JSON.stringify(buildPayload(shape, { ...input, at })), 'utf8');
+	else if (Buffer.isBuffer(o.body)) body = o.body;
+	else if (typeof o.body === 'string') body = Buffer.from(o.body, 'utf8');
+	else body = Buffer.from(JSON.stringify(o.body), 'utf8');
 	let staleBody = Buffer.from(JSON.stringify(buildPayload(shape, { ...input, at: at.getTime() - 60_000 })), 'utf8');
 	if (staleBody.equals(body)) staleBody = Buffer.concat([staleBody, Buffer.from(' ')]);
-
-	sim.applyEvent(doc, event, actor, at);
 
 	const targets = sim.webhooks.filter(
 		(w) =>
 			w.tenant === doc.tenant &&
 			(w.type === 'tenant' || (doc.team !== null && w.team === doc.team)) &&
-			(opts.webhookId === undefined || w.id === opts.webhookId),
+			(o.webhookId === undefined || w.id === o.webhookId),
 	);
 	const bodyText = body.toString('utf8');
 	const perWebhook = await Promise.all(
 		targets.map(async (w) => {
 			// Computed once per webhook, so a repeat really is the identical request.
-			const signature = signatureFor({ mode, format, secret: w.hmacSecret, body, staleBody });
+			const signature = signatureFor({ mode, format: o.format, secret: w.hmacSecret, body, staleBody });
 			/** @type {Record<string, string>} */
 			const headers = { 'content-type': 'application/json', 'user-agent': 'Circularo-Simulator/1.0' };
 			if (signature !== null) headers[SIGNATURE_HEADER] = signature;
@@ -252,8 +266,8 @@ async function fire(sim, opts) {
 				sim.logLine(`[sim] delivery ${event} (${doc.documentId}) -> ${w.callbackUrl}: ${d.status ?? d.error} (${d.latencyMs} ms)`);
 				return d;
 			};
-			const attempts = Array.from({ length: repeat }, (_, i) => i + 1);
-			if (opts.parallel) return Promise.all(attempts.map(deliverOnce));
+			const attempts = Array.from({ length: o.repeat ?? 1 }, (_, i) => i + 1);
+			if (o.parallel) return Promise.all(attempts.map(deliverOnce));
 			/** @type {Delivery[]} */
 			const out = [];
 			for (const a of attempts) out.push(await deliverOnce(a));
@@ -262,6 +276,29 @@ async function fire(sim, opts) {
 	);
 	if (targets.length === 0) sim.logLine(`[sim] ${event} (${doc.documentId}): no webhook covers this document`);
 	return perWebhook.flat();
+}
+
+/**
+ * Delivers events a change caused (default shape, valid signature), after every event emitted
+ * before them, as Circularo sends webhooks after answering the API call. Never rejects.
+ * @param {Simulator} sim
+ * @param {DocumentRecord} doc
+ * @param {Array<{ event: string, actor: Actor }>} emitted
+ * @returns {Promise<Delivery[]>}
+ */
+function emit(sim, doc, emitted) {
+	const run = sim.emitting.then(async () => {
+		/** @type {Delivery[]} */
+		const out = [];
+		for (const e of emitted) out.push(...(await deliverEvent(sim, { doc, event: e.event, actor: e.actor })));
+		return out;
+	});
+	const safe = run.catch((err) => {
+		sim.logLine(`[sim] delivery failed: ${describeError(err)}`);
+		return /** @type {Delivery[]} */ ([]);
+	});
+	sim.emitting = safe;
+	return safe;
 }
 
 /**
@@ -291,4 +328,4 @@ async function postToWebhook(sim, callbackUrl, body, headers) {
 	return postBytes({ url: callbackUrl, body, headers, timeoutMs: sim.options.deliveryTimeoutMs, track: sim.inflight });
 }
 
-module.exports = { SIGNATURE_HEADER, SIGNATURE_MODES, SIGNATURE_FORMATS, hmacHex, isLoopbackUrl, signatureFor, postBytes, fire };
+module.exports = { SIGNATURE_HEADER, SIGNATURE_MODES, SIGNATURE_FORMATS, hmacHex, isLoopbackUrl, signatureFor, postBytes, fire, deliverEvent, emit };

@@ -8,10 +8,11 @@
 
 const crypto = require('node:crypto');
 
-const { buildPdf } = require('./pdf');
 const { FaultTable } = require('./faults');
 const { ApiError } = require('./http');
-const { seededKey, seedTenants, seedUsers, seedDocuments } = require('./seed');
+const { seededKey, seedTenants, seedUsers, seedDocuments, seedSignRequests, seedDefinitions } = require('./seed');
+const { documentView, recordChange } = require('./documents');
+const { openSignRequest } = require('./signing');
 
 const MAX_LOG_ENTRIES = 10_000;
 
@@ -26,12 +27,45 @@ const MAX_LOG_ENTRIES = 10_000;
  * @typedef {{ webhookId: string, url: string, status: number | null, latencyMs: number, body: string,
  *   signature: string | null, error?: string, responseBody: string | null, event: string,
  *   documentId: string, shape: string, signatureMode: string, attempt: number, at: string }} Delivery
- * @typedef {{ method: string, path: string, query: Record<string, string>, body?: unknown,
- *   status: number | null, at: string, durationMs?: number, fault?: string, dropped?: boolean }} RequestLogEntry
+ * @typedef {{ method: string, path: string, query: Record<string, string>, headers: Record<string, string>,
+ *   body?: unknown, multipart?: import('./multipart').MultipartSummary, status: number | null, at: string,
+ *   durationMs?: number, fault?: string, dropped?: boolean }} RequestLogEntry
  * @typedef {{ id?: string | null, name?: string | null, username?: string | null, email?: string | null }} Actor
+ * @typedef {{ fileIdKey: 'id' | 'fileId' | 'hash', searchTotal: 'total' | 'hitsTotal' | 'none',
+ *   shareResponse: 'array' | 'results' }} Variants
+ *   Answer shapes a real tenant may use where Circularo's documentation is not explicit:
+ *   where `POST /files/saveFile` puts the file hash (`file.id`, `file.fileId` or `file.hash`), how
+ *   `POST /search` reports the total (`total`, `hits.total.value` or not at all), and whether
+ *   `POST /share` and the cancel call answer with a bare array or `{ results: [...] }`.
  * @typedef {{ port?: number, host?: string, log?: boolean | ((line: string) => void),
- *   deliveryTimeoutMs?: number, sessionTtlMs?: number, allowRemoteCallbacks?: boolean }} SimulatorOptions
+ *   deliveryTimeoutMs?: number, sessionTtlMs?: number, allowRemoteCallbacks?: boolean,
+ *   variants?: Partial<Variants> }} SimulatorOptions
  */
+
+/** @type {Variants} */
+const DEFAULT_VARIANTS = Object.freeze({ fileIdKey: 'id', searchTotal: 'total', shareResponse: 'array' });
+/** @type {{ [K in keyof Variants]: readonly Variants[K][] }} */
+const VARIANT_CHOICES = Object.freeze({
+	fileIdKey: ['id', 'fileId', 'hash'],
+	searchTotal: ['total', 'hitsTotal', 'none'],
+	shareResponse: ['array', 'results'],
+});
+
+/**
+ * Checks variant names and values (throws a 400 naming the bad one).
+ * @param {unknown} v
+ * @returns {Partial<Variants>}
+ */
+function checkVariants(v) {
+	if (v === undefined) return {};
+	if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ApiError(400, 'INVALID_VARIANTS', 'variants must be an object');
+	for (const [k, value] of Object.entries(v)) {
+		const known = /** @type {Record<string, readonly string[]>} */ (VARIANT_CHOICES)[k];
+		if (!known) throw new ApiError(400, 'INVALID_VARIANTS', `unknown variant "${k}" (known: ${Object.keys(VARIANT_CHOICES).join(', ')})`);
+		if (!known.includes(value)) throw new ApiError(400, 'INVALID_VARIANTS', `variant ${k} must be one of ${known.join(', ')}`);
+	}
+	return /** @type {Partial<Variants>} */ (v);
+}
 
 class SimulatorState {
 	/** @param {SimulatorOptions} [options] */
@@ -42,7 +76,10 @@ class SimulatorState {
 			deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
 			sessionTtlMs: options.sessionTtlMs ?? 60 * 60 * 1000,
 			allowRemoteCallbacks: Boolean(options.allowRemoteCallbacks),
+			variants: { ...DEFAULT_VARIANTS, ...checkVariants(options.variants) },
 		};
+		/** @type {Variants} */
+		this.variants = { ...this.options.variants };
 		/** @type {(line: string) => void} */
 		this.logLine =
 			typeof options.log === 'function' ? options.log : options.log ? (line) => console.log(line) : () => {};
@@ -66,8 +103,16 @@ class SimulatorState {
 		this.webhooks = [];
 		/** @type {Map<string, DocumentRecord>} */
 		this.documents = new Map();
-		/** Files by SHA-256 hash. @type {Map<string, { documentId: string, bytes: Buffer }>} */
+		/** Files by SHA-256 hash. @type {Map<string, import('./documents').FileRecord>} */
 		this.files = new Map();
+		/** @type {Map<string, import('./signing').ShareRecord>} */
+		this.shares = new Map();
+		/** Document types of every tenant. */
+		this.definitions = seedDefinitions();
+		/** Set by `failNextDelete`: the next `DELETE /documents` answers 200 with `errors: true`. @type {string | null} */
+		this.nextDeleteError = null;
+		/** Deliveries of events the API emitted, in order (see `emit`). @type {Promise<unknown>} */
+		this.emitting = Promise.resolve();
 		this.reset();
 	}
 
@@ -88,6 +133,15 @@ class SimulatorState {
 		this.webhooks = [];
 		this.documents = new Map(seedDocuments().map((d) => [d.documentId, d]));
 		this.files = new Map();
+		this.shares = new Map();
+		for (const r of seedSignRequests()) {
+			const doc = /** @type {DocumentRecord} */ (this.documents.get(r.documentId));
+			openSignRequest(this, doc, /** @type {User} */ (this.findUser(r.sharedBy)), { data: [{ sharePurpose: 'sign', shareTo: r.shareTo }] });
+			doc.version = 1;
+			doc.history = [];
+		}
+		this.variants = { ...this.options.variants };
+		this.nextDeleteError = null;
 		this.faultTable.clear();
 		this.deliveries.length = 0;
 		this.requests.length = 0;
@@ -122,12 +176,15 @@ class SimulatorState {
 		return d ? this.publicDocument(d) : undefined;
 	}
 
-	/** @param {DocumentRecord} d */
+	/**
+	 * A document for tests and `GET /_sim/state`: the API's view plus where it lives.
+	 * @param {DocumentRecord} d
+	 */
 	publicDocument(d) {
+		const view = documentView(this, d);
 		return {
-			documentId: d.documentId, documentTitle: d.documentTitle, documentType: d.documentType, tenant: d.tenant,
-			team: d.team, creator: d.creator, shareStateName: d.shareStateName, createDate: d.createDate,
-			deleted: d.deleted, pdfHash: this.currentPdf(d).hash, audit: d.audit.map((a) => ({ ...a })),
+			...view, tenant: d.tenant, team: d.team, creator: d.creator, shareStateName: d.shareStateName,
+			deleted: d.deleted, pdfHash: view.pdfFile.content, history: view.workflow.history,
 		};
 	}
 
@@ -142,31 +199,11 @@ class SimulatorState {
 	}
 
 	/**
-	 * The current PDF of a document (registered in the file store under its SHA-256 hash).
-	 * @param {DocumentRecord} d
+	 * A seeded user by username, e-mail or id.
+	 * @param {string} who
 	 */
-	currentPdf(d) {
-		const bytes = buildPdf({
-			title: d.documentTitle,
-			lines: [
-				'Circularo simulator - not a real signed document',
-				`Document ID: ${d.documentId}`,
-				`Team: ${d.team ?? '(none)'}`,
-				`State: ${d.shareStateName}`,
-				d.shareStateName === 'completed' ? 'All required signatures collected.' : 'Signatures pending.',
-			],
-		});
-		const hash = crypto.createHash('sha256').update(bytes).digest('hex');
-		if (!this.files.has(hash)) this.files.set(hash, { documentId: d.documentId, bytes });
-		return { hash, bytes };
-	}
-
-	/** @param {DocumentRecord} d */
-	auditPdf(d) {
-		const lines = [`Audit trail of document ${d.documentId}`, `Created ${d.createDate}`];
-		for (const a of d.audit.slice(-30)) lines.push(`${a.at}  ${a.event}  by ${a.actor}`);
-		if (d.audit.length === 0) lines.push('No events yet.');
-		return buildPdf({ title: `Audit trail: ${d.documentTitle}`, lines });
+	findUser(who) {
+		return [...this.users.values()].find((x) => x.username === who || x.email === who || x.id === who);
 	}
 
 	/**
@@ -179,7 +216,7 @@ class SimulatorState {
 	resolveActor(actor, doc) {
 		if (actor && typeof actor === 'object') return { id: actor.id, name: actor.name, username: actor.username, email: actor.email };
 		if (typeof actor === 'string' && actor !== '') {
-			const u = [...this.users.values()].find((x) => x.username === actor || x.email === actor || x.id === actor);
+			const u = this.findUser(actor);
 			if (u) return { id: u.id, name: u.name, username: u.username, email: u.email };
 			return { id: 'ext-' + crypto.createHash('sha256').update(actor).digest('hex').slice(0, 8), name: actor, username: actor, email: actor.includes('@') ? actor : null };
 		}
@@ -188,7 +225,7 @@ class SimulatorState {
 	}
 
 	/**
-	 * What a fired event does to the document (state, deletion, audit trail).
+	 * What a fired event does to the document (state, deletion, history, version).
 	 * @param {DocumentRecord} doc
 	 * @param {string} event
 	 * @param {Actor} actor
@@ -203,7 +240,7 @@ class SimulatorState {
 		if (states[event]) doc.shareStateName = states[event];
 		if (event === 'documentDeleted') doc.deleted = true;
 		if (event === 'documentCreated') doc.deleted = false;
-		doc.audit.push({ event, actor: String(actor.username ?? actor.name ?? actor.id ?? 'unknown'), at: at.toISOString() });
+		recordChange(doc, event, actor, { date: at });
 	}
 
 	/**
@@ -249,17 +286,43 @@ class SimulatorState {
 	}
 
 	/**
+	 * The document if the user may see it: 404 unknown, trashed (unless `includeTrash`) or another
+	 * tenant's; 403 another team's (global admins see every team).
 	 * @param {User} user
 	 * @param {DocumentRecord | undefined} doc
+	 * @param {{ includeTrash?: boolean }} [o]
 	 * @returns {DocumentRecord}
 	 */
-	requireDocumentAccess(user, doc) {
-		if (!doc || doc.deleted || doc.tenant !== user.tenant) throw new ApiError(404, 'DOCUMENT_NOT_FOUND', 'Document not found');
+	requireDocumentAccess(user, doc, o = {}) {
+		if (!doc || (doc.deleted && !o.includeTrash) || doc.tenant !== user.tenant) throw new ApiError(404, 'DOCUMENT_NOT_FOUND', 'Document not found');
 		if (user.role !== 'globalAdmin' && doc.team !== user.team) {
 			throw new ApiError(403, 'DOCUMENT_FORBIDDEN', 'You do not have access to this document');
 		}
 		return doc;
 	}
+
+	/**
+	 * A stored file the user may read: through a document they can see, or their tenant's upload
+	 * not yet used by any document.
+	 * @param {User} user
+	 * @param {string} hash
+	 */
+	requireFileAccess(user, hash) {
+		const file = this.files.get(hash);
+		if (!file) throw new ApiError(404, 'FILE_NOT_FOUND', 'File not found');
+		if (file.documentIds.size === 0 && file.tenants.has(user.tenant)) return file;
+		/** @type {unknown[]} */
+		const refusals = [];
+		for (const id of file.documentIds) {
+			try {
+				this.requireDocumentAccess(user, this.documents.get(id));
+				return file;
+			} catch (err) {
+				refusals.push(err);
+			}
+		}
+		throw refusals[0] ?? new ApiError(404, 'FILE_NOT_FOUND', 'File not found');
+	}
 }
 
-module.exports = { SimulatorState, MAX_LOG_ENTRIES };
+module.exports = { SimulatorState, MAX_LOG_ENTRIES, DEFAULT_VARIANTS, checkVariants };
