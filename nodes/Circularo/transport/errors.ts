@@ -180,8 +180,11 @@ export function circularoApiError(node: INode, failure: ApiFailure, failed: Fail
 	const error = new NodeApiError(node, { message: failure.message } as JsonObject, {
 		message: failure.message,
 		description: failure.description,
-		httpCode: failure.httpCode ?? failed.code,
+		httpCode: failure.httpCode,
 	});
+	// As n8n does, a network error's code stands where the status would; set afterwards, because
+	// NodeApiError replaces the message of a known code with its own generic one.
+	if (!failure.httpCode && failed.code) error.httpCode = failed.code;
 	if (failed.serverMessage) error.context.data = { message: failed.serverMessage };
 	return error;
 }

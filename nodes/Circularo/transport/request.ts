@@ -147,8 +147,9 @@ export function isPdf(bytes: Buffer): boolean {
 	return bytes.subarray(0, 5).toString('latin1') === '%PDF-';
 }
 
-function megabytes(bytes: number): string {
-	return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+function sizeText(bytes: number): string {
+	const megabytes = bytes / (1024 * 1024);
+	return megabytes >= 1 ? `${Math.round(megabytes * 10) / 10} MB` : `${bytes} bytes`;
 }
 
 export interface DownloadOptions extends CallOptions {
@@ -156,7 +157,7 @@ export interface DownloadOptions extends CallOptions {
 }
 
 /**
- * Downloads a PDF. Refuses an answer over `maxBytes` (before reading it whole) and anything that
+ * Downloads a PDF. Refuses an answer over `maxBytes` (reading no further) and anything that
  * does not start with `%PDF-` (an error page of a proxy, say), so what callers attach as
  * application/pdf is one.
  */
@@ -182,14 +183,10 @@ export async function circularoDownload(
 		const failed = readFailedRequest({ response: { status: response.statusCode, data: bytes } }, server.secrets);
 		throw failure(this, server, options, failed);
 	}
-	const declared = Number(response.headers?.['content-length']);
-	const tooLarge = `The file is larger than ${megabytes(maxBytes)}, the most this node downloads`;
-	if (Number.isFinite(declared) && declared > maxBytes) {
-		await readUpTo(stream, 0);
-		throw new NodeOperationError(this.getNode(), tooLarge, { description: `Circularo announced ${megabytes(declared)}.` });
-	}
 	const { bytes, complete } = await readUpTo(stream, maxBytes);
-	if (!complete) throw new NodeOperationError(this.getNode(), tooLarge);
+	if (!complete) {
+		throw new NodeOperationError(this.getNode(), `The file is larger than ${sizeText(maxBytes)}, the most this node downloads`);
+	}
 	if (!isPdf(bytes)) {
 		const type = String(response.headers?.['content-type'] ?? 'no content type');
 		throw new NodeOperationError(this.getNode(), "Circularo's answer is not a PDF", {
