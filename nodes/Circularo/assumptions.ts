@@ -180,10 +180,15 @@ export const SEARCH_WINDOW = 10_000;
  * A 200 answer of DELETE /documents can still report failures: `errors: true` with details in
  * `items[]` (assumed to be a partial failure).
  */
-export function deleteFailures(answer: unknown): IDataObject[] | undefined {
+export function deleteFailures(answer: unknown): string[] | undefined {
 	const body = asObject(answer);
 	if (body?.errors !== true) return undefined;
-	return Array.isArray(body.items) ? (body.items as IDataObject[]) : [];
+	const items = Array.isArray(body.items) ? body.items : [];
+	return items.map((item) => {
+		const entry = asObject(item) ?? {};
+		const error = asObject(entry.error);
+		return firstString(entry.message, error?.message, entry.error, entry.reason) ?? JSON.stringify(item);
+	});
 }
 
 // ---------------------------------------------------------------- sharing (sign requests)

@@ -27,7 +27,7 @@ const MAX_SERVER_MESSAGE = 300;
  * URL, and with it `?token=<key>`. Secrets are also removed URL-encoded.
  */
 export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
-	let redacted = text.replace(/(token(?:=|%3D))[^&\s"'<>]+/gi, `$1${REDACTED}`);
+	let redacted = text.replace(/(token(?:=|%3D))[^&\s"'<>),;\]}]+/gi, `$1${REDACTED}`);
 	for (const secret of secrets) {
 		if (!secret || secret.length < 4) continue;
 		for (const form of new Set([secret, encodeURIComponent(secret)])) redacted = redacted.split(form).join(REDACTED);

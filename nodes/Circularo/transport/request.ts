@@ -19,6 +19,7 @@ import {
 	circularoApiError,
 	describeApiFailure,
 	readFailedRequest,
+	redactSecrets,
 	type FailedRequest,
 	type FailureFixes,
 } from './errors';
@@ -61,6 +62,11 @@ async function serverOf(context: CircularoContext): Promise<Server> {
 	const refusal = plainHttpRefusal(apiRoot);
 	if (refusal) throw new NodeOperationError(context.getNode(), refusal);
 	return { apiRoot, secrets: [credentials.apiKey, credentials.webhookSecret] };
+}
+
+/** Text copied from a Circularo answer, without the key or the signing secret of the credential. */
+export async function redactedCircularoText(this: CircularoContext, text: string): Promise<string> {
+	return redactSecrets(text, (await serverOf(this)).secrets);
 }
 
 function failure(context: CircularoContext, server: Server, options: CallOptions, failed: FailedRequest) {

@@ -9,7 +9,7 @@ import {
 
 import { deleteFailures, documentVersion } from '../../assumptions';
 import { readFailedRequest } from '../../transport/errors';
-import { circularoApiRequest } from '../../transport/request';
+import { circularoApiRequest, redactedCircularoText } from '../../transport/request';
 import { DOCUMENT_ADVICE } from '../advice';
 import { badInput, requiredText } from '../inputChecks';
 import { loadDocument } from '../loadDocument';
@@ -95,9 +95,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const failures = deleteFailures(answer);
 	if (failures) {
-		const said = failures
-			.map((failure) => String(failure.message ?? failure.error ?? JSON.stringify(failure)))
-			.join('; ');
+		const said = await redactedCircularoText.call(this, failures.join('; '));
 		throw new NodeOperationError(this.getNode(), `Circularo could not delete document "${documentId}"`, {
 			itemIndex,
 			description: said ? `Circularo said: ${said}` : 'Circularo answered with errors: true and no details.',
