@@ -44,7 +44,7 @@ export function useSimulator() {
 			return output;
 		},
 		/** Runs the node and resolves what it threw. */
-		async failure(parameters: INodeParameters, options: RunOptions = {}): Promise<any> {
+		async failure(parameters: INodeParameters | ((itemIndex: number) => INodeParameters), options: RunOptions = {}): Promise<any> {
 			try {
 				await harness.run(parameters, options);
 			} catch (error) {

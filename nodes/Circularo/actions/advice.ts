@@ -21,7 +21,7 @@ export const SHARE_ADVICE: FailureFixes = {
 	400: 'Check the recipients (e-mail addresses or usernames, purposes, dates) and the signature fields.',
 	403: 'Only the owner of the document or the user who shared it may share it or cancel the sign request.',
 	404: 'Check the Document ID or Share ID: nothing with this ID is visible to the user behind the API key.',
-	409: 'The document changed while the node shared it. Run the node again.',
+	409: 'The document already has an open sign request (cancel it first), or the sign request is no longer active (completed or cancelled).',
 };
 
 export const DEFINITION_ADVICE: FailureFixes = {

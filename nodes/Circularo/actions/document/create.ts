@@ -58,6 +58,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
+		description: 'Settings of the new document beyond its file, title and type',
 		options: [
 			{
 				displayName: 'Convert to PDF',

@@ -23,6 +23,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
+		description: 'Delete permanently instead of to the trash, or only at a given version',
 		options: [
 			{
 				displayName: 'Delete Permanently',

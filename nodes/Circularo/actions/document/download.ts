@@ -31,6 +31,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
+		description: 'Whether to download the audit trail too, and where to put it',
 		options: [
 			{
 				displayName: 'Include Audit Trail',

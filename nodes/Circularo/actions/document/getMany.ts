@@ -31,6 +31,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add filter',
 		default: {},
+		description: 'Which documents to return. Without filters: every document the API key can see.',
 		options: [
 			{
 				displayName: 'Created After',
