@@ -70,7 +70,7 @@ export async function redactedCircularoText(this: CircularoContext, text: string
 }
 
 function failure(context: CircularoContext, server: Server, options: CallOptions, failed: FailedRequest) {
-	const described = describeApiFailure(options.action ?? 'call Circularo', failed, server.apiRoot, options.fixes);
+	const described = describeApiFailure(options.action ?? 'complete the request', failed, server.apiRoot, options.fixes);
 	return circularoApiError(context.getNode(), described, failed);
 }
 
