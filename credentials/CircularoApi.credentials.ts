@@ -65,7 +65,7 @@ export class CircularoApi implements ICredentialType {
 			// plainHttpRefusal explains an unreadable URL
 		}
 		const refusal = plainHttpRefusal(target);
-		if (refusal) throw new UserError(refusal);
+		if (refusal) throw new UserError(`Refused to send the Circularo API key: ${refusal.problem}. ${refusal.fix}`);
 		return { ...requestOptions, qs: { ...requestOptions.qs, token: credentials.apiKey } };
 	}
 

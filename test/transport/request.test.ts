@@ -48,9 +48,12 @@ describe('circularoApiRequest', () => {
 
 	it('refuses plain http to a public host before n8n is asked to send anything', async () => {
 		const { context: ctx, calls } = context('http://acme.circularo.com');
-		const error = await failureOf(circularoApiRequest.call(ctx, 'GET', '/webhooks'));
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toMatch(/Refused to send the Circularo API key to acme\.circularo\.com over plain http:\/\//);
+		const error = await failureOf(circularoApiRequest.call(ctx, 'GET', '/webhooks', undefined, { action: 'list webhooks' }));
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe(
+			'Refused to list webhooks: the API key would travel unencrypted, over plain http:// to acme.circularo.com, where anyone on the way could read it',
+		);
+		expect(error.description).toMatch(/^Change the Server URL in the Circularo API credential to the https:\/\//);
 		expect(calls).toEqual([]);
 	});
 

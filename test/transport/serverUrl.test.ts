@@ -37,13 +37,16 @@ describe('plainHttpRefusal', () => {
 
 	it('refuses http to a public host and says why and what to change, without the rest of the URL', () => {
 		const refusal = plainHttpRefusal('http://user:pw@acme.circularo.com/api/v1?token=abc');
-		expect(refusal).toMatch(/acme\.circularo\.com over plain http:\/\/.*https:\/\//);
-		expect(refusal).not.toMatch(/pw|abc|user/);
+		expect(refusal).toEqual({
+			problem: 'the API key would travel unencrypted, over plain http:// to acme.circularo.com, where anyone on the way could read it',
+			fix: expect.stringMatching(/^Change the Server URL in the Circularo API credential to the https:\/\/ address/),
+		});
+		expect(JSON.stringify(refusal)).not.toMatch(/pw|abc|user:/);
 	});
 
 	it('refuses other schemes and what is not a URL', () => {
-		expect(plainHttpRefusal('ftp://acme.circularo.com')).toMatch(/must start with https:\/\//);
-		expect(plainHttpRefusal('acme.circularo.com')).toMatch(/not a valid URL/);
+		expect(plainHttpRefusal('ftp://acme.circularo.com')?.problem).toMatch(/starts with ftp:\/\/ instead of https:\/\//);
+		expect(plainHttpRefusal('acme.circularo.com')?.problem).toMatch(/not a valid URL/);
 	});
 
 	it('apiRootUrl takes the server URL as users paste it', () => {
@@ -68,7 +71,7 @@ describe('the credential adds the key only where it may go', () => {
 		const testRequest = credential.test.request;
 		await expect(
 			credential.authenticate(credentials, { url: testRequest.url!, baseURL: 'http://acme.circularo.com/api/v1' }),
-		).rejects.toThrow(/Refused to send the Circularo API key to acme\.circularo\.com over plain http/);
+		).rejects.toThrow(/^Refused to send the Circularo API key: the API key would travel unencrypted, over plain http:\/\/ to acme\.circularo\.com.*Change the Server URL/);
 		await expect(
 			credential.authenticate(credentials, { url: testRequest.url!, baseURL: 'http://127.0.0.1:8787/api/v1' }),
 		).resolves.toMatchObject({ qs: { token: 'the-key' } });
@@ -78,5 +81,23 @@ describe('the credential adds the key only where it may go', () => {
 		await expect(
 			credential.authenticate(credentials, { url: 'http://evil.example.com/x', baseURL: 'https://acme.circularo.com' }),
 		).rejects.toThrow(/evil\.example\.com/);
+	});
+});
+
+describe('the trigger keeps the key from a public http server too', () => {
+	it('refuses at activation, saying why, before any call', async () => {
+		const { hookContext } = require('../helpers/n8nContext');
+		const { CircularoTrigger } = require('../../nodes/Circularo/CircularoTrigger.node');
+		const { context } = hookContext({
+			credentials: { serverUrl: 'http://acme.circularo.com', apiKey: 'the-key' },
+			webhookUrl: 'https://n8n.example.com/webhook/abc/webhook',
+		});
+		const calls: unknown[] = [];
+		context.helpers.httpRequestWithAuthentication = async (...args: unknown[]) => calls.push(args);
+		const create = new CircularoTrigger().webhookMethods.default.create;
+		await expect(create.call(context)).rejects.toThrow(
+			/^Refused to list webhooks: the API key would travel unencrypted, over plain http:\/\/ to acme\.circularo\.com.*\. Change the Server URL/,
+		);
+		expect(calls).toEqual([]);
 	});
 });

@@ -3,6 +3,8 @@
  */
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 
+import type { ServerUrlProblem } from './serverUrl';
+
 export interface ApiFailure {
 	message: string;
 	description: string;
@@ -14,6 +16,8 @@ export interface FailedRequest {
 	status?: number;
 	code?: string;
 	serverMessage?: string;
+	/** Set when the node did not send the request at all, and why. */
+	refusal?: ServerUrlProblem;
 }
 
 /** What to tell the user for a status, where the trigger's webhook-centred default does not fit. */
@@ -67,11 +71,14 @@ export function readFailedRequest(error: unknown, secrets: ReadonlyArray<string 
 	const isStatus = Number.isInteger(status) && status > 0;
 	// n8n puts a network error's code (ECONNRESET, ECONNABORTED, ...) where the status would be.
 	const code = cause.code ?? e.errorResponse?.code ?? e.code ?? (isStatus ? undefined : statusText);
-	return {
+	const failed: FailedRequest = {
 		status: isStatus ? status : undefined,
 		code: typeof code === 'string' ? code : undefined,
 		serverMessage: said === undefined ? undefined : redactSecrets(said, secrets).slice(0, MAX_SERVER_MESSAGE),
 	};
+	const refusal = e.context?.refusal as ServerUrlProblem | undefined;
+	if (typeof refusal?.problem === 'string' && typeof refusal.fix === 'string') failed.refusal = refusal;
+	return failed;
 }
 
 const NETWORK_CODES: Record<string, string> = {
@@ -113,6 +120,7 @@ export function describeApiFailure(
 	apiRoot: string,
 	fixes: FailureFixes = {},
 ): ApiFailure {
+	if (failure.refusal) return { message: `Refused to ${action}: ${failure.refusal.problem}`, description: failure.refusal.fix };
 	const said = failure.serverMessage ? ` Circularo said: "${failure.serverMessage}".` : '';
 	const httpCode = failure.status === undefined ? undefined : String(failure.status);
 	switch (failure.status) {
@@ -186,5 +194,6 @@ export function circularoApiError(node: INode, failure: ApiFailure, failed: Fail
 	// NodeApiError replaces the message of a known code with its own generic one.
 	if (!failure.httpCode && failed.code) error.httpCode = failed.code;
 	if (failed.serverMessage) error.context.data = { message: failed.serverMessage };
+	if (failed.refusal) error.context.refusal = { ...failed.refusal };
 	return error;
 }

@@ -54,14 +54,14 @@ interface Server {
 }
 
 /** The credential's server, after refusing to send its key in clear text across the internet. */
-async function serverOf(context: CircularoContext): Promise<Server> {
+async function serverOf(context: CircularoContext, options: CallOptions = {}): Promise<Server> {
 	const credentials = await context.getCredentials<{ serverUrl: string; apiKey?: string; webhookSecret?: string }>(
 		CREDENTIAL_TYPE,
 	);
-	const apiRoot = apiRootUrl(credentials.serverUrl ?? '');
-	const refusal = plainHttpRefusal(apiRoot);
-	if (refusal) throw new NodeOperationError(context.getNode(), refusal);
-	return { apiRoot, secrets: [credentials.apiKey, credentials.webhookSecret] };
+	const server = { apiRoot: apiRootUrl(credentials.serverUrl ?? ''), secrets: [credentials.apiKey, credentials.webhookSecret] };
+	const refusal = plainHttpRefusal(server.apiRoot);
+	if (refusal) throw failure(context, server, options, { refusal });
+	return server;
 }
 
 /** Text copied from a Circularo answer, without the key or the signing secret of the credential. */
@@ -99,7 +99,7 @@ export async function circularoApiRequest<T = IDataObject>(
 	body?: IDataObject,
 	options: CallOptions = {},
 ): Promise<T> {
-	const server = await serverOf(this);
+	const server = await serverOf(this, options);
 	const request: IHttpRequestOptions = { method, url: path, json: true, timeout: API_TIMEOUT_MS };
 	if (body !== undefined) request.body = body;
 	return (await send(this, server, options, request)) as T;
@@ -114,7 +114,7 @@ export async function circularoUpload<T = IDataObject>(
 	file: MultipartFile,
 	options: CallOptions = {},
 ): Promise<T> {
-	const server = await serverOf(this);
+	const server = await serverOf(this, options);
 	const { body, contentType } = multipartBody(fields, fileField, file);
 	const request: IHttpRequestOptions = {
 		method: 'POST',
@@ -172,7 +172,7 @@ export async function circularoDownload(
 	path: string,
 	options: DownloadOptions = {},
 ): Promise<Buffer> {
-	const server = await serverOf(this);
+	const server = await serverOf(this, options);
 	const maxBytes = options.maxBytes ?? MAX_DOWNLOAD_BYTES;
 	const response = (await send(this, server, options, {
 		method: 'GET',

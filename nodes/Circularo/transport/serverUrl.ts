@@ -59,22 +59,34 @@ export function hostClass(hostname: string): HostClass {
 	return 'public';
 }
 
+/** Why the API key must not be sent to a URL, and what to change. */
+export interface ServerUrlProblem {
+	problem: string;
+	fix: string;
+}
+
+const CHANGE_THE_URL =
+	'Change the Server URL in the Circularo API credential to the https:// address of your Circularo tenant, for example https://yourcompany.circularo.com.';
+
 /**
  * Why the API key must not be sent to this URL, or undefined when it may. Plain http is accepted
- * only towards this machine or a private network (the local simulator, a test tenant), because the
- * key travels in the query string.
+ * only towards this machine or a private network (the local simulator, a test server), because the
+ * key travels in the query string. Says nothing of the URL but its host.
  */
-export function plainHttpRefusal(url: string): string | undefined {
+export function plainHttpRefusal(url: string): ServerUrlProblem | undefined {
 	let parsed: URL;
 	try {
 		parsed = new URL(url.trim());
 	} catch {
-		return 'The Server URL in the Circularo API credential is not a valid URL. Enter the address of your Circularo tenant, for example https://yourcompany.circularo.com';
+		return { problem: 'the Server URL in the Circularo API credential is not a valid URL', fix: CHANGE_THE_URL };
 	}
 	if (parsed.protocol === 'https:') return undefined;
 	if (parsed.protocol !== 'http:') {
-		return `The Server URL in the Circularo API credential must start with https:// (it starts with ${parsed.protocol}//)`;
+		return { problem: `the Server URL in the Circularo API credential starts with ${parsed.protocol}// instead of https://`, fix: CHANGE_THE_URL };
 	}
 	if (hostClass(parsed.hostname) !== 'public') return undefined;
-	return `Refused to send the Circularo API key to ${parsed.host} over plain http://: anyone on the way could read it. Change the Server URL in the Circularo API credential to https:// (plain http is accepted only for this machine or a private network)`;
+	return {
+		problem: `the API key would travel unencrypted, over plain http:// to ${parsed.host}, where anyone on the way could read it`,
+		fix: `${CHANGE_THE_URL} Plain http is accepted only for this machine or a private network (the local simulator, a test server).`,
+	};
 }
