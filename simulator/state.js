@@ -113,11 +113,14 @@ class SimulatorState {
 		this.nextDeleteError = null;
 		/** Deliveries of events the API emitted, in order (see `emit`). @type {Promise<unknown>} */
 		this.emitting = Promise.resolve();
+		/** Counts resets; events emitted before a reset are not delivered after it. */
+		this.generation = 0;
 		this.reset();
 	}
 
 	/** Back to the seeded state: seeded users, keys and documents; no webhooks, faults or logs. */
 	reset() {
+		this.generation++;
 		this.tenants = new Map(seedTenants().map((t) => [t.id, t]));
 		this.users = new Map(seedUsers().map((u) => [u.id, u]));
 		this.tokens = new Map();

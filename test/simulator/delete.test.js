@@ -17,7 +17,8 @@ afterAll(async () => {
 	await sim.stop();
 	await rx.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
+	await sim.settled(); // a delivery of the previous test may still be on its way
 	sim.reset();
 	rx.requests.length = 0;
 });
