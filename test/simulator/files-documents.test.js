@@ -3,18 +3,12 @@
 
 const crypto = require('node:crypto');
 const { startSimulator, buildPdf } = require('../../simulator');
-const { api, request, checkPdf, upload, createDocument } = require('./helpers');
+const { api, request, checkPdf, upload, createDocument, useSimulator } = require('./helpers');
 
-/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+/** @type {import('./helpers').Simulator} */
 let sim;
 
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0, log: false });
-});
-afterAll(async () => {
-	await sim.stop();
-});
-beforeEach(() => sim.reset());
+useSimulator((s) => (sim = s));
 
 const sha256 = (/** @type {Buffer} */ b) => crypto.createHash('sha256').update(b).digest('hex');
 
