@@ -19,6 +19,25 @@ describe('Document Type > Get Many', () => {
 		expect(items.map((i) => i.json.name)).toEqual(['d_default']);
 	});
 
+	describe('with a type no file can become (an HTML-template "edoc" type)', () => {
+		const webForm = { name: 'd_web_form', definitionType: ['edoc'], workflow: 'wf_archive', fields: [] };
+		beforeEach(() => t.sim.definitions.push(webForm));
+		afterEach(() => t.sim.definitions.splice(t.sim.definitions.indexOf(webForm), 1));
+
+		it('lists only the file-based types unless asked for all', async () => {
+			const fileBased = await t.run({ resource: 'documentType', operation: 'getAll', returnAll: true });
+			expect(fileBased.map((i) => i.json.name)).toEqual(['d_default', 'd_contract']);
+			const all = await t.run({ resource: 'documentType', operation: 'getAll', returnAll: true, fileBasedOnly: false });
+			expect(all.map((i) => i.json.name)).toEqual(['d_default', 'd_contract', 'd_web_form']);
+		});
+
+		it('leaves it out of the editor\'s list for Document > Create', async () => {
+			const { context } = executeContext({ credentials: { serverUrl: t.sim.baseUrl, apiKey: t.sim.keys.teamAdmin }, parameters: {} });
+			const { results } = await searchDocumentTypes.call(context);
+			expect(results.map((r) => r.value)).toEqual(['d_contract', 'd_default']);
+		});
+	});
+
 	it('feeds the editor\'s list of types, filtered as the user types', async () => {
 		const { context } = executeContext({ credentials: { serverUrl: t.sim.baseUrl, apiKey: t.sim.keys.teamAdmin }, parameters: {} });
 		expect(await searchDocumentTypes.call(context)).toEqual({
