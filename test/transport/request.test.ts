@@ -62,7 +62,8 @@ describe('circularoApiRequest', () => {
 		sim.setFault({
 			path: '/documents/:id',
 			status: 502,
-			message: `Gateway failed GET ${sim.apiUrl}/documents/x?lang=en&token=${key} (key ${key}, secret ${encodeURIComponent(secret)})`,
+			// A token that is not the credential's (a rotated key, a session token) is caught by its name.
+			message: `Gateway failed GET ${sim.apiUrl}/documents/x?lang=en&token=${key} (key ${key}, secret ${encodeURIComponent(secret)}, earlier ?token=old-key-7f3a)`,
 		});
 		const { context: ctx } = context();
 		const error = await failureOf(
@@ -76,6 +77,7 @@ describe('circularoApiRequest', () => {
 		const everything = inspect(error, { depth: 8 }) + JSON.stringify(error);
 		expect(everything).not.toContain(key);
 		expect(everything).not.toContain(secret);
+		expect(everything).not.toContain('old-key-7f3a');
 	});
 
 	it('gives the advice of the operation for 401, 403, 404 and 409', async () => {
