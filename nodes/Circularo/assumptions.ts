@@ -7,7 +7,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 // ---------------------------------------------------------------- answers: wrappers and ids
 
-function asObject(value: unknown): IDataObject | undefined {
+/** The answer as an object, or undefined when it is none (an array, text, nothing). */
+export function asObject(value: unknown): IDataObject | undefined {
 	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
 }
 

@@ -7,7 +7,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { deleteFailures, documentVersion } from '../../assumptions';
+import { asObject, deleteFailures, documentVersion } from '../../assumptions';
 import { readFailedRequest } from '../../transport/errors';
 import { circularoApiRequest, redactedCircularoText } from '../../transport/request';
 import { DOCUMENT_ADVICE } from '../advice';
@@ -65,7 +65,7 @@ async function deleteDocument(
 		action,
 		fixes: DOCUMENT_ADVICE,
 	});
-	return (answer ?? {}) as IDataObject;
+	return asObject(answer) ?? {};
 }
 
 /** The answer, or undefined when Circularo answered 409 (version mismatch); other failures are thrown. */

@@ -1,12 +1,11 @@
 import {
 	updateDisplayOptions,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { CANCEL_SHARE } from '../../assumptions';
+import { asObject, CANCEL_SHARE } from '../../assumptions';
 import { circularoApiRequest } from '../../transport/request';
 import { SHARE_ADVICE } from '../advice';
 import { requiredText } from '../inputChecks';
@@ -42,6 +41,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		CANCEL_SHARE.body(shareId, message),
 		{ action: 'cancel the sign request', fixes: SHARE_ADVICE },
 	);
-	const details = answer && typeof answer === 'object' && !Array.isArray(answer) ? (answer as IDataObject) : {};
-	return [{ json: { shareId, cancelled: true, ...details } }];
+	return [{ json: { shareId, cancelled: true, ...asObject(answer) } }];
 }

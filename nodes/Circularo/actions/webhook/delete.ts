@@ -1,11 +1,11 @@
 import {
 	updateDisplayOptions,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { asObject } from '../../assumptions';
 import { circularoApiRequest } from '../../transport/request';
 import { WEBHOOK_ADVICE } from '../advice';
 import { requiredText } from '../inputChecks';
@@ -30,6 +30,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		action: 'delete the webhook',
 		fixes: WEBHOOK_ADVICE,
 	});
-	const details = answer && typeof answer === 'object' && !Array.isArray(answer) ? (answer as IDataObject) : {};
-	return [{ json: { id: webhookId, deleted: true, ...details } }];
+	return [{ json: { id: webhookId, deleted: true, ...asObject(answer) } }];
 }
