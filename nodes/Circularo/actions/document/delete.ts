@@ -23,7 +23,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		description: 'Delete permanently instead of to the trash, or only at a given version',
+		description: 'Delete permanently instead of to the trash, or at a given version',
 		options: [
 			{
 				displayName: 'Delete Permanently',
@@ -38,7 +38,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
-				description: 'Delete only if the document is still at this version (its "version" from Get). If it moved on, the node retries once with the latest version.',
+				description: 'Version of the document to delete (its "version" from Get). When Circularo reports that the version moved on, the node retries once with the latest one, so this does not prevent the delete.',
 			},
 		],
 	},
