@@ -87,9 +87,48 @@ async function installPackageInto(userFolder, tgz) {
   }
 }
 
+/**
+ * The README's two install lines: the npm command for a machine (`manual`) and the same command
+ * through `docker exec` (`docker`). Read from README.md so that tests run what users read.
+ * @param {string} [readme] README text (default: this repo's README.md)
+ * @returns {{ manual: string, docker: string }}
+ */
+function readmeInstallCommands(readme = fs.readFileSync(path.join(REPO_DIR, 'README.md'), 'utf8')) {
+  const lines = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1].split('\n').map((l) => l.trim()));
+  const manual = lines.filter((l) => /^npm install .*~\/\.n8n\/nodes/.test(l));
+  const docker = lines.filter((l) => /^docker exec \S+ npm install /.test(l));
+  if (manual.length !== 1 || docker.length !== 1) {
+    throw new Error(`README.md must hold exactly one manual \`npm install ... ~/.n8n/nodes ...\` line and one \`docker exec <container> npm install\` line in sh blocks; found ${manual.length} and ${docker.length}`);
+  }
+  return { manual: manual[0], docker: docker[0] };
+}
+
+/**
+ * Runs the README's manual-install line as a user's shell would, with only the package name
+ * replaced by the packed tgz: `sh -c`, HOME set to `userFolder` (so `~/.n8n/nodes` is the folder
+ * n8n started with N8N_USER_FOLDER=userFolder reads), and none of the `npm_*` variables an
+ * `npm run` parent sets (such as this repo's ignore-scripts). Returns the command it ran.
+ * @param {string} userFolder
+ * @param {string} tgz
+ * @returns {Promise<string>}
+ */
+async function installAsReadmeSays(userFolder, tgz) {
+  const { name } = JSON.parse(fs.readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8'));
+  const words = readmeInstallCommands().manual.split(/\s+/);
+  if (words.filter((w) => w === name).length !== 1) throw new Error(`the README's install line names ${name} not exactly once: ${words.join(' ')}`);
+  const command = words.map((w) => (w === name ? `'${path.resolve(tgz)}'` : w)).join(' ');
+  /** @type {Record<string, string>} */
+  const env = { npm_config_update_notifier: 'false' };
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^npm_/.test(k)) env[k] = v;
+  env.HOME = userFolder;
+  fs.mkdirSync(userFolder, { recursive: true });
+  await run('sh', ['-c', command], { cwd: userFolder, env, timeoutMs: 180_000, logFile: path.join(userFolder, 'readme-install.log') });
+  return command;
+}
+
 function npmCli() {
   const local = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
   return fs.existsSync(local) ? path.resolve(local) : '/usr/lib/node_modules/npm/bin/npm-cli.js';
 }
 
-module.exports = { packPackage, installPackageInto, REPO_DIR };
+module.exports = { packPackage, installPackageInto, readmeInstallCommands, installAsReadmeSays, REPO_DIR };

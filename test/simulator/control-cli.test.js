@@ -5,27 +5,16 @@ const path = require('node:path');
 const net = require('node:net');
 const { spawn, execFile } = require('node:child_process');
 const { startSimulator, isLoopbackAddress } = require('../../simulator');
-const { api, request, startReceiver, createWebhook } = require('./helpers');
+const { api, request, startReceiver, createWebhook, useSimulator } = require('./helpers');
 
 const CLI = path.join(__dirname, '..', '..', 'simulator', 'cli.js');
 
 describe('control API /_sim', () => {
-	/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+	/** @type {import('./helpers').Simulator} */
 	let sim;
-	/** @type {Awaited<ReturnType<typeof startReceiver>>} */
+	/** @type {import('./helpers').Receiver} */
 	let rx;
-	beforeAll(async () => {
-		sim = await startSimulator({ port: 0 });
-		rx = await startReceiver();
-	});
-	afterAll(async () => {
-		await sim.stop();
-		await rx.close();
-	});
-	beforeEach(() => {
-		sim.reset();
-		rx.requests.length = 0;
-	});
+	useSimulator((s, r) => ((sim = s), (rx = r)), { receiver: true });
 
 	test('GET /_sim/state mirrors the library', async () => {
 		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: 'x' });
@@ -235,6 +224,28 @@ describe('CLI', () => {
 			expect(await proc.exited()).toBe(0);
 		} finally {
 			if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+		}
+	});
+
+	test('sign and reject let a recipient act on a running simulator; usage errors exit 2', async () => {
+		const sim = await startSimulator({ port: 0 });
+		try {
+			const signed = await runCli(['sign', '--url', sim.baseUrl, '--document', 'doc-sales-1', '--as', 'signer@example.com']);
+			expect(signed.code).toBe(0);
+			expect(signed.stdout).toMatch(/signer@example\.com acted on doc-sales-1: events documentSigned, documentCompleted; state completed; waiting for nobody/);
+			expect(sim.getDocument('doc-sales-1')).toMatchObject({ shareStateName: 'completed', waitingFor: [] });
+			const rejected = await runCli(['reject', '--url', sim.baseUrl, '--document', 'doc-legal-1', '--reason', 'Not with these terms', '--json']);
+			expect(rejected.code).toBe(0);
+			expect(JSON.parse(rejected.stdout)).toMatchObject({ events: ['signRejected'], document: { shareStateName: 'rejected' } });
+			expect(sim.getDocument('doc-legal-1')?.history.at(-1)).toMatchObject({ event: 'signRejected', message: 'Not with these terms' });
+			const again = await runCli(['sign', '--url', sim.baseUrl, '--document', 'doc-sales-1']);
+			expect(again.code).toBe(1);
+			expect(again.stderr).toMatch(/409: sign: document "doc-sales-1" waits for nobody/);
+			const noDoc = await runCli(['sign', '--url', sim.baseUrl]);
+			expect(noDoc.code).toBe(2);
+			expect(noDoc.stderr).toMatch(/--document/);
+		} finally {
+			await sim.stop();
 		}
 	});
 
