@@ -3,6 +3,9 @@
 import tsParser from '@typescript-eslint/parser';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import communityNodes from '@n8n/eslint-plugin-community-nodes';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const legacy = n8nNodesBase.configs;
 
@@ -19,8 +22,24 @@ const supersededLegacyRules = {
 	'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
 };
 
+// Tooling (simulator, e2e, bench, tests) is code we maintain: the recommended JavaScript and
+// TypeScript rules, on top of the type check of `npm run typecheck`.
+const toolingRules = {
+	'@typescript-eslint/no-require-imports': 'off',
+	'@typescript-eslint/no-explicit-any': 'off',
+	'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrors: 'none' }],
+};
+
+const tooling = tseslint.config({
+	files: ['simulator/**/*.js', 'e2e/**/*.js', 'bench/**/*.js', 'test/**/*.{js,ts}', '*.js'],
+	extends: [js.configs.recommended, ...tseslint.configs.recommended],
+	languageOptions: { globals: { ...globals.node, ...globals.jest }, sourceType: 'commonjs' },
+	rules: toolingRules,
+});
+
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'e2e/**', 'simulator/**', 'bench/**', 'test/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'e2e/n8n/**', 'e2e/n8n-1/**'] },
+	...tooling,
 	{
 		files: ['package.json'],
 		languageOptions: packageJsonLanguage,

@@ -47,6 +47,7 @@ async function main() {
     events: ['documentCompleted', 'documentSigned', 'signRejected'],
     options: { downloadSignedDocument: true },
   });
+  if (!n8n.api) throw new Error('setupOwner gave n8n no public API client');
   await n8n.api.publish(workflow.id);
 
   console.log(`

@@ -1,4 +1,5 @@
 // @ts-check
+/// <reference lib="dom" />
 'use strict';
 /**
  * Driving n8n's editor in headless Chromium with playwright-core, for the browser test

@@ -310,8 +310,8 @@ function startGuard(pid) {
   `;
   const g = spawn(process.execPath, ['-e', code, String(pid)], { stdio: ['pipe', 'ignore', 'ignore'], env: {} });
   g.unref();
-  // @ts-ignore the pipe must not keep the test process alive either
-  if (g.stdin) g.stdin.unref?.() ?? (g.stdin._handle && g.stdin._handle.unref && g.stdin._handle.unref());
+  // The pipe must not keep the test process alive either.
+  /** @type {any} */ (g.stdin)?.unref?.();
   return g;
 }
 

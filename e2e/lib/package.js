@@ -64,8 +64,9 @@ async function installPackageInto(userFolder, tgz) {
   const unpack = fs.mkdtempSync(path.join(nodesDir, '.unpack-'));
   try {
     await run('tar', ['-xzf', path.resolve(tgz), '-C', unpack, '--strip-components=1'], { cwd: nodesDir, timeoutMs: 60_000, logFile });
-    // eslint-disable-next-line no-unused-vars
-    const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(fs.readFileSync(path.join(unpack, 'package.json'), 'utf8'));
+    // The panel installs without dev, peer and optional dependencies.
+    const pkg = JSON.parse(fs.readFileSync(path.join(unpack, 'package.json'), 'utf8'));
+    for (const key of ['devDependencies', 'peerDependencies', 'optionalDependencies']) delete pkg[key];
     const name = String(pkg.name);
     if (!/^(@[a-z0-9._-]+\/)?n8n-nodes-[a-z0-9._-]+$/.test(name)) throw new Error(`${tgz} holds package "${name}", not an n8n-nodes-* package`);
     fs.writeFileSync(path.join(unpack, 'package.json'), JSON.stringify(pkg, null, 2));

@@ -184,11 +184,6 @@ async function stopManaged(m, signal, timeoutMs) {
   return m.exitInfo();
 }
 
-/** @param {string} file @param {number} n */
-function tail(file, n) {
-  try { return fs.readFileSync(file, 'utf8').slice(-n); } catch { return ''; }
-}
-
 /** @param {string} dir */
 function removeDir(dir) {
   try { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* best effort */ }

@@ -1,9 +1,9 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
 import { useSimulator } from './harness';
 
 const t = useSimulator();
-const remove = (options: Record<string, unknown> = {}) => ({ resource: 'document', operation: 'delete', documentId: 'doc-sales-1', options });
+const remove = (options: INodeParameters = {}) => ({ resource: 'document', operation: 'delete', documentId: 'doc-sales-1', options });
 
 describe('Document > Delete', () => {
 	it('moves the document to the trash by default, without a version', async () => {

@@ -1,10 +1,10 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
 import { useSimulator } from './harness';
 
 const t = useSimulator();
 
-const createRequest = (documentId: string, recipient: Record<string, unknown>[] | undefined, extra: Record<string, unknown> = {}) => ({
+const createRequest = (documentId: string, recipient: INodeParameters[] | undefined, extra: INodeParameters = {}) => ({
 	resource: 'signRequest',
 	operation: 'create',
 	documentId,

@@ -70,7 +70,7 @@ export function binaryItem(field: string, data: Buffer, fileName: string, mimeTy
 }
 
 export function executeContext(options: ExecuteOptions) {
-	const items = options.items ?? [{ json: {} }];
+	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
 	const parametersOf = (itemIndex: number) =>
 		resolvedParameters(typeof options.parameters === 'function' ? options.parameters(itemIndex) : options.parameters);
 	/** Every call the node asked n8n to make, as it asked (before authentication). */

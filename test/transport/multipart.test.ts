@@ -9,7 +9,7 @@ describe('multipartBody', () => {
 			fileName: 'Smlouva č. 7.pdf',
 			mimeType: 'application/pdf',
 		});
-		const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+		const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
 		expect(form.get('fileName')).toBe('Smlouva č. 7.pdf');
 		expect(form.get('note')).toBe('two\r\nlines');
 		const file = form.get('file') as File;

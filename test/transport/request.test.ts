@@ -4,7 +4,7 @@
  */
 import { inspect } from 'util';
 
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { circularoApiRequest, circularoDownload, circularoUpload } from '../../nodes/Circularo/transport/request';
 import { executeContext } from '../helpers/executeContext';
@@ -41,7 +41,7 @@ const lastRequest = () => sim.requests[sim.requests.length - 1];
 describe('circularoApiRequest', () => {
 	it('sends the key as the token query parameter, with the query parameters asked for', async () => {
 		const { context: ctx } = context(`${sim.baseUrl}/api/v1/`);
-		const answer = await circularoApiRequest.call(ctx, 'GET', '/documents/doc-sales-1', undefined, { qs: { lang: 'en' } });
+		const answer = (await circularoApiRequest.call(ctx, 'GET', '/documents/doc-sales-1', undefined, { qs: { lang: 'en' } })) as IDataObject;
 		expect(answer.results).toHaveLength(1);
 		expect(lastRequest()).toMatchObject({ method: 'GET', path: '/api/v1/documents/doc-sales-1', query: { token: '[redacted]', lang: 'en' }, status: 200 });
 	});
