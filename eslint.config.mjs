@@ -11,10 +11,11 @@ const legacy = n8nNodesBase.configs;
 const packageJsonLanguage = { parser: tsParser, parserOptions: { extraFileExtensions: ['.json'] } };
 
 // Two legacy rules contradict the newer @n8n/community-nodes rules that verification enforces:
-// `outputs: ['main']` (node-connection-type-literal wants NodeConnectionTypes.Main) and a camelCase
+// `inputs`/`outputs: ['main']` (node-connection-type-literal wants NodeConnectionTypes.Main) and a camelCase
 // documentationUrl slug (credential-documentation-url accepts a full URL, which a community package needs).
 const supersededLegacyRules = {
 	'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
+	'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
 	'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
 };
 

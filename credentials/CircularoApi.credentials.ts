@@ -1,9 +1,13 @@
-import type {
-	IAuthenticateGeneric,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
+import {
+	UserError,
+	type ICredentialDataDecryptedObject,
+	type ICredentialTestRequest,
+	type ICredentialType,
+	type IHttpRequestOptions,
+	type INodeProperties,
 } from 'n8n-workflow';
+
+import { plainHttpRefusal } from '../nodes/Circularo/transport/serverUrl';
 
 export class CircularoApi implements ICredentialType {
 	name = 'circularoApi';
@@ -47,14 +51,23 @@ export class CircularoApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			qs: {
-				token: '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	// The key goes in the `token` query parameter, as Circularo documents. A function rather than a
+	// generic block so that no request, the credential test included, sends it over plain http to a
+	// host on the internet.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		let target = requestOptions.url;
+		try {
+			target = new URL(requestOptions.url, requestOptions.baseURL).href;
+		} catch {
+			// plainHttpRefusal explains an unreadable URL
+		}
+		const refusal = plainHttpRefusal(target);
+		if (refusal) throw new UserError(`Refused to send the Circularo API key: ${refusal.problem}. ${refusal.fix}`);
+		return { ...requestOptions, qs: { ...requestOptions.qs, token: credentials.apiKey } };
+	}
 
 	// Listing webhooks needs the same role and right as registering one, so a key that could not
 	// activate the trigger fails here rather than at the first activation.

@@ -13,7 +13,7 @@ import {
 } from 'n8n-workflow';
 
 import { describeApiFailure, readFailedRequest } from './transport/errors';
-import { apiRootUrl, circularoApiRequest, circularoDownload, CREDENTIAL_TYPE } from './transport/request';
+import { apiRootUrl, circularoApiRequest, circularoDownload, CREDENTIAL_TYPE, pdfFileName } from './transport/request';
 import { toTriggerItem } from './trigger/payload';
 import {
 	unreachableCallbackReason,
@@ -206,11 +206,6 @@ function downloadFailure(error: unknown, what: string, serverUrl: string): strin
 	if (error instanceof NodeOperationError) return `Could not download ${what}: ${error.message}`;
 	const failure = describeApiFailure(`download ${what}`, readFailedRequest(error), apiRootUrl(serverUrl));
 	return `${failure.message}. ${failure.description}`;
-}
-
-function pdfFileName(title: string): string {
-	const safe = title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').trim() || 'document';
-	return safe.toLowerCase().endsWith('.pdf') ? safe : `${safe}.pdf`;
 }
 
 // Headers that authenticate the caller to n8n say nothing about the event.

@@ -35,7 +35,7 @@ describe('the built package, as n8n loads it', () => {
 			expect(entry).toBeDefined();
 			expect(basename(path).split('.')[0]).toBe(entry!.className);
 		}
-		expect(Object.keys(loader.nodeTypes)).toEqual(['circularoTrigger']);
+		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['circularo', 'circularoTrigger']);
 		expect(Object.keys(loader.credentialTypes)).toEqual(['circularoApi']);
 	});
 
@@ -44,7 +44,7 @@ describe('the built package, as n8n loads it', () => {
 			...loader.types.nodes.map((n) => ({ icon: n.iconUrl ?? n.icon })),
 			...loader.types.credentials.map((c) => ({ icon: c.iconUrl ?? c.icon })),
 		];
-		expect(described).toHaveLength(2);
+		expect(described).toHaveLength(3);
 		for (const { icon } of described) {
 			const paths = iconPaths(icon);
 			expect(paths).toHaveLength(2);
@@ -57,13 +57,24 @@ describe('the built package, as n8n loads it', () => {
 		}
 	});
 
+	const described = (name: string) => loader.types.nodes.find((node) => node.name === name)!;
+
 	it('describes a trigger with a codex file and the credential it uses', () => {
-		const [node] = loader.types.nodes;
+		const node = described('circularoTrigger');
 		expect(node.group).toEqual(['trigger']);
 		expect(node.inputs).toEqual([]);
 		expect(node.credentials).toEqual([{ name: 'circularoApi', required: true }]);
 		expect(node.codex?.alias).toEqual(expect.arrayContaining(['e-signature', 'signing', 'contract']));
-		expect(loader.known.credentials.circularoApi.supportedNodes).toEqual(['circularoTrigger']);
+		expect([...loader.known.credentials.circularoApi.supportedNodes!].sort()).toEqual(['circularo', 'circularoTrigger']);
+	});
+
+	it('describes an action node usable as an AI tool, with a codex file and the same credential', () => {
+		const node = described('circularo');
+		expect(node.group).toEqual(['transform']);
+		expect(node.inputs).toEqual(['main']);
+		expect(node.usableAsTool).toBe(true);
+		expect(node.credentials).toEqual([{ name: 'circularoApi', required: true }]);
+		expect(node.codex?.alias).toEqual(expect.arrayContaining(['e-signature', 'sign request', 'audit trail']));
 	});
 });
 

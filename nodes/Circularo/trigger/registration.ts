@@ -3,6 +3,7 @@
  * is it, whether Circularo could ever reach the callback URL, and what to tell the user when
  * Circularo refuses.
  */
+import { hostClass, type HostClass } from '../transport/serverUrl';
 import type { CircularoWebhook, CircularoWebhookRequest, WebhookScopeType } from '../types';
 
 export type ScopeOption = 'myTeam' | 'tenant' | 'namedTeam';
@@ -24,35 +25,6 @@ export function isSameTarget(remote: CircularoWebhook, wanted: CircularoWebhookR
 	if (remote.callbackUrl !== wanted.callbackUrl || remote.type !== wanted.type) return false;
 	// For "my team" Circularo fills in the team name itself, so only a requested name must match.
 	return wanted.name === undefined || remote.name === wanted.name;
-}
-
-type HostClass = 'loopback' | 'private' | 'public';
-
-function ipv4Class(host: string): HostClass | undefined {
-	const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-	if (!match) return undefined;
-	const [a, b] = [Number(match[1]), Number(match[2])];
-	if (a === 127 || a === 0) return 'loopback';
-	if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
-	if (a === 169 && b === 254) return 'private'; // link-local
-	if (a === 100 && b >= 64 && b <= 127) return 'private'; // carrier-grade NAT
-	return 'public';
-}
-
-function hostClass(hostname: string): HostClass {
-	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-	if (host === 'localhost' || host.endsWith('.localhost')) return 'loopback';
-	const v4 = ipv4Class(host);
-	if (v4) return v4;
-	if (host.includes(':')) {
-		if (host === '::1' || host === '::') return 'loopback';
-		const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
-		if (mapped) return ipv4Class(mapped[1]) ?? 'public';
-		if (/^f[cd]/.test(host) || /^fe[89ab]/.test(host)) return 'private';
-		return 'public';
-	}
-	if (host.endsWith('.local') || host.endsWith('.internal') || !host.includes('.')) return 'private';
-	return 'public';
 }
 
 const REACH: Record<HostClass, number> = { loopback: 0, private: 1, public: 2 };

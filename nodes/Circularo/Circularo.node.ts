@@ -1,0 +1,70 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import * as document from './actions/document';
+import * as documentType from './actions/documentType';
+import { searchDocumentTypes } from './actions/listSearch';
+import { router } from './actions/router';
+import * as signRequest from './actions/signRequest';
+import { operationSubtitle } from './actions/subtitle';
+import * as webhook from './actions/webhook';
+
+const resource: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	default: 'document',
+	options: [
+		{ name: 'Document', value: 'document' },
+		{ name: 'Document Type', value: 'documentType' },
+		{ name: 'Sign Request', value: 'signRequest' },
+		{ name: 'Webhook', value: 'webhook' },
+	],
+};
+
+const operations: INodeProperties[] = [
+	...document.description,
+	...documentType.description,
+	...signRequest.description,
+	...webhook.description,
+];
+
+export class Circularo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Circularo',
+		name: 'circularo',
+		icon: { light: 'file:circularoAction.svg', dark: 'file:circularoAction.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: operationSubtitle(resource, operations),
+		description: 'Create documents in Circularo, send them for signature, follow, download and delete them',
+		defaults: {
+			name: 'Circularo',
+		},
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'circularoApi',
+				required: true,
+			},
+		],
+		properties: [resource, ...operations],
+	};
+
+	methods = {
+		listSearch: { searchDocumentTypes },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

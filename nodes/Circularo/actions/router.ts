@@ -1,0 +1,58 @@
+/**
+ * Runs the chosen operation once per input item: each output item is paired with its input item,
+ * and with "Continue On Fail" a failure becomes an error item and the next item runs.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import * as document from './document';
+import * as documentType from './documentType';
+import * as signRequest from './signRequest';
+import * as webhook from './webhook';
+
+type OperationRun = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+
+const RESOURCES: Record<string, Record<string, OperationRun>> = {
+	document: document.operations,
+	documentType: documentType.operations,
+	signRequest: signRequest.operations,
+	webhook: webhook.operations,
+};
+
+function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const resource = this.getNodeParameter('resource', itemIndex) as string;
+		const operation = this.getNodeParameter('operation', itemIndex) as string;
+		const run = RESOURCES[resource]?.[operation];
+		try {
+			if (!run) {
+				throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, { itemIndex });
+			}
+			for (const result of await run.call(this, itemIndex)) {
+				output.push({ ...result, pairedItem: { item: itemIndex } });
+			}
+		} catch (error) {
+			const failure = asNodeError(this, error, itemIndex);
+			if (!this.continueOnFail()) throw failure;
+			const json = failure.description
+				? { error: failure.message, description: failure.description }
+				: { error: failure.message };
+			output.push({ json, pairedItem: { item: itemIndex } });
+		}
+	}
+	return [output];
+}

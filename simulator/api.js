@@ -1,0 +1,169 @@
+// @ts-check
+'use strict';
+
+/**
+ * The simulated API under /api/v1: routing, the request log and fault injection. The routes
+ * themselves live in routes/, one module per area.
+ */
+
+const http = require('node:http');
+
+const { API_PREFIX } = require('./faults');
+const { MAX_JSON_BYTES, ApiError, describeError, matchPattern, readBody, parseJson, sendJson, sendBytes } = require('./http');
+const { multipartBoundary, parseMultipart, summarise } = require('./multipart');
+
+const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+const REDACTED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+/** @type {import('./routes/types').Route[]} */
+const ROUTES = [
+	...require('./routes/auth').routes,
+	...require('./routes/webhooks').routes,
+	...require('./routes/documents').routes,
+	...require('./routes/files').routes,
+	...require('./routes/search').routes,
+	...require('./routes/share').routes,
+];
+
+/**
+ * @param {unknown} body
+ * @returns {unknown}
+ */
+function redactBody(body) {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+	/** @type {Record<string, unknown>} */
+	const copy = { ...body };
+	for (const k of ['password', 'hmacSecret', 'token']) if (copy[k] !== undefined && copy[k] !== null) copy[k] = '[redacted]';
+	return copy;
+}
+
+/**
+ * The request headers for the log, credentials redacted.
+ * @param {http.IncomingHttpHeaders} headers
+ */
+function loggedHeaders(headers) {
+	/** @type {Record<string, string>} */
+	const out = {};
+	for (const [k, v] of Object.entries(headers)) {
+		if (v !== undefined) out[k] = REDACTED_HEADERS.has(k) ? '[redacted]' : Array.isArray(v) ? v.join(', ') : v;
+	}
+	return out;
+}
+
+/**
+ * Reads the body: a multipart form (parts, summarised in the log) or JSON (a GET's broken body
+ * is ignored).
+ * @param {http.IncomingMessage} req
+ * @param {string} method
+ * @param {import('./state').RequestLogEntry} entry
+ */
+async function readRequestBody(req, method, entry) {
+	const boundary = multipartBoundary(req.headers['content-type']);
+	if (boundary !== null) {
+		const parts = parseMultipart(await readBody(req, MAX_UPLOAD_BYTES), boundary);
+		entry.multipart = summarise(parts);
+		return { body: undefined, parts };
+	}
+	const bytes = await readBody(req, MAX_JSON_BYTES);
+	/** @type {unknown} */
+	let body;
+	try {
+		body = parseJson(bytes);
+	} catch (err) {
+		if (method !== 'GET') throw err;
+	}
+	if (body !== undefined) entry.body = redactBody(body);
+	return { body, parts: undefined };
+}
+
+/**
+ * Finds the route of a request (404 unknown path, 405 known path with another method).
+ * @param {string} method
+ * @param {string} apiPath path relative to /api/v1
+ * @param {string} fullPath for messages
+ */
+function findRoute(method, apiPath, fullPath) {
+	const matches = ROUTES.map(([m, p, handler]) => ({ m, handler, params: matchPattern(p, apiPath) })).filter((r) => r.params);
+	const route = matches.find((r) => r.m === method);
+	if (!route) {
+		throw matches.length
+			? new ApiError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed on ${fullPath}`)
+			: new ApiError(404, 'NOT_FOUND', `No such endpoint: ${method} ${fullPath}`);
+	}
+	return { handler: route.handler, params: /** @type {Record<string, string>} */ (route.params) };
+}
+
+/**
+ * @param {import('./index').CircularoSimulator} sim
+ * @param {http.IncomingMessage} req
+ * @param {http.ServerResponse} res
+ * @param {URL} url
+ */
+async function handleApi(sim, req, res, url) {
+	const method = (req.method ?? 'GET').toUpperCase();
+	let apiPath = url.pathname.slice(API_PREFIX.length) || '/';
+	if (apiPath.length > 1 && apiPath.endsWith('/')) apiPath = apiPath.slice(0, -1);
+	const started = performance.now();
+	/** @type {Record<string, string>} */
+	const query = {};
+	for (const [k, v] of url.searchParams) query[k] = k === 'token' ? '[redacted]' : v;
+	/** @type {import('./state').RequestLogEntry} */
+	const entry = { method, path: url.pathname, query, headers: loggedHeaders(req.headers), status: null, at: new Date().toISOString() };
+	sim.pushLog(sim.requests, entry);
+
+	/** @param {number | null} status */
+	const done = (status) => {
+		entry.status = status;
+		entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
+		sim.logLine(`[sim] ${method} ${url.pathname} -> ${status ?? 'dropped'} (${entry.durationMs} ms)${entry.fault ? ' [fault]' : ''}`);
+	};
+	const drop = () => {
+		entry.dropped = true;
+		done(null);
+		req.socket.destroy();
+	};
+
+	const fault = sim.faultTable.take(method, apiPath);
+	if (fault) entry.fault = fault.id;
+	/** Applies a fault's outcome; returns true when it answered (or dropped). */
+	const applyFault = async () => {
+		if (!fault) return false;
+		if (fault.delayMs) await sim.sleep(fault.delayMs);
+		if (sim.stopped || fault.drop) {
+			drop();
+			return true;
+		}
+		if (fault.status === undefined) return false;
+		/** @type {Record<string, string>} */
+		const headers = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+		const message = fault.message ?? `Simulated fault: HTTP ${fault.status} ${http.STATUS_CODES[fault.status] ?? ''}`.trim();
+		done(fault.status);
+		sendJson(res, fault.status, { error: { code: 'SIMULATED_FAULT', message } }, headers);
+		return true;
+	};
+
+	if (fault && !fault.afterHandling && (await applyFault())) return;
+
+	/** @type {import('./routes/types').RouteResult} */
+	let result;
+	try {
+		const { handler, params } = findRoute(method, apiPath, url.pathname);
+		const { body, parts } = await readRequestBody(req, method, entry);
+		result = await handler({ sim, url, params, body, parts, method });
+	} catch (err) {
+		if (err instanceof ApiError) result = { status: err.status, json: err.toJson() };
+		else {
+			sim.logLine(`[sim] internal error: ${describeError(err)}`);
+			result = { status: 500, json: { error: { code: 'INTERNAL', message: 'Simulator internal error' } } };
+		}
+	}
+
+	if (fault && fault.afterHandling && (await applyFault())) return;
+	if (sim.stopped) return drop();
+
+	done(result.status);
+	if (result.bytes) sendBytes(res, result.status, result.bytes, result.contentType ?? 'application/octet-stream', result.filename);
+	else sendJson(res, result.status, result.json ?? {});
+}
+
+module.exports = { handleApi, ROUTES };
