@@ -166,4 +166,4 @@ async function handleApi(sim, req, res, url) {
 	else sendJson(res, result.status, result.json ?? {});
 }
 
-module.exports = { handleApi, ROUTES };
+module.exports = { handleApi };

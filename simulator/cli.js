@@ -8,11 +8,12 @@
  *   node simulator/cli.js [--port 8787] [--host 127.0.0.1] [--quiet] [--allow-remote-callbacks]
  *   node simulator/cli.js fire --event documentCompleted [--document doc-sales-1] [--shape default]
  *                              [--signature valid] [--repeat 1] [--url http://127.0.0.1:8787]
+ *   node simulator/cli.js sign --document <id> [--as <email>] | reject --document <id> [--as <email>] [--reason <text>]
  *   node simulator/cli.js state | reset | document --title T [--team Sales] | fault --path /webhooks --status 503 | clear-faults
  */
 
 const { parseArgs } = require('node:util');
-const { startSimulator, EVENTS, PAYLOAD_SHAPES, SIGNATURE_MODES } = require('./index');
+const { startSimulator, EVENTS, PAYLOAD_SHAPES, SIGNATURE_MODES, CANCEL_SHARE } = require('./index');
 
 const DEFAULT_PORT = 8787;
 const CONTROL_TIMEOUT_MS = 120_000;
@@ -21,11 +22,21 @@ const USAGE = `Circularo simulator
 
 Start it:
   npm run simulator [-- --port ${DEFAULT_PORT} --host 127.0.0.1 --quiet --allow-remote-callbacks]
+                    [--variant fileIdKey=id|fileId|hash] [--variant searchTotal=total|hitsTotal|none]
+                    [--variant shareResponse=array|results]
   (env CIRCULARO_SIM_PORT sets the default port)
+
+API (under /api/v1, API key in the "token" query parameter):
+  POST /login, POST|GET /api/key, DELETE /api/key/:key, POST|GET /webhooks, DELETE /webhooks/:id,
+  POST /files/saveFile (multipart: file, fileName), GET /files/loadFile/hash/:hash,
+  GET /definitions/documents, POST /documents, GET /documents/:id, GET /documents/:id/audit,
+  DELETE /documents?hardDelete=false|true, POST /search, POST /share, ${CANCEL_SHARE.method} ${CANCEL_SHARE.path} (cancel)
 
 Talk to a running simulator (--url defaults to http://127.0.0.1:<CIRCULARO_SIM_PORT or ${DEFAULT_PORT}>):
   npm run simulator -- fire --event <event> [--document <id>] [--shape <shape>] [--signature <mode>]
                             [--repeat <n>] [--actor <username>] [--tenant <id>] [--team <name>] [--json]
+  npm run simulator -- sign --document <id> [--as <email>]       a recipient signs (the next one by default)
+  npm run simulator -- reject --document <id> [--as <email>] [--reason <text>]
   npm run simulator -- state            print webhooks, documents, faults and recent deliveries
   npm run simulator -- reset            back to the seeded state
   npm run simulator -- document --title "My contract" [--team Sales]
@@ -86,6 +97,22 @@ async function control(baseUrl, method, path, body) {
 	return json;
 }
 
+/**
+ * `--variant key=value` options as an object.
+ * @param {string[]} list
+ * @returns {Record<string, string>}
+ */
+function parseVariants(list) {
+	/** @type {Record<string, string>} */
+	const out = {};
+	for (const item of list) {
+		const m = /^(\w+)=(\w+)$/.exec(item);
+		if (!m) throw new UsageError(`--variant takes key=value, got "${item}"`);
+		out[m[1]] = m[2];
+	}
+	return out;
+}
+
 /** @param {string[]} argv */
 async function runStart(argv) {
 	const { values } = parseArgs({
@@ -96,6 +123,7 @@ async function runStart(argv) {
 			quiet: { type: 'boolean' },
 			'allow-remote-callbacks': { type: 'boolean' },
 			'delivery-timeout-ms': { type: 'string' },
+			variant: { type: 'string', multiple: true },
 			help: { type: 'boolean', short: 'h' },
 		},
 	});
@@ -111,6 +139,9 @@ async function runStart(argv) {
 		log: values.quiet ? false : (line) => console.log(line),
 		allowRemoteCallbacks: Boolean(values['allow-remote-callbacks']),
 		deliveryTimeoutMs: toInt(values['delivery-timeout-ms'], '--delivery-timeout-ms'),
+		variants: parseVariants(values.variant ?? []),
+	}).catch((err) => {
+		throw err && err.code === 'INVALID_VARIANTS' ? new UsageError(err.message) : err;
 	});
 	const k = sim.keys;
 	const docs = sim.listDocuments().filter((d) => d.tenant === 'acme');
@@ -124,12 +155,14 @@ async function runStart(argv) {
   Global admin API key:   ${k.globalAdmin}
   More keys (plain user, no use_webhooks right, other team, webhooks disabled, other tenant): GET ${url}/_sim/state
   Seeded documents: ${docs.map((d) => `${d.documentId} (${d.team})`).join(', ')}
+  Open sign requests: ${docs.filter((d) => d.waitingFor.length > 0).map((d) => `${d.documentId} waits for ${d.waitingFor.join(', ')}`).join('; ')}
 
 Fire an event from a second terminal:
   npm run simulator -- fire${portArg} --event documentCompleted --document doc-sales-1
   curl -s -X POST ${url}/_sim/fire -H 'content-type: application/json' -d '{"event":"documentCompleted","documentId":"doc-sales-1"}'
   Events: ${EVENTS.join(', ')}
   Options: --shape ${PAYLOAD_SHAPES.join('|')}  --signature ${SIGNATURE_MODES.join('|')}  --repeat N
+Let a recipient act: npm run simulator -- sign${portArg} --document doc-sales-1   (or reject ... --reason "...")
 Deliveries go to loopback callback URLs only${sim.options.allowRemoteCallbacks ? ' (remote callbacks allowed)' : ' (--allow-remote-callbacks to lift this)'}.
 Stop with Ctrl+C.`);
 	if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
@@ -184,6 +217,8 @@ async function runClient(cmd, argv) {
 			team: { type: 'string' },
 			body: { type: 'string' },
 			title: { type: 'string' },
+			as: { type: 'string' },
+			reason: { type: 'string' },
 			path: { type: 'string' },
 			method: { type: 'string' },
 			status: { type: 'string' },
@@ -215,6 +250,19 @@ async function runClient(cmd, argv) {
 			else printDeliveries(r.deliveries);
 			return;
 		}
+		case 'sign':
+		case 'reject': {
+			if (!values.document) throw new UsageError(`${cmd} needs --document <id>`);
+			const r = await control(base, 'POST', `/_sim/${cmd}`, { documentId: values.document, as: values.as, reason: values.reason });
+			if (values.json) {
+				console.log(JSON.stringify(r, null, 2));
+				return;
+			}
+			const d = r.document;
+			console.log(`${r.share.sharedUsername} ${cmd === 'sign' ? 'acted on' : 'rejected'} ${d.documentId}: events ${r.events.join(', ')}; state ${d.shareStateName}; waiting for ${d.waitingFor.join(', ') || 'nobody'}`);
+			printDeliveries(r.deliveries);
+			return;
+		}
 		case 'state': {
 			const s = await control(base, 'GET', '/_sim/state');
 			if (values.json) {
@@ -227,7 +275,10 @@ async function runClient(cmd, argv) {
 				console.log(`  ${w.id}  ${w.tenant}/${w.type}${w.name ? ' ' + w.name : ''}  ${w.callbackUrl}  ${w.hmacSecret ? 'signed' : 'unsigned'}  by ${w.creator}`);
 			}
 			console.log('Documents:');
-			for (const d of s.documents) console.log(`  ${d.documentId}  ${d.tenant}/${d.team ?? '-'}  ${d.shareStateName}${d.deleted ? ' (deleted)' : ''}  "${d.documentTitle}"`);
+			for (const d of s.documents) {
+				const waiting = d.waitingFor.length ? `  waiting for ${d.waitingFor.join(', ')}` : '';
+				console.log(`  ${d.documentId}  ${d.tenant}/${d.team ?? '-'}  ${d.shareStateName ?? 'not shared'}${d.deleted ? ' (deleted)' : ''}  v${d._version}  "${d.documentTitle}"${waiting}`);
+			}
 			console.log(`Faults (${s.faults.length}):`);
 			for (const f of s.faults) console.log(`  ${f.id}  ${f.method} ${f.path}  ${JSON.stringify({ status: f.status, delayMs: f.delayMs, drop: f.drop, remaining: f.remaining, afterHandling: f.afterHandling })}`);
 			console.log(`Deliveries: ${s.deliveries.length} (last 10 below); API requests: ${s.requests.length}`);

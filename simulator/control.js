@@ -256,4 +256,4 @@ async function handleControl(sim, req, res, url) {
 	return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `No such control endpoint: ${method} ${url.pathname}` } });
 }
 
-module.exports = { SimulatorControl, handleControl, controlState };
+module.exports = { SimulatorControl, handleControl };

@@ -280,17 +280,22 @@ async function deliverEvent(sim, o) {
 
 /**
  * Delivers events a change caused (default shape, valid signature), after every event emitted
- * before them, as Circularo sends webhooks after answering the API call. Never rejects.
+ * before them, as Circularo sends webhooks after answering the API call. Events still queued
+ * when the simulator is reset are dropped. Never rejects.
  * @param {Simulator} sim
  * @param {DocumentRecord} doc
  * @param {Array<{ event: string, actor: Actor }>} emitted
  * @returns {Promise<Delivery[]>}
  */
 function emit(sim, doc, emitted) {
+	const generation = sim.generation;
 	const run = sim.emitting.then(async () => {
 		/** @type {Delivery[]} */
 		const out = [];
-		for (const e of emitted) out.push(...(await deliverEvent(sim, { doc, event: e.event, actor: e.actor })));
+		for (const e of emitted) {
+			if (sim.generation !== generation) break; // reset since: that world is gone
+			out.push(...(await deliverEvent(sim, { doc, event: e.event, actor: e.actor })));
+		}
 		return out;
 	});
 	const safe = run.catch((err) => {

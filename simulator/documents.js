@@ -40,6 +40,13 @@ function storeFile(sim, bytes, meta) {
 	return hash;
 }
 
+/**
+ * A user as the actor of an event.
+ * @param {import('./seed').User} user
+ * @returns {Actor}
+ */
+const userActor = (user) => ({ id: user.id, name: user.name, username: user.username, email: user.email });
+
 /** @param {Actor} actor */
 const actorName = (actor) => String(actor.username ?? actor.email ?? actor.name ?? actor.id ?? 'unknown');
 
@@ -143,4 +150,4 @@ function documentView(sim, doc) {
 	};
 }
 
-module.exports = { sha256, looksLikePdf, storeFile, actorName, recordChange, pendingShares, currentShares, currentPdf, auditPdf, documentView };
+module.exports = { looksLikePdf, storeFile, userActor, actorName, recordChange, pendingShares, currentShares, auditPdf, documentView };

@@ -25,6 +25,7 @@ const { SEED_PASSWORD } = require('./seed');
 const { ApiError, describeError, isLoopbackAddress, sendJson } = require('./http');
 const { SimulatorControl, handleControl } = require('./control');
 const { handleApi } = require('./api');
+const { CANCEL_SHARE } = require('./routes/share');
 
 /** @typedef {import('./state').SimulatorOptions} SimulatorOptions */
 
@@ -146,4 +147,5 @@ module.exports = {
 	buildPdf,
 	hmacHex,
 	isLoopbackAddress,
+	CANCEL_SHARE,
 };

@@ -4,9 +4,9 @@
 /**
  * Event names and delivery payload shapes.
  *
- * The event names are documented by Circularo. The field names of a delivery are NOT
- * published ([assumed] in shared/reference/circularo-api.md), so the simulator can send one
- * shape per candidate family listed there. `default` is the most likely one.
+ * The event names are documented by Circularo. The field names of a delivery are only named,
+ * not shown with their types, so the simulator can send one shape per family of candidate names
+ * (see simulator/README.md). `default` is the most likely one.
  */
 
 /** The 11 documented events, exactly as sent. */

@@ -10,7 +10,7 @@
 
 const crypto = require('node:crypto');
 const { ApiError, isObject, nonEmpty } = require('./http');
-const { actorName, currentShares, pendingShares, recordChange } = require('./documents');
+const { actorName, currentShares, pendingShares, recordChange, userActor } = require('./documents');
 
 const SHARE_PURPOSES = Object.freeze(['view', 'edit', 'sign', 'execute', 'approve', 'review', 'accept']);
 const SIGN_TYPES = Object.freeze(['signature', 'initials', 'stamp', 'wacom', 'annotation', 'image']);
@@ -143,7 +143,7 @@ function openSignRequest(sim, doc, sharer, body) {
 		return share;
 	});
 	doc.signatureFields = signatureFields;
-	const actor = sim.resolveActor(sharer.username, doc);
+	const actor = userActor(sharer);
 	/** @type {Emitted[]} */
 	const emitted = [];
 	if (shares.some((s) => s.sharePurpose !== 'view')) {
@@ -265,7 +265,7 @@ function cancelSignRequests(sim, user, shareIds, message) {
 		}
 		return { s, doc };
 	});
-	const actor = { id: user.id, name: user.name, username: user.username, email: user.email };
+	const actor = userActor(user);
 	/** @type {ShareRecord[]} */
 	const shares = [];
 	const changes = [];
@@ -279,4 +279,4 @@ function cancelSignRequests(sim, user, shareIds, message) {
 	return { shares, changes };
 }
 
-module.exports = { SHARE_PURPOSES, SIGN_TYPES, openSignRequest, shareView, actOnSignRequest, cancelSignRequests };
+module.exports = { openSignRequest, shareView, actOnSignRequest, cancelSignRequests };

@@ -11,7 +11,7 @@ const crypto = require('node:crypto');
 const { FaultTable } = require('./faults');
 const { ApiError } = require('./http');
 const { seededKey, seedTenants, seedUsers, seedDocuments, seedSignRequests, seedDefinitions } = require('./seed');
-const { documentView, recordChange } = require('./documents');
+const { documentView, recordChange, userActor } = require('./documents');
 const { openSignRequest } = require('./signing');
 
 const MAX_LOG_ENTRIES = 10_000;
@@ -113,11 +113,14 @@ class SimulatorState {
 		this.nextDeleteError = null;
 		/** Deliveries of events the API emitted, in order (see `emit`). @type {Promise<unknown>} */
 		this.emitting = Promise.resolve();
+		/** Counts resets; events emitted before a reset are not delivered after it. */
+		this.generation = 0;
 		this.reset();
 	}
 
 	/** Back to the seeded state: seeded users, keys and documents; no webhooks, faults or logs. */
 	reset() {
+		this.generation++;
 		this.tenants = new Map(seedTenants().map((t) => [t.id, t]));
 		this.users = new Map(seedUsers().map((u) => [u.id, u]));
 		this.tokens = new Map();
@@ -217,11 +220,11 @@ class SimulatorState {
 		if (actor && typeof actor === 'object') return { id: actor.id, name: actor.name, username: actor.username, email: actor.email };
 		if (typeof actor === 'string' && actor !== '') {
 			const u = this.findUser(actor);
-			if (u) return { id: u.id, name: u.name, username: u.username, email: u.email };
+			if (u) return userActor(u);
 			return { id: 'ext-' + crypto.createHash('sha256').update(actor).digest('hex').slice(0, 8), name: actor, username: actor, email: actor.includes('@') ? actor : null };
 		}
 		const u = this.users.get(doc.creator);
-		return u ? { id: u.id, name: u.name, username: u.username, email: u.email } : { id: doc.creator };
+		return u ? userActor(u) : { id: doc.creator };
 	}
 
 	/**
@@ -325,4 +328,4 @@ class SimulatorState {
 	}
 }
 
-module.exports = { SimulatorState, MAX_LOG_ENTRIES, DEFAULT_VARIANTS, checkVariants };
+module.exports = { SimulatorState, checkVariants };

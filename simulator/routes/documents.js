@@ -10,7 +10,7 @@ const crypto = require('node:crypto');
 const { ApiError, isObject, nonEmpty } = require('../http');
 const { buildPdf } = require('../pdf');
 const { newDocumentRecord } = require('../seed');
-const { auditPdf, documentView, looksLikePdf, recordChange, storeFile } = require('../documents');
+const { auditPdf, documentView, looksLikePdf, recordChange, storeFile, userActor } = require('../documents');
 const { emit } = require('../deliveries');
 
 const MAX_DELETE_BATCH = 100;
@@ -22,9 +22,6 @@ const DOCUMENT_KEYS = new Set(['documentType', 'documentTitle', 'pdfFile']);
  * @typedef {import('../seed').DocumentRecord} DocumentRecord
  * @typedef {import('../seed').User} User
  */
-
-/** @param {User} user */
-const actorOf = (user) => ({ id: user.id, name: user.name, username: user.username, email: user.email });
 
 /** @param {RouteContext} ctx */
 function listDefinitions({ sim, url }) {
@@ -85,7 +82,7 @@ function createDocument({ sim, url, body }) {
 		team: user.team, creator: user.id, version: 0, workflowType: workflow, fileName: file.name, sourceHash, fields,
 	});
 	/** @type {import('../documents').FileRecord} */ (sim.files.get(sourceHash)).documentIds.add(doc.documentId);
-	const actor = actorOf(user);
+	const actor = userActor(user);
 	recordChange(doc, 'documentCreated', actor);
 	sim.documents.set(doc.documentId, doc);
 	emit(sim, doc, [{ event: 'documentCreated', actor }]);
@@ -150,7 +147,7 @@ function deleteDocuments({ sim, url, body }) {
 		const items = docs.map((d) => ({ id: d.documentId, status: 500, error: { code: 'DELETE_FAILED', message } }));
 		return { status: 200, json: { errors: true, count: 0, items } };
 	}
-	const actor = actorOf(user);
+	const actor = userActor(user);
 	for (const doc of docs) {
 		for (const s of sim.shares.values()) {
 			if (s.documentId !== doc.documentId) continue;

@@ -228,4 +228,4 @@ function search({ sim, url, body }) {
 /** @type {Route[]} */
 const routes = [['POST', '/search', search]];
 
-module.exports = { routes, matches };
+module.exports = { routes };

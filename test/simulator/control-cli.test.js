@@ -238,6 +238,28 @@ describe('CLI', () => {
 		}
 	});
 
+	test('sign and reject let a recipient act on a running simulator; usage errors exit 2', async () => {
+		const sim = await startSimulator({ port: 0 });
+		try {
+			const signed = await runCli(['sign', '--url', sim.baseUrl, '--document', 'doc-sales-1', '--as', 'signer@example.com']);
+			expect(signed.code).toBe(0);
+			expect(signed.stdout).toMatch(/signer@example\.com acted on doc-sales-1: events documentSigned, documentCompleted; state completed; waiting for nobody/);
+			expect(sim.getDocument('doc-sales-1')).toMatchObject({ shareStateName: 'completed', waitingFor: [] });
+			const rejected = await runCli(['reject', '--url', sim.baseUrl, '--document', 'doc-legal-1', '--reason', 'Not with these terms', '--json']);
+			expect(rejected.code).toBe(0);
+			expect(JSON.parse(rejected.stdout)).toMatchObject({ events: ['signRejected'], document: { shareStateName: 'rejected' } });
+			expect(sim.getDocument('doc-legal-1')?.history.at(-1)).toMatchObject({ event: 'signRejected', message: 'Not with these terms' });
+			const again = await runCli(['sign', '--url', sim.baseUrl, '--document', 'doc-sales-1']);
+			expect(again.code).toBe(1);
+			expect(again.stderr).toMatch(/409: sign: document "doc-sales-1" waits for nobody/);
+			const noDoc = await runCli(['sign', '--url', sim.baseUrl]);
+			expect(noDoc.code).toBe(2);
+			expect(noDoc.stderr).toMatch(/--document/);
+		} finally {
+			await sim.stop();
+		}
+	});
+
 	test('client commands report an unreachable simulator with exit code 1', async () => {
 		const r = await runCli(['state', '--url', `http://127.0.0.1:${await freePort()}`]);
 		expect(r.code).toBe(1);

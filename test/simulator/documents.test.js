@@ -2,44 +2,7 @@
 'use strict';
 
 const { startSimulator, buildPdf } = require('../../simulator');
-const { api } = require('./helpers');
-
-/**
- * Structural PDF check written for the test: header, %%EOF, startxref pointing at the xref
- * table, every in-use xref entry pointing at "<n> 0 obj", and stream /Length matching.
- * @param {Buffer} buf
- */
-function checkPdf(buf) {
-	const s = buf.toString('latin1');
-	expect(s.startsWith('%PDF-1.')).toBe(true);
-	expect(s.trimEnd().endsWith('%%EOF')).toBe(true);
-	const m = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(s);
-	expect(m).not.toBeNull();
-	const xrefAt = Number(/** @type {RegExpExecArray} */ (m)[1]);
-	expect(s.startsWith('xref', xrefAt)).toBe(true);
-	const head = /^xref\r?\n0 (\d+)\r?\n/.exec(s.slice(xrefAt));
-	expect(head).not.toBeNull();
-	const count = Number(/** @type {RegExpExecArray} */ (head)[1]);
-	const entriesAt = xrefAt + /** @type {RegExpExecArray} */ (head)[0].length;
-	expect(count).toBeGreaterThan(1);
-	for (let i = 0; i < count; i++) {
-		const entry = s.slice(entriesAt + i * 20, entriesAt + (i + 1) * 20);
-		expect(entry).toMatch(/^\d{10} \d{5} [nf](\r\n| \n| \r)$/);
-		if (i === 0) {
-			expect(entry.startsWith('0000000000 65535 f')).toBe(true);
-			continue;
-		}
-		const offset = Number(entry.slice(0, 10));
-		expect(s.startsWith(`${i} 0 obj`, offset)).toBe(true);
-	}
-	const trailer = s.slice(entriesAt + count * 20);
-	expect(trailer).toMatch(new RegExp(`^trailer\\s*<<[^]*/Size ${count}[^]*/Root 1 0 R`));
-	for (const sm of s.matchAll(/<< \/Length (\d+) >>\nstream\n/g)) {
-		const start = /** @type {number} */ (sm.index) + sm[0].length;
-		expect(s.indexOf('endstream', start)).toBe(start + Number(sm[1]));
-	}
-	return s;
-}
+const { api, checkPdf } = require('./helpers');
 
 /** @type {Awaited<ReturnType<typeof startSimulator>>} */
 let sim;

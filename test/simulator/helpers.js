@@ -1,9 +1,13 @@
 // @ts-check
 'use strict';
 
-/** Test helpers for the simulator tests: a plain HTTP client and a recording webhook receiver. */
+/**
+ * Test helpers for the simulator tests: a plain HTTP client, uploads and documents through the
+ * API, a structural PDF check and a recording webhook receiver.
+ */
 
 const http = require('node:http');
+const { buildPdf } = require('../../simulator');
 
 /**
  * @typedef {{ status: number, headers: http.IncomingHttpHeaders, buffer: Buffer, text: string, json: any }} HttpResult
@@ -118,4 +122,76 @@ async function createWebhook(sim, key, body) {
 	return r.json;
 }
 
-module.exports = { request, api, startReceiver, createWebhook };
+/**
+ * Structural PDF check written for the test: header, %%EOF, startxref pointing at the xref
+ * table, every in-use xref entry pointing at "<n> 0 obj", and stream /Length matching.
+ * @param {Buffer} buf
+ */
+function checkPdf(buf) {
+	const s = buf.toString('latin1');
+	expect(s.startsWith('%PDF-1.')).toBe(true);
+	expect(s.trimEnd().endsWith('%%EOF')).toBe(true);
+	const m = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(s);
+	expect(m).not.toBeNull();
+	const xrefAt = Number(/** @type {RegExpExecArray} */ (m)[1]);
+	expect(s.startsWith('xref', xrefAt)).toBe(true);
+	const head = /^xref\r?\n0 (\d+)\r?\n/.exec(s.slice(xrefAt));
+	expect(head).not.toBeNull();
+	const count = Number(/** @type {RegExpExecArray} */ (head)[1]);
+	const entriesAt = xrefAt + /** @type {RegExpExecArray} */ (head)[0].length;
+	expect(count).toBeGreaterThan(1);
+	for (let i = 0; i < count; i++) {
+		const entry = s.slice(entriesAt + i * 20, entriesAt + (i + 1) * 20);
+		expect(entry).toMatch(/^\d{10} \d{5} [nf](\r\n| \n| \r)$/);
+		if (i === 0) {
+			expect(entry.startsWith('0000000000 65535 f')).toBe(true);
+			continue;
+		}
+		const offset = Number(entry.slice(0, 10));
+		expect(s.startsWith(`${i} 0 obj`, offset)).toBe(true);
+	}
+	const trailer = s.slice(entriesAt + count * 20);
+	expect(trailer).toMatch(new RegExp(`^trailer\\s*<<[^]*/Size ${count}[^]*/Root 1 0 R`));
+	for (const sm of s.matchAll(/<< \/Length (\d+) >>\nstream\n/g)) {
+		const start = /** @type {number} */ (sm.index) + sm[0].length;
+		expect(s.indexOf('endstream', start)).toBe(start + Number(sm[1]));
+	}
+	return s;
+}
+
+/**
+ * `POST /files/saveFile` through fetch's own multipart encoder (independent of the simulator's parser).
+ * @param {{ apiUrl: string }} sim
+ * @param {string} key
+ * @param {{ data: Buffer | string, filename?: string, contentType?: string, fileName?: string | null }} o
+ *   `fileName: null` leaves the field out
+ */
+async function upload(sim, key, o) {
+	const form = new FormData();
+	form.append('file', new Blob([typeof o.data === 'string' ? o.data : new Uint8Array(o.data)], { type: o.contentType ?? 'application/pdf' }), o.filename ?? 'upload.pdf');
+	if (o.fileName !== null) form.append('fileName', o.fileName ?? 'Uploaded file');
+	const res = await fetch(`${sim.apiUrl}/files/saveFile?token=${encodeURIComponent(key)}`, { method: 'POST', body: form });
+	const text = await res.text();
+	return { status: res.status, json: JSON.parse(text) };
+}
+
+/**
+ * Uploads a PDF and creates a document from it (asserting success); returns `results[0]`.
+ * @param {{ apiUrl: string }} sim
+ * @param {string} key
+ * @param {{ title?: string, documentType?: string, fields?: Record<string, unknown>, pdf?: Buffer }} [o]
+ */
+async function createDocument(sim, key, o = {}) {
+	const title = o.title ?? 'Contract';
+	const up = await upload(sim, key, { data: o.pdf ?? buildPdf({ title, lines: ['Original text'] }), fileName: title });
+	if (up.status !== 200) throw new Error(`upload: ${up.status} ${JSON.stringify(up.json)}`);
+	const r = await api(sim, 'POST', '/documents', key, {
+		body: { documentType: o.documentType ?? 'd_default', documentTitle: title, pdfFile: { content: up.json.file.id, _content_type: 'application/pdf' }, ...o.fields },
+		definitionType: 'ext',
+		workflow: 'wf_archive',
+	});
+	if (r.status !== 200) throw new Error(`createDocument: ${r.status} ${r.text}`);
+	return r.json.results[0];
+}
+
+module.exports = { request, api, startReceiver, createWebhook, checkPdf, upload, createDocument };
