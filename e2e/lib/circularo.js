@@ -173,7 +173,7 @@ function actionNode(o) {
  */
 function pdfCodeNode(o) {
   const fileName = o.fileName || `${o.title}.pdf`;
-  const base64 = buildPdf({ title: o.title, lines: ['A contract for the end-to-end tests.'] }).toString('base64');
+  const base64 = contractPdf(o.title).toString('base64');
   const binary = { [o.binaryPropertyName || 'data']: { data: base64, mimeType: 'application/pdf', fileName } };
   return {
     id: crypto.randomUUID(),
@@ -183,6 +183,11 @@ function pdfCodeNode(o) {
     position: /** @type {[number, number]} */ ([0, 0]),
     parameters: { jsCode: `return [${JSON.stringify({ json: { fileName }, binary })}];` },
   };
+}
+
+/** The bytes of the PDF `pdfCodeNode` makes for `title` (the same every time). @param {string} title */
+function contractPdf(title) {
+  return buildPdf({ title, lines: ['A contract for the end-to-end tests.'] });
 }
 
 /**
@@ -249,6 +254,7 @@ module.exports = {
   signedDelivery,
   actionNode,
   pdfCodeNode,
+  contractPdf,
   manualWorkflow,
   toolExecutorWorkflow,
   toolName,
