@@ -191,7 +191,8 @@ class PublicApi {
     if (!started.executionId) throw new Error(`running workflow ${workflowId} from "${triggerNodeName}" started no execution: ${JSON.stringify(started)}`);
     return waitFor(async () => {
       const execution = await this.call('GET', `/executions/${started.executionId}?includeData=true`, undefined, { allowStatus: [404] });
-      return execution.status === 200 && DONE.has(execution.json.status) ? execution.json : undefined;
+      // n8n 1.x may mark the execution finished a moment before its data is stored
+      return execution.status === 200 && DONE.has(execution.json.status) && execution.json.data ? execution.json : undefined;
     }, { timeoutMs: o.timeoutMs ?? 60_000, intervalMs: 300, what: `execution ${started.executionId} of workflow ${workflowId} to finish` });
   }
 

@@ -207,17 +207,20 @@ function manualWorkflow(o) {
 /**
  * A workflow JSON: Manual Trigger -> Tool Executor, with `tool` (a tool node, e.g.
  * `actionNode({ tool: true, ... })` with `$fromAI()` parameters) on the executor's ai_tool input.
- * The executor reads `query` as `{ "<tool name>": { <$fromAI key>: value } }`, where the tool
- * name is the node name with every run of characters outside [A-Za-z0-9_-] replaced by `_`
- * (n8n-workflow's nodeNameToToolName); it outputs one item per tool call whose `json` is the
- * tool's answer: the JSON text of the tool node's output items' `json`.
- * @param {{ name: string, tool: any, query: Record<string, any> }} o
+ * `query` holds the tool's arguments (`{ <$fromAI key>: value }`), as a model would send them.
+ * n8n 2 reads the executor's `query` keyed by tool name, `{ "<tool name>": { ...arguments } }`,
+ * where the tool name is the node name with every run of characters outside [A-Za-z0-9_-]
+ * replaced by `_` (n8n-workflow's nodeNameToToolName); n8n 1 reads the arguments themselves.
+ * The executor outputs one item per tool call whose `json` is the tool's answer: the JSON text
+ * of the tool node's output items' `json`.
+ * @param {{ name: string, tool: any, query: Record<string, any>, major: number }} o `major`: n8n's major version
  */
 function toolExecutorWorkflow(o) {
   const trigger = { id: crypto.randomUUID(), name: MANUAL_TRIGGER_NAME, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+  const query = o.major >= 2 ? { [toolName(o.tool.name)]: o.query } : o.query;
   const executor = {
     id: crypto.randomUUID(), name: 'Tool Executor', type: TOOL_EXECUTOR_TYPE, typeVersion: 1, position: [260, 0],
-    parameters: { query: JSON.stringify({ [toolName(o.tool.name)]: o.query }), toolName: '' },
+    parameters: { query: JSON.stringify(query), toolName: '' },
   };
   return {
     name: o.name,

@@ -8,7 +8,8 @@
  * gets the arguments a model would send as its `query`; the test checks the Circularo calls the
  * simulator logged and the answer the tool returned (what the model would read).
  *
- * The Tool Executor exists in n8n 2 only: this suite always runs 2.41.1.
+ * Runs on 2.41.1 (`npm run e2e`); with CIRCULARO_E2E_N8N_VERSION=1.123.81 on n8n 1, whose Tool
+ * Executor takes the arguments unkeyed (see toolExecutorWorkflow).
  * Run: npm run build && node --test e2e/suites/tool.test.js
  */
 
@@ -29,7 +30,7 @@ describe('Circularo node as an AI tool, run by n8n\'s Tool Executor', { timeout:
   /** @type {{ id: string, name: string }} */ let credential;
 
   before(async () => {
-    stack = await startStack({ n8n: { version: '2.41.1' } });
+    stack = await startStack();
     ({ sim, n8n } = stack);
     credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin });
   });
@@ -46,11 +47,12 @@ describe('Circularo node as an AI tool, run by n8n\'s Tool Executor', { timeout:
    */
   async function callTool(name, parameters, query) {
     const tool = actionNode({ tool: true, name, parameters, credential });
-    const stored = await n8n.api.createWorkflow(toolExecutorWorkflow({ name: `Tool: ${name}`, tool, query }));
+    const stored = await n8n.api.createWorkflow(toolExecutorWorkflow({ name: `Tool: ${name}`, tool, query, major: n8n.api.major }));
     const from = sim.requests.length;
     const execution = await n8n.api.runManually(String(stored.id), MANUAL_TRIGGER_NAME);
     const requests = sim.requests.slice(from);
     const calls = requests.map((/** @type {any} */ r) => `${r.method} ${r.path.replace(/^\/api\/v1/, '')}`);
+    assert.ok(execution.data, `execution ${execution.id} (${execution.status}) kept no data: ${JSON.stringify(execution).slice(0, 500)}`);
     const toolRun = execution.data.resultData.runData[name]?.[0];
     const received = toolRun?.inputOverride?.ai_tool?.[0]?.[0]?.json;
     const [answer] = PublicApi.nodeOutput(execution, EXECUTOR);
