@@ -143,7 +143,11 @@ function sendBytes(res, status, bytes, contentType, filename) {
 	if (res.headersSent || res.destroyed) return;
 	/** @type {Record<string, string | number>} */
 	const headers = { 'content-type': contentType, 'content-length': bytes.length };
-	if (filename) headers['content-disposition'] = `inline; filename="${filename.replace(/["\\\r\n]/g, '_')}"`;
+	if (filename) {
+		// RFC 6266: an ASCII fallback, and the exact name percent-encoded as UTF-8.
+		const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+		headers['content-disposition'] = `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`;
+	}
 	res.writeHead(status, headers);
 	res.end(bytes);
 }

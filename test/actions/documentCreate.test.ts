@@ -99,7 +99,10 @@ describe('Document > Create', () => {
 			workflow: 'wf_archive',
 			convertToPDF: true,
 		});
-		expect(t.sim.getDocument(item.json.documentId as string)).toBeDefined();
+		// The document's PDF is Circularo's conversion, not the uploaded file.
+		expect(item.json.fileHash).toBe(t.sim.getDocument(item.json.documentId as string).pdfHash);
+		expect(item.json.fileHash).not.toBe(sha256(sampleText));
+		expect(item.json).toMatchObject({ title: 'terms', fileName: 'terms.rtf' });
 	});
 
 	describe('refuses bad input before any call, naming the field', () => {

@@ -137,16 +137,20 @@ describe('Document > Download', () => {
 		expect(item.json).toMatchObject({ documentId: 'doc-sales-1', status: 'inprogress', fileHash: hash });
 	});
 
-	it('adds the audit trail as a second binary field', async () => {
-		const [item] = await t.run(download({ binaryPropertyName: 'signed', options: { includeAuditTrail: true, auditTrailBinaryPropertyName: 'audit' } }));
+	it('adds the audit trail as a second binary field (a completed document, a title beyond ASCII)', async () => {
+		const [item] = await t.run(
+			download({ documentId: 'doc-sales-2', binaryPropertyName: 'signed', options: { includeAuditTrail: true, auditTrailBinaryPropertyName: 'audit' } }),
+		);
 		expect(t.requests().map((r) => r.path)).toEqual([
-			'/documents/doc-sales-1',
-			`/files/loadFile/hash/${t.sim.getDocument('doc-sales-1').pdfHash}`,
-			'/documents/doc-sales-1/audit',
+			'/documents/doc-sales-2',
+			`/files/loadFile/hash/${t.sim.getDocument('doc-sales-2').pdfHash}`,
+			'/documents/doc-sales-2/audit',
 		]);
 		expect(Object.keys(item.binary!)).toEqual(['signed', 'audit']);
-		expect(item.binary!.audit).toMatchObject({ fileName: 'Sales contract 2026-001 audit trail.pdf', mimeType: 'application/pdf' });
+		expect(item.binary!.signed).toMatchObject({ fileName: 'NDA Globex – Acme.pdf', mimeType: 'application/pdf' });
+		expect(item.binary!.audit).toMatchObject({ fileName: 'NDA Globex – Acme audit trail.pdf', mimeType: 'application/pdf' });
 		expect(Buffer.from(item.binary!.audit.data, 'base64').toString('latin1')).toMatch(/^%PDF-[\s\S]*Audit trail/);
+		expect(item.json).toMatchObject({ status: 'completed' });
 	});
 
 	it('attaches nothing that is not a PDF', async () => {

@@ -2,19 +2,13 @@
 'use strict';
 
 const { startSimulator, SEED_PASSWORD } = require('../../simulator');
-const { api, request, createWebhook } = require('./helpers');
+const { api, request, createWebhook, useSimulator } = require('./helpers');
 
-/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+/** @type {import('./helpers').Simulator} */
 let sim;
 const CB = 'http://127.0.0.1:9/hook';
 
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0, log: false });
-});
-afterAll(async () => {
-	await sim.stop();
-});
-beforeEach(() => sim.reset());
+useSimulator((s) => (sim = s));
 
 describe('authentication', () => {
 	test('missing token -> 401 with a JSON error body', async () => {

@@ -5,27 +5,16 @@ const path = require('node:path');
 const net = require('node:net');
 const { spawn, execFile } = require('node:child_process');
 const { startSimulator, isLoopbackAddress } = require('../../simulator');
-const { api, request, startReceiver, createWebhook } = require('./helpers');
+const { api, request, startReceiver, createWebhook, useSimulator } = require('./helpers');
 
 const CLI = path.join(__dirname, '..', '..', 'simulator', 'cli.js');
 
 describe('control API /_sim', () => {
-	/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+	/** @type {import('./helpers').Simulator} */
 	let sim;
-	/** @type {Awaited<ReturnType<typeof startReceiver>>} */
+	/** @type {import('./helpers').Receiver} */
 	let rx;
-	beforeAll(async () => {
-		sim = await startSimulator({ port: 0 });
-		rx = await startReceiver();
-	});
-	afterAll(async () => {
-		await sim.stop();
-		await rx.close();
-	});
-	beforeEach(() => {
-		sim.reset();
-		rx.requests.length = 0;
-	});
+	useSimulator((s, r) => ((sim = s), (rx = r)), { receiver: true });
 
 	test('GET /_sim/state mirrors the library', async () => {
 		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: 'x' });

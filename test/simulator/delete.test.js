@@ -1,27 +1,14 @@
 // @ts-check
 'use strict';
 
-const { startSimulator } = require('../../simulator');
-const { api, request, startReceiver, createWebhook, createDocument } = require('./helpers');
+const { api, request, useSimulator, createWebhook, createDocument } = require('./helpers');
 
-/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+/** @type {import('./helpers').Simulator} */
 let sim;
-/** @type {Awaited<ReturnType<typeof startReceiver>>} */
+/** @type {import('./helpers').Receiver} */
 let rx;
 
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0, log: false });
-	rx = await startReceiver();
-});
-afterAll(async () => {
-	await sim.stop();
-	await rx.close();
-});
-beforeEach(async () => {
-	await sim.settled(); // a delivery of the previous test may still be on its way
-	sim.reset();
-	rx.requests.length = 0;
-});
+useSimulator((s, r) => ((sim = s), (rx = r)), { receiver: true });
 
 /**
  * @param {Array<{ id: string, version?: number }>} documents

@@ -2,31 +2,19 @@
 'use strict';
 
 const crypto = require('node:crypto');
-const { startSimulator, EVENTS, PAYLOAD_SHAPES, buildPayload } = require('../../simulator');
-const { api, startReceiver, createWebhook } = require('./helpers');
+const { EVENTS, PAYLOAD_SHAPES, buildPayload } = require('../../simulator');
+const { api, useSimulator, createWebhook } = require('./helpers');
 
 /** Independent of the simulator's code: lowercase hex HMAC-SHA256 of the raw bytes. */
 const expectedSig = (/** @type {string} */ secret, /** @type {Buffer} */ bytes) =>
 	crypto.createHmac('sha256', secret).update(bytes).digest('hex');
 
-/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+/** @type {import('./helpers').Simulator} */
 let sim;
-/** @type {Awaited<ReturnType<typeof startReceiver>>} */
+/** @type {import('./helpers').Receiver} */
 let rx;
 
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0, log: false, deliveryTimeoutMs: 400 });
-	rx = await startReceiver();
-});
-afterAll(async () => {
-	await sim.stop();
-	await rx.close();
-});
-beforeEach(() => {
-	sim.reset();
-	rx.requests.length = 0;
-	Object.assign(rx.state, { status: 200, delayMs: 0, hang: false });
-});
+useSimulator((s, r) => ((sim = s), (rx = r)), { receiver: true, options: { deliveryTimeoutMs: 400 } });
 
 describe('signatures', () => {
 	test('valid: x-circularo-signature is the lowercase hex HMAC-SHA256 of the exact bytes received', async () => {

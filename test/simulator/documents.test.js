@@ -1,19 +1,13 @@
 // @ts-check
 'use strict';
 
-const { startSimulator, buildPdf } = require('../../simulator');
-const { api, checkPdf } = require('./helpers');
+const { buildPdf } = require('../../simulator');
+const { api, checkPdf, useSimulator } = require('./helpers');
 
-/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+/** @type {import('./helpers').Simulator} */
 let sim;
 
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0, log: false });
-});
-afterAll(async () => {
-	await sim.stop();
-});
-beforeEach(() => sim.reset());
+useSimulator((s) => (sim = s));
 
 test('buildPdf produces a structurally valid PDF containing the title, with ( ) \\ escaped', () => {
 	const s = checkPdf(buildPdf({ title: 'Contract (v2) \\ final', lines: ['line one'] }));

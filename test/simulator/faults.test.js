@@ -1,20 +1,13 @@
 // @ts-check
 'use strict';
 
-const { startSimulator } = require('../../simulator');
-const { api } = require('./helpers');
+const { api, useSimulator } = require('./helpers');
 
-/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+/** @type {import('./helpers').Simulator} */
 let sim;
 const CB = 'http://127.0.0.1:9/hook';
 
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0, log: false });
-});
-afterAll(async () => {
-	await sim.stop();
-});
-beforeEach(() => sim.reset());
+useSimulator((s) => (sim = s));
 
 test.each([500, 503, 429])('forced status %i with a JSON error body, then normal again (times: 1)', async (status) => {
 	sim.setFault({ method: 'GET', path: '/webhooks', status, times: 1 });

@@ -3,18 +3,12 @@
 
 const crypto = require('node:crypto');
 const { startSimulator, buildPdf } = require('../../simulator');
-const { api, request, checkPdf, upload, createDocument } = require('./helpers');
+const { api, request, checkPdf, upload, createDocument, useSimulator } = require('./helpers');
 
-/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+/** @type {import('./helpers').Simulator} */
 let sim;
 
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0, log: false });
-});
-afterAll(async () => {
-	await sim.stop();
-});
-beforeEach(() => sim.reset());
+useSimulator((s) => (sim = s));
 
 const sha256 = (/** @type {Buffer} */ b) => crypto.createHash('sha256').update(b).digest('hex');
 
@@ -30,7 +24,7 @@ describe('POST /files/saveFile', () => {
 		const f = await api(sim, 'GET', `/files/loadFile/hash/${r.json.file.id}`, sim.keys.teamAdmin);
 		expect(f.status).toBe(200);
 		expect(f.buffer.equals(pdf)).toBe(true);
-		expect(f.headers['content-disposition']).toBe('inline; filename="My PDF file.pdf"');
+		expect(f.headers['content-disposition']).toBe(`inline; filename="My PDF file.pdf"; filename*=UTF-8''My%20PDF%20file.pdf`);
 		// another tenant cannot read an upload
 		expect((await api(sim, 'GET', `/files/loadFile/hash/${r.json.file.id}`, sim.keys.otherTenantAdmin)).status).toBe(404);
 	});
@@ -191,11 +185,21 @@ describe('POST /documents and GET /documents/:id', () => {
 		expect(checkPdf(pdf.buffer)).toContain('(please sign.) Tj');
 	});
 
+	test('downloads of a title outside ASCII are named with an ASCII fallback and the exact UTF-8 name', async () => {
+		const doc = await createDocument(sim, sim.keys.teamAdmin, { title: 'Smlouva – "Č. 7" (draft)' });
+		const file = await api(sim, 'GET', `/files/loadFile/hash/${doc.pdfFile.content}`, sim.keys.teamAdmin);
+		expect(file.status).toBe(200);
+		const cd = String(file.headers['content-disposition']);
+		expect(cd).toBe(`inline; filename="Smlouva _ __. 7_ (draft).pdf"; filename*=UTF-8''Smlouva%20%E2%80%93%20%22%C4%8C.%207%22%20%28draft%29.pdf`);
+		expect(decodeURIComponent(cd.split("UTF-8''")[1])).toBe('Smlouva – "Č. 7" (draft).pdf');
+		expect((await api(sim, 'GET', '/documents/doc-sales-2/audit', sim.keys.teamAdmin)).status).toBe(200);
+	});
+
 	test('GET: unknown id 404, the audit trail lists the creation', async () => {
 		expect((await api(sim, 'GET', '/documents/nope', sim.keys.teamAdmin)).status).toBe(404);
 		const doc = await createDocument(sim, sim.keys.teamAdmin, { title: 'Audited' });
 		const audit = await api(sim, 'GET', `/documents/${doc.documentId}/audit`, sim.keys.teamAdmin);
-		expect(audit.headers['content-disposition']).toBe('inline; filename="Audited-audit.pdf"');
+		expect(audit.headers['content-disposition']).toBe(`inline; filename="Audited-audit.pdf"; filename*=UTF-8''Audited-audit.pdf`);
 		expect(checkPdf(audit.buffer)).toMatch(/documentCreated +by sales\.admin@acme\.test/);
 	});
 });

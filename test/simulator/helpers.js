@@ -7,7 +7,7 @@
  */
 
 const http = require('node:http');
-const { buildPdf } = require('../../simulator');
+const { buildPdf, startSimulator } = require('../../simulator');
 
 /**
  * @typedef {{ status: number, headers: http.IncomingHttpHeaders, buffer: Buffer, text: string, json: any }} HttpResult
@@ -111,6 +111,41 @@ async function startReceiver(behaviour = {}) {
 }
 
 /**
+ * @typedef {Awaited<ReturnType<typeof startSimulator>>} Simulator
+ * @typedef {Awaited<ReturnType<typeof startReceiver>>} Receiver
+ */
+
+/**
+ * Jest hooks for a test file (or describe block): one simulator, and a receiver if asked, for all
+ * its tests; before each test the previous test's deliveries are awaited, then both are reset.
+ * @param {(sim: Simulator, rx: Receiver) => void} ready gets them once started
+ * @param {{ receiver?: boolean, options?: import('../../simulator/state').SimulatorOptions }} [o]
+ */
+function useSimulator(ready, o = {}) {
+	/** @type {Simulator | undefined} */
+	let sim;
+	/** @type {Receiver | undefined} */
+	let rx;
+	beforeAll(async () => {
+		sim = await startSimulator({ port: 0, log: false, ...o.options });
+		if (o.receiver) rx = await startReceiver();
+		ready(sim, /** @type {Receiver} */ (rx));
+	});
+	afterAll(async () => {
+		await sim?.stop();
+		await rx?.close();
+	});
+	beforeEach(async () => {
+		await sim?.settled(); // a delivery of the previous test may still be on its way
+		sim?.reset();
+		if (rx) {
+			rx.requests.length = 0;
+			Object.assign(rx.state, { status: 200, delayMs: 0, hang: false });
+		}
+	});
+}
+
+/**
  * Registers a webhook through the API and returns the response JSON (asserting 200).
  * @param {{ apiUrl: string }} sim
  * @param {string} key
@@ -194,4 +229,4 @@ async function createDocument(sim, key, o = {}) {
 	return r.json.results[0];
 }
 
-module.exports = { request, api, startReceiver, createWebhook, checkPdf, upload, createDocument };
+module.exports = { request, api, startReceiver, useSimulator, createWebhook, checkPdf, upload, createDocument };

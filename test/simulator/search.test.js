@@ -1,20 +1,13 @@
 // @ts-check
 'use strict';
 
-const { startSimulator } = require('../../simulator');
-const { api } = require('./helpers');
+const { api, useSimulator } = require('./helpers');
 
-/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+/** @type {import('./helpers').Simulator} */
 let sim;
 
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0, log: false });
-});
-afterAll(async () => {
-	await sim.stop();
-});
+useSimulator((s) => (sim = s));
 beforeEach(() => {
-	sim.reset();
 	sim.createDocument({ documentId: 'doc-q1', title: 'Quarterly sales report Q1', shareStateName: 'completed' });
 	sim.createDocument({ documentId: 'doc-q2', title: 'Quarterly sales report Q2' });
 	sim.createDocument({ documentId: 'doc-lease', title: 'Office lease', team: 'Legal', shareStateName: 'rejected' });

@@ -2,27 +2,17 @@
 'use strict';
 
 const crypto = require('node:crypto');
-const { startSimulator, CANCEL_SHARE } = require('../../simulator');
-const { api, request, checkPdf, startReceiver, createWebhook, createDocument } = require('./helpers');
+const { CANCEL_SHARE } = require('../../simulator');
+const { api, request, checkPdf, useSimulator, createWebhook, createDocument } = require('./helpers');
 
-/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+/** @type {import('./helpers').Simulator} */
 let sim;
-/** @type {Awaited<ReturnType<typeof startReceiver>>} */
+/** @type {import('./helpers').Receiver} */
 let rx;
 const SECRET = 'share-secret';
 
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0, log: false });
-	rx = await startReceiver();
-});
-afterAll(async () => {
-	await sim.stop();
-	await rx.close();
-});
+useSimulator((s, r) => ((sim = s), (rx = r)), { receiver: true });
 beforeEach(async () => {
-	await sim.settled(); // a delivery of the previous test may still be on its way
-	sim.reset();
-	rx.requests.length = 0;
 	await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: SECRET });
 });
 

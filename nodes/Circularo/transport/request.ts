@@ -105,7 +105,7 @@ export async function circularoApiRequest<T = IDataObject>(
 	return (await send(this, server, options, request)) as T;
 }
 
-/** Uploads one file as multipart/form-data: the file under `fileField`, then the text fields. */
+/** Uploads one file as multipart/form-data: the text fields, then the file under `fileField`. */
 export async function circularoUpload<T = IDataObject>(
 	this: CircularoContext,
 	path: string,

@@ -11,6 +11,7 @@ import { createDocumentBody, createdDocumentId, DOCUMENT_DEFAULTS, firstResultOf
 import { circularoApiRequest, circularoUpload, isPdf } from '../../transport/request';
 import { DOCUMENT_ADVICE, FILE_ADVICE } from '../advice';
 import { badInput, requiredText } from '../inputChecks';
+import { readableDocument } from '../readableDocument';
 
 const properties: INodeProperties[] = [
 	{
@@ -192,17 +193,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Looked for results[0].documentId in the answer of POST /documents.',
 		});
 	}
-	return [
-		{
-			json: {
-				documentId,
-				title,
-				documentType,
-				fileHash: fileId,
-				fileName,
-				workflow,
-				...(firstResultOf(created) ?? {}),
-			},
-		},
-	];
+	// What Circularo answers wins: after a conversion its PDF is not the uploaded file.
+	const record: IDataObject = {
+		documentId,
+		documentTitle: title,
+		documentType,
+		pdfFile: { content: fileId },
+		...(firstResultOf(created) ?? {}),
+	};
+	return [{ json: { ...readableDocument(record), fileName } }];
 }
