@@ -7,7 +7,8 @@
  *   PDF -> Document: Create -> Sign Request: Create -> (simulator: the signer signs)
  *   -> Circularo Trigger (documentCompleted) -> Document: Download (signed PDF + audit trail)
  *   -> Document: Get Many finds it completed -> Document: Delete.
- * Also Sign Request: Cancel, Document Type: Get Many and Webhook: Get Many / Delete.
+ * Also Delete permanently with a stale version (the 409 retry), Sign Request: Cancel, Document
+ * Type: Get Many and Webhook: Get Many / Delete.
  * Judged through n8n's executions and the simulator's state and request log.
  *
  * Run: npm run build && node --test e2e/suites/action-loop.test.js
@@ -188,7 +189,30 @@ describe('Circularo loop in real n8n: create, send for signature, completed, dow
     assert.equal(PublicApi.nodeOutput(again, 'Find any').length, 0);
   });
 
-  test('6. Sign Request: Cancel withdraws a request the node opened (signCancelled, nobody left to sign)', async () => {
+  test('6. Delete permanently at a stale version: the 409 is retried once with the current version, and the document is gone', async () => {
+    const doc = sim.createDocument({ title: `${title} (old draft)` });
+    // any change moves the version on (here a fired event, which the trigger ignores)
+    await sim.fire({ event: 'documentSigned', documentId: doc.documentId });
+    const current = sim.getDocument(doc.documentId)._version;
+    assert.ok(current > doc._version);
+    const from = sim.requests.length;
+    const execution = await run('Delete permanently', [
+      node('Delete for good', { resource: 'document', operation: 'delete', documentId: doc.documentId, options: { permanent: true, version: doc._version } }),
+    ]);
+    assert.deepEqual(callsSince(from), ['DELETE /documents', `GET /documents/${doc.documentId}`, 'DELETE /documents']);
+    const [stale, , fresh] = sim.requests.slice(from);
+    assert.equal(stale.status, 409);
+    assert.deepEqual(stale.body.documents, [{ id: doc.documentId, version: doc._version }]);
+    assert.equal(fresh.query.hardDelete, 'true');
+    assert.deepEqual(fresh.body.documents, [{ id: doc.documentId, version: current }]);
+    const [deleted] = PublicApi.nodeOutput(execution, 'Delete for good');
+    assert.equal(deleted.json.deleted, true);
+    assert.equal(deleted.json.permanent, true);
+    assert.equal(deleted.json.version, current);
+    assert.equal(sim.getDocument(doc.documentId), undefined, 'removed for good, not in the trash');
+  });
+
+  test('7. Sign Request: Cancel withdraws a request the node opened (signCancelled, nobody left to sign)', async () => {
     const execution = await run('Create, send and cancel', [
       pdfCodeNode({ title: `${title} (to cancel)` }),
       node('Create document', { resource: 'document', operation: 'create', binaryPropertyName: 'data' }),
@@ -206,7 +230,7 @@ describe('Circularo loop in real n8n: create, send for signature, completed, dow
     assert.ok(doc.history.some((/** @type {any} */ h) => /cancel/i.test(h.event) && h.message === 'Wrong version attached'), JSON.stringify(doc.history));
   });
 
-  test('7. housekeeping: Document Type Get Many; Webhook Get Many lists the trigger\'s registration, Webhook Delete removes a stray one', async () => {
+  test('8. housekeeping: Document Type Get Many; Webhook Get Many lists the trigger\'s registration, Webhook Delete removes a stray one', async () => {
     const stray = await request('POST', `${sim.apiUrl}/webhooks?token=${encodeURIComponent(sim.keys.teamAdmin)}`, {
       body: { callbackUrl: 'http://127.0.0.1:9/left-behind', type: 'team', hmacSecret: 'x'.repeat(32) }, timeoutMs: 10_000,
     });
