@@ -131,6 +131,16 @@ describe('Circularo node as an AI tool, run by n8n\'s Tool Executor', { timeout:
     assert.match(answer[0].title, /contract/i);
   });
 
+  test('Document > Create: a tool gets no file, so it is refused before any call, naming the binary field', async () => {
+    const { execution, calls } = await callTool('Create document', {
+      resource: 'document', operation: 'create', binaryPropertyName: 'data',
+      title: "={{ $fromAI('title', 'Title of the new document', 'string') }}",
+    }, { title: 'Contract from the agent' });
+    assert.equal(execution.status, 'error');
+    assert.deepEqual(calls, [], 'nothing was sent to Circularo');
+    assert.match(execution.data.resultData.error.message, /binary field "data"/);
+  });
+
   test('a failing call reaches the agent as an error naming the problem, never the API key', async (t) => {
     const { execution, calls } = await callTool('Get document', {
       resource: 'document', operation: 'get',
