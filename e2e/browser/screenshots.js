@@ -1,8 +1,8 @@
 // @ts-check
 'use strict';
 /**
- * `npm run screenshots`: runs the browser test's editor flow (e2e/browser/flow.js, with all its
- * checks) against a real n8n 2.41.1 with the packed package and the Circularo simulator, and saves
+ * `npm run screenshots`: runs the browser test's flows (e2e/browser/flow.js and
+ * agentToolFlow.js, with all their checks) against a real n8n 2.41.1 with the packed package and the Circularo simulator, and saves
  * the README's pictures into docs/screenshots/. Exits non-zero, saving nothing, when a check fails.
  *
  * Needs Chromium (`apt-get install -y chromium`, or CIRCULARO_CHROMIUM=/path/to/chrome).
@@ -13,6 +13,7 @@ const os = require('node:os');
 const path = require('node:path');
 const E = require('./editor');
 const { editorFlow } = require('./flow');
+const { agentToolFlow } = require('./agentToolFlow');
 const { startStack } = require('../lib/circularo');
 
 const OUT_DIR = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
@@ -25,6 +26,9 @@ const KEEP = {
   credential: 'credential.png',
   execution: 'execution-item.png',
   'execution-binary': 'execution-pdf.png',
+  'agent-tools': 'agent-tools.png',
+  'agent-tool-parameters': 'agent-tool-parameters.png',
+  'agent-with-tool': 'agent-with-tool.png',
 };
 
 async function main() {
@@ -37,7 +41,8 @@ async function main() {
   try {
     browser = await E.launchBrowser();
     const { page, log } = await E.openPage(browser, stack.n8n.baseUrl);
-    await editorFlow({
+    /** @type {import('./flow').FlowContext} */
+    const ctx = {
       n8n: stack.n8n,
       sim: stack.sim,
       page,
@@ -48,7 +53,9 @@ async function main() {
         if (!file) return;
         await (target || page).screenshot({ path: path.join(tmp, file), animations: 'disabled', caret: 'hide' });
       },
-    });
+    };
+    await editorFlow(ctx);
+    await agentToolFlow(ctx);
     const missing = Object.values(KEEP).filter((f) => !fs.existsSync(path.join(tmp, f)));
     if (missing.length) throw new Error(`the flow took no screenshot for ${missing.join(', ')}`);
     fs.mkdirSync(OUT_DIR, { recursive: true });

@@ -180,6 +180,36 @@ class PublicApi {
   }
 
   /**
+   * Runs a saved workflow from its Manual Trigger as the editor's "Execute workflow" does (the
+   * same editor call as `listenForTestEvent`: a Manual Trigger needs no webhook, so n8n starts
+   * an execution at once) and returns the finished execution with its data.
+   * @param {string} workflowId @param {string} triggerNodeName @param {{ timeoutMs?: number }} [o]
+   * @returns {Promise<any>}
+   */
+  async runManually(workflowId, triggerNodeName, o = {}) {
+    const started = await this.listenForTestEvent(workflowId, triggerNodeName);
+    if (!started.executionId) throw new Error(`running workflow ${workflowId} from "${triggerNodeName}" started no execution: ${JSON.stringify(started)}`);
+    return waitFor(async () => {
+      const execution = await this.call('GET', `/executions/${started.executionId}?includeData=true`, undefined, { allowStatus: [404] });
+      // n8n 1.x may mark the execution finished a moment before its data is stored
+      return execution.status === 200 && DONE.has(execution.json.status) && execution.json.data ? execution.json : undefined;
+    }, { timeoutMs: o.timeoutMs ?? 60_000, intervalMs: 300, what: `execution ${started.executionId} of workflow ${workflowId} to finish` });
+  }
+
+  /**
+   * The bytes of a binary in an execution's data: inline base64, or fetched from n8n's binary
+   * data store (the editor's download route) when n8n keeps it on disk.
+   * @param {{ id?: string, data?: string }} binary @returns {Promise<Buffer>}
+   */
+  async binaryBytes(binary) {
+    if (!binary.id) return Buffer.from(binary.data || '', 'base64');
+    const headers = { 'browser-id': this.rest.browserId, cookie: this.rest.cookie || '' };
+    const r = await request('GET', `${this.baseUrl()}/rest/binary-data?id=${encodeURIComponent(binary.id)}&action=download`, { headers, timeoutMs: 15_000 });
+    if (r.status !== 200) throw httpError('GET', '/rest/binary-data', r);
+    return r.body;
+  }
+
+  /**
    * Stops listening (the editor's "Stop listening"): DELETE /rest/test-webhook/:workflowId.
    * n8n runs the trigger's `delete` for the test registration asynchronously after answering,
    * so poll for its effect.

@@ -100,7 +100,7 @@ describe('Circularo Trigger in real n8n', { timeout: 20 * 60_000 }, () => {
       assert.equal(item.json.downloadError, undefined);
       assert.equal(item.binary.data.mimeType, 'application/pdf');
       assert.match(item.binary.data.fileName, /\.pdf$/);
-      const pdf = await downloadBinary(summary.id, item.binary.data);
+      const pdf = await n8n.api.binaryBytes(item.binary.data);
       assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
       assert.match(pdf.subarray(-16).toString(), /%%EOF/);
       assert.equal(PublicApi.nodeOutput(execution, NEXT_NODE_NAME).length, 1, 'the next node ran on the item');
@@ -210,17 +210,4 @@ describe('Circularo Trigger in real n8n', { timeout: 20 * 60_000 }, () => {
     await settledExecutions(wf.id, 2);
     await n8n.api.unpublish(wf.id);
   });
-
-  /**
-   * The bytes of a binary property of an execution: inline base64 when n8n kept it in memory,
-   * otherwise through the editor's binary-data endpoint.
-   * @param {string} _executionId @param {any} binary
-   */
-  async function downloadBinary(_executionId, binary) {
-    if (!binary.id) return Buffer.from(binary.data, 'base64');
-    const headers = { 'browser-id': n8n.rest.browserId, cookie: n8n.rest.cookie };
-    const r = await request('GET', `${n8n.baseUrl}/rest/binary-data?id=${encodeURIComponent(binary.id)}&action=download`, { headers, timeoutMs: 15_000 });
-    assert.equal(r.status, 200, `binary download answered ${r.status}`);
-    return r.body;
-  }
 });

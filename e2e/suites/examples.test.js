@@ -5,7 +5,9 @@
  * package installed) and checked the way the editor checks them: every node type and version is
  * known, no node has a parameter issue (n8n's own NodeHelpers.getNodeParametersIssues), every
  * credential type they ask for exists, and with a Circularo credential chosen the example's
- * trigger publishes and registers its webhook with the Circularo simulator.
+ * trigger publishes and registers its webhook with the Circularo simulator. The example of the
+ * whole loop (form -> create -> send for signature; completed -> download -> save) also runs:
+ * a form submission, the simulator's signer, and the files it saves.
  *
  * Run: npm run build && node --test e2e/suites/examples.test.js
  */
@@ -14,12 +16,18 @@ const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const os = require('node:os');
 const crypto = require('node:crypto');
 const { workflowNodeIssues } = require('../lib/issues');
-const { NODE_TYPE, CREDENTIAL_TYPE, startStack, createCircularoCredential, webhooksFor, WEBHOOK_PATH } = require('../lib/circularo');
+const {
+  NODE_TYPE, ACTION_NODE_TYPE, CREDENTIAL_TYPE, startStack, createCircularoCredential, webhooksFor, WEBHOOK_PATH, contractPdf,
+} = require('../lib/circularo');
 
 const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
 const EXAMPLES = fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();
+const LOOP_EXAMPLE = 'send-for-signature-and-file-signed-pdf.json';
+/** Where the examples' Read/Write File nodes write (they say /home/node/.n8n-files, n8n's Docker default). */
+const EXAMPLE_FILES_DIR = '/home/node/.n8n-files/';
 
 /** @param {string} file */
 const readExample = (file) => JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
@@ -48,8 +56,11 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
   /** @type {Set<string>} */ let credentialTypes;
   /** @type {{ id: string, name: string }} */ let credential;
 
+  /** The folder n8n may write to in this run (N8N_RESTRICT_FILE_ACCESS_TO), standing in for EXAMPLE_FILES_DIR. */
+  const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'circularo-example-files-'));
+
   before(async () => {
-    stack = await startStack();
+    stack = await startStack({ n8n: { env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } } });
     ({ n8n, sim } = stack);
     nodeTypes = await n8n.api.nodeTypes();
     credentialTypes = new Set((await n8n.api.credentialTypes()).map((/** @type {any} */ c) => c.name));
@@ -58,6 +69,7 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 
   after(async () => {
     if (stack) await stack.stop();
+    fs.rmSync(filesDir, { recursive: true, force: true });
   });
 
   /** @type {Map<string, { id: string, name: string }>} */
@@ -85,8 +97,8 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
     return c;
   }
 
-  test('there are the three examples, each with a Circularo Trigger', () => {
-    assert.deepEqual(EXAMPLES, ['notify-chat-on-rejected-or-expired.json', 'signed-pdf-save-and-email.json', 'spreadsheet-of-document-status.json']);
+  test('there are the four examples, each with a Circularo Trigger', () => {
+    assert.deepEqual(EXAMPLES, ['notify-chat-on-rejected-or-expired.json', LOOP_EXAMPLE, 'signed-pdf-save-and-email.json', 'spreadsheet-of-document-status.json']);
     for (const file of EXAMPLES) {
       const triggers = readExample(file).nodes.filter((/** @type {any} */ n) => n.type === NODE_TYPE);
       assert.equal(triggers.length, 1, `${file} has one Circularo Trigger`);
@@ -162,14 +174,16 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
         // ("Cannot publish workflow: ... configuration issues") passes and the trigger registers.
         const trigger = stored.nodes.find((/** @type {any} */ n) => n.type === NODE_TYPE);
         for (const node of stored.nodes) {
-          if (node === trigger) continue;
+          if (node.type === NODE_TYPE || node.type === ACTION_NODE_TYPE) {
+            node.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
+            continue;
+          }
           const description = nodeTypes.find((t) => t.name === node.type && hasVersion(t, node.typeVersion));
           for (const type of credentialTypesFor(description, node)) {
             const c = await placeholderCredential(type);
             node.credentials = { ...(node.credentials || {}), [type]: { id: c.id, name: c.name } };
           }
         }
-        trigger.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
         await n8n.api.updateWorkflow(id, { name: stored.name, nodes: stored.nodes, connections: stored.connections, settings: stored.settings });
         await n8n.api.publish(id);
         const url = n8n.webhookUrl(`${trigger.webhookId}/${WEBHOOK_PATH}`);
@@ -181,4 +195,52 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
       }
     });
   }
+
+  test(`${LOOP_EXAMPLE} runs: a form submission sends the PDF for signature; once signed, the signed PDF and audit trail are saved`, async () => {
+    const example = readExample(LOOP_EXAMPLE);
+    for (const node of example.nodes) {
+      if (node.type === NODE_TYPE || node.type === ACTION_NODE_TYPE) node.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
+      if (node.type === 'n8n-nodes-base.readWriteFile') node.parameters.fileName = node.parameters.fileName.replace(EXAMPLE_FILES_DIR, `${filesDir}/`);
+    }
+    fs.mkdirSync(path.join(filesDir, 'signed-documents'), { recursive: true });
+    const created = await n8n.api.createWorkflow({ name: example.name, nodes: example.nodes, connections: example.connections, settings: example.settings });
+    const id = String(created.id);
+    try {
+      await n8n.api.publish(id);
+      const form = example.nodes.find((/** @type {any} */ n) => n.type === 'n8n-nodes-base.formTrigger');
+      const pdf = contractPdf('Lease contract');
+      const submission = new FormData();
+      submission.append('field-0', new Blob([pdf], { type: 'application/pdf' }), 'lease-contract.pdf');
+      submission.append('field-1', 'lena.signer@example.com');
+      submission.append('field-2', '');
+      const answer = await fetch(`${n8n.baseUrl}/form/${form.webhookId}`, { method: 'POST', body: submission });
+      assert.equal(answer.status, 200, await answer.text());
+
+      const [sent] = await n8n.api.waitForExecutions(id, 1, { timeoutMs: 60_000 });
+      const sending = await n8n.api.getExecution(sent.id);
+      assert.equal(sending.status, 'success', JSON.stringify(sending.data?.resultData?.error));
+      const documentId = sending.data.resultData.runData['Create the document'][0].data.main[0][0].json.documentId;
+      const doc = sim.getDocument(documentId);
+      assert.equal(doc.documentTitle, 'lease-contract', 'an empty Title falls back to the file name');
+      assert.deepEqual(doc.waitingFor, ['lena.signer@example.com']);
+
+      const signed = await sim.sign({ documentId });
+      assert.ok(signed.events.includes('documentCompleted'));
+      const executions = await n8n.api.waitForExecutions(id, 2, { timeoutMs: 60_000, settleMs: 2000 });
+      assert.equal(executions.length, 2, 'the form run and one run for documentCompleted (the other events are not selected)');
+      const filing = await n8n.api.getExecution(executions.find((/** @type {any} */ e) => String(e.id) !== String(sent.id)).id);
+      assert.equal(filing.status, 'success', JSON.stringify(filing.data?.resultData?.error));
+      const saved = path.join(filesDir, 'signed-documents', 'lease-contract.pdf');
+      const signedPdf = fs.readFileSync(saved);
+      assert.equal(signedPdf.subarray(0, 5).toString(), '%PDF-');
+      assert.match(signedPdf.toString('latin1'), /Signed by [^)]*lena\.signer@example\.com/);
+      const audits = fs.readdirSync(path.join(filesDir, 'signed-documents')).filter((f) => /audit/i.test(f));
+      assert.equal(audits.length, 1, JSON.stringify(fs.readdirSync(path.join(filesDir, 'signed-documents'))));
+      const audit = fs.readFileSync(path.join(filesDir, 'signed-documents', audits[0]));
+      assert.match(audit.toString('latin1'), new RegExp(`Audit trail of document ${documentId}`));
+    } finally {
+      await n8n.api.unpublish(id).catch(() => undefined);
+      await n8n.api.deleteWorkflow(id).catch(() => undefined);
+    }
+  });
 });
