@@ -85,6 +85,7 @@ async function createCircularoCredential(n8n, sim, o = {}) {
  * `typeVersion` is the Circularo Trigger's node version (default 1).
  * @param {{ credential: { id: string, name: string }, events?: string[], scope?: string, teamName?: string,
  *   options?: Record<string, any>, name?: string, webhookId?: string, typeVersion?: number }} o
+ * @returns {{ webhookId: string, workflow: { name: string, nodes: any[], connections: Record<string, any>, settings: object } }}
  */
 function triggerWorkflow(o) {
   const webhookId = o.webhookId || crypto.randomUUID();

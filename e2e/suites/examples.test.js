@@ -117,8 +117,8 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
     const issues = await workflowNodeIssues(n8n, wf.nodes, nodeTypes);
     const byName = Object.fromEntries(issues.map((i) => [i.node, i]));
     assert.equal(byName[trigger.name].typeUnknown, false);
-    assert.ok(byName[trigger.name].parameters && byName[trigger.name].parameters.events, JSON.stringify(byName[trigger.name]));
-    assert.ok(byName[email.name].parameters && byName[email.name].parameters.toEmail, JSON.stringify(byName[email.name]));
+    assert.ok(byName[trigger.name].parameters?.events, JSON.stringify(byName[trigger.name]));
+    assert.ok(byName[email.name].parameters?.toEmail, JSON.stringify(byName[email.name]));
     assert.equal(byName[file.name].typeUnknown, true);
     assert.equal(byName.Ghost.typeUnknown, true);
 
@@ -210,7 +210,7 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
       const form = example.nodes.find((/** @type {any} */ n) => n.type === 'n8n-nodes-base.formTrigger');
       const pdf = contractPdf('Lease contract');
       const submission = new FormData();
-      submission.append('field-0', new Blob([pdf], { type: 'application/pdf' }), 'lease-contract.pdf');
+      submission.append('field-0', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'lease-contract.pdf');
       submission.append('field-1', 'lena.signer@example.com');
       submission.append('field-2', '');
       const answer = await fetch(`${n8n.baseUrl}/form/${form.webhookId}`, { method: 'POST', body: submission });
