@@ -116,7 +116,7 @@ export interface CircularoEventItem<E extends CircularoEventName | UnknownEventN
 	occurredAt: string | null;
 	/** ISO 8601, when n8n received the delivery. */
 	receivedAt: string;
-	/** The delivery body exactly as received (parsed JSON). */
+	/** The delivery body exactly as signed: its bytes parsed as JSON, or the text when they are not JSON. */
 	payload: IDataObject | IDataObject[] | string | number | boolean | null;
 	/** Set when the signed PDF or audit trail was requested but could not be downloaded. */
 	downloadError?: string;
