@@ -46,7 +46,7 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 	// Refused before any secret is looked up or any credential loaded.
 	const claimed = claimedDigest(request.headers[SIGNATURE_HEADER]);
 	if (claimed === null) return rejectDelivery(context);
-	const rawBody = await signedBytesOf(request);
+	const rawBody = rawBodyOf(request) ?? (await readRawBody(request));
 	if (rawBody === null) return rejectDelivery(context);
 
 	const kind = urlKindOf(context);
@@ -65,6 +65,7 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 	}
 	const options = context.getNodeParameter('options', {}) as TriggerOptions;
 	if (options.includeHeaders) item.headers = deliveryHeaders(request.headers as IDataObject);
+	if (!options.downloadSignedDocument && !options.includeAuditTrail) return { workflowData: [[{ json: item }]] };
 	const binary = await downloadDocuments(context, item, options);
 	return { workflowData: [[Object.keys(binary).length > 0 ? { json: item, binary } : { json: item }]] };
 
@@ -99,20 +100,24 @@ async function secretFromCredential(
 	return undefined;
 }
 
-/**
- * The bytes Circularo signed. n8n reads them for the content types it parses; for others (or none)
- * it leaves the body unread, and the request's readRawBody() reads it.
- */
-async function signedBytesOf(request: object): Promise<Buffer | null> {
-	const withBody = request as { rawBody?: unknown; readRawBody?: () => Promise<void> };
-	if (!Buffer.isBuffer(withBody.rawBody) && typeof withBody.readRawBody === 'function') {
-		try {
-			await withBody.readRawBody();
-		} catch {
-			return null;
-		}
+type RequestWithBody = { rawBody?: unknown; readRawBody?: () => Promise<void> };
+
+/** The bytes Circularo signed, when n8n has read them (it does for the content types it parses). */
+function rawBodyOf(request: object): Buffer | undefined {
+	const { rawBody } = request as RequestWithBody;
+	return Buffer.isBuffer(rawBody) ? rawBody : undefined;
+}
+
+/** Reads the body n8n left unread (no or unknown Content-Type) with the request's readRawBody(). */
+async function readRawBody(request: object): Promise<Buffer | null> {
+	const { readRawBody } = request as RequestWithBody;
+	if (typeof readRawBody !== 'function') return null;
+	try {
+		await readRawBody.call(request);
+	} catch {
+		return null;
 	}
-	return Buffer.isBuffer(withBody.rawBody) ? withBody.rawBody : null;
+	return rawBodyOf(request) ?? null;
 }
 
 function deliveryHeaders(headers: IDataObject): IDataObject {

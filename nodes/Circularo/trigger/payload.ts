@@ -22,6 +22,18 @@ import { CIRCULARO_EVENTS } from '../types';
 
 const KNOWN_EVENTS = new Set<string>(CIRCULARO_EVENTS);
 
+type Path = readonly string[];
+
+/** The candidate paths as lists of keys ("document.id" reads key "id" of key "document"). */
+function pathsOf<K extends string>(candidates: Record<K, readonly string[]>): Record<K, Path[]> {
+	const paths = {} as Record<K, Path[]>;
+	for (const field of Object.keys(candidates) as K[]) paths[field] = candidates[field].map((path) => path.split('.'));
+	return paths;
+}
+
+const DELIVERY_PATHS = pathsOf(DELIVERY_FIELD_CANDIDATES);
+const ACTOR_PATHS = pathsOf(ACTOR_FIELD_CANDIDATES);
+
 /**
  * The delivery as Circularo signed it: the bytes parsed as JSON (UTF-8, as JSON requires), or the
  * text when they are not JSON. Never n8n's parse of the body, which follows the Content-Type
@@ -40,9 +52,9 @@ function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function readPath(body: IDataObject, path: string): unknown {
+function readPath(body: IDataObject, path: Path): unknown {
 	let current: unknown = body;
-	for (const key of path.split('.')) {
+	for (const key of path) {
 		if (!isObject(current) || !Object.prototype.hasOwnProperty.call(current, key)) return undefined;
 		current = current[key];
 	}
@@ -55,7 +67,7 @@ function text(value: unknown): string | null {
 	return null;
 }
 
-function firstText(body: IDataObject, paths: readonly string[]): string | null {
+function firstText(body: IDataObject, paths: Path[]): string | null {
 	for (const path of paths) {
 		const found = text(readPath(body, path));
 		if (found !== null) return found;
@@ -68,7 +80,7 @@ function firstText(body: IDataObject, paths: readonly string[]): string | null {
  * things (a webhook scope, a person), so a candidate with an unknown value does not stop the search.
  */
 function readEvent(body: IDataObject): CircularoEventName | UnknownEventName {
-	for (const path of DELIVERY_FIELD_CANDIDATES.event) {
+	for (const path of DELIVERY_PATHS.event) {
 		const value = readPath(body, path);
 		if (typeof value === 'string' && KNOWN_EVENTS.has(value)) return value as CircularoEventName;
 	}
@@ -81,15 +93,15 @@ function actorFrom(value: unknown): CircularoActor | null {
 	}
 	if (!isObject(value)) return null;
 	const actor: CircularoActor = {
-		id: firstText(value, ACTOR_FIELD_CANDIDATES.id),
-		name: firstText(value, ACTOR_FIELD_CANDIDATES.name),
-		email: firstText(value, ACTOR_FIELD_CANDIDATES.email),
+		id: firstText(value, ACTOR_PATHS.id),
+		name: firstText(value, ACTOR_PATHS.name),
+		email: firstText(value, ACTOR_PATHS.email),
 	};
 	return actor.id === null && actor.name === null && actor.email === null ? null : actor;
 }
 
 function readActor(body: IDataObject): CircularoActor | null {
-	for (const path of DELIVERY_FIELD_CANDIDATES.actor) {
+	for (const path of DELIVERY_PATHS.actor) {
 		const actor = actorFrom(readPath(body, path));
 		if (actor) return actor;
 	}
@@ -108,7 +120,7 @@ function isoFrom(value: unknown): string | null {
 }
 
 function readOccurredAt(body: IDataObject): string | null {
-	for (const path of DELIVERY_FIELD_CANDIDATES.occurredAt) {
+	for (const path of DELIVERY_PATHS.occurredAt) {
 		const iso = isoFrom(readPath(body, path));
 		if (iso) return iso;
 	}
@@ -120,8 +132,8 @@ export function toTriggerItem(body: unknown, receivedAt: Date): CircularoTrigger
 	const fields = isObject(body) ? body : {};
 	return {
 		event: readEvent(fields),
-		documentId: firstText(fields, DELIVERY_FIELD_CANDIDATES.documentId),
-		documentTitle: firstText(fields, DELIVERY_FIELD_CANDIDATES.documentTitle),
+		documentId: firstText(fields, DELIVERY_PATHS.documentId),
+		documentTitle: firstText(fields, DELIVERY_PATHS.documentTitle),
 		actor: readActor(fields),
 		occurredAt: readOccurredAt(fields),
 		receivedAt: receivedAt.toISOString(),
