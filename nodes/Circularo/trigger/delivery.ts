@@ -68,7 +68,6 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 	if (!options.downloadSignedDocument && !options.includeAuditTrail) return { workflowData: [[{ json: item }]] };
 	const binary = await downloadDocuments(context, item, options);
 	return { workflowData: [[Object.keys(binary).length > 0 ? { json: item, binary } : { json: item }]] };
-
 }
 
 /**
