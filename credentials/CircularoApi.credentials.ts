@@ -45,9 +45,9 @@ export class CircularoApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			hint: 'Leave empty to let the node generate a strong secret for each registration',
+			hint: 'Leave empty to derive the signing secrets from the API key',
 			description:
-				'The HMAC secret Circularo signs deliveries with. Every delivery is verified either way.',
+				'The key each webhook registration derives its own signing secret from (with a random nonce). Every delivery is verified either way. After changing it or the API key, publish the workflow again.',
 		},
 	];
 

@@ -1,60 +1,15 @@
 import {
-	NodeApiError,
 	NodeConnectionTypes,
-	NodeOperationError,
-	type IBinaryKeyData,
-	type IDataObject,
 	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
-	type JsonObject,
 } from 'n8n-workflow';
 
-import { describeApiFailure, readFailedRequest } from './transport/errors';
-import { apiRootUrl, circularoApiRequest, circularoDownload, CREDENTIAL_TYPE, pdfFileName } from './transport/request';
-import { toTriggerItem } from './trigger/payload';
-import {
-	unreachableCallbackReason,
-	webhookRequestFor,
-	isSameTarget,
-	WEBHOOK_URL_HINT,
-	type ScopeOption,
-} from './trigger/registration';
-import { forgetRegisteredSecret, registeredSecrets, rememberRegisteredSecret } from './trigger/registeredSecrets';
-import { generateSigningSecret, isValidSignature, SIGNATURE_HEADER } from './trigger/signature';
-import {
-	EVENTS_WITH_SIGNED_DOCUMENT,
-	type CircularoDocumentList,
-	type CircularoEventName,
-	type CircularoTriggerItem,
-	type CircularoWebhook,
-	type CircularoWebhookList,
-} from './types';
-
-interface CircularoCredentials {
-	serverUrl: string;
-	apiKey: string;
-	webhookSecret?: string;
-}
-
-/** What the trigger keeps between activation and deliveries (n8n stores it with the workflow). */
-interface RegistrationData extends IDataObject {
-	webhookId?: string;
-	/** Only for secrets the node generated; a secret set in the credential stays there. */
-	webhookSecret?: string;
-}
-
-interface TriggerOptions {
-	downloadSignedDocument?: boolean;
-	binaryPropertyName?: string;
-	includeAuditTrail?: boolean;
-	includeHeaders?: boolean;
-}
-
-const ALL_EVENTS = '*';
-const AUDIT_TRAIL_PROPERTY = 'auditTrail';
+import { ALL_EVENTS, receiveDelivery } from './trigger/delivery';
+import { checkExists, create, deleteRegistration } from './trigger/lifecycle';
+import type { CircularoEventName } from './types';
 
 const EVENT_OPTIONS: Array<{ name: string; value: CircularoEventName; description: string }> = [
 	{ name: 'Document Completed', value: 'documentCompleted', description: 'All required signatures are collected' },
@@ -70,154 +25,9 @@ const EVENT_OPTIONS: Array<{ name: string; value: CircularoEventName; descriptio
 	{ name: 'Sign Request Rejected', value: 'signRejected', description: 'A recipient rejects the sign request' },
 ];
 
-async function credentialsOf(context: IHookFunctions | IWebhookFunctions): Promise<CircularoCredentials> {
-	return await context.getCredentials<CircularoCredentials>(CREDENTIAL_TYPE);
-}
-
-/** Which workflow and node a context belongs to: the key of the secrets this process registered. */
-function triggerOf(context: IHookFunctions | IWebhookFunctions): [workflowId: string, nodeId: string] {
-	return [context.getWorkflow().id ?? '', context.getNode().id];
-}
-
-function apiError(
-	context: IHookFunctions | IWebhookFunctions,
-	action: string,
-	error: unknown,
-	serverUrl: string,
-): NodeApiError {
-	const failure = describeApiFailure(action, readFailedRequest(error), apiRootUrl(serverUrl));
-	// n8n shows only the message when activation fails, so the fix goes into it too.
-	const message = `${failure.message}. ${failure.description}`;
-	// Built from the description only: the original error carries the request, and with it the token.
-	return new NodeApiError(context.getNode(), { message } as JsonObject, { ...failure, message });
-}
-
-async function listWebhooks(this: IHookFunctions, serverUrl: string): Promise<CircularoWebhook[]> {
-	try {
-		const list = await circularoApiRequest.call<IHookFunctions, ['GET', string], Promise<CircularoWebhookList>>(
-			this,
-			'GET',
-			'/webhooks',
-		);
-		return Array.isArray(list?.results) ? list.results : [];
-	} catch (error) {
-		throw apiError(this, 'list webhooks', error, serverUrl);
-	}
-}
-
-/**
- * Deletes the stored registration and any other remote webhook pointing at this node's URL (left
- * over by a failed call or an old secret). A 404 means already gone. Throws the first failure after
- * trying them all.
- */
-async function removeRegistrations(
-	this: IHookFunctions,
-	storedId: string | undefined,
-	callbackUrl: string,
-	serverUrl: string,
-): Promise<void> {
-	const ids = new Set<string>(storedId ? [storedId] : []);
-	let firstFailure: NodeApiError | undefined;
-	try {
-		for (const webhook of await listWebhooks.call(this, serverUrl)) {
-			if (webhook.callbackUrl === callbackUrl) ids.add(webhook.id);
-		}
-	} catch (error) {
-		firstFailure = error as NodeApiError;
-	}
-	for (const id of ids) {
-		try {
-			await circularoApiRequest.call(this, 'DELETE', `/webhooks/${encodeURIComponent(id)}`);
-		} catch (error) {
-			if (readFailedRequest(error).status !== 404) {
-				firstFailure ??= apiError(this, 'remove the webhook', error, serverUrl);
-			}
-		}
-	}
-	if (firstFailure) throw firstFailure;
-}
-
-function wantedRegistration(context: IHookFunctions, hmacSecret: string) {
-	return webhookRequestFor(
-		context.getNodeParameter('scope') as ScopeOption,
-		context.getNodeParameter('teamName', '') as string,
-		context.getNodeWebhookUrl('default') as string,
-		hmacSecret,
-	);
-}
-
-async function downloadDocuments(
-	context: IWebhookFunctions,
-	item: CircularoTriggerItem,
-	options: TriggerOptions,
-	serverUrl: string,
-): Promise<IBinaryKeyData> {
-	const binary: IBinaryKeyData = {};
-	const documentId = item.documentId;
-	const wantsSigned =
-		options.downloadSignedDocument === true &&
-		EVENTS_WITH_SIGNED_DOCUMENT.includes(item.event as CircularoEventName);
-	const wantsAudit = options.includeAuditTrail === true && item.event !== 'documentDeleted';
-	if (!wantsSigned && !wantsAudit) return binary;
-	if (!documentId) {
-		item.downloadError = 'The delivery carries no document id, so no file could be downloaded';
-		return binary;
-	}
-	const path = `/documents/${encodeURIComponent(documentId)}`;
-	const errors: string[] = [];
-	if (wantsSigned) {
-		try {
-			const found = await circularoApiRequest.call<IWebhookFunctions, ['GET', string], Promise<CircularoDocumentList>>(
-				context,
-				'GET',
-				path,
-			);
-			const document = found?.results?.[0];
-			const hash = document?.pdfFile?.content;
-			if (!hash) throw new NodeOperationError(context.getNode(), 'Circularo returned no PDF for this document');
-			const bytes = await circularoDownload.call(context, `/files/loadFile/hash/${encodeURIComponent(hash)}`);
-			const title = document.documentTitle ?? item.documentTitle ?? documentId;
-			binary[options.binaryPropertyName || 'data'] = await context.helpers.prepareBinaryData(
-				bytes,
-				pdfFileName(title),
-				'application/pdf',
-			);
-		} catch (error) {
-			errors.push(downloadFailure(error, 'the signed document', serverUrl));
-		}
-	}
-	if (wantsAudit) {
-		try {
-			const bytes = await circularoDownload.call(context, `${path}/audit`);
-			binary[AUDIT_TRAIL_PROPERTY] = await context.helpers.prepareBinaryData(
-				bytes,
-				pdfFileName(`${item.documentTitle ?? documentId} audit trail`),
-				'application/pdf',
-			);
-		} catch (error) {
-			errors.push(downloadFailure(error, 'the audit trail', serverUrl));
-		}
-	}
-	if (errors.length > 0) item.downloadError = errors.join('; ');
-	return binary;
-}
-
-function downloadFailure(error: unknown, what: string, serverUrl: string): string {
-	if (error instanceof NodeOperationError) return `Could not download ${what}: ${error.message}`;
-	const failure = describeApiFailure(`download ${what}`, readFailedRequest(error), apiRootUrl(serverUrl));
-	return `${failure.message}. ${failure.description}`;
-}
-
-// Headers that authenticate the caller to n8n say nothing about the event.
-const HIDDEN_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
-
-function visibleHeaders(headers: IDataObject): IDataObject {
-	const visible: IDataObject = {};
-	for (const [name, value] of Object.entries(headers)) {
-		if (!HIDDEN_HEADERS.has(name.toLowerCase())) visible[name] = value;
-	}
-	return visible;
-}
+/** The selected events by their display names, e.g. "Document Completed, Document Signed". */
+const EVENT_NAMES = JSON.stringify(Object.fromEntries(EVENT_OPTIONS.map((option) => [option.value, option.name])));
+const SUBTITLE = `={{(($parameter["events"] || []).includes("${ALL_EVENTS}")) ? "All events" : ($parameter["events"] || []).map((event) => (${EVENT_NAMES})[event] || event).join(", ")}}`;
 
 export class CircularoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -231,7 +41,7 @@ export class CircularoTrigger implements INodeType {
 		// does not. Workflows saved with version 1 keep working.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{($parameter["events"] || []).includes("*") ? "All events" : ($parameter["events"] || []).join(", ")}}',
+		subtitle: SUBTITLE,
 		description: 'Starts the workflow when a Circularo document is created, sent for signing, signed, completed or rejected',
 		defaults: {
 			name: 'Circularo Trigger',
@@ -354,7 +164,8 @@ export class CircularoTrigger implements INodeType {
 						name: 'includeHeaders',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to add the HTTP headers of the delivery to the output item',
+						description:
+							'Whether to add how the delivery was sent to the output item: the content type, length and encoding, the user agent and the proxy headers (X-Forwarded-*, Forwarded, X-Real-IP, X-Request-ID). Other headers, which may carry credentials, are left out.',
 					},
 				],
 			},
@@ -364,173 +175,18 @@ export class CircularoTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const registration = this.getWorkflowStaticData('node') as RegistrationData;
-				const credentials = await credentialsOf(this);
-				const expectedSecret = credentials.webhookSecret || registration.webhookSecret;
-				const wanted = wantedRegistration(this, expectedSecret ?? '');
-				const remote = await listWebhooks.call(this, credentials.serverUrl);
-
-				const stored = remote.find((webhook) => webhook.id === registration.webhookId);
-				// Circularo echoes the secret; where it does not, the stored id is trusted.
-				if (
-					stored &&
-					isSameTarget(stored, wanted) &&
-					(stored.hmacSecret === undefined || stored.hmacSecret === expectedSecret)
-				) {
-					rememberRegisteredSecret(...triggerOf(this), wanted.callbackUrl, expectedSecret ?? '');
-					return true;
-				}
-				// After a restart, re-publish or import the stored id may be gone while Circularo still
-				// holds our registration: adopt it instead of creating a duplicate.
-				const adoptable = remote.find(
-					(webhook) =>
-						isSameTarget(webhook, wanted) &&
-						typeof webhook.hmacSecret === 'string' &&
-						webhook.hmacSecret !== '' &&
-						(expectedSecret === undefined || expectedSecret === '' || webhook.hmacSecret === expectedSecret),
-				);
-				if (!adoptable) return false;
-				registration.webhookId = adoptable.id;
-				if (!credentials.webhookSecret) registration.webhookSecret = adoptable.hmacSecret as string;
-				rememberRegisteredSecret(...triggerOf(this), wanted.callbackUrl, adoptable.hmacSecret as string);
-				return true;
+				return await checkExists.call(this);
 			},
-
 			async create(this: IHookFunctions): Promise<boolean> {
-				const registration = this.getWorkflowStaticData('node') as RegistrationData;
-				const credentials = await credentialsOf(this);
-				const callbackUrl = this.getNodeWebhookUrl('default') as string;
-				const unreachable = unreachableCallbackReason(callbackUrl, credentials.serverUrl);
-				if (unreachable) {
-					throw new NodeOperationError(this.getNode(), `Circularo cannot deliver events to this n8n: ${unreachable}`, {
-						description: WEBHOOK_URL_HINT,
-					});
-				}
-				const secret = credentials.webhookSecret || generateSigningSecret();
-				const request = wantedRegistration(this, secret);
-
-				// Replace, never duplicate: whatever this node registered before (an old secret or scope,
-				// or a leftover of a failed call) goes first.
-				await removeRegistrations.call(this, registration.webhookId, callbackUrl, credentials.serverUrl);
-				delete registration.webhookId;
-				delete registration.webhookSecret;
-				forgetRegisteredSecret(...triggerOf(this), callbackUrl);
-
-				let created: CircularoWebhook;
-				try {
-					created = await circularoApiRequest.call<IHookFunctions, ['POST', string, IDataObject], Promise<CircularoWebhook>>(
-						this,
-						'POST',
-						'/webhooks',
-						{ ...request },
-					);
-				} catch (error) {
-					// The call can fail after Circularo stored the webhook (dropped connection, timeout, 5xx
-					// after commit): remove anything registered for this URL so nothing is orphaned.
-					try {
-						await removeRegistrations.call(this, undefined, callbackUrl, credentials.serverUrl);
-					} catch (cleanupError) {
-						this.logger.warn(
-							`Circularo Trigger: could not check for a half-created webhook after a failed registration: ${(cleanupError as Error).message}`,
-						);
-					}
-					throw apiError(this, 'register the webhook', error, credentials.serverUrl);
-				}
-				if (!created || typeof created.id !== 'string' || created.id === '') {
-					throw new NodeOperationError(this.getNode(), 'Circularo answered the webhook registration without an id', {
-						description: 'Deactivate and activate the workflow again. If it keeps happening, contact Circularo support.',
-					});
-				}
-				registration.webhookId = created.id;
-				if (!credentials.webhookSecret) registration.webhookSecret = secret;
-				rememberRegisteredSecret(...triggerOf(this), callbackUrl, secret);
-				return true;
+				return await create.call(this);
 			},
-
 			async delete(this: IHookFunctions): Promise<boolean> {
-				const registration = this.getWorkflowStaticData('node') as RegistrationData;
-				const callbackUrl = this.getNodeWebhookUrl('default') as string;
-				forgetRegisteredSecret(...triggerOf(this), callbackUrl);
-				try {
-					const credentials = await credentialsOf(this);
-					await removeRegistrations.call(this, registration.webhookId, callbackUrl, credentials.serverUrl);
-				} catch (error) {
-					// Deactivation must not fail because Circularo is unreachable: the next activation
-					// finds the leftover by its callback URL and replaces it.
-					this.logger.warn(
-						`Circularo Trigger: could not remove the webhook from Circularo (${(error as Error).message}). It will be replaced at the next activation.`,
-					);
-				}
-				delete registration.webhookId;
-				delete registration.webhookSecret;
-				return true;
+				return await deleteRegistration.call(this);
 			},
 		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const receivedAt = new Date();
-		const request = this.getRequestObject();
-		const rawBody: unknown = (request as { rawBody?: unknown }).rawBody;
-		const signature = request.headers[SIGNATURE_HEADER];
-		if (!Buffer.isBuffer(rawBody)) return rejectDelivery(this);
-
-		// Checked against the secret this process registered first; the credential is loaded only
-		// when that does not verify (another process registered it, or the call is not genuine).
-		let credentials: CircularoCredentials | undefined;
-		if (!signedByRegistration(this, rawBody, signature)) {
-			credentials = await credentialsOf(this);
-			const registration = this.getWorkflowStaticData('node') as RegistrationData;
-			const secret = credentials.webhookSecret || registration.webhookSecret || '';
-			if (!isValidSignature(rawBody, signature, secret)) return rejectDelivery(this);
-		}
-
-		const item = toTriggerItem(bodyOf(request.body, rawBody), receivedAt);
-		const events = this.getNodeParameter('events', []) as string[];
-		if (!events.includes(ALL_EVENTS) && !events.includes(item.event)) {
-			// Circularo cannot filter server-side: acknowledge and start nothing.
-			return {};
-		}
-
-		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		if (options.includeHeaders) item.headers = visibleHeaders(request.headers as IDataObject);
-		if (options.downloadSignedDocument !== true && options.includeAuditTrail !== true) {
-			// Nothing to download: no further awaits on the path every delivery takes.
-			return { workflowData: [[{ json: item }]] };
-		}
-		credentials ??= await credentialsOf(this);
-		const binary = await downloadDocuments(this, item, options, credentials.serverUrl);
-		return {
-			workflowData: [[Object.keys(binary).length > 0 ? { json: item, binary } : { json: item }]],
-		};
+		return await receiveDelivery(this);
 	}
 }
-
-/** True when the delivery is signed with the secret of a registration this process made for the node. */
-function signedByRegistration(context: IWebhookFunctions, rawBody: Buffer, signature: string | string[] | undefined): boolean {
-	for (const secret of registeredSecrets(...triggerOf(context))) {
-		if (isValidSignature(rawBody, signature, secret)) return true;
-	}
-	return false;
-}
-
-function rejectDelivery(context: IWebhookFunctions): IWebhookResponseData {
-	context.getResponseObject().status(401).json({ message: 'Invalid or missing x-circularo-signature' }).end();
-	return { noWebhookResponse: true };
-}
-
-/** n8n has parsed JSON bodies already; anything it could not parse is read from the signed bytes. */
-function bodyOf(parsed: unknown, rawBody: Buffer): unknown {
-	if (parsed !== undefined && !(isEmptyObject(parsed) && rawBody.length > 2)) return parsed;
-	const text = rawBody.toString('utf8');
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
-}
-
-function isEmptyObject(value: unknown): boolean {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
-}
-

@@ -43,6 +43,41 @@ export interface CircularoWebhookList {
 	results: CircularoWebhook[];
 }
 
+/** The fields of the Circularo API credential the trigger reads. */
+export interface CircularoCredentials {
+	serverUrl: string;
+	apiKey: string;
+	webhookSecret?: string;
+}
+
+/** Which of n8n's two URLs a registration is for: "Listen for test event" or the published workflow. */
+export type UrlKind = 'test' | 'production';
+
+/**
+ * What the trigger keeps in the workflow's static data (stored unencrypted with the workflow and
+ * returned by n8n's APIs and exports), so nothing here is secret. The signing secret is derived
+ * from the credential and the nonce when needed.
+ */
+export interface RegistrationData extends IDataObject {
+	kind?: UrlKind;
+	/** Circularo's id of the webhook. */
+	webhookId?: string;
+	/** Random, per registration; the signing secret is an HMAC over it keyed by the credential. */
+	nonce?: string;
+	/** Tells whether the credential still derives the registered secret; reveals nothing about it. */
+	fingerprint?: string;
+	/** Version 0.1.0 only: a generated secret kept in clear. Removed at the next start or activation. */
+	webhookSecret?: string;
+}
+
+/** The trigger's "Options" parameter. */
+export interface TriggerOptions {
+	downloadSignedDocument?: boolean;
+	binaryPropertyName?: string;
+	includeAuditTrail?: boolean;
+	includeHeaders?: boolean;
+}
+
 /** What POST /webhooks takes. */
 export interface CircularoWebhookRequest {
 	type: WebhookScopeType;
@@ -81,7 +116,7 @@ export interface CircularoEventItem<E extends CircularoEventName | UnknownEventN
 	occurredAt: string | null;
 	/** ISO 8601, when n8n received the delivery. */
 	receivedAt: string;
-	/** The delivery body exactly as received (parsed JSON). */
+	/** The delivery body exactly as signed: its bytes parsed as JSON, or the text when they are not JSON. */
 	payload: IDataObject | IDataObject[] | string | number | boolean | null;
 	/** Set when the signed PDF or audit trail was requested but could not be downloaded. */
 	downloadError?: string;

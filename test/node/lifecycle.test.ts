@@ -1,10 +1,11 @@
+import { createHmac } from 'crypto';
+
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
-import { hookContext, type CircularoTestCredentials } from '../helpers/n8nContext';
+import { hookContext, PRODUCTION_URL, TEST_URL, type CircularoTestCredentials } from '../helpers/n8nContext';
 
 const { startSimulator } = require('../../simulator');
 
 const methods = new CircularoTrigger().webhookMethods.default;
-const callbackUrl = 'http://127.0.0.1:5678/webhook/0f3a0c1e-7d5e-4d4e-9d7b-lifecycle/webhook';
 
 let sim: any;
 beforeAll(async () => {
@@ -19,46 +20,108 @@ function credentials(overrides: Partial<CircularoTestCredentials> = {}): Circula
 	return { serverUrl: sim.baseUrl, apiKey: sim.keys.teamAdmin, webhookSecret: '', ...overrides };
 }
 
-function ctx(staticData: object, creds = credentials(), parameters: object = {}) {
-	return hookContext({ credentials: creds, staticData: staticData as never, parameters: parameters as never, webhookUrl: callbackUrl });
+function ctx(staticData: object, creds = credentials(), parameters: object = {}, kind: 'production' | 'test' = 'production') {
+	return hookContext({
+		credentials: creds,
+		staticData: staticData as never,
+		parameters: parameters as never,
+		webhookUrl: kind === 'test' ? TEST_URL : PRODUCTION_URL,
+		mode: kind === 'test' ? 'manual' : 'trigger',
+	});
 }
 
-async function activate(staticData: object, creds = credentials(), parameters: object = {}) {
-	const { context } = ctx(staticData, creds, parameters);
-	if (await methods.checkExists.call(context)) return 'adopted';
+/** What n8n does on publish (or on "Listen for test event" with kind 'test'). */
+async function activate(staticData: object, creds = credentials(), parameters: object = {}, kind: 'production' | 'test' = 'production') {
+	const { context, log } = ctx(staticData, creds, parameters, kind);
+	if (await methods.checkExists.call(context)) return { outcome: 'kept', log };
 	await methods.create.call(context);
-	return 'created';
+	return { outcome: 'created', log };
+}
+
+/** What n8n does on unpublish (mode 'internal' for both kinds). */
+async function deactivate(staticData: object, creds = credentials(), kind: 'production' | 'test' = 'production') {
+	const { context, log } = hookContext({
+		credentials: creds,
+		staticData: staticData as never,
+		webhookUrl: kind === 'test' ? TEST_URL : PRODUCTION_URL,
+		mode: 'internal',
+	});
+	expect(await methods.delete.call(context)).toBe(true);
+	return log;
+}
+
+// The derivation is a compatibility contract (processes derive the secret from stored nonces), so it
+// is written out here independently of the node's code.
+const derived = (key: string, nonce: string) => createHmac('sha256', key).update(`n8n-nodes-circularo/signing-secret/${nonce}`).digest('hex');
+
+async function newApiKeyOfTheSameUser(): Promise<string> {
+	const res = await fetch(`${sim.apiUrl}/api/key?token=${sim.keys.teamAdmin}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+	return ((await res.json()) as { id: string }).id;
+}
+
+async function registerAs010(secret: string): Promise<string> {
+	const res = await fetch(`${sim.apiUrl}/webhooks?token=${sim.keys.teamAdmin}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ type: 'team', callbackUrl: PRODUCTION_URL, hmacSecret: secret }),
+	});
+	return ((await res.json()) as { id: string }).id;
 }
 
 describe('create', () => {
-	it('registers one team webhook with a generated secret and stores id and secret', async () => {
+	it('registers one team webhook whose secret is derived from the API key and a nonce; static data holds nothing secret', async () => {
 		const staticData: Record<string, string> = {};
-		expect(await activate(staticData)).toBe('created');
+		expect((await activate(staticData)).outcome).toBe('created');
 		const remote = sim.listWebhooks();
 		expect(remote).toHaveLength(1);
-		expect(remote[0]).toMatchObject({ id: staticData.webhookId, type: 'team', name: 'Sales', callbackUrl });
-		expect(remote[0].hmacSecret).toMatch(/^[0-9a-f]{64}$/);
-		expect(staticData.webhookSecret).toBe(remote[0].hmacSecret);
+		expect(remote[0]).toMatchObject({ id: staticData.webhookId, type: 'team', name: 'Sales', callbackUrl: PRODUCTION_URL });
+		expect(Object.keys(staticData).sort()).toEqual(['fingerprint', 'kind', 'nonce', 'webhookId']);
+		expect(staticData).toMatchObject({ kind: 'production', nonce: expect.stringMatching(/^[0-9a-f]{64}$/) });
+		expect(remote[0].hmacSecret).toBe(derived(sim.keys.teamAdmin, staticData.nonce));
+		const stored = JSON.stringify(staticData);
+		expect(stored).not.toContain(remote[0].hmacSecret);
+		expect(stored).not.toContain(sim.keys.teamAdmin);
 	});
 
-	it('uses the credential secret and does not copy it into static data', async () => {
+	it('derives from the credential secret when one is set, never registering or storing that secret itself', async () => {
 		const staticData: Record<string, string> = {};
 		await activate(staticData, credentials({ webhookSecret: 'credential-secret' }));
-		expect(sim.listWebhooks()[0].hmacSecret).toBe('credential-secret');
-		expect(staticData.webhookSecret).toBeUndefined();
+		const [remote] = sim.listWebhooks();
+		expect(remote.hmacSecret).toBe(derived('credential-secret', staticData.nonce));
+		expect(JSON.stringify(staticData)).not.toMatch(/credential-secret/);
+	});
+
+	it('gives every registration its own secret, also with the same credential', async () => {
+		const first: Record<string, string> = {};
+		await activate(first, credentials({ webhookSecret: 'credential-secret' }));
+		const firstSecret = sim.listWebhooks()[0].hmacSecret;
+		await deactivate(first);
+		await activate({}, credentials({ webhookSecret: 'credential-secret' }), {}, 'test');
+		expect(sim.listWebhooks()[0].hmacSecret).not.toBe(firstSecret);
+	});
+
+	it('records the URL kind: test registrations (mode "manual") in their own static data', async () => {
+		const production: Record<string, string> = {};
+		const test: Record<string, string> = {};
+		await activate(production);
+		await activate(test, credentials(), {}, 'test');
+		expect(production.kind).toBe('production');
+		expect(test.kind).toBe('test');
+		expect(sim.listWebhooks().map((w: any) => w.callbackUrl).sort()).toEqual([PRODUCTION_URL, TEST_URL].sort());
 	});
 
 	it('accepts the server URL with a trailing slash or /api/v1', async () => {
-		await activate({}, credentials({ serverUrl: `${sim.baseUrl}/` }));
-		await activate({}, credentials({ serverUrl: `${sim.apiUrl}/` }));
-		expect(sim.listWebhooks()).toHaveLength(1); // the second adopted the first (same callback URL)
+		const staticData = {};
+		await activate(staticData, credentials({ serverUrl: `${sim.baseUrl}/` }));
+		expect((await activate(staticData, credentials({ serverUrl: `${sim.apiUrl}/` }))).outcome).toBe('kept');
+		expect(sim.listWebhooks()).toHaveLength(1);
 	});
 
 	it('registers tenant and named-team scopes for a global admin', async () => {
 		await activate({}, credentials({ apiKey: sim.keys.globalAdmin }), { scope: 'tenant' });
-		expect(sim.listWebhooks()).toEqual([expect.objectContaining({ type: 'tenant', callbackUrl })]);
+		expect(sim.listWebhooks()).toEqual([expect.objectContaining({ type: 'tenant', callbackUrl: PRODUCTION_URL })]);
 		await activate({}, credentials({ apiKey: sim.keys.globalAdmin }), { scope: 'namedTeam', teamName: 'Legal' });
-		expect(sim.listWebhooks()).toEqual([expect.objectContaining({ type: 'team', name: 'Legal', callbackUrl })]);
+		expect(sim.listWebhooks()).toEqual([expect.objectContaining({ type: 'team', name: 'Legal', callbackUrl: PRODUCTION_URL })]);
 	});
 
 	it('refuses a callback URL a hosted Circularo cannot reach, before calling Circularo', async () => {
@@ -125,13 +188,11 @@ describe('checkExists', () => {
 		expect(await methods.checkExists.call(ctx(staticData).context)).toBe(true);
 	});
 
-	it('adopts the remote webhook after a restart that lost the stored data, without a duplicate', async () => {
-		const first: Record<string, string> = {};
-		await activate(first);
+	it('replaces a leftover for its URL after the stored data was lost, without a duplicate', async () => {
+		await activate({});
 		const lost: Record<string, string> = {};
-		expect(await activate(lost)).toBe('adopted');
-		expect(lost).toEqual(first);
-		expect(sim.listWebhooks()).toHaveLength(1);
+		expect((await activate(lost)).outcome).toBe('created');
+		expect(sim.listWebhooks()).toEqual([expect.objectContaining({ id: lost.webhookId })]);
 	});
 
 	it('is false after the webhook was removed on the Circularo side, and create registers it again', async () => {
@@ -139,26 +200,58 @@ describe('checkExists', () => {
 		await activate(staticData);
 		const res = await fetch(`${sim.apiUrl}/webhooks/${staticData.webhookId}?token=${sim.keys.teamAdmin}`, { method: 'DELETE' });
 		expect(res.ok).toBe(true);
-		expect(await activate(staticData)).toBe('created');
+		expect((await activate(staticData)).outcome).toBe('created');
 		expect(sim.listWebhooks()).toHaveLength(1);
 	});
 
-	it('does not adopt a webhook of another scope or another URL', async () => {
-		await activate({}, credentials({ apiKey: sim.keys.globalAdmin }), { scope: 'tenant' });
-		const { context } = ctx({}, credentials({ apiKey: sim.keys.globalAdmin }), { scope: 'namedTeam', teamName: 'Sales' });
+	it('does not take a webhook of another scope for its own', async () => {
+		const staticData = {};
+		await activate(staticData, credentials({ apiKey: sim.keys.globalAdmin }), { scope: 'tenant' });
+		const { context } = ctx(staticData, credentials({ apiKey: sim.keys.globalAdmin }), { scope: 'namedTeam', teamName: 'Sales' });
 		expect(await methods.checkExists.call(context)).toBe(false);
 		expect(sim.listWebhooks()).toHaveLength(1); // it never deletes
 	});
 
-	it('replaces the webhook when the credential secret changes', async () => {
+	it.each([
+		['the API key is rotated', { apiKey: 'rotated' }],
+		['the Webhook Signing Secret is edited', { webhookSecret: 'edited-secret' }],
+	])('notices when %s and registers again with the new credential', async (_name, change) => {
 		const staticData: Record<string, string> = {};
-		await activate(staticData, credentials({ webhookSecret: 'secret-one' }));
+		await activate(staticData, credentials({ webhookSecret: '' }));
 		const before = staticData.webhookId;
-		expect(await activate(staticData, credentials({ webhookSecret: 'secret-two' }))).toBe('created');
+		const edited = credentials(change);
+		if (change.apiKey) edited.apiKey = await newApiKeyOfTheSameUser();
+		const { outcome, log } = await activate(staticData, edited);
+		expect(outcome).toBe('created');
+		expect(log.warnings.join('\n')).toMatch(/credential .* has changed since the webhook was registered; registering the webhook again/);
 		const remote = sim.listWebhooks();
 		expect(remote).toHaveLength(1);
-		expect(remote[0].hmacSecret).toBe('secret-two');
 		expect(remote[0].id).not.toBe(before);
+		expect(remote[0].hmacSecret).toBe(derived(edited.webhookSecret || edited.apiKey, staticData.nonce));
+	});
+});
+
+describe('upgrade from 0.1.0', () => {
+	it('replaces a registration with a generated secret in static data, and the secret leaves static data', async () => {
+		const oldSecret = 'a'.repeat(64);
+		const oldId = await registerAs010(oldSecret);
+		const staticData: Record<string, string> = { webhookId: oldId, webhookSecret: oldSecret };
+		expect((await activate(staticData)).outcome).toBe('created');
+		expect(staticData.webhookSecret).toBeUndefined();
+		expect(JSON.stringify(staticData)).not.toContain(oldSecret);
+		const remote = sim.listWebhooks();
+		expect(remote).toHaveLength(1);
+		expect(remote[0].id).not.toBe(oldId);
+		expect(remote[0].hmacSecret).toBe(derived(sim.keys.teamAdmin, staticData.nonce));
+	});
+
+	it('replaces a registration made with the credential secret (0.1.0 stored only the id)', async () => {
+		const oldId = await registerAs010('credential-secret');
+		const staticData: Record<string, string> = { webhookId: oldId };
+		expect((await activate(staticData, credentials({ webhookSecret: 'credential-secret' }))).outcome).toBe('created');
+		const remote = sim.listWebhooks();
+		expect(remote).toHaveLength(1);
+		expect(remote[0].hmacSecret).toBe(derived('credential-secret', staticData.nonce));
 	});
 });
 
@@ -166,15 +259,26 @@ describe('delete', () => {
 	it('removes the webhook and clears the stored data', async () => {
 		const staticData: Record<string, string> = {};
 		await activate(staticData);
-		expect(await methods.delete.call(ctx(staticData).context)).toBe(true);
+		await deactivate(staticData);
 		expect(sim.listWebhooks()).toHaveLength(0);
 		expect(staticData).toEqual({});
 	});
 
-	it('treats 404 as done', async () => {
+	it('removes only the test registration when n8n stops listening for a test event (both run with mode "internal")', async () => {
+		const production: Record<string, string> = {};
+		const test: Record<string, string> = {};
+		await activate(production);
+		await activate(test, credentials(), {}, 'test');
+		const published = { ...production };
+		await deactivate(test, credentials(), 'test');
+		expect(sim.listWebhooks()).toEqual([expect.objectContaining({ id: production.webhookId, callbackUrl: PRODUCTION_URL })]);
+		expect(production).toEqual(published);
+		expect(test).toEqual({});
+	});
+
+	it('treats 404 as done, and clears what 0.1.0 stored', async () => {
 		const staticData = { webhookId: 'does-not-exist', webhookSecret: 'x' };
-		const { context, log } = ctx(staticData);
-		expect(await methods.delete.call(context)).toBe(true);
+		const log = await deactivate(staticData);
 		expect(staticData).toEqual({});
 		expect(log.warnings).toEqual([]);
 	});
@@ -183,23 +287,21 @@ describe('delete', () => {
 		const staticData: Record<string, string> = {};
 		await activate(staticData);
 		sim.setFault({ method: 'DELETE', path: '/webhooks/:id', status: 503 });
-		const { context, log } = ctx(staticData);
-		expect(await methods.delete.call(context)).toBe(true);
+		const log = await deactivate(staticData);
 		expect(staticData).toEqual({});
 		expect(log.warnings.join('\n')).toMatch(/could not remove the webhook.*503/);
 		expect(log.warnings.join('\n')).not.toContain(sim.keys.teamAdmin);
 		sim.clearFaults();
 		expect(sim.listWebhooks()).toHaveLength(1);
 		await activate(staticData);
-		expect(sim.listWebhooks()).toHaveLength(1);
-		expect(sim.listWebhooks()[0].id).toBe(staticData.webhookId);
+		expect(sim.listWebhooks()).toEqual([expect.objectContaining({ id: staticData.webhookId })]);
 	});
 
 	it('leaves zero webhooks after five activate/deactivate cycles', async () => {
 		const staticData = {};
 		for (let i = 0; i < 5; i++) {
 			await activate(staticData);
-			await methods.delete.call(ctx(staticData).context);
+			await deactivate(staticData);
 		}
 		expect(sim.listWebhooks()).toHaveLength(0);
 	});

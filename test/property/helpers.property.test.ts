@@ -7,7 +7,7 @@ import { inspect } from 'util';
 import fc from 'fast-check';
 
 import { toTriggerItem } from '../../nodes/Circularo/trigger/payload';
-import { computeSignature, isValidSignature } from '../../nodes/Circularo/trigger/signature';
+import { isValidSignature } from '../../nodes/Circularo/trigger/signature';
 import { CIRCULARO_EVENTS } from '../../nodes/Circularo/types';
 
 const NUM_RUNS = Number(process.env.FC_NUM_RUNS || 10_000);
@@ -101,7 +101,7 @@ describe('signature properties', () => {
 		);
 	});
 
-	it(`computeSignature is Node's HMAC-SHA256 hex, and is accepted in every documented format (${NUM_RUNS} cases)`, () => {
+	it(`the HMAC-SHA256 hex of the bytes is accepted in every documented format (${NUM_RUNS} cases)`, () => {
 		fc.assert(
 			fc.property(
 				fc.uint8Array({ maxLength: 512 }),
@@ -109,8 +109,7 @@ describe('signature properties', () => {
 				fc.constantFrom((h: string) => h, (h: string) => h.toUpperCase(), (h: string) => `sha256=${h}`, (h: string) => `SHA256=${h}`),
 				(bytes, secret, format) => {
 					const body = Buffer.from(bytes);
-					const signature = computeSignature(secret, body);
-					check(signature === createHmac('sha256', secret).update(body).digest('hex'), 'HMAC-SHA256 hex', signature);
+					const signature = createHmac('sha256', secret).update(body).digest('hex');
 					check(isValidSignature(body, format(signature), secret), 'accepted', format(signature));
 				},
 			),

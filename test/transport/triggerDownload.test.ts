@@ -2,56 +2,44 @@
  * The download guarantees of the shared transport, seen through the trigger: a file over the cap or
  * not a PDF is never attached as application/pdf; the item says why instead.
  */
-import { createServer, type Server } from 'http';
-import type { AddressInfo } from 'net';
-
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
-import { webhookContext, type Delivery } from '../helpers/n8nContext';
+import { hookContext, webhookContext, type CircularoTestCredentials } from '../helpers/n8nContext';
+import { startReceiver, type Receiver } from '../helpers/receiver';
 
 const { startSimulator } = require('../../simulator');
 
 const trigger = new CircularoTrigger();
-const secret = 'trigger-download-secret';
 let sim: any;
-let receiver: Server;
-let received: Delivery[] = [];
+let receiver: Receiver;
 
 beforeAll(async () => {
 	sim = await startSimulator({ port: 0 });
-	receiver = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => {
-			received.push({ rawBody: Buffer.concat(chunks), headers: req.headers });
-			res.writeHead(200).end();
-		});
-	});
-	await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+	receiver = await startReceiver();
 });
 afterAll(async () => {
 	await sim.stop();
-	await new Promise((resolve) => receiver.close(resolve));
+	await receiver.close();
 });
 
+/** A Document Completed delivery to a trigger published through its own create(), with faults on the downloads. */
 async function completedDelivery(faults: object[] = []) {
 	sim.reset();
+	const credentials: CircularoTestCredentials = { serverUrl: sim.baseUrl, apiKey: sim.keys.teamAdmin, webhookSecret: '' };
+	const staticData: Record<string, string> = {};
+	await trigger.webhookMethods.default.create.call(
+		hookContext({ credentials, staticData, webhookUrl: receiver.productionUrl }).context,
+	);
 	for (const fault of faults) sim.setFault(fault);
-	received = [];
-	const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook/abc/webhook`;
-	const res = await fetch(`${sim.apiUrl}/webhooks?token=${sim.keys.teamAdmin}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ type: 'team', callbackUrl, hmacSecret: secret }),
-	});
-	expect(res.status).toBe(200);
+	receiver.received.length = 0;
 	await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
-	expect(received).toHaveLength(1);
+	expect(receiver.received).toHaveLength(1);
 	const { context } = webhookContext(
 		{
-			credentials: { serverUrl: sim.baseUrl, apiKey: sim.keys.teamAdmin, webhookSecret: secret },
+			credentials,
+			staticData,
 			parameters: { events: ['documentCompleted'], options: { downloadSignedDocument: true, includeAuditTrail: true } },
 		},
-		received[0],
+		receiver.received[0],
 	);
 	const result = await trigger.webhook.call(context);
 	return result.workflowData![0][0];

@@ -1,0 +1,182 @@
+/**
+ * The webhook lifecycle n8n runs on publish, unpublish and "Listen for test event": checkExists,
+ * create and delete (webhookMethods.default).
+ */
+import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+
+import { readFailedRequest } from '../transport/errors';
+import { circularoApiRequest } from '../transport/request';
+import type { CircularoWebhook, CircularoWebhookList } from '../types';
+import { apiError } from './failures';
+import { forgetSecret, rememberSecret } from './knownSecrets';
+import {
+	isSameTarget,
+	unreachableCallbackReason,
+	webhookRequestFor,
+	WEBHOOK_URL_HINT,
+	type ScopeOption,
+} from './registration';
+import {
+	clearRegistration,
+	kindOfRegistration,
+	registrationDataOf,
+	registrationFor,
+	registrationKey,
+	storeRegistration,
+	urlKindOf,
+} from './registrationData';
+import { credentialsOf, CREDENTIAL_CHANGED, deriveSigningSecret, fingerprintOf, newRegistration } from './secrets';
+
+async function listWebhooks(this: IHookFunctions, serverUrl: string): Promise<CircularoWebhook[]> {
+	try {
+		const list = await circularoApiRequest.call<IHookFunctions, ['GET', string], Promise<CircularoWebhookList>>(
+			this,
+			'GET',
+			'/webhooks',
+		);
+		return Array.isArray(list?.results) ? list.results : [];
+	} catch (error) {
+		throw apiError(this, 'list webhooks', error, serverUrl);
+	}
+}
+
+/**
+ * Deletes the stored registration and any other remote webhook pointing at this node's URL (left
+ * over by a failed call or an old secret). A 404 means already gone. Throws the first failure after
+ * trying them all.
+ */
+async function removeRegistrations(
+	this: IHookFunctions,
+	storedId: string | undefined,
+	callbackUrl: string,
+	serverUrl: string,
+): Promise<void> {
+	const ids = new Set<string>(storedId ? [storedId] : []);
+	let firstFailure: Error | undefined;
+	try {
+		for (const webhook of await listWebhooks.call(this, serverUrl)) {
+			if (webhook.callbackUrl === callbackUrl) ids.add(webhook.id);
+		}
+	} catch (error) {
+		firstFailure = error as Error;
+	}
+	for (const id of ids) {
+		try {
+			await circularoApiRequest.call(this, 'DELETE', `/webhooks/${encodeURIComponent(id)}`);
+		} catch (error) {
+			if (readFailedRequest(error).status !== 404) {
+				firstFailure ??= apiError(this, 'remove the webhook', error, serverUrl);
+			}
+		}
+	}
+	if (firstFailure) throw firstFailure;
+}
+
+function wantedRegistration(context: IHookFunctions, hmacSecret: string) {
+	return webhookRequestFor(
+		context.getNodeParameter('scope') as ScopeOption,
+		context.getNodeParameter('teamName', '') as string,
+		context.getNodeWebhookUrl('default') as string,
+		hmacSecret,
+	);
+}
+
+/**
+ * True when Circularo still holds this node's registration for the current URL kind, as the
+ * current parameters and credential would make it. False sends n8n to create(), which replaces
+ * it: a registration made by version 0.1.0 (its secret in static data), one whose credential has
+ * changed since (a rotated API key or an edited secret derive another secret), or one whose
+ * webhook is gone or differs. Never deletes anything.
+ */
+export async function checkExists(this: IHookFunctions): Promise<boolean> {
+	const data = registrationDataOf(this);
+	const kind = urlKindOf(this);
+	const registration = registrationFor(data, kind);
+	if (registration?.nonce === undefined) return false;
+	const credentials = await credentialsOf(this);
+	const secret = deriveSigningSecret(credentials, registration.nonce);
+	if (fingerprintOf(secret) !== registration.fingerprint) {
+		this.logger.warn(`Circularo Trigger: ${CREDENTIAL_CHANGED}; registering the webhook again.`);
+		return false;
+	}
+	const wanted = wantedRegistration(this, secret);
+	const remote = (await listWebhooks.call(this, credentials.serverUrl)).find((webhook) => webhook.id === registration.webhookId);
+	// Circularo echoes the secret; where it does not, the stored id is trusted.
+	if (!remote || !isSameTarget(remote, wanted) || (remote.hmacSecret !== undefined && remote.hmacSecret !== secret)) {
+		return false;
+	}
+	rememberSecret(registrationKey(this, kind, registration.webhookId), secret);
+	return true;
+}
+
+/** Registers this node's URL with a fresh nonce, replacing whatever the node registered there before. */
+export async function create(this: IHookFunctions): Promise<boolean> {
+	const data = registrationDataOf(this);
+	const kind = urlKindOf(this);
+	const credentials = await credentialsOf(this);
+	const callbackUrl = this.getNodeWebhookUrl('default') as string;
+	const unreachable = unreachableCallbackReason(callbackUrl, credentials.serverUrl);
+	if (unreachable) {
+		throw new NodeOperationError(this.getNode(), `Circularo cannot deliver events to this n8n: ${unreachable}`, {
+			description: WEBHOOK_URL_HINT,
+		});
+	}
+	const { nonce, secret, fingerprint } = newRegistration(credentials);
+	const request = wantedRegistration(this, secret);
+
+	// Replace, never duplicate: whatever this node registered before (an old secret or scope, a
+	// leftover of a failed call, or 0.1.0's registration) goes first.
+	await removeRegistrations.call(this, data.webhookId, callbackUrl, credentials.serverUrl);
+	forgetSecret(registrationKey(this, kindOfRegistration(data), data.webhookId));
+	clearRegistration(data);
+
+	let created: CircularoWebhook;
+	try {
+		created = await circularoApiRequest.call<IHookFunctions, ['POST', string, IDataObject], Promise<CircularoWebhook>>(
+			this,
+			'POST',
+			'/webhooks',
+			{ ...request },
+		);
+	} catch (error) {
+		// The call can fail after Circularo stored the webhook (dropped connection, timeout, 5xx
+		// after commit): remove anything registered for this URL so nothing is orphaned.
+		try {
+			await removeRegistrations.call(this, undefined, callbackUrl, credentials.serverUrl);
+		} catch (cleanupError) {
+			this.logger.warn(
+				`Circularo Trigger: could not check for a half-created webhook after a failed registration: ${(cleanupError as Error).message}`,
+			);
+		}
+		throw apiError(this, 'register the webhook', error, credentials.serverUrl);
+	}
+	if (!created || typeof created.id !== 'string' || created.id === '') {
+		throw new NodeOperationError(this.getNode(), 'Circularo answered the webhook registration without an id', {
+			description: 'Deactivate and activate the workflow again. If it keeps happening, contact Circularo support.',
+		});
+	}
+	storeRegistration(data, { kind, webhookId: created.id, nonce, fingerprint });
+	rememberSecret(registrationKey(this, kind, created.id), secret);
+	return true;
+}
+
+/**
+ * Removes this node's registration. n8n runs it with mode 'internal' for test and published
+ * registrations alike; each has its own static data, so the stored one is the right one.
+ * Never fails: if Circularo is unreachable, the next activation finds the leftover by its URL.
+ */
+export async function deleteRegistration(this: IHookFunctions): Promise<boolean> {
+	const data = registrationDataOf(this);
+	const callbackUrl = this.getNodeWebhookUrl('default') as string;
+	forgetSecret(registrationKey(this, kindOfRegistration(data), data.webhookId));
+	try {
+		const credentials = await credentialsOf(this);
+		await removeRegistrations.call(this, data.webhookId, callbackUrl, credentials.serverUrl);
+	} catch (error) {
+		this.logger.warn(
+			`Circularo Trigger: could not remove the webhook from Circularo (${(error as Error).message}). It will be replaced at the next activation.`,
+		);
+	}
+	clearRegistration(data);
+	return true;
+}

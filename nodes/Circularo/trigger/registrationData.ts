@@ -1,0 +1,69 @@
+/**
+ * The trigger's registration as n8n keeps it in the workflow's static data (RegistrationData), and
+ * which registration a lifecycle call or a delivery belongs to.
+ *
+ * n8n gives "Listen for test event" its own static data, separate from the published workflow's,
+ * so each holds at most one registration; its `kind` says which URL it is for. A delivery is
+ * checked only against the registration of its own URL kind.
+ */
+import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import type { RegistrationData, UrlKind } from '../types';
+
+/**
+ * The URL kind of the current call. n8n runs checkExists and create with mode 'manual' for test
+ * registrations and 'trigger' for published ones, and the webhook phase with 'manual' for test
+ * deliveries and 'webhook' otherwise. (delete runs with 'internal' for both: it reads the kind
+ * from the registration instead.)
+ */
+export function urlKindOf(context: IHookFunctions | IWebhookFunctions): UrlKind {
+	return context.getMode() === 'manual' ? 'test' : 'production';
+}
+
+export function registrationDataOf(context: IHookFunctions | IWebhookFunctions): RegistrationData {
+	return context.getWorkflowStaticData('node') as RegistrationData;
+}
+
+/** Made by version 0.1.0: an id and possibly a secret in clear, no nonce. Only published ones are kept. */
+export function isFromVersion010(data: RegistrationData): boolean {
+	return data.nonce === undefined && (data.webhookId !== undefined || data.webhookSecret !== undefined);
+}
+
+/**
+ * The registration that deliveries of `kind` must be signed for, or undefined when there is none:
+ * one made by this version for that kind, or (production only) one made by version 0.1.0 that has
+ * not been replaced yet.
+ */
+export function registrationFor(data: RegistrationData, kind: UrlKind): RegistrationData | undefined {
+	if (data.nonce !== undefined) {
+		const complete = data.kind === kind && data.webhookId !== undefined && data.fingerprint !== undefined;
+		return complete ? data : undefined;
+	}
+	return kind === 'production' && isFromVersion010(data) ? data : undefined;
+}
+
+/** The registration's own kind (0.1.0 kept only published registrations). */
+export function kindOfRegistration(data: RegistrationData): UrlKind {
+	return data.kind ?? 'production';
+}
+
+export function storeRegistration(data: RegistrationData, stored: Required<Pick<RegistrationData, 'kind' | 'webhookId' | 'nonce' | 'fingerprint'>>): void {
+	data.kind = stored.kind;
+	data.webhookId = stored.webhookId;
+	data.nonce = stored.nonce;
+	data.fingerprint = stored.fingerprint;
+}
+
+/** Forgets the registration, including what version 0.1.0 kept (its secret in clear). */
+export function clearRegistration(data: RegistrationData): void {
+	delete data.kind;
+	delete data.webhookId;
+	delete data.nonce;
+	delete data.fingerprint;
+	delete data.webhookSecret;
+}
+
+/** The key of a registration in this process's memory: bound to the workflow, node, URL kind and Circularo's webhook id. */
+export function registrationKey(context: IHookFunctions | IWebhookFunctions, kind: UrlKind, webhookId: string | undefined): string {
+	return JSON.stringify([context.getWorkflow().id ?? '', context.getNode().id, kind, webhookId ?? '']);
+}

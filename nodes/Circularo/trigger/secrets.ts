@@ -1,0 +1,63 @@
+/**
+ * Where a registration's signing secret comes from.
+ *
+ * Each registration (one per URL kind and activation) gets a fresh random nonce, kept in the
+ * workflow's static data. Its signing secret is HMAC-SHA256 over the nonce, keyed by the
+ * credential's Webhook Signing Secret or, when that is empty, by its API key. So the secret is
+ * never stored anywhere but in Circularo and in the memory of the n8n processes that verified a
+ * delivery, and any process that can read the credential can derive it again.
+ *
+ * A fingerprint of the secret (an HMAC of a constant keyed by it, shortened) is kept beside the
+ * nonce: it reveals nothing about the secret, but tells any process whether the credential still
+ * derives the secret that was registered, so a rotated API key or an edited secret is detected.
+ */
+import { createHmac, randomBytes } from 'crypto';
+import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE } from '../transport/request';
+import type { CircularoCredentials, RegistrationData } from '../types';
+
+const DERIVATION_LABEL = 'n8n-nodes-circularo/signing-secret/';
+const FINGERPRINT_LABEL = 'n8n-nodes-circularo/fingerprint';
+const FINGERPRINT_HEX_LENGTH = 16;
+
+export const CREDENTIAL_CHANGED =
+	'the Circularo API credential of this trigger (its API key or Webhook Signing Secret) has changed since the webhook was registered';
+
+export const REREGISTER_HINT = 'Unpublish and publish the workflow again (or restart n8n) to register the webhook with the current credential.';
+
+export async function credentialsOf(context: IHookFunctions | IWebhookFunctions): Promise<CircularoCredentials> {
+	return await context.getCredentials<CircularoCredentials>(CREDENTIAL_TYPE);
+}
+
+/** A fresh 256-bit nonce for a new registration. */
+export function newNonce(): string {
+	return randomBytes(32).toString('hex');
+}
+
+/** The registration's signing secret: HMAC-SHA256 over the nonce, keyed by a credential field. */
+export function deriveSigningSecret(credentials: CircularoCredentials, nonce: string): string {
+	const key = credentials.webhookSecret || credentials.apiKey;
+	return createHmac('sha256', key).update(DERIVATION_LABEL + nonce).digest('hex');
+}
+
+export function fingerprintOf(secret: string): string {
+	return createHmac('sha256', secret).update(FINGERPRINT_LABEL).digest('hex').slice(0, FINGERPRINT_HEX_LENGTH);
+}
+
+/** What a registration was made with, as n8n must keep it: no secret in it. */
+export function newRegistration(credentials: CircularoCredentials): { nonce: string; secret: string; fingerprint: string } {
+	const nonce = newNonce();
+	const secret = deriveSigningSecret(credentials, nonce);
+	return { nonce, secret, fingerprint: fingerprintOf(secret) };
+}
+
+/**
+ * The secret Circularo signs this registration's deliveries with, as far as the current credential
+ * tells: derived from the nonce; for a registration made by version 0.1.0, the secret it stored or,
+ * when it stored none, the credential's own secret (0.1.0 registered that unchanged).
+ */
+export function registeredSecret(data: RegistrationData, credentials: CircularoCredentials): string {
+	if (data.nonce !== undefined) return deriveSigningSecret(credentials, data.nonce);
+	return data.webhookSecret || credentials.webhookSecret || '';
+}
