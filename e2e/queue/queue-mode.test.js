@@ -394,7 +394,7 @@ describe('Circularo Trigger in n8n queue mode (main + webhook process + worker)'
     const startedBefore = idsIn(plainLog(worker), WORKER_STARTED).size;
     await api().unpublish(wf.id);
     assert.deepEqual(urlsOf(sim.listWebhooks()), [], 'no webhook left at Circularo');
-    const [d] = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' }).then((x) => (x.length ? x : [undefined]));
+    const [d] = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' }).then((/** @type {any[]} */ x) => (x.length ? x : [undefined]));
     assert.equal(d, undefined, 'the simulator has nothing to deliver to');
     const signed = signedDelivery(key, { event: 'documentCompleted', documentId: 'doc-sales-1' });
     const r = await waitFor(async () => {

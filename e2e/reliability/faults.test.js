@@ -137,8 +137,8 @@ describe('reliability: Circularo faults, deleted webhooks and crashes in real n8
         assert.equal(sim.listWebhooks().length, 0);
         if (afterHandling) {
           // The fault really came after the webhook existed, and the node removed it.
-          assert.ok(calls.some((line) => /^POST \/webhooks -> (\d+|dropped) \[fault\]$/.test(line)), calls.join('; '));
-          assert.ok(calls.some((line) => /^DELETE \/webhooks\/\S+ -> 200$/.test(line)), `the half-created webhook was deleted; calls: ${calls.join('; ')}`);
+          assert.ok(calls.some((/** @type {string} */ line) => /^POST \/webhooks -> (\d+|dropped) \[fault\]$/.test(line)), calls.join('; '));
+          assert.ok(calls.some((/** @type {string} */ line) => /^DELETE \/webhooks\/\S+ -> 200$/.test(line)), `the half-created webhook was deleted; calls: ${calls.join('; ')}`);
         }
       });
     }
@@ -217,7 +217,7 @@ describe('reliability: Circularo faults, deleted webhooks and crashes in real n8
       const r = await n8n.api.call('POST', `/workflows/${wf.id}/unpublish`, {}, { allowStatus: [400, 500] });
       const ms = Date.now() - t0;
       sim.clearFaults();
-      const logged = n8n.readLog().slice(logFrom).split('\n').filter((l) => /Circularo Trigger: could not remove the webhook/.test(l));
+      const logged = n8n.readLog().slice(logFrom).split('\n').filter((/** @type {string} */ l) => /Circularo Trigger: could not remove the webhook/.test(l));
       if (r.status !== 200) messages[`unpublish with ${c.name}`] = JSON.stringify(r.json);
       else workflowAnswers[`unpublish answer with ${c.name}`] = JSON.stringify(r.json);
       const leftover = webhooksFor(sim, wf.productionUrl).length;

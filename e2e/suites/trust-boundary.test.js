@@ -89,7 +89,7 @@ describe('Circularo Trigger trust boundary in real n8n', { timeout: 15 * 60_000 
     assert.deepEqual(webhooksFor(sim, main.productionUrl).map((/** @type {any} */ w) => w.id), productionBefore, 'the published registration is untouched');
     await n8n.api.waitForExecutions(main.id, before + 2, { timeoutMs: 60_000, settleMs: SETTLE_MS });
     const items = (await itemsOf(main.id)).slice(0, (await executionsOf(main.id)).length - before);
-    assert.deepEqual(items.map((i) => `${i.mode} ${i.json?.event}`).sort(), ['manual documentCompleted', 'webhook documentCompleted']);
+    assert.deepEqual(items.map((/** @type {any} */ i) => `${i.mode} ${i.json?.event}`).sort(), ['manual documentCompleted', 'webhook documentCompleted']);
   });
 
   test('3. the item comes from the signed bytes, whatever the Content-Type says, and also without one', async () => {
@@ -106,9 +106,9 @@ describe('Circularo Trigger trust boundary in real n8n', { timeout: 15 * 60_000 
       assert.equal(answer.status, 200, `${delivery.headers['content-type'] ?? 'no Content-Type'}: answered ${answer.status}`);
     }
     await n8n.api.waitForExecutions(main.id, before + 2, { timeoutMs: 60_000, settleMs: SETTLE_MS });
-    const fresh = (await itemsOf(main.id)).slice(0, 2).map((i) => i.json);
-    assert.deepEqual(fresh.map((j) => `${j.event} ${j.documentId}`).sort(), ['documentSigned doc-sales-1', 'documentSigned doc-sales-2']);
-    assert.equal(fresh.find((j) => j.documentId === 'doc-sales-2').documentTitle, title);
+    const fresh = (await itemsOf(main.id)).slice(0, 2).map((/** @type {any} */ i) => i.json);
+    assert.deepEqual(fresh.map((/** @type {any} */ j) => `${j.event} ${j.documentId}`).sort(), ['documentSigned doc-sales-1', 'documentSigned doc-sales-2']);
+    assert.equal(fresh.find((/** @type {any} */ j) => j.documentId === 'doc-sales-2').documentTitle, title);
   });
 
   test('4. an exact repeat of a delivery is answered 200 and starts nothing', async () => {

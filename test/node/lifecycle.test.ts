@@ -220,7 +220,7 @@ describe('checkExists', () => {
 		await activate(staticData, credentials({ webhookSecret: '' }));
 		const before = staticData.webhookId;
 		const edited = credentials(change);
-		if (change.apiKey) edited.apiKey = await newApiKeyOfTheSameUser();
+		if ('apiKey' in change) edited.apiKey = await newApiKeyOfTheSameUser();
 		const { outcome, log } = await activate(staticData, edited);
 		expect(outcome).toBe('created');
 		expect(log.warnings.join('\n')).toMatch(/credential .* has changed since the webhook was registered; registering the webhook again/);
