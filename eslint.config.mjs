@@ -23,7 +23,7 @@ const supersededLegacyRules = {
 };
 
 // Tooling (simulator, e2e, bench, tests) is code we maintain: the recommended JavaScript and
-// TypeScript rules, on top of the type check of `npm run typecheck`.
+// TypeScript rules; `npm run lint` also type-checks their JavaScript (tsconfig.tooling.json, checkJs).
 const toolingRules = {
 	'@typescript-eslint/no-require-imports': 'off',
 	'@typescript-eslint/no-explicit-any': 'off',
