@@ -1,4 +1,5 @@
-import { readSignedBody, toTriggerItem } from '../../nodes/Circularo/trigger/payload';
+import { readSignedBody } from '../../nodes/Circularo/assumptions';
+import { toTriggerItem } from '../../nodes/Circularo/trigger/payload';
 import { CIRCULARO_EVENTS } from '../../nodes/Circularo/types';
 
 // The simulator builds each candidate shape from circularo-api.md independently of the node's reader.

@@ -1,5 +1,6 @@
 /**
- * Reading Circularo deliveries: the signed bytes to a value, and that value to the trigger's item.
+ * Reading Circularo deliveries: the signed body (as readSignedBody in ../assumptions.ts reads it)
+ * to the trigger's item.
  *
  * The field names are partly assumed (see DELIVERY_FIELD_CANDIDATES in ../assumptions.ts) and read
  * leniently: an unrecognised shape yields empty typed fields and the untouched payload, never an
@@ -33,20 +34,6 @@ function pathsOf<K extends string>(candidates: Record<K, readonly string[]>): Re
 
 const DELIVERY_PATHS = pathsOf(DELIVERY_FIELD_CANDIDATES);
 const ACTOR_PATHS = pathsOf(ACTOR_FIELD_CANDIDATES);
-
-/**
- * The delivery as Circularo signed it: the bytes parsed as JSON (UTF-8, as JSON requires), or the
- * text when they are not JSON. Never n8n's parse of the body, which follows the Content-Type
- * header: that header is not signed, and the same bytes sent as a form would read differently.
- */
-export function readSignedBody(rawBody: Buffer): unknown {
-	const text = rawBody.toString('utf8');
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
-}
 
 function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
