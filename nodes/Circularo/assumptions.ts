@@ -294,8 +294,8 @@ export const ACTOR_FIELD_CANDIDATES = {
 } as const;
 
 /**
- * [assumed] Epoch timestamps below this are seconds, above it milliseconds (1e11 seconds is the
- * year 5138). Circularo does not say which it sends, if it sends numbers at all.
+ * [assumed] Epoch timestamps (numbers, or strings of digits) below this are seconds, above it
+ * milliseconds (1e11 seconds is the year 5138). Circularo does not say which it sends, if any.
  */
 export const EPOCH_MILLISECONDS_THRESHOLD = 1e11;
 

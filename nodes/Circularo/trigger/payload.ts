@@ -95,13 +95,17 @@ function readActor(body: IDataObject): CircularoActor | null {
 	return null;
 }
 
+function dateFromEpoch(epoch: number): Date {
+	return new Date(epoch < EPOCH_MILLISECONDS_THRESHOLD ? epoch * 1000 : epoch);
+}
+
 function isoFrom(value: unknown): string | null {
 	let date: Date | undefined;
 	if (typeof value === 'number' && Number.isFinite(value)) {
-		date = new Date(value < EPOCH_MILLISECONDS_THRESHOLD ? value * 1000 : value);
+		date = dateFromEpoch(value);
 	} else if (typeof value === 'string' && value.trim() !== '') {
 		const trimmed = value.trim();
-		date = /^\d+$/.test(trimmed) ? new Date(Number(trimmed)) : new Date(trimmed);
+		date = /^\d+$/.test(trimmed) ? dateFromEpoch(Number(trimmed)) : new Date(trimmed);
 	}
 	return date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
 }
