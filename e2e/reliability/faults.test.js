@@ -179,8 +179,9 @@ describe('reliability: Circularo faults, deleted webhooks and crashes in real n8
     watch.addFromSimulator(sim);
     await n8n.api.publish(wf.id);
     const registered = webhooksFor(sim, wf.productionUrl);
-    summary.push(`activation, registration landing after the timeout: publish failed ("${r.message}"); the next publish -> ${registered.length} webhook (${registered[0]?.id === landed.json.id ? 'adopted' : 'replaced'})`);
-    assert.equal(registered.length, 1, 'adopted or replaced, not duplicated');
+    summary.push(`activation, registration landing after the timeout: publish failed ("${r.message}"); the next publish -> ${registered.length} webhook (${registered[0]?.id === landed.json.id ? 'the leftover kept' : 'the leftover replaced'})`);
+    assert.equal(registered.length, 1, 'replaced, not duplicated');
+    assert.notEqual(registered[0].id, landed.json.id, 'the leftover (a secret n8n never saw) is deleted, not kept');
     watch.addFromSimulator(sim);
     await deliveryRuns(wf);
     await n8n.api.unpublish(wf.id);
@@ -224,13 +225,14 @@ describe('reliability: Circularo faults, deleted webhooks and crashes in real n8
 
       await n8n.api.publish(wf.id);
       const registered = webhooksFor(sim, wf.productionUrl);
-      summary.push(`deactivation, ${c.where} ${c.name}: unpublish ${r.status} in ${(ms / 1000).toFixed(1)} s, ${logged.length} warning logged, ${leftover} left at Circularo, next publish -> ${registered.length} webhook (${registered[0]?.id === original.id ? 'adopted' : 'replaced'})`);
+      summary.push(`deactivation, ${c.where} ${c.name}: unpublish ${r.status} in ${(ms / 1000).toFixed(1)} s, ${logged.length} warning logged, ${leftover} left at Circularo, next publish -> ${registered.length} webhook (${registered[0]?.id === original.id ? 'the leftover kept' : 'the leftover replaced'})`);
       assert.equal(r.status, 200, `unpublish answered ${r.status}: ${JSON.stringify(r.json)}`);
       assert.equal(await isActive(wf.id), true, 'published again');
       assert.equal(logged.length, 1, 'the failure is in n8n\'s log');
       assert.match(logged[0], c.cause);
       assert.equal(leftover, 1, 'Circularo still holds the webhook the node could not remove');
-      assert.equal(registered.length, 1, 'adopted or replaced, not duplicated');
+      assert.equal(registered.length, 1, 'replaced, not duplicated');
+      assert.notEqual(registered[0].id, original.id, 'the leftover is deleted and a new webhook registered');
       assert.equal(sim.listWebhooks().length, 1);
       watch.addFromSimulator(sim);
       await deliveryRuns(wf);

@@ -5,6 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import type { CircularoWebhook } from './types';
+
 // ---------------------------------------------------------------- answers: wrappers and ids
 
 /** The answer as an object, or undefined when it is none (an array, text, nothing). */
@@ -292,7 +294,90 @@ export const ACTOR_FIELD_CANDIDATES = {
 } as const;
 
 /**
- * [assumed] Epoch timestamps below this are seconds, above it milliseconds (1e11 seconds is the
- * year 5138). Circularo does not say which it sends, if it sends numbers at all.
+ * [assumed] Epoch timestamps (numbers, or strings of digits) below this are seconds, above it
+ * milliseconds (1e11 seconds is the year 5138). Circularo does not say which it sends, if any.
  */
 export const EPOCH_MILLISECONDS_THRESHOLD = 1e11;
+
+/**
+ * [assumed] Circularo documents a JSON body but not its Content-Type header (which is not signed
+ * either): the signed bytes are read as JSON in UTF-8, whatever the header says, or as text when
+ * they are not JSON.
+ */
+export function readSignedBody(rawBody: Buffer): unknown {
+	const text = rawBody.toString('utf8');
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}
+
+const SIGNATURE_PREFIX = /^sha256=/i;
+
+/**
+ * [assumed] The signature's hex digest from its header: documented as bare hex, but a `sha256=`
+ * prefix (as other webhook APIs send) is read too, in any letter case, around white space ignored.
+ */
+export function signatureHexOf(header: string): string {
+	return header.trim().replace(SIGNATURE_PREFIX, '');
+}
+
+/**
+ * [assumed] Circularo documents no delivery id and no retries: a delivery is known only by its
+ * bytes (so by its signature), and the same bytes again within this window are taken for a repeat.
+ */
+export const DELIVERY_REPEAT_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+// ---------------------------------------------------------------- webhooks
+
+/**
+ * [assumed] Deleting a webhook: Circularo says webhooks can be deleted, not how. Assumed
+ * `DELETE /webhooks/:id`, where `404` means already gone. Nor is a get-by-id or an update
+ * documented, so a webhook is found by listing (`GET /webhooks`) and changed by deleting and
+ * creating it again.
+ */
+export const DELETE_WEBHOOK = {
+	method: 'DELETE',
+	path(webhookId: string): string {
+		return `/webhooks/${encodeURIComponent(webhookId)}`;
+	},
+	goneStatus: 404,
+} as const;
+
+/**
+ * [assumed] The list echoes each webhook's `hmacSecret` as create does (documented for create
+ * only): an entry naming another secret is not this registration; one naming none is trusted.
+ */
+export function webhookSecretMatches(webhook: CircularoWebhook, secret: string): boolean {
+	return webhook.hmacSecret === undefined || webhook.hmacSecret === secret;
+}
+
+// ---------------------------------------------------------------- errors and downloads
+
+/**
+ * [assumed] Circularo's own words in an error answer, whose shape is not documented:
+ * `error.message`, `message` or `error` (a text answer is read whole). Its statuses are assumed
+ * too: 401 a bad token, 403 a missing role or right, 404 an unknown id, 409 also an open sign
+ * request (documented only as a version mismatch); transport/errors.ts and actions/advice.ts word
+ * their advice by them.
+ */
+export function errorMessageOf(body: IDataObject): string | undefined {
+	const message = asObject(body.error)?.message ?? body.message ?? body.error;
+	return typeof message === 'string' ? message : undefined;
+}
+
+/** A file name for a downloaded PDF from a document title. */
+function pdfFileName(title: string): string {
+	const safe = title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').trim() || 'document';
+	return safe.toLowerCase().endsWith('.pdf') ? safe : `${safe}.pdf`;
+}
+
+/**
+ * [assumed] Circularo's downloads carry no file name (none is documented), so the files are named
+ * after their document's title: `<title>.pdf` and `<title> audit trail.pdf`.
+ */
+export const DOWNLOAD_FILE_NAMES = {
+	document: (title: string): string => pdfFileName(title),
+	auditTrail: (title: string): string => pdfFileName(`${title} audit trail`),
+} as const;

@@ -1,4 +1,5 @@
-import { readSignedBody, toTriggerItem } from '../../nodes/Circularo/trigger/payload';
+import { EPOCH_MILLISECONDS_THRESHOLD, readSignedBody } from '../../nodes/Circularo/assumptions';
+import { toTriggerItem } from '../../nodes/Circularo/trigger/payload';
 import { CIRCULARO_EVENTS } from '../../nodes/Circularo/types';
 
 // The simulator builds each candidate shape from circularo-api.md independently of the node's reader.
@@ -88,6 +89,14 @@ describe('toTriggerItem on hand-written deliveries', () => {
 		expect(item.occurredAt).toBe('2025-11-27T08:00:00.000Z');
 		expect(toTriggerItem({ event: 'signExpired', date: '1764230400000' }, receivedAt).occurredAt).toBe(
 			'2025-11-27T08:00:00.000Z',
+		);
+	});
+
+	it('reads a string of digits as seconds or milliseconds by the same threshold as a number', () => {
+		expect(toTriggerItem({ timestamp: '1764230400' }, receivedAt).occurredAt).toBe('2025-11-27T08:00:00.000Z');
+		expect(toTriggerItem({ timestamp: ' 1764230400 ' }, receivedAt).occurredAt).toBe('2025-11-27T08:00:00.000Z');
+		expect(toTriggerItem({ timestamp: String(EPOCH_MILLISECONDS_THRESHOLD) }, receivedAt).occurredAt).toBe(
+			new Date(EPOCH_MILLISECONDS_THRESHOLD).toISOString(),
 		);
 	});
 

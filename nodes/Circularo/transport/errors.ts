@@ -1,8 +1,9 @@
 /**
  * Reads what went wrong in a failed Circularo call and says what to fix; shared by both nodes.
  */
-import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
+import { errorMessageOf } from '../assumptions';
 import type { ServerUrlProblem } from './serverUrl';
 
 export interface ApiFailure {
@@ -50,11 +51,7 @@ function serverMessageOf(data: unknown): string | undefined {
 		}
 	}
 	if (typeof data === 'string') return data.trim() || undefined;
-	if (data && typeof data === 'object') {
-		const body = data as Record<string, any>;
-		const candidate = body.error?.message ?? body.message ?? body.error;
-		if (typeof candidate === 'string') return candidate;
-	}
+	if (data && typeof data === 'object') return errorMessageOf(data as IDataObject);
 	return undefined;
 }
 

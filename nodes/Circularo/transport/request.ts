@@ -143,12 +143,6 @@ async function readUpTo(stream: ByteStream, limit: number): Promise<{ bytes: Buf
 	return { bytes: Buffer.concat(chunks), complete: true };
 }
 
-/** A file name for a downloaded PDF from a document title. */
-export function pdfFileName(title: string): string {
-	const safe = title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').trim() || 'document';
-	return safe.toLowerCase().endsWith('.pdf') ? safe : `${safe}.pdf`;
-}
-
 export function isPdf(bytes: Buffer): boolean {
 	return bytes.subarray(0, 5).toString('latin1') === '%PDF-';
 }

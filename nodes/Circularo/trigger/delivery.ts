@@ -8,10 +8,11 @@
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { readSignedBody } from '../assumptions';
 import type { RegistrationData, TriggerOptions } from '../types';
 import { downloadDocuments } from './downloads';
 import { knownSecret, rememberSecret } from './knownSecrets';
-import { readSignedBody, toTriggerItem } from './payload';
+import { toTriggerItem } from './payload';
 import { registrationDataOf, registrationFor, registrationKey, urlKindOf } from './registrationData';
 import { isRepeatDelivery } from './replays';
 import { credentialsOf, CREDENTIAL_CHANGED, fingerprintOf, registeredSecret, REREGISTER_HINT } from './secrets';
@@ -57,6 +58,7 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 	if (secret === undefined || !digestMatches(secret, rawBody, claimed)) return rejectDelivery(context);
 	if (isRepeatDelivery(key, claimed, receivedAt.getTime())) return {};
 
+	// The signed bytes, never n8n's parse of them, which follows the unsigned Content-Type header.
 	const item = toTriggerItem(readSignedBody(rawBody), receivedAt);
 	const events = context.getNodeParameter('events', []) as string[];
 	if (!events.includes(ALL_EVENTS) && !events.includes(item.event)) {

@@ -3,7 +3,8 @@
  */
 import { NodeOperationError, type IBinaryKeyData, type IWebhookFunctions } from 'n8n-workflow';
 
-import { circularoApiRequest, circularoDownload, pdfFileName } from '../transport/request';
+import { DOWNLOAD_FILE_NAMES } from '../assumptions';
+import { circularoApiRequest, circularoDownload } from '../transport/request';
 import {
 	EVENTS_WITH_SIGNED_DOCUMENT,
 	type CircularoDocumentList,
@@ -58,7 +59,7 @@ export async function downloadDocuments(
 			const title = document.documentTitle ?? item.documentTitle ?? documentId;
 			binary[options.binaryPropertyName || 'data'] = await context.helpers.prepareBinaryData(
 				bytes,
-				pdfFileName(title),
+				DOWNLOAD_FILE_NAMES.document(title),
 				'application/pdf',
 			);
 		} catch (error) {
@@ -70,7 +71,7 @@ export async function downloadDocuments(
 			const bytes = await circularoDownload.call(context, `${path}/audit`);
 			binary[AUDIT_TRAIL_PROPERTY] = await context.helpers.prepareBinaryData(
 				bytes,
-				pdfFileName(`${item.documentTitle ?? documentId} audit trail`),
+				DOWNLOAD_FILE_NAMES.auditTrail(item.documentTitle ?? documentId),
 				'application/pdf',
 			);
 		} catch (error) {

@@ -4,6 +4,7 @@
  */
 import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
 
+import { DELETE_WEBHOOK, webhookSecretMatches } from '../assumptions';
 import { readFailedRequest } from '../transport/errors';
 import { circularoApiRequest } from '../transport/request';
 import type { CircularoWebhook, CircularoWebhookList } from '../types';
@@ -42,7 +43,7 @@ async function listWebhooks(this: IHookFunctions, serverUrl: string): Promise<Ci
 
 /**
  * Deletes the stored registration and any other remote webhook pointing at this node's URL (left
- * over by a failed call or an old secret). A 404 means already gone. Throws the first failure after
+ * over by a failed call or an old secret); one already gone is no failure. Throws the first failure after
  * trying them all.
  */
 async function removeRegistrations(
@@ -62,9 +63,9 @@ async function removeRegistrations(
 	}
 	for (const id of ids) {
 		try {
-			await circularoApiRequest.call(this, 'DELETE', `/webhooks/${encodeURIComponent(id)}`);
+			await circularoApiRequest.call(this, DELETE_WEBHOOK.method, DELETE_WEBHOOK.path(id));
 		} catch (error) {
-			if (readFailedRequest(error).status !== 404) {
+			if (readFailedRequest(error).status !== DELETE_WEBHOOK.goneStatus) {
 				firstFailure ??= apiError(this, 'remove the webhook', error, serverUrl);
 			}
 		}
@@ -101,8 +102,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	}
 	const wanted = wantedRegistration(this, secret);
 	const remote = (await listWebhooks.call(this, credentials.serverUrl)).find((webhook) => webhook.id === registration.webhookId);
-	// Circularo echoes the secret; where it does not, the stored id is trusted.
-	if (!remote || !isSameTarget(remote, wanted) || (remote.hmacSecret !== undefined && remote.hmacSecret !== secret)) {
+	if (!remote || !isSameTarget(remote, wanted) || !webhookSecretMatches(remote, secret)) {
 		return false;
 	}
 	rememberSecret(registrationKey(this, kind, registration.webhookId), secret);

@@ -1,5 +1,6 @@
 /**
- * Reading Circularo deliveries: the signed bytes to a value, and that value to the trigger's item.
+ * Reading Circularo deliveries: the signed body (as readSignedBody in ../assumptions.ts reads it)
+ * to the trigger's item.
  *
  * The field names are partly assumed (see DELIVERY_FIELD_CANDIDATES in ../assumptions.ts) and read
  * leniently: an unrecognised shape yields empty typed fields and the untouched payload, never an
@@ -33,20 +34,6 @@ function pathsOf<K extends string>(candidates: Record<K, readonly string[]>): Re
 
 const DELIVERY_PATHS = pathsOf(DELIVERY_FIELD_CANDIDATES);
 const ACTOR_PATHS = pathsOf(ACTOR_FIELD_CANDIDATES);
-
-/**
- * The delivery as Circularo signed it: the bytes parsed as JSON (UTF-8, as JSON requires), or the
- * text when they are not JSON. Never n8n's parse of the body, which follows the Content-Type
- * header: that header is not signed, and the same bytes sent as a form would read differently.
- */
-export function readSignedBody(rawBody: Buffer): unknown {
-	const text = rawBody.toString('utf8');
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
-}
 
 function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -108,13 +95,17 @@ function readActor(body: IDataObject): CircularoActor | null {
 	return null;
 }
 
+function dateFromEpoch(epoch: number): Date {
+	return new Date(epoch < EPOCH_MILLISECONDS_THRESHOLD ? epoch * 1000 : epoch);
+}
+
 function isoFrom(value: unknown): string | null {
 	let date: Date | undefined;
 	if (typeof value === 'number' && Number.isFinite(value)) {
-		date = new Date(value < EPOCH_MILLISECONDS_THRESHOLD ? value * 1000 : value);
+		date = dateFromEpoch(value);
 	} else if (typeof value === 'string' && value.trim() !== '') {
 		const trimmed = value.trim();
-		date = /^\d+$/.test(trimmed) ? new Date(Number(trimmed)) : new Date(trimmed);
+		date = /^\d+$/.test(trimmed) ? dateFromEpoch(Number(trimmed)) : new Date(trimmed);
 	}
 	return date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
 }

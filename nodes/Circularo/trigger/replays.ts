@@ -7,8 +7,8 @@
  * Per process: in queue mode or behind a load balancer, a repeat that reaches another process is
  * not recognised there. Memory is bounded: past MAX_DELIVERIES the oldest are forgotten first.
  */
+import { DELIVERY_REPEAT_WINDOW_MS } from '../assumptions';
 
-const WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_DELIVERIES = 10_000;
 
 /** Registration key and digest → when first seen (ms). Insertion order is time order. */
@@ -17,7 +17,7 @@ const seen = new Map<string, number>();
 /** Records a verified delivery; true when this registration already received it within the window. */
 export function isRepeatDelivery(registrationKey: string, digest: Buffer, now: number): boolean {
 	for (const [key, at] of seen) {
-		if (now - at < WINDOW_MS) break;
+		if (now - at < DELIVERY_REPEAT_WINDOW_MS) break;
 		seen.delete(key);
 	}
 	const key = `${registrationKey}:${digest.toString('hex')}`;

@@ -4,8 +4,10 @@
  * Each registration (one per URL kind and activation) gets a fresh random nonce, kept in the
  * workflow's static data. Its signing secret is HMAC-SHA256 over the nonce, keyed by the
  * credential's Webhook Signing Secret or, when that is empty, by its API key. So the secret is
- * never stored anywhere but in Circularo and in the memory of the n8n processes that verified a
- * delivery, and any process that can read the credential can derive it again.
+ * never stored anywhere but in Circularo and in the memory of the n8n processes that registered it
+ * or confirmed it since (by the fingerprint, at start-up or on a delivery; a 0.1.0 registration by
+ * a delivery that verified: see knownSecrets.ts), and any process that can read the credential can
+ * derive it again.
  *
  * A fingerprint of the secret (an HMAC of a constant keyed by it, shortened) is kept beside the
  * nonce: it reveals nothing about the secret, but tells any process whether the credential still

@@ -4,23 +4,17 @@
  */
 import { createHmac, timingSafeEqual } from 'crypto';
 
+import { signatureHexOf } from '../assumptions';
+
 export const SIGNATURE_HEADER = 'x-circularo-signature';
 
 const SHA256_HEX_LENGTH = 64;
 const SHA256_BYTES = 32;
-const PREFIX = 'sha256=';
 
-/**
- * The 32 digest bytes a signature header names, or null when it names none. Accepts bare hex or a
- * `sha256=` prefix, in either letter case, with surrounding white space (the prefix is not
- * documented, so both are read).
- */
+/** The 32 digest bytes a signature header names (read by signatureHexOf), or null when it names none. */
 export function claimedDigest(header: unknown): Buffer | null {
 	if (typeof header !== 'string') return null;
-	let hex = header.trim();
-	if (hex.length === PREFIX.length + SHA256_HEX_LENGTH && hex.slice(0, PREFIX.length).toLowerCase() === PREFIX) {
-		hex = hex.slice(PREFIX.length);
-	}
+	const hex = signatureHexOf(header);
 	if (hex.length !== SHA256_HEX_LENGTH) return null;
 	// Hex decoding stops at the first character that is not hex, so 32 bytes means all 64 were.
 	const digest = Buffer.from(hex, 'hex');

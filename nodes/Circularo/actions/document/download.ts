@@ -7,7 +7,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { circularoDownload, pdfFileName } from '../../transport/request';
+import { DOWNLOAD_FILE_NAMES } from '../../assumptions';
+import { circularoDownload } from '../../transport/request';
 import { FILE_ADVICE } from '../advice';
 import { badInput, requiredText } from '../inputChecks';
 import { loadDocument } from '../loadDocument';
@@ -84,13 +85,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		action: 'download the document',
 		fixes: FILE_ADVICE,
 	});
-	binary[binaryField] = await this.helpers.prepareBinaryData(pdf, pdfFileName(title), 'application/pdf');
+	binary[binaryField] = await this.helpers.prepareBinaryData(pdf, DOWNLOAD_FILE_NAMES.document(title), 'application/pdf');
 	if (auditField) {
 		const audit = await circularoDownload.call(this, `/documents/${encodeURIComponent(documentId)}/audit`, {
 			action: 'download the audit trail',
 			fixes: FILE_ADVICE,
 		});
-		binary[auditField] = await this.helpers.prepareBinaryData(audit, pdfFileName(`${title} audit trail`), 'application/pdf');
+		binary[auditField] = await this.helpers.prepareBinaryData(audit, DOWNLOAD_FILE_NAMES.auditTrail(title), 'application/pdf');
 	}
 	return [{ json: document, binary }];
 }

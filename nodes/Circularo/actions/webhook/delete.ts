@@ -5,7 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { asObject } from '../../assumptions';
+import { asObject, DELETE_WEBHOOK } from '../../assumptions';
 import { circularoApiRequest } from '../../transport/request';
 import { WEBHOOK_ADVICE } from '../advice';
 import { requiredText } from '../inputChecks';
@@ -23,10 +23,10 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['webhook'], operation: ['delete'] } }, properties);
 
-/** DELETE /webhooks/:id. */
+/** Deletes one webhook (DELETE_WEBHOOK). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const webhookId = requiredText(this, itemIndex, 'webhookId', 'Webhook ID');
-	const answer: unknown = await circularoApiRequest.call(this, 'DELETE', `/webhooks/${encodeURIComponent(webhookId)}`, undefined, {
+	const answer: unknown = await circularoApiRequest.call(this, DELETE_WEBHOOK.method, DELETE_WEBHOOK.path(webhookId), undefined, {
 		action: 'delete the webhook',
 		fixes: WEBHOOK_ADVICE,
 	});
