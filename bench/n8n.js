@@ -106,14 +106,14 @@ async function runN8nBench(o = {}) {
     /** @type {(string | number)[][]} */
     const rows = [];
     for (const c of compared) {
-      for (const [key, label] of /** @type {const} */ ([['ab', 'a/b'], ['ac', 'a/c']])) {
+      for (const [key, label] of /** @type {const} */ ([['ab', 'a/b throughput'], ['ac', 'a/c throughput'], ['abCpu', 'a/b CPU per delivery'], ['acCpu', 'a/c CPU per delivery']])) {
         const s = c.single[key];
         const q = c.queue[key];
         rows.push([`${c.config}: ${label}`, ratioText(s), ratioText(q), fmt(q.value / s.value), rounds > 1 ? verdict(rangesOverlap(s, q)) : '']);
       }
     }
     texts.push([
-      'Queue mode against a single process, same run (throughput ratios; lowest-highest round in brackets)',
+      'Queue mode against a single process, same run (lowest-highest round in brackets; CPU per delivery counts every process of the mode)',
       table(['configuration: ratio', 'single process', 'queue mode', 'queue / single', 'queue within the single run-to-run range'], rows),
     ].join('\n'));
   }

@@ -17,12 +17,14 @@ const { benchDelivery } = require('./common');
  * live-webhooks.js, webhookPhaseNeedsIsolate), one more for every getCredentials() in that
  * phase, and one for every execution, and disposes of each afterwards. With
  * N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true an isolate is built only when an expression is
- * evaluated; the legacy engine builds none. Measuring all three tells n8n's cost from the node's.
+ * evaluated; the legacy engine builds none. Measuring them tells n8n's cost from the node's.
  */
 const CONFIGS = {
   defaults: { name: 'n8n defaults', env: {} },
   lazy: { name: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
   legacy: { name: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+  // Not in the default run: isolates are still built as with the defaults, each one cheaper.
+  cache: { name: 'N8N_EXPRESSION_ENGINE_COMPILE_CACHE=true', env: { N8N_EXPRESSION_ENGINE_COMPILE_CACHE: 'true' } },
 };
 
 /** Every delivery of a run gets its own number, so no two carry the same bytes. */
@@ -60,6 +62,8 @@ function runPhase(n8n, wf, o) {
  * @property {number} executions
  * @property {number} perSecond        executions per second over all rounds
  * @property {number[]} roundRates     executions per second in each round
+ * @property {number} cpuMs            CPU per delivery, all probes together, over all rounds
+ * @property {number[]} roundCpuMs     the same in each round
  * @property {number} p50 @property {number} p99   request latency, ms
  * @property {Record<string, number>} peakBytes    peak memory per probe
  * @property {Record<string, number>} cpuMsPerDelivery  CPU per delivery per probe
@@ -81,7 +85,7 @@ async function runRounds(n8n, wfs, o) {
   const perPhase = Math.max(1, Math.round(o.perWorkflow / o.rounds));
   /** @type {WorkflowKey[]} */
   const order = [];
-  /** @type {Record<string, { executions: number, activeMs: number, latencies: number[], roundRates: number[], peakBytes: Record<string, number>, cpuMs: Record<string, number> }>} */
+  /** @type {Record<string, { executions: number, activeMs: number, latencies: number[], roundRates: number[], roundCpuMs: number[], peakBytes: Record<string, number>, cpuMs: Record<string, number> }>} */
   const agg = {};
   for (let r = 0; r < o.rounds; r++) {
     const round = r % 2 === 0 ? wfs : [...wfs].reverse();
@@ -89,11 +93,12 @@ async function runRounds(n8n, wfs, o) {
       order.push(wf.key);
       const m = await runPhase(n8n, wf, { ...phase, count: perPhase });
       o.log(`  ${o.tag} ${wf.label}: ${perPhase} deliveries, ${fmt(m.executionsPerSecond, 1)} executions/s, load average ${fmt(m.loadAverage.before, 1)}`);
-      const s = (agg[wf.key] ??= { executions: 0, activeMs: 0, latencies: [], roundRates: [], peakBytes: {}, cpuMs: {} });
+      const s = (agg[wf.key] ??= { executions: 0, activeMs: 0, latencies: [], roundRates: [], roundCpuMs: [], peakBytes: {}, cpuMs: {} });
       s.executions += m.count;
       s.activeMs += m.activeMs;
       s.latencies.push(...m.sent.results.map((x) => x.ms));
       s.roundRates.push(m.executionsPerSecond);
+      s.roundCpuMs.push(Object.values(m.cpuMs).reduce((a, b) => a + b, 0) / m.count);
       for (const [k, v] of Object.entries(m.memory.peak)) s.peakBytes[k] = Math.max(s.peakBytes[k] || 0, v);
       for (const [k, v] of Object.entries(m.cpuMs)) s.cpuMs[k] = (s.cpuMs[k] || 0) + v;
     }
@@ -106,6 +111,8 @@ async function runRounds(n8n, wfs, o) {
       executions: s.executions,
       perSecond: (s.executions * 1000) / s.activeMs,
       roundRates: s.roundRates,
+      cpuMs: Object.values(s.cpuMs).reduce((a, b) => a + b, 0) / s.executions,
+      roundCpuMs: s.roundCpuMs,
       p50: percentile(lat, 50),
       p99: percentile(lat, 99),
       peakBytes: s.peakBytes,
@@ -116,13 +123,17 @@ async function runRounds(n8n, wfs, o) {
 }
 
 /**
- * Throughput of x over y: over all rounds, and its lowest and highest value in a single round
- * (the run-to-run range this run shows).
+ * x over y in throughput ('rate': above 1, x is faster) or in CPU per delivery over all processes
+ * ('cpu': above 1, x costs more): over all rounds, and its lowest and highest value in a single
+ * round (the run-to-run range this run shows). CPU time hardly depends on what else the machine
+ * runs; throughput does.
  * @param {Record<string, WorkflowStats>} stats @param {WorkflowKey} x @param {WorkflowKey} y
+ * @param {'rate' | 'cpu'} [metric]
  */
-function ratio(stats, x, y) {
-  const perRound = stats[x].roundRates.map((r, i) => r / stats[y].roundRates[i]);
-  return { value: stats[x].perSecond / stats[y].perSecond, low: Math.min(...perRound), high: Math.max(...perRound) };
+function ratio(stats, x, y, metric = 'rate') {
+  const [all, rounds] = metric === 'rate' ? /** @type {const} */ (['perSecond', 'roundRates']) : /** @type {const} */ (['cpuMs', 'roundCpuMs']);
+  const perRound = stats[x][rounds].map((v, i) => v / stats[y][rounds][i]);
+  return { value: stats[x][all] / stats[y][all], low: Math.min(...perRound), high: Math.max(...perRound) };
 }
 
 /** @param {{ value: number, low: number, high: number }} r */

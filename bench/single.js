@@ -43,7 +43,10 @@ async function runSingle(config, o) {
       memory: { n8n: () => n8n.rssBytes() },
       cpu: { n8n: () => treeCpuSeconds(n8n.pid) },
     });
-    const ratios = { ab: ratio(stats, 'a', 'b'), ac: ratio(stats, 'a', 'c'), ad: ratio(stats, 'a', 'd'), bc: ratio(stats, 'b', 'c') };
+    const ratios = {
+      ab: ratio(stats, 'a', 'b'), ac: ratio(stats, 'a', 'c'), ad: ratio(stats, 'a', 'd'), bc: ratio(stats, 'b', 'c'),
+      abCpu: ratio(stats, 'a', 'b', 'cpu'), acCpu: ratio(stats, 'a', 'c', 'cpu'),
+    };
     const lines = [
       `Part 2 [${config.name}], single process: n8n 2.41.1, ${o.perWorkflow} signed deliveries per workflow (${sizeLabel(o.bodyBytes)} body) at concurrency ${o.concurrency}, ${o.rounds} interleaved round(s) (${order.join(' ')})`,
       workflowTable(wfs, stats),
@@ -55,6 +58,10 @@ async function runSingle(config, o) {
           ['a/d (trigger vs Webhook with a credential)', ratioText(ratios.ad), '', ''],
           ['b/c (for reference)', ratioText(ratios.bc), '', ''],
         ],
+      ),
+      table(
+        ['CPU per delivery ratio (lowest-highest round)', 'value'],
+        [['a/b (above 1: the trigger costs more)', ratioText(ratios.abCpu)], ['a/c', ratioText(ratios.acCpu)]],
       ),
     ];
     let ok = ratios.ab.value >= TARGET_AB && ratios.ac.value >= TARGET_AC;
