@@ -106,10 +106,11 @@ async function runN8nBench(o = {}) {
     /** @type {(string | number)[][]} */
     const rows = [];
     for (const c of compared) {
-      for (const [key, label] of /** @type {const} */ ([['ab', 'a/b throughput'], ['ac', 'a/c throughput'], ['abCpu', 'a/b CPU per delivery'], ['acCpu', 'a/c CPU per delivery']])) {
+      for (const [key, label] of /** @type {const} */ ([['ab', 'a/b throughput'], ['ac', 'a/c throughput'], ['abCpu', 'a/b CPU per delivery'], ['acCpu', 'a/c CPU per delivery'], ['abCpuMs', 'a - b CPU ms per delivery']])) {
         const s = c.single[key];
         const q = c.queue[key];
-        rows.push([`${c.config}: ${label}`, ratioText(s), ratioText(q), fmt(q.value / s.value), rounds > 1 ? verdict(rangesOverlap(s, q)) : '']);
+        const digits = key === 'abCpuMs' ? 1 : 2;
+        rows.push([`${c.config}: ${label}`, ratioText(s, digits), ratioText(q, digits), key === 'abCpuMs' ? '' : fmt(q.value / s.value), rounds > 1 ? verdict(rangesOverlap(s, q)) : '']);
       }
     }
     texts.push([

@@ -136,9 +136,20 @@ function ratio(stats, x, y, metric = 'rate') {
   return { value: stats[x][all] / stats[y][all], low: Math.min(...perRound), high: Math.max(...perRound) };
 }
 
-/** @param {{ value: number, low: number, high: number }} r */
-function ratioText(r) {
-  return r.low === r.high ? fmt(r.value) : `${fmt(r.value)} (${fmt(r.low)}-${fmt(r.high)})`;
+/**
+ * How much more CPU per delivery x costs than y, all processes together (ms), over all rounds
+ * and its lowest and highest value in a single round. Between (a) and (b) this is what the
+ * trigger's webhook phase costs beyond n8n's own Webhook node.
+ * @param {Record<string, WorkflowStats>} stats @param {WorkflowKey} x @param {WorkflowKey} y
+ */
+function cpuDifference(stats, x, y) {
+  const perRound = stats[x].roundCpuMs.map((v, i) => v - stats[y].roundCpuMs[i]);
+  return { value: stats[x].cpuMs - stats[y].cpuMs, low: Math.min(...perRound), high: Math.max(...perRound) };
+}
+
+/** @param {{ value: number, low: number, high: number }} r @param {number} [digits] */
+function ratioText(r, digits = 2) {
+  return r.low === r.high ? fmt(r.value, digits) : `${fmt(r.value, digits)} (${fmt(r.low, digits)} to ${fmt(r.high, digits)})`;
 }
 
 /**
@@ -167,4 +178,4 @@ function workflowTable(wfs, stats) {
   );
 }
 
-module.exports = { CONFIGS, runPhase, runRounds, ratio, ratioText, workflowTable };
+module.exports = { CONFIGS, runPhase, runRounds, ratio, cpuDifference, ratioText, workflowTable };

@@ -17,7 +17,7 @@ const { treeCpuSeconds } = require('../e2e/lib/proctree');
 const { table } = require('../e2e/lib/report');
 const { sizeLabel } = require('./common');
 const { setupBenchWorkflows, checkWorkflows } = require('./workflows');
-const { runRounds, ratio, ratioText, workflowTable } = require('./phases');
+const { runRounds, ratio, cpuDifference, ratioText, workflowTable } = require('./phases');
 
 /**
  * Part 2 in a queue-mode set with one configuration (on every process).
@@ -52,7 +52,7 @@ async function runQueue(config, o) {
           'pg+redis': () => treeCpuSeconds(services.pg.pid) + treeCpuSeconds(services.redis.pid),
         },
       });
-      const ratios = { ab: ratio(stats, 'a', 'b'), ac: ratio(stats, 'a', 'c'), abCpu: ratio(stats, 'a', 'b', 'cpu'), acCpu: ratio(stats, 'a', 'c', 'cpu') };
+      const ratios = { ab: ratio(stats, 'a', 'b'), ac: ratio(stats, 'a', 'c'), abCpu: ratio(stats, 'a', 'b', 'cpu'), acCpu: ratio(stats, 'a', 'c', 'cpu'), abCpuMs: cpuDifference(stats, 'a', 'b') };
       const lines = [
         `Part 2 [${config.name}], queue mode (main + webhook process + worker, Postgres, Redis; deliveries to the webhook process): ${o.perWorkflow} signed deliveries per workflow (${sizeLabel(o.bodyBytes)} body) at concurrency ${o.concurrency}, ${o.rounds} interleaved round(s) (${order.join(' ')})`,
         workflowTable(wfs, stats),
@@ -63,6 +63,7 @@ async function runQueue(config, o) {
             ['a/c throughput (trigger vs hand-built check)', ratioText(ratios.ac)],
             ['a/b CPU per delivery, all processes (above 1: the trigger costs more)', ratioText(ratios.abCpu)],
             ['a/c CPU per delivery, all processes', ratioText(ratios.acCpu)],
+            ['a - b CPU ms per delivery, all processes', ratioText(ratios.abCpuMs, 1)],
           ],
         ),
       ];

@@ -12,7 +12,7 @@ const { settledMemory } = require('../e2e/lib/load');
 const { table, fmt, mib } = require('../e2e/lib/report');
 const { sizeLabel, verdict } = require('./common');
 const { setupBenchWorkflows, checkWorkflows } = require('./workflows');
-const { runPhase, runRounds, ratio, ratioText, workflowTable } = require('./phases');
+const { runPhase, runRounds, ratio, cpuDifference, ratioText, workflowTable } = require('./phases');
 
 const TARGET_AB = 0.95;
 const TARGET_AC = 1.1;
@@ -45,7 +45,7 @@ async function runSingle(config, o) {
     });
     const ratios = {
       ab: ratio(stats, 'a', 'b'), ac: ratio(stats, 'a', 'c'), ad: ratio(stats, 'a', 'd'), bc: ratio(stats, 'b', 'c'),
-      abCpu: ratio(stats, 'a', 'b', 'cpu'), acCpu: ratio(stats, 'a', 'c', 'cpu'),
+      abCpu: ratio(stats, 'a', 'b', 'cpu'), acCpu: ratio(stats, 'a', 'c', 'cpu'), abCpuMs: cpuDifference(stats, 'a', 'b'),
     };
     const lines = [
       `Part 2 [${config.name}], single process: n8n 2.41.1, ${o.perWorkflow} signed deliveries per workflow (${sizeLabel(o.bodyBytes)} body) at concurrency ${o.concurrency}, ${o.rounds} interleaved round(s) (${order.join(' ')})`,
@@ -61,7 +61,7 @@ async function runSingle(config, o) {
       ),
       table(
         ['CPU per delivery ratio (lowest-highest round)', 'value'],
-        [['a/b (above 1: the trigger costs more)', ratioText(ratios.abCpu)], ['a/c', ratioText(ratios.acCpu)]],
+        [['a/b (above 1: the trigger costs more)', ratioText(ratios.abCpu)], ['a/c', ratioText(ratios.acCpu)], ['a - b, ms', ratioText(ratios.abCpuMs, 1)]],
       ),
     ];
     let ok = ratios.ab.value >= TARGET_AB && ratios.ac.value >= TARGET_AC;
