@@ -1,15 +1,21 @@
 // @ts-check
 'use strict';
 /**
- * Shared pieces of the benchmark: delivery bodies of an exact size, signing, statistics and a
- * plain-text table. No timing happens here.
+ * Shared pieces of the benchmark: delivery bodies of an exact size, and statistics. No timing
+ * happens here. Signing, tables and load measurement come from the e2e harness (e2e/lib).
  */
 
-const crypto = require('node:crypto');
 const { buildPayload } = require('../simulator/payloads');
+const { signedDelivery } = require('../e2e/lib/circularo');
 
 /** Secret used for every benchmark delivery (a test value, not a credential of anyone's). */
 const BENCH_SECRET = 'bench-only-signing-secret-0123456789abcdef';
+/**
+ * A fixed header every delivery carries, for (d)'s Header Auth credential to check: the
+ * signature changes with every body, and no two deliveries carry the same body.
+ */
+const BENCH_TOKEN_HEADER = 'x-bench-token';
+const BENCH_TOKEN = 'bench-only-header-token-0123456789';
 
 /**
  * A Circularo delivery in the simulator's `default` shape, padded with form-field entries (as a
@@ -48,11 +54,6 @@ function makeBody(size, o = {}) {
   return bytes;
 }
 
-/** @param {Buffer} raw @param {string} [secret] */
-function sign(raw, secret = BENCH_SECRET) {
-  return crypto.createHmac('sha256', secret).update(raw).digest('hex');
-}
-
 /** @param {number[]} xs */
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -67,26 +68,19 @@ function sizeLabel(bytes) {
   return `${bytes} B`;
 }
 
-/**
- * A fixed-width text table.
- * @param {string[]} head
- * @param {(string | number)[][]} rows
- */
-function table(head, rows) {
-  const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] || '').length)));
-  const line = (/** @type {string[]} */ r) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
-}
-
-/** @param {number} x @param {number} [digits] */
-function fmt(x, digits = 2) {
-  return Number.isFinite(x) ? x.toFixed(digits) : 'n/a';
-}
-
 /** @param {boolean} ok */
 function verdict(ok) {
   return ok ? 'met' : 'MISSED';
 }
 
-module.exports = { BENCH_SECRET, makeBody, sign, median, sizeLabel, table, fmt, verdict };
+/**
+ * Delivery number `seq`: a signed body of `size` bytes, unique (its timestamp moves by `seq` ms)
+ * so that no delivery is an exact repeat of another, which a trigger may acknowledge and drop.
+ * @param {number} size @param {number} seq
+ */
+function benchDelivery(size, seq) {
+  const { body, headers } = signedDelivery(BENCH_SECRET, makeBody(size, { event: 'documentCompleted', seq }));
+  return { body, headers: { ...headers, [BENCH_TOKEN_HEADER]: BENCH_TOKEN } };
+}
+
+module.exports = { BENCH_SECRET, BENCH_TOKEN_HEADER, BENCH_TOKEN, makeBody, benchDelivery, median, sizeLabel, verdict };

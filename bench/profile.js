@@ -18,8 +18,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startStack } = require('../e2e/lib/circularo');
-const { makeBody, table, fmt } = require('./common');
-const { CONFIGS, setupBenchWorkflows, checkWorkflows, runPhase } = require('./n8n');
+const { table, fmt } = require('../e2e/lib/report');
+const { setupBenchWorkflows, checkWorkflows } = require('./workflows');
+const { CONFIGS, runPhase } = require('./phases');
 
 /**
  * Groups shown on their own: the CPU time of the samples with at least one matching frame on the
@@ -85,14 +86,13 @@ async function profileWorkflow(key, config, count) {
   });
   let window;
   try {
-    const body = makeBody(2048, { event: 'documentCompleted' });
-    const wfs = await setupBenchWorkflows(stack.n8n, stack.sim, { body });
-    await checkWorkflows(stack.n8n, wfs, body);
-    const wf = /** @type {import('./n8n').BenchWorkflow} */ (wfs.find((w) => w.key === key));
-    await runPhase(stack.n8n, wf, body, Math.min(300, count), 16);
+    const [wf] = await setupBenchWorkflows(stack.n8n, stack.sim, [key]);
+    await checkWorkflows(stack.n8n, [wf], 2048);
+    const phase = { concurrency: 16, bodyBytes: 2048 };
+    await runPhase(stack.n8n, wf, { ...phase, count: Math.min(300, count) });
     const t0 = nowUs();
-    const run = await runPhase(stack.n8n, wf, body, count, 16);
-    window = { t0, t1: nowUs(), rate: count / (run.activeMs / 1000) };
+    const run = await runPhase(stack.n8n, wf, { ...phase, count });
+    window = { t0, t1: nowUs(), rate: run.executionsPerSecond };
   } finally {
     await stack.stop(); // n8n exits cleanly, so V8 writes the profiles
   }

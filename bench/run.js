@@ -4,37 +4,52 @@
  * `npm run bench` (after `npm run build`): prints the benchmark tables, each figure a ratio of
  * things measured side by side in one run.
  *
- *   node bench/run.js                 part 1 (handler) and parts 2-3 (real n8n)
- *   node bench/run.js --only handler  part 1 only (no n8n needed, about half a minute)
- *   node bench/run.js --only n8n      parts 2-3 only
- *   node bench/run.js --quick         fewer rounds and deliveries (a smoke run, not for the README)
+ *   node bench/run.js                          every part: handler, single-process n8n, queue-mode n8n
+ *   node bench/run.js --only handler           part 1 only (no n8n needed, about half a minute)
+ *   node bench/run.js --only single,queue      the real-n8n parts only (`--only n8n` says the same)
+ *   node bench/run.js --quick                  fewer rounds and deliveries (a smoke run, not for the docs)
+ *   node bench/run.js --package ../other-checkout   another build of the package (before/after)
  *
- * n8n options (passed to bench/n8n.js): --deliveries N (per workflow, default 2000),
- * --memory-deliveries N (part 3, default 10000), --concurrency N (16), --body-bytes N (2048),
- * --rounds N (interleaved rounds, default 4), --n8n-config defaults,lazy,legacy (which n8n configurations
- * to compare; both by default).
+ * n8n options (see bench/n8n.js): --deliveries N (per workflow and mode, default 1000),
+ * --rounds N (interleaved rounds, default 4), --memory-deliveries N (part 3, default 5000; 0
+ * skips it), --concurrency N (16), --body-bytes N (2048), --n8n-config defaults,lazy,legacy.
  *
  * Exit code 0 when the run completes (missed targets are reported as MISSED in the tables),
  * 2 on an error; with --strict, 1 when a target is missed.
  */
 
+const fs = require('node:fs');
+const path = require('node:path');
 const { runHandlerBench } = require('./handler');
-const { parseN8nArgs } = require('./n8n');
+const { runN8nBench, parseN8nArgs, MODES } = require('./n8n');
+
+const PARTS = ['handler', ...MODES];
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const o = { only: /** @type {string | undefined} */ (undefined), quick: false, strict: false, n8n: /** @type {string[]} */ ([]) };
+  let only = PARTS;
+  let quick = false;
+  let strict = false;
+  /** @type {string | undefined} */
+  let pkg;
+  /** @type {string[]} */
+  const n8n = [];
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick') { o.quick = true; o.n8n.push(a); }
-    else if (a === '--strict') o.strict = true;
-    else if (a === '--only') o.only = argv[++i];
-    else if (a.startsWith('--only=')) o.only = a.slice('--only='.length);
-    else if (a.includes('=')) o.n8n.push(a);
-    else { o.n8n.push(a); if (i + 1 < argv.length) o.n8n.push(argv[++i]); }
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    if (flag === '--only') only = value().split(',').flatMap((p) => (p === 'n8n' ? MODES : [p]));
+    else if (flag === '--strict') strict = true;
+    else if (flag === '--quick') { quick = true; n8n.push(flag); }
+    else if (flag === '--package') { pkg = value(); n8n.push(flag, pkg); }
+    else if (inline !== undefined) n8n.push(argv[i]);
+    else { n8n.push(flag); if (i + 1 < argv.length) n8n.push(argv[++i]); }
   }
-  if (o.only !== undefined && !['handler', 'n8n'].includes(o.only)) throw new Error('--only takes handler or n8n');
-  return { ...o, n8nOptions: parseN8nArgs(o.n8n) };
+  for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only takes ${PARTS.join(', ')} (or n8n for both n8n modes), separated by commas`);
+  const modes = MODES.filter((m) => only.includes(m));
+  // A checkout given with --package also gives part 1 its compiled node.
+  const nodePath = pkg && !pkg.endsWith('.tgz') ? path.resolve(pkg, 'dist', 'nodes', 'Circularo', 'CircularoTrigger.node.js') : undefined;
+  if (nodePath && only.includes('handler') && !fs.existsSync(nodePath)) throw new Error(`--package: ${nodePath} does not exist (build that checkout first)`);
+  return { handler: only.includes('handler'), modes, quick, strict, nodePath, n8nOptions: { ...parseN8nArgs(n8n), modes } };
 }
 
 async function main() {
@@ -43,14 +58,13 @@ async function main() {
   /** @type {string[]} */
   const out = [];
   let ok = true;
-  if (o.only !== 'n8n') {
-    const r = await runHandlerBench({ quick: o.quick });
-    out.push(r.text);
+  if (o.handler) {
+    const t0 = Date.now();
+    const r = await runHandlerBench({ quick: o.quick, nodePath: o.nodePath });
+    out.push(`${r.text}\n(handler took ${Math.round((Date.now() - t0) / 1000)} s)`);
     ok = ok && r.ok;
   }
-  if (o.only !== 'handler') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { runN8nBench } = require('./n8n');
+  if (o.modes.length > 0) {
     const r = await runN8nBench(o.n8nOptions);
     out.push(r.text);
     ok = ok && r.ok;

@@ -79,8 +79,9 @@ class RestClient {
   async delete(path) { return (await this.call('DELETE', path)).data; }
 }
 
-/** Execution states that will not change any more. */
-const DONE = new Set(['success', 'error', 'crashed', 'canceled', 'cancelled']);
+/** Execution states that will not change any more, and those that will. */
+const FINISHED = ['success', 'error', 'crashed', 'canceled'];
+const PENDING = ['new', 'running', 'waiting'];
 
 class PublicApi {
   /**
@@ -254,24 +255,52 @@ class PublicApi {
   }
 
   /**
-   * Waits (bounded) until the workflow has at least `n` executions and none of them is still
-   * running; then, if `settleMs` is given, waits that long and lists again so that extra
-   * executions show up. Returns the final list (callers assert the exact count).
+   * How many of the workflow's executions are in one of `statuses`: the editor's count
+   * (GET /rest/executions with a filter), so waiting for thousands of executions does not list
+   * them over and over. Needs the logged-in RestClient (setupOwner).
+   * @param {string} workflowId @param {string[]} statuses
+   * @returns {Promise<number>}
+   */
+  async countExecutions(workflowId, statuses) {
+    const filter = encodeURIComponent(JSON.stringify({ workflowId: String(workflowId), status: statuses }));
+    const r = await this.rest.call('GET', `/rest/executions?filter=${filter}&limit=1`);
+    const count = Number((r.data || r.json).count);
+    if (!Number.isInteger(count) || count < 0) throw new Error(`countExecutions(${workflowId}): n8n answered no count: ${r.text.slice(0, 200)}`);
+    return count;
+  }
+
+  /**
+   * Waits (bounded) until the workflow has at least `n` finished executions and none still
+   * new, running or waiting; then, if `settleMs` is given, waits that long so that extra
+   * executions show up. Returns the workflow's executions (callers assert the exact count), or
+   * nothing with `list: false` (a load of thousands need not be listed).
    * @param {string} workflowId @param {number} n
-   * @param {{ timeoutMs?: number, settleMs?: number, intervalMs?: number }} [o]
+   * @param {{ timeoutMs?: number, settleMs?: number, intervalMs?: number, list?: boolean }} [o]
    * @returns {Promise<any[]>}
    */
   async waitForExecutions(workflowId, n, o = {}) {
-    const finished = (/** @type {any[]} */ list) => list.length >= n && list.every((e) => DONE.has(e.status) || e.finished === true || !!e.stoppedAt);
-    let list = await waitFor(async () => {
-      const l = await this.listExecutions(workflowId);
-      return finished(l) ? l : undefined;
-    }, { timeoutMs: o.timeoutMs ?? 30_000, intervalMs: o.intervalMs ?? 300, what: `${n} finished executions of workflow ${workflowId}` });
-    if (o.settleMs) {
-      await new Promise((r) => setTimeout(r, o.settleMs));
-      list = await this.listExecutions(workflowId);
-    }
-    return list;
+    let last = 'nothing counted yet';
+    await waitFor(async () => {
+      const finished = await this.countExecutions(workflowId, FINISHED);
+      const pending = finished >= n ? await this.countExecutions(workflowId, PENDING) : NaN;
+      last = `${finished} finished${Number.isNaN(pending) ? '' : `, ${pending} pending`}`;
+      return finished >= n && pending === 0;
+    }, { timeoutMs: o.timeoutMs ?? 30_000, intervalMs: o.intervalMs ?? 300, what: `${n} finished executions of workflow ${workflowId}` })
+      .catch((error) => { throw new Error(`${error.message}; last seen: ${last}`); });
+    if (o.settleMs) await new Promise((r) => setTimeout(r, o.settleMs));
+    return o.list === false ? [] : this.listExecutions(workflowId);
+  }
+
+  /**
+   * When the workflow's last execution stopped, as n8n recorded it (ms since the epoch; 0 when
+   * none has): the newest 250 hold it, since executions are numbered as they start.
+   * @param {string} workflowId
+   */
+  async lastStoppedAt(workflowId) {
+    const { json } = await this.call('GET', `/executions?workflowId=${encodeURIComponent(workflowId)}&limit=250`);
+    let last = 0;
+    for (const e of json.data || []) last = Math.max(last, e.stoppedAt ? Date.parse(e.stoppedAt) : 0);
+    return last;
   }
 
   /**

@@ -37,13 +37,14 @@ function packedPackage() {
 
 /**
  * Starts the Circularo simulator and one n8n (role 'start') with the packed package installed,
- * owner and API key set up. `stop()` stops both.
- * @param {{ n8n?: import('./n8n').StartOptions, simulator?: object, owner?: object }} [o]
+ * owner and API key set up. `stop()` stops both. `packageTgz`: another build of the package
+ * (default: this repo packed).
+ * @param {{ n8n?: import('./n8n').StartOptions, simulator?: object, owner?: object, packageTgz?: string }} [o]
  */
 async function startStack(o = {}) {
   const sim = await startSimulator({ port: 0, ...(o.simulator || {}) });
   try {
-    const packageTgz = await packedPackage();
+    const packageTgz = o.packageTgz || await packedPackage();
     // CIRCULARO_E2E_N8N_VERSION runs the same suites against another pinned n8n (e.g. 1.123.81).
     const n8n = await startN8n({ packageTgz, version: process.env.CIRCULARO_E2E_N8N_VERSION || undefined, ...(o.n8n || {}) });
     await setupOwner(n8n, o.owner);

@@ -10,4 +10,6 @@ module.exports = {
   ...require('./services'),
   ...require('./queue'),
   ...require('./proctree'),
+  ...require('./load'),
+  ...require('./report'),
 };

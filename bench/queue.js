@@ -1,0 +1,79 @@
+// @ts-check
+'use strict';
+/**
+ * Part 2 in n8n's queue mode: Redis and Postgres on loopback, main + one webhook process + one
+ * worker (e2e/lib/queue.js, as the queue-mode suite runs them), the package installed in each.
+ * Workflows (a), (b) and (c) are published on main and every delivery goes to the webhook
+ * process, which verifies it (for (a): the Circularo Trigger's webhook(), in a process that never
+ * ran the activation) and queues the execution for the worker. CPU time per delivery is read for
+ * each process, so the webhook phase's cost shows on its own.
+ */
+
+const { startSimulator } = require('../simulator');
+const { setupOwner } = require('../e2e/lib/n8n');
+const { ensureQueueServices } = require('../e2e/lib/services');
+const { startQueueSet } = require('../e2e/lib/queue');
+const { treeCpuSeconds } = require('../e2e/lib/proctree');
+const { table } = require('../e2e/lib/report');
+const { sizeLabel } = require('./common');
+const { setupBenchWorkflows, checkWorkflows } = require('./workflows');
+const { runRounds, ratio, cpuDifference, ratioText, workflowTable } = require('./phases');
+
+/**
+ * Part 2 in a queue-mode set with one configuration (on every process).
+ * @param {{ name: string, env: Record<string, string> }} config
+ * @param {import('./single').RunOptions} o
+ */
+async function runQueue(config, o) {
+  const tag = `queue mode [${config.name}]`;
+  const started = Date.now();
+  await ensureQueueServices({ log: o.log });
+  o.log(`  ${tag}: starting simulator, Redis, Postgres and n8n 2.41.1 main + webhook + worker with the packed package`);
+  const sim = await startSimulator({ port: 0, log: false });
+  try {
+    const q = await startQueueSet({ packageTgz: o.packageTgz, logLevel: 'warn', env: { EXECUTIONS_DATA_PRUNE_MAX_COUNT: '0', ...config.env } });
+    try {
+      const { main, webhook, workers: [worker], services } = q;
+      await setupOwner(main);
+      o.log(`  ${tag}: ready after ${Math.round((Date.now() - started) / 1000)} s`);
+      const wfs = await setupBenchWorkflows(main, sim, ['a', 'b', 'c']);
+      for (const wf of wfs) {
+        if (!wf.url.startsWith(`${webhook.baseUrl}/`)) throw new Error(`${wf.label}: ${wf.url} is not served by the webhook process (${webhook.baseUrl})`);
+      }
+      await checkWorkflows(main, wfs, o.bodyBytes);
+      const { order, stats } = await runRounds(main, wfs, {
+        ...o,
+        tag,
+        memory: { webhook: () => webhook.rssBytes(), worker: () => worker.rssBytes(), main: () => main.rssBytes() },
+        cpu: {
+          webhook: () => treeCpuSeconds(webhook.pid),
+          worker: () => treeCpuSeconds(worker.pid),
+          main: () => treeCpuSeconds(main.pid),
+          'pg+redis': () => treeCpuSeconds(services.pg.pid) + treeCpuSeconds(services.redis.pid),
+        },
+      });
+      const ratios = { ab: ratio(stats, 'a', 'b'), ac: ratio(stats, 'a', 'c'), abCpu: ratio(stats, 'a', 'b', 'cpu'), acCpu: ratio(stats, 'a', 'c', 'cpu'), abCpuMs: cpuDifference(stats, 'a', 'b') };
+      const lines = [
+        `Part 2 [${config.name}], queue mode (main + webhook process + worker, Postgres, Redis; deliveries to the webhook process): ${o.perWorkflow} signed deliveries per workflow (${sizeLabel(o.bodyBytes)} body) at concurrency ${o.concurrency}, ${o.rounds} interleaved round(s) (${order.join(' ')})`,
+        workflowTable(wfs, stats),
+        table(
+          ['ratio (lowest-highest round)', 'value'],
+          [
+            ['a/b throughput (trigger vs unchecked floor)', ratioText(ratios.ab)],
+            ['a/c throughput (trigger vs hand-built check)', ratioText(ratios.ac)],
+            ['a/b CPU per delivery, all processes (above 1: the trigger costs more)', ratioText(ratios.abCpu)],
+            ['a/c CPU per delivery, all processes', ratioText(ratios.acCpu)],
+            ['a - b CPU ms per delivery, all processes', ratioText(ratios.abCpuMs, 1)],
+          ],
+        ),
+      ];
+      return { text: lines.join('\n'), stats, ratios };
+    } finally {
+      await q.stop();
+    }
+  } finally {
+    await sim.stop();
+  }
+}
+
+module.exports = { runQueue };
