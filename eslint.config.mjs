@@ -27,7 +27,10 @@ const supersededLegacyRules = {
 const toolingRules = {
 	'@typescript-eslint/no-require-imports': 'off',
 	'@typescript-eslint/no-explicit-any': 'off',
-	'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+	'@typescript-eslint/no-unused-vars': [
+		'error',
+		{ argsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+	],
 };
 
 const tooling = tseslint.config({

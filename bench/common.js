@@ -25,52 +25,62 @@ const BENCH_TOKEN = 'bench-only-header-token-0123456789';
  * @returns {Buffer}
  */
 function makeBody(size, o = {}) {
-  const base = buildPayload('default', {
-    event: o.event || 'documentCompleted',
-    documentId: o.documentId || 'doc-sales-1',
-    documentTitle: 'Bench contract',
-    actor: { id: 'u-1', name: 'Sales Admin', username: 'sales.admin', email: 'sales.admin@acme.test' },
-    at: Date.UTC(2026, 10, 28, 12, 0, 0) + (o.seq || 0),
-  });
-  /** @type {{ name: string, value: string }[]} */
-  const fields = [];
-  const body = { ...base, fields, padding: '' };
-  const length = () => Buffer.byteLength(JSON.stringify(body));
-  if (length() > size) throw new RangeError(`makeBody: ${size} bytes is smaller than the bare delivery`);
-  // Whole field entries first (about 60 bytes each, counted as they are added), then a padding
-  // string for the exact size.
-  const entry = (/** @type {number} */ i) => ({ name: `field_${i}`, value: `value of form field number ${i}` });
-  let total = length();
-  for (let i = 0; i < 1_000_000; i++) {
-    const e = entry(i);
-    const add = Buffer.byteLength(JSON.stringify(e)) + (fields.length > 0 ? 1 : 0);
-    if (total + add + 64 >= size) break;
-    fields.push(e);
-    total += add;
-  }
-  body.padding = 'x'.repeat(Math.max(0, size - length()));
-  const bytes = Buffer.from(JSON.stringify(body));
-  if (bytes.length !== size) throw new Error(`makeBody: built ${bytes.length} bytes, wanted ${size}`);
-  return bytes;
+	const base = buildPayload('default', {
+		event: o.event || 'documentCompleted',
+		documentId: o.documentId || 'doc-sales-1',
+		documentTitle: 'Bench contract',
+		actor: {
+			id: 'u-1',
+			name: 'Sales Admin',
+			username: 'sales.admin',
+			email: 'sales.admin@acme.test',
+		},
+		at: Date.UTC(2026, 10, 28, 12, 0, 0) + (o.seq || 0),
+	});
+	/** @type {{ name: string, value: string }[]} */
+	const fields = [];
+	const body = { ...base, fields, padding: '' };
+	const length = () => Buffer.byteLength(JSON.stringify(body));
+	if (length() > size)
+		throw new RangeError(`makeBody: ${size} bytes is smaller than the bare delivery`);
+	// Whole field entries first (about 60 bytes each, counted as they are added), then a padding
+	// string for the exact size.
+	const entry = (/** @type {number} */ i) => ({
+		name: `field_${i}`,
+		value: `value of form field number ${i}`,
+	});
+	let total = length();
+	for (let i = 0; i < 1_000_000; i++) {
+		const e = entry(i);
+		const add = Buffer.byteLength(JSON.stringify(e)) + (fields.length > 0 ? 1 : 0);
+		if (total + add + 64 >= size) break;
+		fields.push(e);
+		total += add;
+	}
+	body.padding = 'x'.repeat(Math.max(0, size - length()));
+	const bytes = Buffer.from(JSON.stringify(body));
+	if (bytes.length !== size)
+		throw new Error(`makeBody: built ${bytes.length} bytes, wanted ${size}`);
+	return bytes;
 }
 
 /** @param {number[]} xs */
 function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** @param {number} bytes */
 function sizeLabel(bytes) {
-  if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
-  return `${bytes} B`;
+	if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MB`;
+	if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+	return `${bytes} B`;
 }
 
 /** @param {boolean} ok */
 function verdict(ok) {
-  return ok ? 'met' : 'MISSED';
+	return ok ? 'met' : 'MISSED';
 }
 
 /**
@@ -79,8 +89,20 @@ function verdict(ok) {
  * @param {number} size @param {number} seq
  */
 function benchDelivery(size, seq) {
-  const { body, headers } = signedDelivery(BENCH_SECRET, makeBody(size, { event: 'documentCompleted', seq }));
-  return { body, headers: { ...headers, [BENCH_TOKEN_HEADER]: BENCH_TOKEN } };
+	const { body, headers } = signedDelivery(
+		BENCH_SECRET,
+		makeBody(size, { event: 'documentCompleted', seq }),
+	);
+	return { body, headers: { ...headers, [BENCH_TOKEN_HEADER]: BENCH_TOKEN } };
 }
 
-module.exports = { BENCH_SECRET, BENCH_TOKEN_HEADER, BENCH_TOKEN, makeBody, benchDelivery, median, sizeLabel, verdict };
+module.exports = {
+	BENCH_SECRET,
+	BENCH_TOKEN_HEADER,
+	BENCH_TOKEN,
+	makeBody,
+	benchDelivery,
+	median,
+	sizeLabel,
+	verdict,
+};

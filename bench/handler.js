@@ -20,7 +20,14 @@ const { signedDelivery } = require('../e2e/lib/circularo');
 const { table, fmt } = require('../e2e/lib/report');
 const { BENCH_SECRET, makeBody, median, sizeLabel, verdict } = require('./common');
 
-const DIST_NODE = path.join(__dirname, '..', 'dist', 'nodes', 'Circularo', 'CircularoTrigger.node.js');
+const DIST_NODE = path.join(
+	__dirname,
+	'..',
+	'dist',
+	'nodes',
+	'Circularo',
+	'CircularoTrigger.node.js',
+);
 
 const BENCH_WORKFLOW_ID = 'bench-workflow';
 const BENCH_NODE_ID = 'bench-node';
@@ -37,38 +44,68 @@ const TARGET_FROM_BYTES = 10 * 1024;
  * @param {string[]} events
  */
 function fakeContext(raw, signature, events) {
-  const request = {
-    rawBody: raw,
-    body: JSON.parse(raw.toString('utf8')),
-    headers: { 'content-type': 'application/json', 'content-length': String(raw.length), 'x-circularo-signature': signature },
-  };
-  const credentials = { serverUrl: 'http://127.0.0.1:9', apiKey: 'bench-key', webhookSecret: BENCH_SECRET };
-  const staticData = {};
-  /** @type {Record<string, unknown>} */
-  const parameters = { events, options: {}, scope: 'myTeam', teamName: '' };
-  let rejected = 0;
-  let credentialLoads = 0;
-  const response = {
-    status() { return response; },
-    json() { rejected++; return response; },
-    send() { rejected++; return response; },
-    end() { return response; },
-  };
-  return {
-    rejectedCount: () => rejected,
-    credentialLoads: () => credentialLoads,
-    getRequestObject: () => request,
-    getResponseObject: () => response,
-    getCredentials: async () => { credentialLoads++; return credentials; },
-    getWorkflowStaticData: () => staticData,
-    getNodeParameter: (/** @type {string} */ name, /** @type {unknown} */ fallback) => (name in parameters ? parameters[name] : fallback),
-    getNode: () => ({ id: BENCH_NODE_ID, name: 'Circularo Trigger', type: 'n8n-nodes-circularo.circularoTrigger', typeVersion: 1, parameters }),
-    getWorkflow: () => ({ id: BENCH_WORKFLOW_ID, name: 'bench', active: true }),
-    logger: { warn() {}, info() {}, debug() {}, error() {} },
-    helpers: {
-      prepareBinaryData: async () => { throw new Error('the benchmark downloads nothing'); },
-    },
-  };
+	const request = {
+		rawBody: raw,
+		body: JSON.parse(raw.toString('utf8')),
+		headers: {
+			'content-type': 'application/json',
+			'content-length': String(raw.length),
+			'x-circularo-signature': signature,
+		},
+	};
+	const credentials = {
+		serverUrl: 'http://127.0.0.1:9',
+		apiKey: 'bench-key',
+		webhookSecret: BENCH_SECRET,
+	};
+	const staticData = {};
+	/** @type {Record<string, unknown>} */
+	const parameters = { events, options: {}, scope: 'myTeam', teamName: '' };
+	let rejected = 0;
+	let credentialLoads = 0;
+	const response = {
+		status() {
+			return response;
+		},
+		json() {
+			rejected++;
+			return response;
+		},
+		send() {
+			rejected++;
+			return response;
+		},
+		end() {
+			return response;
+		},
+	};
+	return {
+		rejectedCount: () => rejected,
+		credentialLoads: () => credentialLoads,
+		getRequestObject: () => request,
+		getResponseObject: () => response,
+		getCredentials: async () => {
+			credentialLoads++;
+			return credentials;
+		},
+		getWorkflowStaticData: () => staticData,
+		getNodeParameter: (/** @type {string} */ name, /** @type {unknown} */ fallback) =>
+			name in parameters ? parameters[name] : fallback,
+		getNode: () => ({
+			id: BENCH_NODE_ID,
+			name: 'Circularo Trigger',
+			type: 'n8n-nodes-circularo.circularoTrigger',
+			typeVersion: 1,
+			parameters,
+		}),
+		getWorkflow: () => ({ id: BENCH_WORKFLOW_ID, name: 'bench', active: true }),
+		logger: { warn() {}, info() {}, debug() {}, error() {} },
+		helpers: {
+			prepareBinaryData: async () => {
+				throw new Error('the benchmark downloads nothing');
+			},
+		},
+	};
 }
 
 /**
@@ -76,125 +113,178 @@ function fakeContext(raw, signature, events) {
  * @returns {Promise<{ rows: { size: number, nodeNs: number, bareNs: number, ratio: number, ok: boolean | null, credentialLoadsPerCall: number }[], text: string, ok: boolean }>}
  */
 async function runHandlerBench(o = {}) {
-  const log = o.log || ((s) => process.stderr.write(`${s}\n`));
-  const rounds = o.quick ? 7 : 15;
-  const roundMs = o.quick ? 60 : 150;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const nodePath = o.nodePath ? path.resolve(o.nodePath) : DIST_NODE;
-  const { CircularoTrigger } = require(nodePath);
-  const node = new CircularoTrigger();
-  // What activation leaves in a single n8n process: the registration's secret, so webhook() takes
-  // the path a published workflow takes (no credential load). Builds without that registry (or
-  // with another shape of it) take whatever path their first verified delivery leaves; the
-  // "credential loads/call" column shows which.
-  const registered = path.join(path.dirname(nodePath), 'trigger', 'registeredSecrets.js');
-  const remember = fs.existsSync(registered) ? require(registered).rememberRegisteredSecret : undefined;
-  if (typeof remember === 'function' && remember.length === 4) {
-    remember(BENCH_WORKFLOW_ID, BENCH_NODE_ID, 'http://127.0.0.1:5678/webhook/bench/webhook', BENCH_SECRET);
-  }
+	const log = o.log || ((s) => process.stderr.write(`${s}\n`));
+	const rounds = o.quick ? 7 : 15;
+	const roundMs = o.quick ? 60 : 150;
 
-  /** @type {{ size: number, nodeNs: number, bareNs: number, ratio: number, ok: boolean | null, credentialLoadsPerCall: number }[]} */
-  const rows = [];
-  for (const size of SIZES) {
-    const raw = makeBody(size, { event: 'documentCompleted' });
-    const ctx = fakeContext(raw, signedDelivery(BENCH_SECRET, raw).headers['x-circularo-signature'], ['documentCompleted', 'documentSigned']);
+	const nodePath = o.nodePath ? path.resolve(o.nodePath) : DIST_NODE;
+	const { CircularoTrigger } = require(nodePath);
+	const node = new CircularoTrigger();
+	// What activation leaves in a single n8n process: the registration's secret, so webhook() takes
+	// the path a published workflow takes (no credential load). Builds without that registry (or
+	// with another shape of it) take whatever path their first verified delivery leaves; the
+	// "credential loads/call" column shows which.
+	const registered = path.join(path.dirname(nodePath), 'trigger', 'registeredSecrets.js');
+	const remember = fs.existsSync(registered)
+		? require(registered).rememberRegisteredSecret
+		: undefined;
+	if (typeof remember === 'function' && remember.length === 4) {
+		remember(
+			BENCH_WORKFLOW_ID,
+			BENCH_NODE_ID,
+			'http://127.0.0.1:5678/webhook/bench/webhook',
+			BENCH_SECRET,
+		);
+	}
 
-    // Correctness first: the delivery must pass and come out as one item of the right event.
-    const first = await node.webhook.call(ctx);
-    const item = first && first.workflowData && first.workflowData[0] && first.workflowData[0][0] && first.workflowData[0][0].json;
-    if (!item || item.event !== 'documentCompleted' || item.documentId !== 'doc-sales-1' || ctx.rejectedCount() !== 0) {
-      throw new Error(`handler bench: the node did not emit the expected item for a ${sizeLabel(size)} body`);
-    }
+	/** @type {{ size: number, nodeNs: number, bareNs: number, ratio: number, ok: boolean | null, credentialLoadsPerCall: number }[]} */
+	const rows = [];
+	for (const size of SIZES) {
+		const raw = makeBody(size, { event: 'documentCompleted' });
+		const ctx = fakeContext(
+			raw,
+			signedDelivery(BENCH_SECRET, raw).headers['x-circularo-signature'],
+			['documentCompleted', 'documentSigned'],
+		);
 
-    let sink = 0;
-    let nodeCalls = 0;
-    /** @param {number} n */
-    const runNode = async (n) => {
-      nodeCalls += n;
-      for (let i = 0; i < n; i++) {
-        const r = await node.webhook.call(ctx);
-        if (r.workflowData) sink++;
-      }
-    };
-    /** @param {number} n */
-    const runBare = async (n) => {
-      for (let i = 0; i < n; i++) {
-        const d = crypto.createHmac('sha256', BENCH_SECRET).update(raw).digest();
-        sink += d[0];
-      }
-    };
+		// Correctness first: the delivery must pass and come out as one item of the right event.
+		const first = await node.webhook.call(ctx);
+		const item =
+			first &&
+			first.workflowData &&
+			first.workflowData[0] &&
+			first.workflowData[0][0] &&
+			first.workflowData[0][0].json;
+		if (
+			!item ||
+			item.event !== 'documentCompleted' ||
+			item.documentId !== 'doc-sales-1' ||
+			ctx.rejectedCount() !== 0
+		) {
+			throw new Error(
+				`handler bench: the node did not emit the expected item for a ${sizeLabel(size)} body`,
+			);
+		}
 
-    // Warm-up (JIT), then calibrate the iteration count so one bare round takes about roundMs of CPU.
-    // Enough calls for V8 to optimise both sides (a few hundred are not), bounded in time.
-    const warmUntil = Date.now() + (o.quick ? 300 : 800);
-    for (let i = 0; i < 1000 && (i < 10 || Date.now() < warmUntil); i++) {
-      await runNode(50);
-      await runBare(50);
-    }
-    let n = 16;
-    for (let i = 0; i < 20; i++) {
-      const c0 = process.cpuUsage();
-      await runBare(n);
-      const c = process.cpuUsage(c0);
-      const ms = (c.user + c.system) / 1000;
-      if (ms >= roundMs / 4) { n = Math.max(32, Math.round((n * roundMs) / ms)); break; }
-      n *= 4;
-    }
+		let sink = 0;
+		let nodeCalls = 0;
+		/** @param {number} n */
+		const runNode = async (n) => {
+			nodeCalls += n;
+			for (let i = 0; i < n; i++) {
+				const r = await node.webhook.call(ctx);
+				if (r.workflowData) sink++;
+			}
+		};
+		/** @param {number} n */
+		const runBare = async (n) => {
+			for (let i = 0; i < n; i++) {
+				const d = crypto.createHmac('sha256', BENCH_SECRET).update(raw).digest();
+				sink += d[0];
+			}
+		};
 
-    const callsBefore = nodeCalls;
-    const loadsBefore = ctx.credentialLoads();
-    /** @type {number[]} */ const nodeNs = [];
-    /** @type {number[]} */ const bareNs = [];
-    /** @type {number[]} */ const ratios = [];
-    for (let r = 0; r < rounds + 1; r++) {
-      // Alternate which goes first so drift from other load hits both alike.
-      const order = r % 2 === 0 ? [runNode, runBare] : [runBare, runNode];
-      /** @type {number[]} */ const t = [];
-      for (const f of order) {
-        // CPU time of this process (user + system, all its threads): other processes on the
-        // machine that take the CPU away do not count against either side.
-        const c0 = process.cpuUsage();
-        await f(n);
-        const c = process.cpuUsage(c0);
-        t.push(((c.user + c.system) * 1000) / n);
-      }
-      if (r === 0) continue; // one more warm-up round
-      const [a, b] = r % 2 === 0 ? [t[0], t[1]] : [t[1], t[0]];
-      nodeNs.push(a);
-      bareNs.push(b);
-      ratios.push(a / b);
-    }
-    if (sink === 0) throw new Error('unreachable');
-    const row = {
-      size,
-      // n8n's getCredentials() costs far more than this fake's (decryption, and an expression
-      // isolate under n8n's default engine): a build that loads the credential per call is
-      // measured here at less than its real cost, so the count is shown.
-      credentialLoadsPerCall: (ctx.credentialLoads() - loadsBefore) / (nodeCalls - callsBefore),
-      nodeNs: median(nodeNs),
-      bareNs: median(bareNs),
-      ratio: median(ratios),
-      ok: size >= TARGET_FROM_BYTES ? median(ratios) <= TARGET_RATIO : null,
-    };
-    rows.push(row);
-    log(`  handler ${sizeLabel(size)}: node ${fmt(row.nodeNs / 1000, 1)} us, bare HMAC ${fmt(row.bareNs / 1000, 1)} us, ratio ${fmt(row.ratio)} (${n} ops x ${rounds} rounds)`);
-  }
+		// Warm-up (JIT), then calibrate the iteration count so one bare round takes about roundMs of CPU.
+		// Enough calls for V8 to optimise both sides (a few hundred are not), bounded in time.
+		const warmUntil = Date.now() + (o.quick ? 300 : 800);
+		for (let i = 0; i < 1000 && (i < 10 || Date.now() < warmUntil); i++) {
+			await runNode(50);
+			await runBare(50);
+		}
+		let n = 16;
+		for (let i = 0; i < 20; i++) {
+			const c0 = process.cpuUsage();
+			await runBare(n);
+			const c = process.cpuUsage(c0);
+			const ms = (c.user + c.system) / 1000;
+			if (ms >= roundMs / 4) {
+				n = Math.max(32, Math.round((n * roundMs) / ms));
+				break;
+			}
+			n *= 4;
+		}
 
-  const text = [
-    `Part 1: handler cost per delivery (node's webhook() on dist/ vs bare HMAC-SHA256, same bytes, same process; CPU time of the process, median of ${rounds} interleaved rounds)`,
-    table(
-      ['body', 'webhook() ns/op', 'bare HMAC ns/op', 'overhead ns/op', 'ratio', `target <= ${TARGET_RATIO}x`, 'credential loads/call'],
-      rows.map((r) => [sizeLabel(r.size), Math.round(r.nodeNs), Math.round(r.bareNs), Math.round(r.nodeNs - r.bareNs), `${fmt(r.ratio)}x`, r.ok === null ? 'report only' : verdict(r.ok), fmt(r.credentialLoadsPerCall)]),
-    ),
-  ].join('\n');
-  return { rows, text, ok: rows.every((r) => r.ok !== false) };
+		const callsBefore = nodeCalls;
+		const loadsBefore = ctx.credentialLoads();
+		/** @type {number[]} */ const nodeNs = [];
+		/** @type {number[]} */ const bareNs = [];
+		/** @type {number[]} */ const ratios = [];
+		for (let r = 0; r < rounds + 1; r++) {
+			// Alternate which goes first so drift from other load hits both alike.
+			const order = r % 2 === 0 ? [runNode, runBare] : [runBare, runNode];
+			/** @type {number[]} */ const t = [];
+			for (const f of order) {
+				// CPU time of this process (user + system, all its threads): other processes on the
+				// machine that take the CPU away do not count against either side.
+				const c0 = process.cpuUsage();
+				await f(n);
+				const c = process.cpuUsage(c0);
+				t.push(((c.user + c.system) * 1000) / n);
+			}
+			if (r === 0) continue; // one more warm-up round
+			const [a, b] = r % 2 === 0 ? [t[0], t[1]] : [t[1], t[0]];
+			nodeNs.push(a);
+			bareNs.push(b);
+			ratios.push(a / b);
+		}
+		if (sink === 0) throw new Error('unreachable');
+		const row = {
+			size,
+			// n8n's getCredentials() costs far more than this fake's (decryption, and an expression
+			// isolate under n8n's default engine): a build that loads the credential per call is
+			// measured here at less than its real cost, so the count is shown.
+			credentialLoadsPerCall: (ctx.credentialLoads() - loadsBefore) / (nodeCalls - callsBefore),
+			nodeNs: median(nodeNs),
+			bareNs: median(bareNs),
+			ratio: median(ratios),
+			ok: size >= TARGET_FROM_BYTES ? median(ratios) <= TARGET_RATIO : null,
+		};
+		rows.push(row);
+		log(
+			`  handler ${sizeLabel(size)}: node ${fmt(row.nodeNs / 1000, 1)} us, bare HMAC ${fmt(row.bareNs / 1000, 1)} us, ratio ${fmt(row.ratio)} (${n} ops x ${rounds} rounds)`,
+		);
+	}
+
+	const text = [
+		`Part 1: handler cost per delivery (node's webhook() on dist/ vs bare HMAC-SHA256, same bytes, same process; CPU time of the process, median of ${rounds} interleaved rounds)`,
+		table(
+			[
+				'body',
+				'webhook() ns/op',
+				'bare HMAC ns/op',
+				'overhead ns/op',
+				'ratio',
+				`target <= ${TARGET_RATIO}x`,
+				'credential loads/call',
+			],
+			rows.map((r) => [
+				sizeLabel(r.size),
+				Math.round(r.nodeNs),
+				Math.round(r.bareNs),
+				Math.round(r.nodeNs - r.bareNs),
+				`${fmt(r.ratio)}x`,
+				r.ok === null ? 'report only' : verdict(r.ok),
+				fmt(r.credentialLoadsPerCall),
+			]),
+		),
+	].join('\n');
+	return { rows, text, ok: rows.every((r) => r.ok !== false) };
 }
 
 if (require.main === module) {
-  const at = process.argv.indexOf('--node');
-  runHandlerBench({ quick: process.argv.includes('--quick'), nodePath: at > 0 ? process.argv[at + 1] : undefined })
-    .then((r) => { process.stdout.write(`${r.text}\n`); process.exitCode = 0; })
-    .catch((e) => { process.stderr.write(`${e.stack || e}\n`); process.exitCode = 2; });
+	const at = process.argv.indexOf('--node');
+	runHandlerBench({
+		quick: process.argv.includes('--quick'),
+		nodePath: at > 0 ? process.argv[at + 1] : undefined,
+	})
+		.then((r) => {
+			process.stdout.write(`${r.text}\n`);
+			process.exitCode = 0;
+		})
+		.catch((e) => {
+			process.stderr.write(`${e.stack || e}\n`);
+			process.exitCode = 2;
+		});
 }
 
 module.exports = { runHandlerBench, fakeContext };

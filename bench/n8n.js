@@ -33,14 +33,19 @@ const MODES = ['single', 'queue'];
  * @param {string | undefined} given
  */
 async function resolvePackage(given) {
-  if (!given) return { packageTgz: await packedPackage(), description: 'this checkout' };
-  const p = path.resolve(given);
-  if (p.endsWith('.tgz')) {
-    if (!fs.existsSync(p)) throw new Error(`--package: ${p} does not exist`);
-    return { packageTgz: p, description: p };
-  }
-  const commit = spawnSync('git', ['-C', p, 'log', '-1', '--format=%h %s'], { encoding: 'utf8' }).stdout.trim();
-  return { packageTgz: await packPackage({ repoDir: p }), description: `${p}${commit ? ` (${commit.slice(0, 90)})` : ''}` };
+	if (!given) return { packageTgz: await packedPackage(), description: 'this checkout' };
+	const p = path.resolve(given);
+	if (p.endsWith('.tgz')) {
+		if (!fs.existsSync(p)) throw new Error(`--package: ${p} does not exist`);
+		return { packageTgz: p, description: p };
+	}
+	const commit = spawnSync('git', ['-C', p, 'log', '-1', '--format=%h %s'], {
+		encoding: 'utf8',
+	}).stdout.trim();
+	return {
+		packageTgz: await packPackage({ repoDir: p }),
+		description: `${p}${commit ? ` (${commit.slice(0, 90)})` : ''}`,
+	};
 }
 
 /**
@@ -49,7 +54,7 @@ async function resolvePackage(given) {
  * @param {{ low: number, high: number }} single @param {{ low: number, high: number }} queue
  */
 function rangesOverlap(single, queue) {
-  return queue.low <= single.high && queue.high >= single.low;
+	return queue.low <= single.high && queue.high >= single.low;
 }
 
 /**
@@ -57,102 +62,142 @@ function rangesOverlap(single, queue) {
  *   rounds?: number, memoryDeliveries?: number, concurrency?: number, bodyBytes?: number, package?: string }} [o]
  */
 async function runN8nBench(o = {}) {
-  const quick = !!o.quick;
-  const log = o.log || ((/** @type {string} */ s) => process.stderr.write(`${s}\n`));
-  const perWorkflow = o.deliveries ?? (quick ? 300 : 1000);
-  const rounds = o.rounds ?? (quick ? 2 : 4);
-  const modes = o.modes ?? MODES;
-  const names = o.configs ?? ['defaults', 'lazy', 'legacy'];
-  for (const m of modes) if (!MODES.includes(m)) throw new Error(`unknown mode ${m} (known: ${MODES.join(', ')})`);
-  for (const n of names) if (!(n in CONFIGS)) throw new Error(`unknown n8n configuration ${n} (known: ${Object.keys(CONFIGS).join(', ')})`);
-  const pkg = await resolvePackage(o.package);
-  const opts = {
-    log,
-    packageTgz: pkg.packageTgz,
-    perWorkflow,
-    rounds,
-    warmup: quick ? 50 : Math.min(200, Math.max(50, Math.round(perWorkflow / 4))),
-    concurrency: o.concurrency ?? 16,
-    bodyBytes: o.bodyBytes ?? 2048,
-    memoryDeliveries: o.memoryDeliveries ?? (quick ? 1000 : 5000),
-  };
-  const texts = [`n8n parts: package ${pkg.description}; at the start: ${machineLine()}`];
-  let ok = true;
-  /** @type {{ config: string, single?: any, queue?: any }[]} */
-  const compared = [];
-  for (const [i, name] of names.entries()) {
-    const config = CONFIGS[/** @type {keyof typeof CONFIGS} */ (name)];
-    /** @type {{ config: string, single?: any, queue?: any }} */
-    const row = { config: config.name };
-    for (const mode of modes) {
-      const t0 = Date.now();
-      let text;
-      if (mode === 'single') {
-        // Part 3 (memory) runs in the first configuration only: n8n as users get it, by default.
-        const r = await runSingle(config, { ...opts, memoryDeliveries: i === 0 ? opts.memoryDeliveries : 0 });
-        ok = ok && r.ok;
-        row.single = r.ratios;
-        text = r.text;
-      } else {
-        const r = await runQueue(config, opts);
-        row.queue = r.ratios;
-        text = r.text;
-      }
-      texts.push(`${text}\n(${mode} [${config.name}] took ${Math.round((Date.now() - t0) / 1000)} s)`);
-    }
-    compared.push(row);
-  }
-  if (modes.length === MODES.length) {
-    /** @type {(string | number)[][]} */
-    const rows = [];
-    for (const c of compared) {
-      for (const [key, label] of /** @type {const} */ ([['ab', 'a/b throughput'], ['ac', 'a/c throughput'], ['abCpu', 'a/b CPU per delivery'], ['acCpu', 'a/c CPU per delivery'], ['abCpuMs', 'a - b CPU ms per delivery']])) {
-        const s = c.single[key];
-        const q = c.queue[key];
-        const digits = key === 'abCpuMs' ? 1 : 2;
-        rows.push([`${c.config}: ${label}`, ratioText(s, digits), ratioText(q, digits), key === 'abCpuMs' ? '' : fmt(q.value / s.value), rounds > 1 ? verdict(rangesOverlap(s, q)) : '']);
-      }
-    }
-    texts.push([
-      'Queue mode against a single process, same run (lowest-highest round in brackets; CPU per delivery counts every process of the mode)',
-      table(['configuration: ratio', 'single process', 'queue mode', 'queue / single', 'queue within the single run-to-run range'], rows),
-    ].join('\n'));
-  }
-  texts.push(`n8n parts: at the end: ${machineLine()}`);
-  return { text: texts.join('\n\n'), ok };
+	const quick = !!o.quick;
+	const log = o.log || ((/** @type {string} */ s) => process.stderr.write(`${s}\n`));
+	const perWorkflow = o.deliveries ?? (quick ? 300 : 1000);
+	const rounds = o.rounds ?? (quick ? 2 : 4);
+	const modes = o.modes ?? MODES;
+	const names = o.configs ?? ['defaults', 'lazy', 'legacy'];
+	for (const m of modes)
+		if (!MODES.includes(m)) throw new Error(`unknown mode ${m} (known: ${MODES.join(', ')})`);
+	for (const n of names)
+		if (!(n in CONFIGS))
+			throw new Error(`unknown n8n configuration ${n} (known: ${Object.keys(CONFIGS).join(', ')})`);
+	const pkg = await resolvePackage(o.package);
+	const opts = {
+		log,
+		packageTgz: pkg.packageTgz,
+		perWorkflow,
+		rounds,
+		warmup: quick ? 50 : Math.min(200, Math.max(50, Math.round(perWorkflow / 4))),
+		concurrency: o.concurrency ?? 16,
+		bodyBytes: o.bodyBytes ?? 2048,
+		memoryDeliveries: o.memoryDeliveries ?? (quick ? 1000 : 5000),
+	};
+	const texts = [`n8n parts: package ${pkg.description}; at the start: ${machineLine()}`];
+	let ok = true;
+	/** @type {{ config: string, single?: any, queue?: any }[]} */
+	const compared = [];
+	for (const [i, name] of names.entries()) {
+		const config = CONFIGS[/** @type {keyof typeof CONFIGS} */ (name)];
+		/** @type {{ config: string, single?: any, queue?: any }} */
+		const row = { config: config.name };
+		for (const mode of modes) {
+			const t0 = Date.now();
+			let text;
+			if (mode === 'single') {
+				// Part 3 (memory) runs in the first configuration only: n8n as users get it, by default.
+				const r = await runSingle(config, {
+					...opts,
+					memoryDeliveries: i === 0 ? opts.memoryDeliveries : 0,
+				});
+				ok = ok && r.ok;
+				row.single = r.ratios;
+				text = r.text;
+			} else {
+				const r = await runQueue(config, opts);
+				row.queue = r.ratios;
+				text = r.text;
+			}
+			texts.push(
+				`${text}\n(${mode} [${config.name}] took ${Math.round((Date.now() - t0) / 1000)} s)`,
+			);
+		}
+		compared.push(row);
+	}
+	if (modes.length === MODES.length) {
+		/** @type {(string | number)[][]} */
+		const rows = [];
+		for (const c of compared) {
+			for (const [key, label] of /** @type {const} */ ([
+				['ab', 'a/b throughput'],
+				['ac', 'a/c throughput'],
+				['abCpu', 'a/b CPU per delivery'],
+				['acCpu', 'a/c CPU per delivery'],
+				['abCpuMs', 'a - b CPU ms per delivery'],
+			])) {
+				const s = c.single[key];
+				const q = c.queue[key];
+				const digits = key === 'abCpuMs' ? 1 : 2;
+				rows.push([
+					`${c.config}: ${label}`,
+					ratioText(s, digits),
+					ratioText(q, digits),
+					key === 'abCpuMs' ? '' : fmt(q.value / s.value),
+					rounds > 1 ? verdict(rangesOverlap(s, q)) : '',
+				]);
+			}
+		}
+		texts.push(
+			[
+				'Queue mode against a single process, same run (lowest-highest round in brackets; CPU per delivery counts every process of the mode)',
+				table(
+					[
+						'configuration: ratio',
+						'single process',
+						'queue mode',
+						'queue / single',
+						'queue within the single run-to-run range',
+					],
+					rows,
+				),
+			].join('\n'),
+		);
+	}
+	texts.push(`n8n parts: at the end: ${machineLine()}`);
+	return { text: texts.join('\n\n'), ok };
 }
 
 /** @param {string[]} argv */
 function parseN8nArgs(argv) {
-  /** @type {Record<string, any>} */
-  const o = {};
-  const num = (/** @type {string} */ v, /** @type {string} */ flag) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} takes a whole number`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = () => (inline !== undefined ? inline : argv[++i]);
-    if (flag === '--quick') o.quick = true;
-    else if (flag === '--only') o.modes = value().split(',').flatMap((m) => (m === 'n8n' ? MODES : [m]));
-    else if (flag === '--deliveries') o.deliveries = Math.max(1, num(value(), flag));
-    else if (flag === '--memory-deliveries') o.memoryDeliveries = num(value(), flag);
-    else if (flag === '--rounds') o.rounds = Math.max(1, num(value(), flag));
-    else if (flag === '--concurrency') o.concurrency = Math.max(1, num(value(), flag));
-    else if (flag === '--body-bytes') o.bodyBytes = Math.max(512, num(value(), flag));
-    else if (flag === '--n8n-config') o.configs = value().split(',');
-    else if (flag === '--package') o.package = value();
-    else throw new Error(`unknown argument ${argv[i]}`);
-  }
-  return o;
+	/** @type {Record<string, any>} */
+	const o = {};
+	const num = (/** @type {string} */ v, /** @type {string} */ flag) => {
+		const n = Number(v);
+		if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} takes a whole number`);
+		return n;
+	};
+	for (let i = 0; i < argv.length; i++) {
+		const [flag, inline] = argv[i].split('=', 2);
+		const value = () => (inline !== undefined ? inline : argv[++i]);
+		if (flag === '--quick') o.quick = true;
+		else if (flag === '--only')
+			o.modes = value()
+				.split(',')
+				.flatMap((m) => (m === 'n8n' ? MODES : [m]));
+		else if (flag === '--deliveries') o.deliveries = Math.max(1, num(value(), flag));
+		else if (flag === '--memory-deliveries') o.memoryDeliveries = num(value(), flag);
+		else if (flag === '--rounds') o.rounds = Math.max(1, num(value(), flag));
+		else if (flag === '--concurrency') o.concurrency = Math.max(1, num(value(), flag));
+		else if (flag === '--body-bytes') o.bodyBytes = Math.max(512, num(value(), flag));
+		else if (flag === '--n8n-config') o.configs = value().split(',');
+		else if (flag === '--package') o.package = value();
+		else throw new Error(`unknown argument ${argv[i]}`);
+	}
+	return o;
 }
 
 if (require.main === module) {
-  Promise.resolve()
-    .then(() => runN8nBench(parseN8nArgs(process.argv.slice(2))))
-    .then((r) => { process.stdout.write(`${r.text}\n`); process.exitCode = 0; })
-    .catch((e) => { process.stderr.write(`${e.stack || e}\n`); process.exitCode = 2; });
+	Promise.resolve()
+		.then(() => runN8nBench(parseN8nArgs(process.argv.slice(2))))
+		.then((r) => {
+			process.stdout.write(`${r.text}\n`);
+			process.exitCode = 0;
+		})
+		.catch((e) => {
+			process.stderr.write(`${e.stack || e}\n`);
+			process.exitCode = 2;
+		});
 }
 
 module.exports = { runN8nBench, parseN8nArgs, resolvePackage, MODES };

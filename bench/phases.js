@@ -20,11 +20,17 @@ const { benchDelivery } = require('./common');
  * evaluated; the legacy engine builds none. Measuring them tells n8n's cost from the node's.
  */
 const CONFIGS = {
-  defaults: { name: 'n8n defaults', env: {} },
-  lazy: { name: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
-  legacy: { name: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
-  // Not in the default run: isolates are still built as with the defaults, each one cheaper.
-  cache: { name: 'N8N_EXPRESSION_ENGINE_COMPILE_CACHE=true', env: { N8N_EXPRESSION_ENGINE_COMPILE_CACHE: 'true' } },
+	defaults: { name: 'n8n defaults', env: {} },
+	lazy: {
+		name: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true',
+		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+	},
+	legacy: { name: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+	// Not in the default run: isolates are still built as with the defaults, each one cheaper.
+	cache: {
+		name: 'N8N_EXPRESSION_ENGINE_COMPILE_CACHE=true',
+		env: { N8N_EXPRESSION_ENGINE_COMPILE_CACHE: 'true' },
+	},
 };
 
 /** Every delivery of a run gets its own number, so no two carry the same bytes. */
@@ -44,17 +50,17 @@ let deliverySeq = 0;
  * @param {{ count: number, concurrency: number, bodyBytes: number } & Probes} o
  */
 function runPhase(n8n, wf, o) {
-  return measureLoad({
-    api: n8n.api,
-    workflowId: wf.id,
-    count: o.count,
-    concurrency: o.concurrency,
-    make: () => ({ url: wf.url, ...benchDelivery(o.bodyBytes, ++deliverySeq) }),
-    memory: o.memory,
-    memoryIntervalMs: 250,
-    cpu: o.cpu,
-    label: wf.label,
-  });
+	return measureLoad({
+		api: n8n.api,
+		workflowId: wf.id,
+		count: o.count,
+		concurrency: o.concurrency,
+		make: () => ({ url: wf.url, ...benchDelivery(o.bodyBytes, ++deliverySeq) }),
+		memory: o.memory,
+		memoryIntervalMs: 250,
+		cpu: o.cpu,
+		label: wf.label,
+	});
 }
 
 /**
@@ -78,48 +84,66 @@ function runPhase(n8n, wf, o) {
  * @returns {Promise<{ order: WorkflowKey[], stats: Record<string, WorkflowStats> }>}
  */
 async function runRounds(n8n, wfs, o) {
-  const phase = { concurrency: o.concurrency, bodyBytes: o.bodyBytes, memory: o.memory, cpu: o.cpu };
-  o.log(`  ${o.tag}: warming up with ${o.warmup} deliveries to each workflow`);
-  for (const wf of wfs) await runPhase(n8n, wf, { ...phase, count: o.warmup });
+	const phase = {
+		concurrency: o.concurrency,
+		bodyBytes: o.bodyBytes,
+		memory: o.memory,
+		cpu: o.cpu,
+	};
+	o.log(`  ${o.tag}: warming up with ${o.warmup} deliveries to each workflow`);
+	for (const wf of wfs) await runPhase(n8n, wf, { ...phase, count: o.warmup });
 
-  const perPhase = Math.max(1, Math.round(o.perWorkflow / o.rounds));
-  /** @type {WorkflowKey[]} */
-  const order = [];
-  /** @type {Record<string, { executions: number, activeMs: number, latencies: number[], roundRates: number[], roundCpuMs: number[], peakBytes: Record<string, number>, cpuMs: Record<string, number> }>} */
-  const agg = {};
-  for (let r = 0; r < o.rounds; r++) {
-    const round = r % 2 === 0 ? wfs : [...wfs].reverse();
-    for (const wf of round) {
-      order.push(wf.key);
-      const m = await runPhase(n8n, wf, { ...phase, count: perPhase });
-      o.log(`  ${o.tag} ${wf.label}: ${perPhase} deliveries, ${fmt(m.executionsPerSecond, 1)} executions/s, load average ${fmt(m.loadAverage.before, 1)}`);
-      const s = (agg[wf.key] ??= { executions: 0, activeMs: 0, latencies: [], roundRates: [], roundCpuMs: [], peakBytes: {}, cpuMs: {} });
-      s.executions += m.count;
-      s.activeMs += m.activeMs;
-      s.latencies.push(...m.sent.results.map((x) => x.ms));
-      s.roundRates.push(m.executionsPerSecond);
-      s.roundCpuMs.push(Object.values(m.cpuMs).reduce((a, b) => a + b, 0) / m.count);
-      for (const [k, v] of Object.entries(m.memory.peak)) s.peakBytes[k] = Math.max(s.peakBytes[k] || 0, v);
-      for (const [k, v] of Object.entries(m.cpuMs)) s.cpuMs[k] = (s.cpuMs[k] || 0) + v;
-    }
-  }
-  /** @type {Record<string, WorkflowStats>} */
-  const stats = {};
-  for (const [key, s] of Object.entries(agg)) {
-    const lat = s.latencies.sort((x, y) => x - y);
-    stats[key] = {
-      executions: s.executions,
-      perSecond: (s.executions * 1000) / s.activeMs,
-      roundRates: s.roundRates,
-      cpuMs: Object.values(s.cpuMs).reduce((a, b) => a + b, 0) / s.executions,
-      roundCpuMs: s.roundCpuMs,
-      p50: percentile(lat, 50),
-      p99: percentile(lat, 99),
-      peakBytes: s.peakBytes,
-      cpuMsPerDelivery: Object.fromEntries(Object.entries(s.cpuMs).map(([k, v]) => [k, v / s.executions])),
-    };
-  }
-  return { order, stats };
+	const perPhase = Math.max(1, Math.round(o.perWorkflow / o.rounds));
+	/** @type {WorkflowKey[]} */
+	const order = [];
+	/** @type {Record<string, { executions: number, activeMs: number, latencies: number[], roundRates: number[], roundCpuMs: number[], peakBytes: Record<string, number>, cpuMs: Record<string, number> }>} */
+	const agg = {};
+	for (let r = 0; r < o.rounds; r++) {
+		const round = r % 2 === 0 ? wfs : [...wfs].reverse();
+		for (const wf of round) {
+			order.push(wf.key);
+			const m = await runPhase(n8n, wf, { ...phase, count: perPhase });
+			o.log(
+				`  ${o.tag} ${wf.label}: ${perPhase} deliveries, ${fmt(m.executionsPerSecond, 1)} executions/s, load average ${fmt(m.loadAverage.before, 1)}`,
+			);
+			const s = (agg[wf.key] ??= {
+				executions: 0,
+				activeMs: 0,
+				latencies: [],
+				roundRates: [],
+				roundCpuMs: [],
+				peakBytes: {},
+				cpuMs: {},
+			});
+			s.executions += m.count;
+			s.activeMs += m.activeMs;
+			s.latencies.push(...m.sent.results.map((x) => x.ms));
+			s.roundRates.push(m.executionsPerSecond);
+			s.roundCpuMs.push(Object.values(m.cpuMs).reduce((a, b) => a + b, 0) / m.count);
+			for (const [k, v] of Object.entries(m.memory.peak))
+				s.peakBytes[k] = Math.max(s.peakBytes[k] || 0, v);
+			for (const [k, v] of Object.entries(m.cpuMs)) s.cpuMs[k] = (s.cpuMs[k] || 0) + v;
+		}
+	}
+	/** @type {Record<string, WorkflowStats>} */
+	const stats = {};
+	for (const [key, s] of Object.entries(agg)) {
+		const lat = s.latencies.sort((x, y) => x - y);
+		stats[key] = {
+			executions: s.executions,
+			perSecond: (s.executions * 1000) / s.activeMs,
+			roundRates: s.roundRates,
+			cpuMs: Object.values(s.cpuMs).reduce((a, b) => a + b, 0) / s.executions,
+			roundCpuMs: s.roundCpuMs,
+			p50: percentile(lat, 50),
+			p99: percentile(lat, 99),
+			peakBytes: s.peakBytes,
+			cpuMsPerDelivery: Object.fromEntries(
+				Object.entries(s.cpuMs).map(([k, v]) => [k, v / s.executions]),
+			),
+		};
+	}
+	return { order, stats };
 }
 
 /**
@@ -131,9 +155,16 @@ async function runRounds(n8n, wfs, o) {
  * @param {'rate' | 'cpu'} [metric]
  */
 function ratio(stats, x, y, metric = 'rate') {
-  const [all, rounds] = metric === 'rate' ? /** @type {const} */ (['perSecond', 'roundRates']) : /** @type {const} */ (['cpuMs', 'roundCpuMs']);
-  const perRound = stats[x][rounds].map((v, i) => v / stats[y][rounds][i]);
-  return { value: stats[x][all] / stats[y][all], low: Math.min(...perRound), high: Math.max(...perRound) };
+	const [all, rounds] =
+		metric === 'rate'
+			? /** @type {const} */ (['perSecond', 'roundRates'])
+			: /** @type {const} */ (['cpuMs', 'roundCpuMs']);
+	const perRound = stats[x][rounds].map((v, i) => v / stats[y][rounds][i]);
+	return {
+		value: stats[x][all] / stats[y][all],
+		low: Math.min(...perRound),
+		high: Math.max(...perRound),
+	};
 }
 
 /**
@@ -143,13 +174,19 @@ function ratio(stats, x, y, metric = 'rate') {
  * @param {Record<string, WorkflowStats>} stats @param {WorkflowKey} x @param {WorkflowKey} y
  */
 function cpuDifference(stats, x, y) {
-  const perRound = stats[x].roundCpuMs.map((v, i) => v - stats[y].roundCpuMs[i]);
-  return { value: stats[x].cpuMs - stats[y].cpuMs, low: Math.min(...perRound), high: Math.max(...perRound) };
+	const perRound = stats[x].roundCpuMs.map((v, i) => v - stats[y].roundCpuMs[i]);
+	return {
+		value: stats[x].cpuMs - stats[y].cpuMs,
+		low: Math.min(...perRound),
+		high: Math.max(...perRound),
+	};
 }
 
 /** @param {{ value: number, low: number, high: number }} r @param {number} [digits] */
 function ratioText(r, digits = 2) {
-  return r.low === r.high ? fmt(r.value, digits) : `${fmt(r.value, digits)} (${fmt(r.low, digits)} to ${fmt(r.high, digits)})`;
+	return r.low === r.high
+		? fmt(r.value, digits)
+		: `${fmt(r.value, digits)} (${fmt(r.low, digits)} to ${fmt(r.high, digits)})`;
 }
 
 /**
@@ -158,24 +195,30 @@ function ratioText(r, digits = 2) {
  * @param {BenchWorkflow[]} wfs @param {Record<string, WorkflowStats>} stats
  */
 function workflowTable(wfs, stats) {
-  const first = stats[wfs[0].key];
-  const cpuNames = Object.keys(first.cpuMsPerDelivery);
-  const memNames = Object.keys(first.peakBytes);
-  const cpuHead = cpuNames.length > 1 ? `CPU ms/delivery (${cpuNames.join(' + ')} = total)` : 'CPU ms/delivery';
-  const memHead = memNames.length > 1 ? `peak RSS MiB (${memNames.join(' / ')})` : 'peak RSS MiB';
-  return table(
-    ['workflow', 'executions/s', 'p50 ms', 'p99 ms', cpuHead, memHead],
-    wfs.map((w) => {
-      const s = stats[w.key];
-      const cpu = cpuNames.map((n) => s.cpuMsPerDelivery[n]);
-      const total = cpu.reduce((a, b) => a + b, 0);
-      return [
-        w.label, fmt(s.perSecond, 1), fmt(s.p50, 0), fmt(s.p99, 0),
-        cpu.length > 1 ? `${cpu.map((v) => fmt(v, 1)).join(' + ')} = ${fmt(total, 1)}` : fmt(total, 1),
-        memNames.map((n) => mib(s.peakBytes[n])).join(' / '),
-      ];
-    }),
-  );
+	const first = stats[wfs[0].key];
+	const cpuNames = Object.keys(first.cpuMsPerDelivery);
+	const memNames = Object.keys(first.peakBytes);
+	const cpuHead =
+		cpuNames.length > 1 ? `CPU ms/delivery (${cpuNames.join(' + ')} = total)` : 'CPU ms/delivery';
+	const memHead = memNames.length > 1 ? `peak RSS MiB (${memNames.join(' / ')})` : 'peak RSS MiB';
+	return table(
+		['workflow', 'executions/s', 'p50 ms', 'p99 ms', cpuHead, memHead],
+		wfs.map((w) => {
+			const s = stats[w.key];
+			const cpu = cpuNames.map((n) => s.cpuMsPerDelivery[n]);
+			const total = cpu.reduce((a, b) => a + b, 0);
+			return [
+				w.label,
+				fmt(s.perSecond, 1),
+				fmt(s.p50, 0),
+				fmt(s.p99, 0),
+				cpu.length > 1
+					? `${cpu.map((v) => fmt(v, 1)).join(' + ')} = ${fmt(total, 1)}`
+					: fmt(total, 1),
+				memNames.map((n) => mib(s.peakBytes[n])).join(' / '),
+			];
+		}),
+	);
 }
 
 module.exports = { CONFIGS, runPhase, runRounds, ratio, cpuDifference, ratioText, workflowTable };

@@ -25,55 +25,82 @@ const { runRounds, ratio, cpuDifference, ratioText, workflowTable } = require('.
  * @param {import('./single').RunOptions} o
  */
 async function runQueue(config, o) {
-  const tag = `queue mode [${config.name}]`;
-  const started = Date.now();
-  await ensureQueueServices({ log: o.log });
-  o.log(`  ${tag}: starting simulator, Redis, Postgres and n8n 2.41.1 main + webhook + worker with the packed package`);
-  const sim = await startSimulator({ port: 0, log: false });
-  try {
-    const q = await startQueueSet({ packageTgz: o.packageTgz, logLevel: 'warn', env: { EXECUTIONS_DATA_PRUNE_MAX_COUNT: '0', ...config.env } });
-    try {
-      const { main, webhook, workers: [worker], services } = q;
-      await setupOwner(main);
-      o.log(`  ${tag}: ready after ${Math.round((Date.now() - started) / 1000)} s`);
-      const wfs = await setupBenchWorkflows(main, sim, ['a', 'b', 'c']);
-      for (const wf of wfs) {
-        if (!wf.url.startsWith(`${webhook.baseUrl}/`)) throw new Error(`${wf.label}: ${wf.url} is not served by the webhook process (${webhook.baseUrl})`);
-      }
-      await checkWorkflows(main, wfs, o.bodyBytes);
-      const { order, stats } = await runRounds(main, wfs, {
-        ...o,
-        tag,
-        memory: { webhook: () => webhook.rssBytes(), worker: () => worker.rssBytes(), main: () => main.rssBytes() },
-        cpu: {
-          webhook: () => treeCpuSeconds(webhook.pid),
-          worker: () => treeCpuSeconds(worker.pid),
-          main: () => treeCpuSeconds(main.pid),
-          'pg+redis': () => treeCpuSeconds(services.pg.pid) + treeCpuSeconds(services.redis.pid),
-        },
-      });
-      const ratios = { ab: ratio(stats, 'a', 'b'), ac: ratio(stats, 'a', 'c'), abCpu: ratio(stats, 'a', 'b', 'cpu'), acCpu: ratio(stats, 'a', 'c', 'cpu'), abCpuMs: cpuDifference(stats, 'a', 'b') };
-      const lines = [
-        `Part 2 [${config.name}], queue mode (main + webhook process + worker, Postgres, Redis; deliveries to the webhook process): ${o.perWorkflow} signed deliveries per workflow (${sizeLabel(o.bodyBytes)} body) at concurrency ${o.concurrency}, ${o.rounds} interleaved round(s) (${order.join(' ')})`,
-        workflowTable(wfs, stats),
-        table(
-          ['ratio (lowest-highest round)', 'value'],
-          [
-            ['a/b throughput (trigger vs unchecked floor)', ratioText(ratios.ab)],
-            ['a/c throughput (trigger vs hand-built check)', ratioText(ratios.ac)],
-            ['a/b CPU per delivery, all processes (above 1: the trigger costs more)', ratioText(ratios.abCpu)],
-            ['a/c CPU per delivery, all processes', ratioText(ratios.acCpu)],
-            ['a - b CPU ms per delivery, all processes', ratioText(ratios.abCpuMs, 1)],
-          ],
-        ),
-      ];
-      return { text: lines.join('\n'), stats, ratios };
-    } finally {
-      await q.stop();
-    }
-  } finally {
-    await sim.stop();
-  }
+	const tag = `queue mode [${config.name}]`;
+	const started = Date.now();
+	await ensureQueueServices({ log: o.log });
+	o.log(
+		`  ${tag}: starting simulator, Redis, Postgres and n8n 2.41.1 main + webhook + worker with the packed package`,
+	);
+	const sim = await startSimulator({ port: 0, log: false });
+	try {
+		const q = await startQueueSet({
+			packageTgz: o.packageTgz,
+			logLevel: 'warn',
+			env: { EXECUTIONS_DATA_PRUNE_MAX_COUNT: '0', ...config.env },
+		});
+		try {
+			const {
+				main,
+				webhook,
+				workers: [worker],
+				services,
+			} = q;
+			await setupOwner(main);
+			o.log(`  ${tag}: ready after ${Math.round((Date.now() - started) / 1000)} s`);
+			const wfs = await setupBenchWorkflows(main, sim, ['a', 'b', 'c']);
+			for (const wf of wfs) {
+				if (!wf.url.startsWith(`${webhook.baseUrl}/`))
+					throw new Error(
+						`${wf.label}: ${wf.url} is not served by the webhook process (${webhook.baseUrl})`,
+					);
+			}
+			await checkWorkflows(main, wfs, o.bodyBytes);
+			const { order, stats } = await runRounds(main, wfs, {
+				...o,
+				tag,
+				memory: {
+					webhook: () => webhook.rssBytes(),
+					worker: () => worker.rssBytes(),
+					main: () => main.rssBytes(),
+				},
+				cpu: {
+					webhook: () => treeCpuSeconds(webhook.pid),
+					worker: () => treeCpuSeconds(worker.pid),
+					main: () => treeCpuSeconds(main.pid),
+					'pg+redis': () => treeCpuSeconds(services.pg.pid) + treeCpuSeconds(services.redis.pid),
+				},
+			});
+			const ratios = {
+				ab: ratio(stats, 'a', 'b'),
+				ac: ratio(stats, 'a', 'c'),
+				abCpu: ratio(stats, 'a', 'b', 'cpu'),
+				acCpu: ratio(stats, 'a', 'c', 'cpu'),
+				abCpuMs: cpuDifference(stats, 'a', 'b'),
+			};
+			const lines = [
+				`Part 2 [${config.name}], queue mode (main + webhook process + worker, Postgres, Redis; deliveries to the webhook process): ${o.perWorkflow} signed deliveries per workflow (${sizeLabel(o.bodyBytes)} body) at concurrency ${o.concurrency}, ${o.rounds} interleaved round(s) (${order.join(' ')})`,
+				workflowTable(wfs, stats),
+				table(
+					['ratio (lowest-highest round)', 'value'],
+					[
+						['a/b throughput (trigger vs unchecked floor)', ratioText(ratios.ab)],
+						['a/c throughput (trigger vs hand-built check)', ratioText(ratios.ac)],
+						[
+							'a/b CPU per delivery, all processes (above 1: the trigger costs more)',
+							ratioText(ratios.abCpu),
+						],
+						['a/c CPU per delivery, all processes', ratioText(ratios.acCpu)],
+						['a - b CPU ms per delivery, all processes', ratioText(ratios.abCpuMs, 1)],
+					],
+				),
+			];
+			return { text: lines.join('\n'), stats, ratios };
+		} finally {
+			await q.stop();
+		}
+	} finally {
+		await sim.stop();
+	}
 }
 
 module.exports = { runQueue };

@@ -27,54 +27,86 @@ const PARTS = ['handler', ...MODES];
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  let only = PARTS;
-  let quick = false;
-  let strict = false;
-  /** @type {string | undefined} */
-  let pkg;
-  /** @type {string[]} */
-  const n8n = [];
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = () => (inline !== undefined ? inline : argv[++i]);
-    if (flag === '--only') only = value().split(',').flatMap((p) => (p === 'n8n' ? MODES : [p]));
-    else if (flag === '--strict') strict = true;
-    else if (flag === '--quick') { quick = true; n8n.push(flag); }
-    else if (flag === '--package') { pkg = value(); n8n.push(flag, pkg); }
-    else if (inline !== undefined) n8n.push(argv[i]);
-    else { n8n.push(flag); if (i + 1 < argv.length) n8n.push(argv[++i]); }
-  }
-  for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only takes ${PARTS.join(', ')} (or n8n for both n8n modes), separated by commas`);
-  const modes = MODES.filter((m) => only.includes(m));
-  // A checkout given with --package also gives part 1 its compiled node.
-  const nodePath = pkg && !pkg.endsWith('.tgz') ? path.resolve(pkg, 'dist', 'nodes', 'Circularo', 'CircularoTrigger.node.js') : undefined;
-  if (nodePath && only.includes('handler') && !fs.existsSync(nodePath)) throw new Error(`--package: ${nodePath} does not exist (build that checkout first)`);
-  return { handler: only.includes('handler'), modes, quick, strict, nodePath, n8nOptions: { ...parseN8nArgs(n8n), modes } };
+	let only = PARTS;
+	let quick = false;
+	let strict = false;
+	/** @type {string | undefined} */
+	let pkg;
+	/** @type {string[]} */
+	const n8n = [];
+	for (let i = 0; i < argv.length; i++) {
+		const [flag, inline] = argv[i].split('=', 2);
+		const value = () => (inline !== undefined ? inline : argv[++i]);
+		if (flag === '--only')
+			only = value()
+				.split(',')
+				.flatMap((p) => (p === 'n8n' ? MODES : [p]));
+		else if (flag === '--strict') strict = true;
+		else if (flag === '--quick') {
+			quick = true;
+			n8n.push(flag);
+		} else if (flag === '--package') {
+			pkg = value();
+			n8n.push(flag, pkg);
+		} else if (inline !== undefined) n8n.push(argv[i]);
+		else {
+			n8n.push(flag);
+			if (i + 1 < argv.length) n8n.push(argv[++i]);
+		}
+	}
+	for (const p of only)
+		if (!PARTS.includes(p))
+			throw new Error(
+				`--only takes ${PARTS.join(', ')} (or n8n for both n8n modes), separated by commas`,
+			);
+	const modes = MODES.filter((m) => only.includes(m));
+	// A checkout given with --package also gives part 1 its compiled node.
+	const nodePath =
+		pkg && !pkg.endsWith('.tgz')
+			? path.resolve(pkg, 'dist', 'nodes', 'Circularo', 'CircularoTrigger.node.js')
+			: undefined;
+	if (nodePath && only.includes('handler') && !fs.existsSync(nodePath))
+		throw new Error(`--package: ${nodePath} does not exist (build that checkout first)`);
+	return {
+		handler: only.includes('handler'),
+		modes,
+		quick,
+		strict,
+		nodePath,
+		n8nOptions: { ...parseN8nArgs(n8n), modes },
+	};
 }
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2));
-  const started = Date.now();
-  /** @type {string[]} */
-  const out = [];
-  let ok = true;
-  if (o.handler) {
-    const t0 = Date.now();
-    const r = await runHandlerBench({ quick: o.quick, nodePath: o.nodePath });
-    out.push(`${r.text}\n(handler took ${Math.round((Date.now() - t0) / 1000)} s)`);
-    ok = ok && r.ok;
-  }
-  if (o.modes.length > 0) {
-    const r = await runN8nBench(o.n8nOptions);
-    out.push(r.text);
-    ok = ok && r.ok;
-  }
-  out.push(`(bench took ${Math.round((Date.now() - started) / 1000)} s${o.quick ? ', --quick' : ''}; ratios are the figures to compare, absolute numbers depend on the machine and its load)`);
-  process.stdout.write(`\n${out.join('\n\n')}\n`);
-  return ok || !o.strict;
+	const o = parseArgs(process.argv.slice(2));
+	const started = Date.now();
+	/** @type {string[]} */
+	const out = [];
+	let ok = true;
+	if (o.handler) {
+		const t0 = Date.now();
+		const r = await runHandlerBench({ quick: o.quick, nodePath: o.nodePath });
+		out.push(`${r.text}\n(handler took ${Math.round((Date.now() - t0) / 1000)} s)`);
+		ok = ok && r.ok;
+	}
+	if (o.modes.length > 0) {
+		const r = await runN8nBench(o.n8nOptions);
+		out.push(r.text);
+		ok = ok && r.ok;
+	}
+	out.push(
+		`(bench took ${Math.round((Date.now() - started) / 1000)} s${o.quick ? ', --quick' : ''}; ratios are the figures to compare, absolute numbers depend on the machine and its load)`,
+	);
+	process.stdout.write(`\n${out.join('\n\n')}\n`);
+	return ok || !o.strict;
 }
 
 main().then(
-  (ok) => { process.exitCode = ok ? 0 : 1; },
-  (e) => { process.stderr.write(`${e && e.stack ? e.stack : e}\n`); process.exitCode = 2; },
+	(ok) => {
+		process.exitCode = ok ? 0 : 1;
+	},
+	(e) => {
+		process.stderr.write(`${e && e.stack ? e.stack : e}\n`);
+		process.exitCode = 2;
+	},
 );

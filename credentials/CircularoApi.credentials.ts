@@ -26,8 +26,7 @@ export class CircularoApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://yourcompany.circularo.com',
-			description:
-				'The address of your Circularo tenant. A trailing slash or /api/v1 is fine.',
+			description: 'The address of your Circularo tenant. A trailing slash or /api/v1 is fine.',
 		},
 		{
 			displayName: 'API Key',
@@ -65,7 +64,10 @@ export class CircularoApi implements ICredentialType {
 			// plainHttpRefusal explains an unreadable URL
 		}
 		const refusal = plainHttpRefusal(target);
-		if (refusal) throw new UserError(`Refused to send the Circularo API key: ${refusal.problem}. ${refusal.fix}`);
+		if (refusal)
+			throw new UserError(
+				`Refused to send the Circularo API key: ${refusal.problem}. ${refusal.fix}`,
+			);
 		return { ...requestOptions, qs: { ...requestOptions.qs, token: credentials.apiKey } };
 	}
 
@@ -73,7 +75,8 @@ export class CircularoApi implements ICredentialType {
 	// activate the trigger fails here rather than at the first activation.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.serverUrl.trim().replace(/\\/+$/, "").replace(/\\/api\\/v1$/i, "")}}/api/v1',
+			baseURL:
+				'={{$credentials.serverUrl.trim().replace(/\\/+$/, "").replace(/\\/api\\/v1$/i, "")}}/api/v1',
 			url: '/webhooks',
 			method: 'GET',
 		},

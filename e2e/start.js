@@ -14,43 +14,60 @@ const path = require('node:path');
 const { freePort } = require('./lib/http');
 const { startStack, createCircularoCredential, createTriggerWorkflow } = require('./lib/circularo');
 
-const OWNER = { email: 'demo@circularo.local', password: 'Circularo-demo-1', firstName: 'Demo', lastName: 'User' };
+const OWNER = {
+	email: 'demo@circularo.local',
+	password: 'Circularo-demo-1',
+	firstName: 'Demo',
+	lastName: 'User',
+};
 
 /** @param {number} wanted */
 async function portOr(wanted) {
-  const net = require('node:net');
-  const free = await new Promise((resolve) => {
-    const probe = net.createServer().once('error', () => resolve(false)).listen(wanted, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-  return free ? wanted : freePort();
+	const net = require('node:net');
+	const free = await new Promise((resolve) => {
+		const probe = net
+			.createServer()
+			.once('error', () => resolve(false))
+			.listen(wanted, '127.0.0.1', () => probe.close(() => resolve(true)));
+	});
+	return free ? wanted : freePort();
 }
 
 async function main() {
-  const simPort = await portOr(Number(process.env.CIRCULARO_SIM_PORT || 8787));
-  const n8nPort = await portOr(Number(process.env.N8N_PORT || 5678));
-  const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'circularo-demo-'));
-  console.log('Starting the Circularo simulator and n8n (the first run installs n8n, about 3 minutes)...');
-  const stack = await startStack({ simulator: { port: simPort }, n8n: { port: n8nPort, userFolder }, owner: OWNER });
-  const { sim, n8n } = stack;
-  const stop = async () => {
-    console.log('\nStopping n8n and the simulator...');
-    await stack.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+	const simPort = await portOr(Number(process.env.CIRCULARO_SIM_PORT || 8787));
+	const n8nPort = await portOr(Number(process.env.N8N_PORT || 5678));
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'circularo-demo-'));
+	console.log(
+		'Starting the Circularo simulator and n8n (the first run installs n8n, about 3 minutes)...',
+	);
+	const stack = await startStack({
+		simulator: { port: simPort },
+		n8n: { port: n8nPort, userFolder },
+		owner: OWNER,
+	});
+	const { sim, n8n } = stack;
+	const stop = async () => {
+		console.log('\nStopping n8n and the simulator...');
+		await stack.stop();
+		process.exit(0);
+	};
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
 
-  const credential = await createCircularoCredential(n8n, sim, { name: 'Circularo (local simulator)', apiKey: sim.keys.teamAdmin });
-  const workflow = await createTriggerWorkflow(n8n, {
-    name: 'Circularo: completed and signed documents (demo)',
-    credential,
-    events: ['documentCompleted', 'documentSigned', 'signRejected'],
-    options: { downloadSignedDocument: true },
-  });
-  if (!n8n.api) throw new Error('setupOwner gave n8n no public API client');
-  await n8n.api.publish(workflow.id);
+	const credential = await createCircularoCredential(n8n, sim, {
+		name: 'Circularo (local simulator)',
+		apiKey: sim.keys.teamAdmin,
+	});
+	const workflow = await createTriggerWorkflow(n8n, {
+		name: 'Circularo: completed and signed documents (demo)',
+		credential,
+		events: ['documentCompleted', 'documentSigned', 'signRejected'],
+		options: { downloadSignedDocument: true },
+	});
+	if (!n8n.api) throw new Error('setupOwner gave n8n no public API client');
+	await n8n.api.publish(workflow.id);
 
-  console.log(`
+	console.log(`
 n8n with the Circularo Trigger is running.
 
   Editor:     ${n8n.baseUrl}/workflow/${workflow.id}
@@ -67,10 +84,10 @@ Fire an event from a second terminal, then open the workflow's Executions tab:
 Other events: documentSigned, signRejected (selected), or any of the 11 (acknowledged, not run).
 n8n's log: ${n8n.logFile}
 Press Ctrl-C to stop.`);
-  await new Promise(() => undefined);
+	await new Promise(() => undefined);
 }
 
 main().catch((error) => {
-  console.error(`npm start failed: ${error.message}`);
-  process.exit(1);
+	console.error(`npm start failed: ${error.message}`);
+	process.exit(1);
 });

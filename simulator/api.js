@@ -9,7 +9,16 @@
 const http = require('node:http');
 
 const { API_PREFIX } = require('./faults');
-const { MAX_JSON_BYTES, ApiError, describeError, matchPattern, readBody, parseJson, sendJson, sendBytes } = require('./http');
+const {
+	MAX_JSON_BYTES,
+	ApiError,
+	describeError,
+	matchPattern,
+	readBody,
+	parseJson,
+	sendJson,
+	sendBytes,
+} = require('./http');
 const { multipartBoundary, parseMultipart, summarise } = require('./multipart');
 
 const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
@@ -33,7 +42,8 @@ function redactBody(body) {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
 	/** @type {Record<string, unknown>} */
 	const copy = { ...body };
-	for (const k of ['password', 'hmacSecret', 'token']) if (copy[k] !== undefined && copy[k] !== null) copy[k] = '[redacted]';
+	for (const k of ['password', 'hmacSecret', 'token'])
+		if (copy[k] !== undefined && copy[k] !== null) copy[k] = '[redacted]';
 	return copy;
 }
 
@@ -45,7 +55,8 @@ function loggedHeaders(headers) {
 	/** @type {Record<string, string>} */
 	const out = {};
 	for (const [k, v] of Object.entries(headers)) {
-		if (v !== undefined) out[k] = REDACTED_HEADERS.has(k) ? '[redacted]' : Array.isArray(v) ? v.join(', ') : v;
+		if (v !== undefined)
+			out[k] = REDACTED_HEADERS.has(k) ? '[redacted]' : Array.isArray(v) ? v.join(', ') : v;
 	}
 	return out;
 }
@@ -83,7 +94,11 @@ async function readRequestBody(req, method, entry) {
  * @param {string} fullPath for messages
  */
 function findRoute(method, apiPath, fullPath) {
-	const matches = ROUTES.map(([m, p, handler]) => ({ m, handler, params: matchPattern(p, apiPath) })).filter((r) => r.params);
+	const matches = ROUTES.map(([m, p, handler]) => ({
+		m,
+		handler,
+		params: matchPattern(p, apiPath),
+	})).filter((r) => r.params);
 	const route = matches.find((r) => r.m === method);
 	if (!route) {
 		throw matches.length
@@ -108,14 +123,23 @@ async function handleApi(sim, req, res, url) {
 	const query = {};
 	for (const [k, v] of url.searchParams) query[k] = k === 'token' ? '[redacted]' : v;
 	/** @type {import('./state').RequestLogEntry} */
-	const entry = { method, path: url.pathname, query, headers: loggedHeaders(req.headers), status: null, at: new Date().toISOString() };
+	const entry = {
+		method,
+		path: url.pathname,
+		query,
+		headers: loggedHeaders(req.headers),
+		status: null,
+		at: new Date().toISOString(),
+	};
 	sim.pushLog(sim.requests, entry);
 
 	/** @param {number | null} status */
 	const done = (status) => {
 		entry.status = status;
 		entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
-		sim.logLine(`[sim] ${method} ${url.pathname} -> ${status ?? 'dropped'} (${entry.durationMs} ms)${entry.fault ? ' [fault]' : ''}`);
+		sim.logLine(
+			`[sim] ${method} ${url.pathname} -> ${status ?? 'dropped'} (${entry.durationMs} ms)${entry.fault ? ' [fault]' : ''}`,
+		);
 	};
 	const drop = () => {
 		entry.dropped = true;
@@ -135,8 +159,11 @@ async function handleApi(sim, req, res, url) {
 		}
 		if (fault.status === undefined) return false;
 		/** @type {Record<string, string>} */
-		const headers = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
-		const message = fault.message ?? `Simulated fault: HTTP ${fault.status} ${http.STATUS_CODES[fault.status] ?? ''}`.trim();
+		const headers =
+			fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+		const message =
+			fault.message ??
+			`Simulated fault: HTTP ${fault.status} ${http.STATUS_CODES[fault.status] ?? ''}`.trim();
 		done(fault.status);
 		sendJson(res, fault.status, { error: { code: 'SIMULATED_FAULT', message } }, headers);
 		return true;
@@ -154,7 +181,10 @@ async function handleApi(sim, req, res, url) {
 		if (err instanceof ApiError) result = { status: err.status, json: err.toJson() };
 		else {
 			sim.logLine(`[sim] internal error: ${describeError(err)}`);
-			result = { status: 500, json: { error: { code: 'INTERNAL', message: 'Simulator internal error' } } };
+			result = {
+				status: 500,
+				json: { error: { code: 'INTERNAL', message: 'Simulator internal error' } },
+			};
 		}
 	}
 
@@ -162,7 +192,14 @@ async function handleApi(sim, req, res, url) {
 	if (sim.stopped) return drop();
 
 	done(result.status);
-	if (result.bytes) sendBytes(res, result.status, result.bytes, result.contentType ?? 'application/octet-stream', result.filename);
+	if (result.bytes)
+		sendBytes(
+			res,
+			result.status,
+			result.bytes,
+			result.contentType ?? 'application/octet-stream',
+			result.filename,
+		);
 	else sendJson(res, result.status, result.json ?? {});
 }
 

@@ -13,7 +13,13 @@
  */
 
 const { parseArgs } = require('node:util');
-const { startSimulator, EVENTS, PAYLOAD_SHAPES, SIGNATURE_MODES, CANCEL_SHARE } = require('./index');
+const {
+	startSimulator,
+	EVENTS,
+	PAYLOAD_SHAPES,
+	SIGNATURE_MODES,
+	CANCEL_SHARE,
+} = require('./index');
 
 const DEFAULT_PORT = 8787;
 const CONTROL_TIMEOUT_MS = 120_000;
@@ -61,7 +67,9 @@ class UsageError extends Error {}
 
 function defaultPort() {
 	const env = process.env.CIRCULARO_SIM_PORT;
-	return env !== undefined && env !== '' ? toInt(env, 'CIRCULARO_SIM_PORT') ?? DEFAULT_PORT : DEFAULT_PORT;
+	return env !== undefined && env !== ''
+		? (toInt(env, 'CIRCULARO_SIM_PORT') ?? DEFAULT_PORT)
+		: DEFAULT_PORT;
 }
 
 /**
@@ -83,7 +91,9 @@ async function control(baseUrl, method, path, body) {
 		});
 	} catch (err) {
 		const e = /** @type {any} */ (err);
-		throw new Error(`cannot reach the simulator at ${baseUrl} (${e.cause?.code ?? e.message}). Is it running?`);
+		throw new Error(
+			`cannot reach the simulator at ${baseUrl} (${e.cause?.code ?? e.message}). Is it running?`,
+		);
 	}
 	const text = await res.text();
 	/** @type {any} */
@@ -155,7 +165,10 @@ async function runStart(argv) {
   Global admin API key:   ${k.globalAdmin}
   More keys (plain user, no use_webhooks right, other team, webhooks disabled, other tenant): GET ${url}/_sim/state
   Seeded documents: ${docs.map((d) => `${d.documentId} (${d.team})`).join(', ')}
-  Open sign requests: ${docs.filter((d) => d.waitingFor.length > 0).map((d) => `${d.documentId} waits for ${d.waitingFor.join(', ')}`).join('; ')}
+  Open sign requests: ${docs
+		.filter((d) => d.waitingFor.length > 0)
+		.map((d) => `${d.documentId} waits for ${d.waitingFor.join(', ')}`)
+		.join('; ')}
 
 Fire an event from a second terminal:
   npm run simulator -- fire${portArg} --event documentCompleted --document doc-sales-1
@@ -189,13 +202,17 @@ Stop with Ctrl+C.`);
 /** @param {any[]} deliveries */
 function printDeliveries(deliveries) {
 	if (deliveries.length === 0) {
-		console.log('No webhook covers this document: nothing was delivered. Register a webhook first (activate the n8n workflow).');
+		console.log(
+			'No webhook covers this document: nothing was delivered. Register a webhook first (activate the n8n workflow).',
+		);
 		return;
 	}
 	for (const d of deliveries) {
 		const outcome = d.status !== null ? `HTTP ${d.status}` : `failed: ${d.error}`;
 		const sig = d.signature ? `signed (${d.signatureMode})` : 'unsigned';
-		console.log(`${d.event} ${d.documentId} -> ${d.url}  ${outcome}  ${d.latencyMs} ms  ${sig}  attempt ${d.attempt}`);
+		console.log(
+			`${d.event} ${d.documentId} -> ${d.url}  ${outcome}  ${d.latencyMs} ms  ${sig}  attempt ${d.attempt}`,
+		);
 	}
 }
 
@@ -253,13 +270,19 @@ async function runClient(cmd, argv) {
 		case 'sign':
 		case 'reject': {
 			if (!values.document) throw new UsageError(`${cmd} needs --document <id>`);
-			const r = await control(base, 'POST', `/_sim/${cmd}`, { documentId: values.document, as: values.as, reason: values.reason });
+			const r = await control(base, 'POST', `/_sim/${cmd}`, {
+				documentId: values.document,
+				as: values.as,
+				reason: values.reason,
+			});
 			if (values.json) {
 				console.log(JSON.stringify(r, null, 2));
 				return;
 			}
 			const d = r.document;
-			console.log(`${r.share.sharedUsername} ${cmd === 'sign' ? 'acted on' : 'rejected'} ${d.documentId}: events ${r.events.join(', ')}; state ${d.shareStateName}; waiting for ${d.waitingFor.join(', ') || 'nobody'}`);
+			console.log(
+				`${r.share.sharedUsername} ${cmd === 'sign' ? 'acted on' : 'rejected'} ${d.documentId}: events ${r.events.join(', ')}; state ${d.shareStateName}; waiting for ${d.waitingFor.join(', ') || 'nobody'}`,
+			);
 			printDeliveries(r.deliveries);
 			return;
 		}
@@ -272,16 +295,25 @@ async function runClient(cmd, argv) {
 			console.log(`Simulator at ${s.baseUrl}`);
 			console.log(`Webhooks (${s.webhooks.length}):`);
 			for (const w of s.webhooks) {
-				console.log(`  ${w.id}  ${w.tenant}/${w.type}${w.name ? ' ' + w.name : ''}  ${w.callbackUrl}  ${w.hmacSecret ? 'signed' : 'unsigned'}  by ${w.creator}`);
+				console.log(
+					`  ${w.id}  ${w.tenant}/${w.type}${w.name ? ' ' + w.name : ''}  ${w.callbackUrl}  ${w.hmacSecret ? 'signed' : 'unsigned'}  by ${w.creator}`,
+				);
 			}
 			console.log('Documents:');
 			for (const d of s.documents) {
 				const waiting = d.waitingFor.length ? `  waiting for ${d.waitingFor.join(', ')}` : '';
-				console.log(`  ${d.documentId}  ${d.tenant}/${d.team ?? '-'}  ${d.shareStateName ?? 'not shared'}${d.deleted ? ' (deleted)' : ''}  v${d._version}  "${d.documentTitle}"${waiting}`);
+				console.log(
+					`  ${d.documentId}  ${d.tenant}/${d.team ?? '-'}  ${d.shareStateName ?? 'not shared'}${d.deleted ? ' (deleted)' : ''}  v${d._version}  "${d.documentTitle}"${waiting}`,
+				);
 			}
 			console.log(`Faults (${s.faults.length}):`);
-			for (const f of s.faults) console.log(`  ${f.id}  ${f.method} ${f.path}  ${JSON.stringify({ status: f.status, delayMs: f.delayMs, drop: f.drop, remaining: f.remaining, afterHandling: f.afterHandling })}`);
-			console.log(`Deliveries: ${s.deliveries.length} (last 10 below); API requests: ${s.requests.length}`);
+			for (const f of s.faults)
+				console.log(
+					`  ${f.id}  ${f.method} ${f.path}  ${JSON.stringify({ status: f.status, delayMs: f.delayMs, drop: f.drop, remaining: f.remaining, afterHandling: f.afterHandling })}`,
+				);
+			console.log(
+				`Deliveries: ${s.deliveries.length} (last 10 below); API requests: ${s.requests.length}`,
+			);
 			printDeliveries(s.deliveries.slice(-10));
 			return;
 		}
@@ -290,12 +322,21 @@ async function runClient(cmd, argv) {
 			console.log('Simulator reset to its seeded state.');
 			return;
 		case 'document': {
-			const d = await control(base, 'POST', '/_sim/documents', { title: values.title, team: values.team, tenant: values.tenant });
-			console.log(values.json ? JSON.stringify(d, null, 2) : `Created ${d.documentId} "${d.documentTitle}" in ${d.tenant}/${d.team}`);
+			const d = await control(base, 'POST', '/_sim/documents', {
+				title: values.title,
+				team: values.team,
+				tenant: values.tenant,
+			});
+			console.log(
+				values.json
+					? JSON.stringify(d, null, 2)
+					: `Created ${d.documentId} "${d.documentTitle}" in ${d.tenant}/${d.team}`,
+			);
 			return;
 		}
 		case 'fault': {
-			if (!values.path) throw new UsageError('fault needs --path (for example /webhooks or /webhooks/:id)');
+			if (!values.path)
+				throw new UsageError('fault needs --path (for example /webhooks or /webhooks/:id)');
 			const f = await control(base, 'POST', '/_sim/faults', {
 				path: values.path,
 				method: values.method,
@@ -332,7 +373,10 @@ async function main() {
 }
 
 main().catch((err) => {
-	if (err instanceof UsageError || (err && err.code && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+	if (
+		err instanceof UsageError ||
+		(err && err.code && String(err.code).startsWith('ERR_PARSE_ARGS'))
+	) {
 		console.error(`Usage error: ${err.message}\n`);
 		process.stderr.write(USAGE);
 		process.exit(2);

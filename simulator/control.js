@@ -56,12 +56,17 @@ class SimulatorControl extends SimulatorState {
 	createDocument(opts = {}) {
 		const tenant = this.tenants.get(opts.tenant ?? 'acme');
 		if (!tenant) throw new ApiError(400, 'UNKNOWN_TENANT', `Unknown tenant "${opts.tenant}"`);
-		const team = opts.team === undefined ? tenant.teams[0] ?? null : opts.team;
+		const team = opts.team === undefined ? (tenant.teams[0] ?? null) : opts.team;
 		if (team !== null && !tenant.teams.includes(team)) {
-			throw new ApiError(400, 'UNKNOWN_TEAM', `Team "${team}" does not exist in tenant "${tenant.id}"`);
+			throw new ApiError(
+				400,
+				'UNKNOWN_TEAM',
+				`Team "${team}" does not exist in tenant "${tenant.id}"`,
+			);
 		}
 		const documentId = opts.documentId ?? 'doc-' + crypto.randomBytes(6).toString('hex');
-		if (this.documents.has(documentId)) throw new ApiError(400, 'DOCUMENT_EXISTS', `Document "${documentId}" already exists`);
+		if (this.documents.has(documentId))
+			throw new ApiError(400, 'DOCUMENT_EXISTS', `Document "${documentId}" already exists`);
 		const creator =
 			[...this.users.values()].find((u) => u.tenant === tenant.id && u.team === team) ??
 			[...this.users.values()].find((u) => u.tenant === tenant.id);
@@ -104,7 +109,12 @@ class SimulatorControl extends SimulatorState {
 		if (this.stopped) throw new Error('simulator is stopped');
 		const { doc, share, emitted } = actOnSignRequest(this, opts, action);
 		const deliveries = await emit(this, doc, emitted);
-		return { document: this.publicDocument(doc), share: shareView(this, share), events: emitted.map((e) => e.event), deliveries };
+		return {
+			document: this.publicDocument(doc),
+			share: shareView(this, share),
+			events: emitted.map((e) => e.event),
+			deliveries,
+		};
 	}
 
 	/** Resolves once every event the API emitted so far (creation, sharing, ...) is delivered. */
@@ -161,7 +171,8 @@ class SimulatorControl extends SimulatorState {
 		for (;;) {
 			const v = predicate();
 			if (v) return v;
-			if (Date.now() >= deadline) throw new Error(`waitFor: ${o.what ?? 'condition'} not met within ${timeoutMs} ms`);
+			if (Date.now() >= deadline)
+				throw new Error(`waitFor: ${o.what ?? 'condition'} not met within ${timeoutMs} ms`);
 			await new Promise((r) => setTimeout(r, intervalMs));
 		}
 	}
@@ -173,11 +184,22 @@ class SimulatorControl extends SimulatorState {
  */
 function controlState(sim) {
 	return {
-		baseUrl: sim.baseUrl, apiUrl: sim.apiUrl, keys: { ...sim.keys }, teams: sim.teams,
-		tenants: sim.listTenants(), users: sim.listUsers(), webhooks: sim.listWebhooks(),
-		documents: sim.listDocuments(), shares: [...sim.shares.values()].map((s) => ({ ...shareView(sim, s), status: s.status })),
-		variants: { ...sim.variants }, faults: sim.listFaults(), deliveries: sim.deliveries, requests: sim.requests,
-		events: EVENTS, shapes: PAYLOAD_SHAPES, signatureModes: SIGNATURE_MODES,
+		baseUrl: sim.baseUrl,
+		apiUrl: sim.apiUrl,
+		keys: { ...sim.keys },
+		teams: sim.teams,
+		tenants: sim.listTenants(),
+		users: sim.listUsers(),
+		webhooks: sim.listWebhooks(),
+		documents: sim.listDocuments(),
+		shares: [...sim.shares.values()].map((s) => ({ ...shareView(sim, s), status: s.status })),
+		variants: { ...sim.variants },
+		faults: sim.listFaults(),
+		deliveries: sim.deliveries,
+		requests: sim.requests,
+		events: EVENTS,
+		shapes: PAYLOAD_SHAPES,
+		signatureModes: SIGNATURE_MODES,
 	};
 }
 
@@ -197,42 +219,79 @@ const CONTROL_ROUTES = [
 	['GET', /^\/_sim\/deliveries$/, async (sim) => [200, { results: sim.deliveries }]],
 	['GET', /^\/_sim\/requests$/, async (sim) => [200, { results: sim.requests }]],
 	['GET', /^\/_sim\/faults$/, async (sim) => [200, { results: sim.listFaults() }]],
-	['POST', /^\/_sim\/fire$/, async (sim, req) => {
-		const body = await readObject(req);
-		if (typeof body.bodyBase64 === 'string') body.body = Buffer.from(body.bodyBase64, 'base64');
-		delete body.bodyBase64;
-		return [200, { deliveries: await sim.fire(/** @type {FireOptions} */ (body)) }];
-	}],
-	['POST', /^\/_sim\/faults$/, async (sim, req) => {
-		const body = await readObject(req);
-		try {
-			return [201, sim.setFault(/** @type {FaultSpec} */ (body))];
-		} catch (err) {
-			throw new ApiError(400, 'INVALID_FAULT', /** @type {Error} */ (err).message);
-		}
-	}],
+	[
+		'POST',
+		/^\/_sim\/fire$/,
+		async (sim, req) => {
+			const body = await readObject(req);
+			if (typeof body.bodyBase64 === 'string') body.body = Buffer.from(body.bodyBase64, 'base64');
+			delete body.bodyBase64;
+			return [200, { deliveries: await sim.fire(/** @type {FireOptions} */ (body)) }];
+		},
+	],
+	[
+		'POST',
+		/^\/_sim\/faults$/,
+		async (sim, req) => {
+			const body = await readObject(req);
+			try {
+				return [201, sim.setFault(/** @type {FaultSpec} */ (body))];
+			} catch (err) {
+				throw new ApiError(400, 'INVALID_FAULT', /** @type {Error} */ (err).message);
+			}
+		},
+	],
 	['DELETE', /^\/_sim\/faults$/, async (sim) => [200, { cleared: sim.clearFaults() }]],
-	['DELETE', /^\/_sim\/faults\/([^/]+)$/, async (sim, _req, m) => [200, { cleared: sim.clearFaults(decodeURIComponent(m[1])) }]],
-	['POST', /^\/_sim\/reset$/, async (sim) => {
-		sim.reset();
-		return [200, { ok: true }];
-	}],
-	['POST', /^\/_sim\/documents$/, async (sim, req) => [201, sim.createDocument(await readObject(req))]],
-	['POST', /^\/_sim\/sign$/, async (sim, req) => [200, await sim.sign(/** @type {ActOptions} */ (await readObject(req)))]],
-	['POST', /^\/_sim\/reject$/, async (sim, req) => [200, await sim.reject(/** @type {ActOptions} */ (await readObject(req)))]],
+	[
+		'DELETE',
+		/^\/_sim\/faults\/([^/]+)$/,
+		async (sim, _req, m) => [200, { cleared: sim.clearFaults(decodeURIComponent(m[1])) }],
+	],
+	[
+		'POST',
+		/^\/_sim\/reset$/,
+		async (sim) => {
+			sim.reset();
+			return [200, { ok: true }];
+		},
+	],
+	[
+		'POST',
+		/^\/_sim\/documents$/,
+		async (sim, req) => [201, sim.createDocument(await readObject(req))],
+	],
+	[
+		'POST',
+		/^\/_sim\/sign$/,
+		async (sim, req) => [200, await sim.sign(/** @type {ActOptions} */ (await readObject(req)))],
+	],
+	[
+		'POST',
+		/^\/_sim\/reject$/,
+		async (sim, req) => [200, await sim.reject(/** @type {ActOptions} */ (await readObject(req)))],
+	],
 	['GET', /^\/_sim\/variants$/, async (sim) => [200, { ...sim.variants }]],
 	['POST', /^\/_sim\/variants$/, async (sim, req) => [200, sim.setVariants(await readObject(req))]],
-	['POST', /^\/_sim\/fail-next-delete$/, async (sim, req) => {
-		const body = await readObject(req);
-		sim.failNextDelete(typeof body.message === 'string' ? body.message : undefined);
-		return [200, { ok: true }];
-	}],
-	['POST', /^\/_sim\/tenants\/([^/]+)$/, async (sim, req, m) => {
-		const body = await readObject(req);
-		if (typeof body.webhooksEnabled !== 'boolean') throw new ApiError(400, 'INVALID_BODY', 'Expected { "webhooksEnabled": true | false }');
-		sim.setTenantWebhooksEnabled(decodeURIComponent(m[1]), body.webhooksEnabled);
-		return [200, { ok: true }];
-	}],
+	[
+		'POST',
+		/^\/_sim\/fail-next-delete$/,
+		async (sim, req) => {
+			const body = await readObject(req);
+			sim.failNextDelete(typeof body.message === 'string' ? body.message : undefined);
+			return [200, { ok: true }];
+		},
+	],
+	[
+		'POST',
+		/^\/_sim\/tenants\/([^/]+)$/,
+		async (sim, req, m) => {
+			const body = await readObject(req);
+			if (typeof body.webhooksEnabled !== 'boolean')
+				throw new ApiError(400, 'INVALID_BODY', 'Expected { "webhooksEnabled": true | false }');
+			sim.setTenantWebhooksEnabled(decodeURIComponent(m[1]), body.webhooksEnabled);
+			return [200, { ok: true }];
+		},
+	],
 ];
 
 /**
@@ -243,7 +302,9 @@ const CONTROL_ROUTES = [
  */
 async function handleControl(sim, req, res, url) {
 	if (!isLoopbackAddress(req.socket.remoteAddress ?? '')) {
-		return sendJson(res, 403, { error: { code: 'LOOPBACK_ONLY', message: 'The control API is available from loopback only' } });
+		return sendJson(res, 403, {
+			error: { code: 'LOOPBACK_ONLY', message: 'The control API is available from loopback only' },
+		});
 	}
 	const method = (req.method ?? 'GET').toUpperCase();
 	const p = url.pathname.replace(/\/+$/, '');
@@ -253,7 +314,9 @@ async function handleControl(sim, req, res, url) {
 		const [status, json] = await handler(sim, req, match);
 		return sendJson(res, status, json);
 	}
-	return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `No such control endpoint: ${method} ${url.pathname}` } });
+	return sendJson(res, 404, {
+		error: { code: 'NOT_FOUND', message: `No such control endpoint: ${method} ${url.pathname}` },
+	});
 }
 
 module.exports = { SimulatorControl, handleControl };

@@ -35,7 +35,12 @@ function hmacHex(secret, bytes) {
  */
 function isLoopbackUrl(url) {
 	const h = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+	return (
+		h === 'localhost' ||
+		h.endsWith('.localhost') ||
+		h === '::1' ||
+		/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+	);
 }
 
 /**
@@ -63,7 +68,9 @@ function signatureFor(o) {
 			hex = hmacHex(o.secret + '#not-the-registered-secret', o.body);
 			break;
 		default:
-			throw new RangeError(`unknown signature mode "${o.mode}" (known: ${SIGNATURE_MODES.join(', ')})`);
+			throw new RangeError(
+				`unknown signature mode "${o.mode}" (known: ${SIGNATURE_MODES.join(', ')})`,
+			);
 	}
 	switch (o.format ?? 'hex') {
 		case 'hex':
@@ -73,7 +80,9 @@ function signatureFor(o) {
 		case 'prefixed':
 			return 'sha256=' + hex;
 		default:
-			throw new RangeError(`unknown signature format "${o.format}" (known: ${SIGNATURE_FORMATS.join(', ')})`);
+			throw new RangeError(
+				`unknown signature format "${o.format}" (known: ${SIGNATURE_FORMATS.join(', ')})`,
+			);
 	}
 }
 
@@ -110,12 +119,21 @@ function postBytes(o) {
 				headers: { ...o.headers, 'content-length': String(o.body.length), connection: 'close' },
 			});
 		} catch (err) {
-			resolve({ status: null, latencyMs: 0, responseBody: null, error: /** @type {Error} */ (err).message });
+			resolve({
+				status: null,
+				latencyMs: 0,
+				responseBody: null,
+				error: /** @type {Error} */ (err).message,
+			});
 			return;
 		}
 		o.track.add(req);
 		const timer = setTimeout(() => {
-			finish({ status: null, responseBody: null, error: `timeout: no complete response within ${o.timeoutMs} ms` });
+			finish({
+				status: null,
+				responseBody: null,
+				error: `timeout: no complete response within ${o.timeoutMs} ms`,
+			});
 			req.destroy();
 		}, o.timeoutMs);
 		req.on('response', (res) => {
@@ -132,7 +150,9 @@ function postBytes(o) {
 					responseBody: Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8'),
 				});
 			});
-			res.on('error', (err) => finish({ status: res.statusCode ?? null, responseBody: null, error: err.message }));
+			res.on('error', (err) =>
+				finish({ status: res.statusCode ?? null, responseBody: null, error: err.message }),
+			);
 		});
 		req.on('error', (err) => finish({ status: null, responseBody: null, error: err.message }));
 		req.end(o.body);
@@ -157,7 +177,12 @@ function postBytes(o) {
  */
 function choice(value, what, known) {
 	const v = value ?? known[0];
-	if (!known.includes(v)) throw new ApiError(400, 'INVALID_FIRE', `fire: unknown ${what} "${v}" (known: ${known.join(', ')})`);
+	if (!known.includes(v))
+		throw new ApiError(
+			400,
+			'INVALID_FIRE',
+			`fire: unknown ${what} "${v}" (known: ${known.join(', ')})`,
+		);
 	return v;
 }
 
@@ -169,18 +194,29 @@ function choice(value, what, known) {
 function resolveFireDocument(sim, opts) {
 	if (opts.documentId !== undefined) {
 		const doc = sim.documents.get(opts.documentId);
-		if (!doc) throw new ApiError(404, 'DOCUMENT_NOT_FOUND', `fire: unknown document "${opts.documentId}"`);
+		if (!doc)
+			throw new ApiError(404, 'DOCUMENT_NOT_FOUND', `fire: unknown document "${opts.documentId}"`);
 		if (opts.tenant !== undefined && opts.tenant !== doc.tenant) {
-			throw new ApiError(400, 'INVALID_FIRE', `fire: document "${doc.documentId}" belongs to tenant "${doc.tenant}"`);
+			throw new ApiError(
+				400,
+				'INVALID_FIRE',
+				`fire: document "${doc.documentId}" belongs to tenant "${doc.tenant}"`,
+			);
 		}
 		return doc;
 	}
 	const tenant = opts.tenant ?? 'acme';
-	if (!sim.tenants.has(tenant)) throw new ApiError(400, 'INVALID_FIRE', `fire: unknown tenant "${tenant}"`);
+	if (!sim.tenants.has(tenant))
+		throw new ApiError(400, 'INVALID_FIRE', `fire: unknown tenant "${tenant}"`);
 	const doc = [...sim.documents.values()].find(
 		(d) => d.tenant === tenant && !d.deleted && (opts.team === undefined || d.team === opts.team),
 	);
-	if (!doc) throw new ApiError(404, 'DOCUMENT_NOT_FOUND', `fire: no document in tenant "${tenant}"${opts.team ? ` team "${opts.team}"` : ''}`);
+	if (!doc)
+		throw new ApiError(
+			404,
+			'DOCUMENT_NOT_FOUND',
+			`fire: no document in tenant "${tenant}"${opts.team ? ` team "${opts.team}"` : ''}`,
+		);
 	return doc;
 }
 
@@ -193,26 +229,49 @@ function resolveFireDocument(sim, opts) {
  */
 async function fire(sim, opts) {
 	if (sim.stopped) throw new Error('simulator is stopped');
-	if (!opts || typeof opts !== 'object') throw new ApiError(400, 'INVALID_FIRE', 'fire: an options object is required');
+	if (!opts || typeof opts !== 'object')
+		throw new ApiError(400, 'INVALID_FIRE', 'fire: an options object is required');
 	const { event } = opts;
-	if (typeof event !== 'string' || event === '') throw new ApiError(400, 'INVALID_FIRE', 'fire: "event" is required');
+	if (typeof event !== 'string' || event === '')
+		throw new ApiError(400, 'INVALID_FIRE', 'fire: "event" is required');
 	if (!EVENTS.includes(event) && !opts.allowUnknownEvent) {
-		throw new ApiError(400, 'INVALID_FIRE', `fire: unknown event "${event}" (pass allowUnknownEvent: true to send it anyway)`);
+		throw new ApiError(
+			400,
+			'INVALID_FIRE',
+			`fire: unknown event "${event}" (pass allowUnknownEvent: true to send it anyway)`,
+		);
 	}
 	const shape = choice(opts.shape, 'shape', PAYLOAD_SHAPES);
 	const mode = choice(opts.signature, 'signature mode', SIGNATURE_MODES);
 	const format = choice(opts.signatureFormat, 'signature format', SIGNATURE_FORMATS);
 	const repeat = opts.repeat ?? 1;
 	if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) {
-		throw new ApiError(400, 'INVALID_FIRE', `fire: "repeat" must be an integer from 1 to ${MAX_REPEAT}`);
+		throw new ApiError(
+			400,
+			'INVALID_FIRE',
+			`fire: "repeat" must be an integer from 1 to ${MAX_REPEAT}`,
+		);
 	}
 	const doc = resolveFireDocument(sim, opts);
 	const actor = sim.resolveActor(opts.actor, doc);
 	const at = opts.at === undefined ? new Date() : new Date(opts.at);
-	if (Number.isNaN(at.getTime())) throw new ApiError(400, 'INVALID_FIRE', 'fire: invalid "at" timestamp');
+	if (Number.isNaN(at.getTime()))
+		throw new ApiError(400, 'INVALID_FIRE', 'fire: invalid "at" timestamp');
 
 	sim.applyEvent(doc, event, actor, at);
-	return deliverEvent(sim, { doc, event, actor, at, shape, mode, format, repeat, parallel: opts.parallel, body: opts.body, webhookId: opts.webhookId });
+	return deliverEvent(sim, {
+		doc,
+		event,
+		actor,
+		at,
+		shape,
+		mode,
+		format,
+		repeat,
+		parallel: opts.parallel,
+		body: opts.body,
+		webhookId: opts.webhookId,
+	});
 }
 
 /**
@@ -230,11 +289,15 @@ async function deliverEvent(sim, o) {
 	const input = { event, documentId: doc.documentId, documentTitle: doc.documentTitle, actor };
 	/** @type {Buffer} */
 	let body;
-	if (o.body === undefined) body = Buffer.from(JSON.stringify(buildPayload(shape, { ...input, at })), 'utf8');
+	if (o.body === undefined)
+		body = Buffer.from(JSON.stringify(buildPayload(shape, { ...input, at })), 'utf8');
 	else if (Buffer.isBuffer(o.body)) body = o.body;
 	else if (typeof o.body === 'string') body = Buffer.from(o.body, 'utf8');
 	else body = Buffer.from(JSON.stringify(o.body), 'utf8');
-	let staleBody = Buffer.from(JSON.stringify(buildPayload(shape, { ...input, at: at.getTime() - 60_000 })), 'utf8');
+	let staleBody = Buffer.from(
+		JSON.stringify(buildPayload(shape, { ...input, at: at.getTime() - 60_000 })),
+		'utf8',
+	);
 	if (staleBody.equals(body)) staleBody = Buffer.concat([staleBody, Buffer.from(' ')]);
 
 	const targets = sim.webhooks.filter(
@@ -247,9 +310,18 @@ async function deliverEvent(sim, o) {
 	const perWebhook = await Promise.all(
 		targets.map(async (w) => {
 			// Computed once per webhook, so a repeat really is the identical request.
-			const signature = signatureFor({ mode, format: o.format, secret: w.hmacSecret, body, staleBody });
+			const signature = signatureFor({
+				mode,
+				format: o.format,
+				secret: w.hmacSecret,
+				body,
+				staleBody,
+			});
 			/** @type {Record<string, string>} */
-			const headers = { 'content-type': 'application/json', 'user-agent': 'Circularo-Simulator/1.0' };
+			const headers = {
+				'content-type': 'application/json',
+				'user-agent': 'Circularo-Simulator/1.0',
+			};
 			if (signature !== null) headers[SIGNATURE_HEADER] = signature;
 			/** @param {number} attempt @returns {Promise<Delivery>} */
 			const deliverOnce = async (attempt) => {
@@ -257,13 +329,25 @@ async function deliverEvent(sim, o) {
 				const result = await postToWebhook(sim, w.callbackUrl, body, headers);
 				/** @type {Delivery} */
 				const d = {
-					webhookId: w.id, url: w.callbackUrl, status: result.status, latencyMs: result.latencyMs, body: bodyText,
-					signature, responseBody: result.responseBody, event, documentId: doc.documentId, shape,
-					signatureMode: mode, attempt, at: started,
+					webhookId: w.id,
+					url: w.callbackUrl,
+					status: result.status,
+					latencyMs: result.latencyMs,
+					body: bodyText,
+					signature,
+					responseBody: result.responseBody,
+					event,
+					documentId: doc.documentId,
+					shape,
+					signatureMode: mode,
+					attempt,
+					at: started,
 				};
 				if (result.error) d.error = result.error;
 				sim.pushLog(sim.deliveries, d);
-				sim.logLine(`[sim] delivery ${event} (${doc.documentId}) -> ${w.callbackUrl}: ${d.status ?? d.error} (${d.latencyMs} ms)`);
+				sim.logLine(
+					`[sim] delivery ${event} (${doc.documentId}) -> ${w.callbackUrl}: ${d.status ?? d.error} (${d.latencyMs} ms)`,
+				);
 				return d;
 			};
 			const attempts = Array.from({ length: o.repeat ?? 1 }, (_, i) => i + 1);
@@ -274,7 +358,8 @@ async function deliverEvent(sim, o) {
 			return out;
 		}),
 	);
-	if (targets.length === 0) sim.logLine(`[sim] ${event} (${doc.documentId}): no webhook covers this document`);
+	if (targets.length === 0)
+		sim.logLine(`[sim] ${event} (${doc.documentId}): no webhook covers this document`);
 	return perWebhook.flat();
 }
 
@@ -316,7 +401,8 @@ function emit(sim, doc, emitted) {
  * @returns {Promise<PostResult>}
  */
 async function postToWebhook(sim, callbackUrl, body, headers) {
-	if (sim.stopped) return { status: null, latencyMs: 0, responseBody: null, error: 'simulator stopped' };
+	if (sim.stopped)
+		return { status: null, latencyMs: 0, responseBody: null, error: 'simulator stopped' };
 	/** @type {URL | null} */
 	let url;
 	try {
@@ -326,11 +412,31 @@ async function postToWebhook(sim, callbackUrl, body, headers) {
 	}
 	if (url && !isLoopbackUrl(url) && !sim.options.allowRemoteCallbacks) {
 		return {
-			status: null, latencyMs: 0, responseBody: null,
-			error: 'not delivered: the simulator only delivers to loopback callback URLs (start it with allowRemoteCallbacks / --allow-remote-callbacks)',
+			status: null,
+			latencyMs: 0,
+			responseBody: null,
+			error:
+				'not delivered: the simulator only delivers to loopback callback URLs (start it with allowRemoteCallbacks / --allow-remote-callbacks)',
 		};
 	}
-	return postBytes({ url: callbackUrl, body, headers, timeoutMs: sim.options.deliveryTimeoutMs, track: sim.inflight });
+	return postBytes({
+		url: callbackUrl,
+		body,
+		headers,
+		timeoutMs: sim.options.deliveryTimeoutMs,
+		track: sim.inflight,
+	});
 }
 
-module.exports = { SIGNATURE_HEADER, SIGNATURE_MODES, SIGNATURE_FORMATS, hmacHex, isLoopbackUrl, signatureFor, postBytes, fire, deliverEvent, emit };
+module.exports = {
+	SIGNATURE_HEADER,
+	SIGNATURE_MODES,
+	SIGNATURE_FORMATS,
+	hmacHex,
+	isLoopbackUrl,
+	signatureFor,
+	postBytes,
+	fire,
+	deliverEvent,
+	emit,
+};

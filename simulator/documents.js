@@ -32,7 +32,13 @@ function storeFile(sim, bytes, meta) {
 	const hash = sha256(bytes);
 	let file = sim.files.get(hash);
 	if (!file) {
-		file = { bytes, mimetype: meta.mimetype, name: meta.name, tenants: new Set(), documentIds: new Set() };
+		file = {
+			bytes,
+			mimetype: meta.mimetype,
+			name: meta.name,
+			tenants: new Set(),
+			documentIds: new Set(),
+		};
 		sim.files.set(hash, file);
 	}
 	if (meta.tenant) file.tenants.add(meta.tenant);
@@ -45,10 +51,16 @@ function storeFile(sim, bytes, meta) {
  * @param {import('./seed').User} user
  * @returns {Actor}
  */
-const userActor = (user) => ({ id: user.id, name: user.name, username: user.username, email: user.email });
+const userActor = (user) => ({
+	id: user.id,
+	name: user.name,
+	username: user.username,
+	email: user.email,
+});
 
 /** @param {Actor} actor */
-const actorName = (actor) => String(actor.username ?? actor.email ?? actor.name ?? actor.id ?? 'unknown');
+const actorName = (actor) =>
+	String(actor.username ?? actor.email ?? actor.name ?? actor.id ?? 'unknown');
 
 /**
  * Records a change: one history entry and a new `_version`.
@@ -71,7 +83,13 @@ function recordChange(doc, event, actor, o = {}) {
  * @param {DocumentRecord} doc
  */
 function pendingShares(sim, doc) {
-	return [...sim.shares.values()].filter((s) => s.documentId === doc.documentId && s.isActive && s.status === 'pending' && s.sharePurpose !== 'view');
+	return [...sim.shares.values()].filter(
+		(s) =>
+			s.documentId === doc.documentId &&
+			s.isActive &&
+			s.status === 'pending' &&
+			s.sharePurpose !== 'view',
+	);
 }
 
 /**
@@ -105,18 +123,33 @@ function currentPdf(sim, doc) {
 		`Team: ${doc.team ?? '(none)'}`,
 		`State: ${doc.shareStateName ?? 'not shared'}`,
 	];
-	if (source) lines.push(`Original file: ${source.name} (${source.bytes.length} bytes, SHA-256 ${doc.sourceHash})`);
-	for (const s of doc.signatures) lines.push(`Signed by ${s.name}${s.email && s.email !== s.name ? ` <${s.email}>` : ''} on ${s.date}`);
-	lines.push(doc.shareStateName === 'completed' ? 'All required signatures collected.' : 'Signatures pending.');
+	if (source)
+		lines.push(
+			`Original file: ${source.name} (${source.bytes.length} bytes, SHA-256 ${doc.sourceHash})`,
+		);
+	for (const s of doc.signatures)
+		lines.push(
+			`Signed by ${s.name}${s.email && s.email !== s.name ? ` <${s.email}>` : ''} on ${s.date}`,
+		);
+	lines.push(
+		doc.shareStateName === 'completed'
+			? 'All required signatures collected.'
+			: 'Signatures pending.',
+	);
 	const bytes = buildPdf({ title: doc.documentTitle, lines });
-	const hash = storeFile(sim, bytes, { mimetype: 'application/pdf', name: `${doc.documentTitle}.pdf`, documentId: doc.documentId });
+	const hash = storeFile(sim, bytes, {
+		mimetype: 'application/pdf',
+		name: `${doc.documentTitle}.pdf`,
+		documentId: doc.documentId,
+	});
 	return { hash, bytes };
 }
 
 /** @param {DocumentRecord} doc */
 function auditPdf(doc) {
 	const lines = [`Audit trail of document ${doc.documentId}`, `Created ${doc.createDate}`];
-	for (const h of doc.history.slice(-30)) lines.push(`${h.date}  ${h.event}  by ${h.actor}${h.message ? `: ${h.message}` : ''}`);
+	for (const h of doc.history.slice(-30))
+		lines.push(`${h.date}  ${h.event}  by ${h.actor}${h.message ? `: ${h.message}` : ''}`);
 	if (doc.history.length === 0) lines.push('No events yet.');
 	return buildPdf({ title: `Audit trail: ${doc.documentTitle}`, lines });
 }
@@ -150,4 +183,14 @@ function documentView(sim, doc) {
 	};
 }
 
-module.exports = { looksLikePdf, storeFile, userActor, actorName, recordChange, pendingShares, currentShares, auditPdf, documentView };
+module.exports = {
+	looksLikePdf,
+	storeFile,
+	userActor,
+	actorName,
+	recordChange,
+	pendingShares,
+	currentShares,
+	auditPdf,
+	documentView,
+};

@@ -52,13 +52,21 @@ class FaultTable {
 	 */
 	add(spec) {
 		if (!spec || typeof spec !== 'object') throw new TypeError('setFault: an object is required');
-		if (typeof spec.path !== 'string' || spec.path.trim() === '') throw new TypeError('setFault: "path" is required');
+		if (typeof spec.path !== 'string' || spec.path.trim() === '')
+			throw new TypeError('setFault: "path" is required');
 		const method = (spec.method ?? '*').toUpperCase();
-		if (!/^(\*|GET|POST|PUT|PATCH|DELETE)$/.test(method)) throw new TypeError(`setFault: unsupported method "${spec.method}"`);
-		if (spec.status !== undefined && !(Number.isInteger(spec.status) && spec.status >= 100 && spec.status <= 599)) {
+		if (!/^(\*|GET|POST|PUT|PATCH|DELETE)$/.test(method))
+			throw new TypeError(`setFault: unsupported method "${spec.method}"`);
+		if (
+			spec.status !== undefined &&
+			!(Number.isInteger(spec.status) && spec.status >= 100 && spec.status <= 599)
+		) {
 			throw new TypeError('setFault: "status" must be an HTTP status code');
 		}
-		if (spec.delayMs !== undefined && !(Number.isFinite(spec.delayMs) && spec.delayMs >= 0 && spec.delayMs <= MAX_DELAY_MS)) {
+		if (
+			spec.delayMs !== undefined &&
+			!(Number.isFinite(spec.delayMs) && spec.delayMs >= 0 && spec.delayMs <= MAX_DELAY_MS)
+		) {
 			throw new TypeError(`setFault: "delayMs" must be between 0 and ${MAX_DELAY_MS}`);
 		}
 		if (spec.times !== undefined && !(Number.isInteger(spec.times) && spec.times > 0)) {
@@ -67,7 +75,8 @@ class FaultTable {
 		if (spec.status === undefined && !spec.drop && !spec.delayMs) {
 			throw new TypeError('setFault: give at least one of "status", "delayMs" or "drop"');
 		}
-		if (spec.status !== undefined && spec.drop) throw new TypeError('setFault: "status" and "drop" exclude each other');
+		if (spec.status !== undefined && spec.drop)
+			throw new TypeError('setFault: "status" and "drop" exclude each other');
 		/** @type {Fault} */
 		const fault = {
 			id: 'fault-' + ++this.seq,
@@ -96,7 +105,9 @@ class FaultTable {
 	take(method, apiPath) {
 		const path = normalisePath(apiPath);
 		const m = method.toUpperCase();
-		const fault = this.faults.find((f) => (f.method === '*' || f.method === m) && pathMatches(f.path, path));
+		const fault = this.faults.find(
+			(f) => (f.method === '*' || f.method === m) && pathMatches(f.path, path),
+		);
 		if (!fault) return undefined;
 		fault.hits++;
 		if (fault.remaining !== null) {

@@ -35,7 +35,7 @@ function isLoopbackAddress(address) {
 }
 
 /** For logs: the stack of an Error, or the thing itself. @param {unknown} err */
-const describeError = (err) => (err instanceof Error ? err.stack ?? err.message : String(err));
+const describeError = (err) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
 
 /** @param {unknown} v */
 const nonEmpty = (v) => typeof v === 'string' && v.trim() !== '';
@@ -83,7 +83,8 @@ function readBody(req, maxBytes) {
 		req.on('data', (c) => {
 			size += c.length;
 			if (size > maxBytes) {
-				if (!failed) reject(new ApiError(413, 'BODY_TOO_LARGE', `Request body larger than ${maxBytes} bytes`));
+				if (!failed)
+					reject(new ApiError(413, 'BODY_TOO_LARGE', `Request body larger than ${maxBytes} bytes`));
 				failed = true;
 				return;
 			}
@@ -128,7 +129,11 @@ async function readJsonBody(req) {
 function sendJson(res, status, json, headers = {}) {
 	if (res.headersSent || res.destroyed) return;
 	const body = Buffer.from(JSON.stringify(json), 'utf8');
-	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, ...headers });
+	res.writeHead(status, {
+		'content-type': 'application/json; charset=utf-8',
+		'content-length': body.length,
+		...headers,
+	});
 	res.end(body);
 }
 
@@ -146,13 +151,24 @@ function sendBytes(res, status, bytes, contentType, filename) {
 	if (filename) {
 		// RFC 6266: an ASCII fallback, and the exact name percent-encoded as UTF-8.
 		const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-		headers['content-disposition'] = `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`;
+		headers['content-disposition'] =
+			`inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`;
 	}
 	res.writeHead(status, headers);
 	res.end(bytes);
 }
 
 module.exports = {
-	MAX_JSON_BYTES, ApiError, describeError, isLoopbackAddress, nonEmpty, isObject, matchPattern, readBody, parseJson, readJsonBody,
-	sendJson, sendBytes,
+	MAX_JSON_BYTES,
+	ApiError,
+	describeError,
+	isLoopbackAddress,
+	nonEmpty,
+	isObject,
+	matchPattern,
+	readBody,
+	parseJson,
+	readJsonBody,
+	sendJson,
+	sendBytes,
 };

@@ -44,16 +44,18 @@ class CircularoSimulator extends SimulatorControl {
 
 	/** @param {number} ms */
 	sleep(ms) {
-		return /** @type {Promise<void>} */ (new Promise((resolve) => {
-			const entry = {
-				timer: setTimeout(() => {
-					this.sleeps.delete(entry);
-					resolve();
-				}, ms),
-				resolve: () => resolve(),
-			};
-			this.sleeps.add(entry);
-		}));
+		return /** @type {Promise<void>} */ (
+			new Promise((resolve) => {
+				const entry = {
+					timer: setTimeout(() => {
+						this.sleeps.delete(entry);
+						resolve();
+					}, ms),
+					resolve: () => resolve(),
+				};
+				this.sleeps.add(entry);
+			})
+		);
 	}
 
 	/**
@@ -64,19 +66,26 @@ class CircularoSimulator extends SimulatorControl {
 		const url = new URL(req.url ?? '/', 'http://simulator.invalid');
 		const path = url.pathname;
 		try {
-			if (path === '/_sim' || path.startsWith('/_sim/')) return await handleControl(this, req, res, url);
-			if (path === API_PREFIX || path.startsWith(API_PREFIX + '/')) return await handleApi(this, req, res, url);
+			if (path === '/_sim' || path.startsWith('/_sim/'))
+				return await handleControl(this, req, res, url);
+			if (path === API_PREFIX || path.startsWith(API_PREFIX + '/'))
+				return await handleApi(this, req, res, url);
 			if (path === '/' && req.method === 'GET') {
 				return sendJson(res, 200, {
-					name: 'Circularo simulator', apiUrl: this.apiUrl,
+					name: 'Circularo simulator',
+					apiUrl: this.apiUrl,
 					note: 'API under /api/v1 (token query parameter); control API under /_sim (loopback only).',
 				});
 			}
-			return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `No such endpoint: ${req.method} ${path}` } });
+			return sendJson(res, 404, {
+				error: { code: 'NOT_FOUND', message: `No such endpoint: ${req.method} ${path}` },
+			});
 		} catch (err) {
 			if (err instanceof ApiError) return sendJson(res, err.status, err.toJson());
 			this.logLine(`[sim] internal error: ${describeError(err)}`);
-			return sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Simulator internal error' } });
+			return sendJson(res, 500, {
+				error: { code: 'INTERNAL', message: 'Simulator internal error' },
+			});
 		}
 	}
 
@@ -86,7 +95,10 @@ class CircularoSimulator extends SimulatorControl {
 			const server = http.createServer((req, res) => {
 				this.handle(req, res).catch((err) => {
 					this.logLine(`[sim] unhandled: ${describeError(err)}`);
-					if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Simulator internal error' } });
+					if (!res.headersSent)
+						sendJson(res, 500, {
+							error: { code: 'INTERNAL', message: 'Simulator internal error' },
+						});
 				});
 			});
 			server.keepAliveTimeout = 2000;

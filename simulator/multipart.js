@@ -32,7 +32,9 @@ function multipartBoundary(contentType) {
  * @param {string} key
  */
 function headerParam(header, key) {
-	const m = new RegExp(`;\\s*${key}="((?:[^"\\\\]|\\\\.)*)"|;\\s*${key}=([^;\\s]+)`, 'i').exec(header);
+	const m = new RegExp(`;\\s*${key}="((?:[^"\\\\]|\\\\.)*)"|;\\s*${key}=([^;\\s]+)`, 'i').exec(
+		header,
+	);
 	if (!m) return null;
 	return m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2];
 }
@@ -43,7 +45,8 @@ function headerParam(header, key) {
  * @returns {Part[]}
  */
 function parseMultipart(body, boundary) {
-	const bad = (/** @type {string} */ why) => new ApiError(400, 'INVALID_MULTIPART', `Malformed multipart/form-data: ${why}`);
+	const bad = (/** @type {string} */ why) =>
+		new ApiError(400, 'INVALID_MULTIPART', `Malformed multipart/form-data: ${why}`);
 	const delimiter = Buffer.from(`--${boundary}`);
 	let pos = body.indexOf(delimiter);
 	if (pos < 0) throw bad('boundary not found');
@@ -52,7 +55,8 @@ function parseMultipart(body, boundary) {
 	for (;;) {
 		pos += delimiter.length;
 		if (body.subarray(pos, pos + 2).toString() === '--') return parts; // closing delimiter
-		if (body.subarray(pos, pos + 2).toString() !== '\r\n') throw bad('expected CRLF after a boundary');
+		if (body.subarray(pos, pos + 2).toString() !== '\r\n')
+			throw bad('expected CRLF after a boundary');
 		pos += 2;
 		const headerEnd = body.indexOf('\r\n\r\n', pos);
 		if (headerEnd < 0) throw bad('part without a blank line after its headers');
@@ -60,13 +64,15 @@ function parseMultipart(body, boundary) {
 		const headers = {};
 		for (const line of body.subarray(pos, headerEnd).toString('utf8').split('\r\n')) {
 			const colon = line.indexOf(':');
-			if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+			if (colon > 0)
+				headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
 		}
 		const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd + 4);
 		if (next < 0) throw bad('missing closing boundary');
 		const disposition = headers['content-disposition'] ?? '';
 		const name = headerParam(disposition, 'name');
-		if (!/^form-data/i.test(disposition) || name === null) throw bad('part without Content-Disposition: form-data; name=...');
+		if (!/^form-data/i.test(disposition) || name === null)
+			throw bad('part without Content-Disposition: form-data; name=...');
 		parts.push({
 			name,
 			filename: headerParam(disposition, 'filename'),
@@ -89,7 +95,10 @@ function summarise(parts) {
 		if (p.filename === null) summary.fields[p.name] = p.data.toString('utf8');
 		else {
 			summary.files.push({
-				name: p.name, filename: p.filename, contentType: p.contentType, size: p.data.length,
+				name: p.name,
+				filename: p.filename,
+				contentType: p.contentType,
+				size: p.data.length,
 				sha256: crypto.createHash('sha256').update(p.data).digest('hex'),
 			});
 		}

@@ -81,16 +81,35 @@ function buildPayload(shape, input) {
 				date: ms,
 			};
 		case 'type':
-			return { type: event, document: { id: documentId, title: documentTitle }, username: user.username, time: iso };
+			return {
+				type: event,
+				document: { id: documentId, title: documentTitle },
+				username: user.username,
+				time: iso,
+			};
 		case 'action':
-			return { action: event, data: { documentId }, title: documentTitle, executor: user.email, createDate: ms };
+			return {
+				action: event,
+				data: { documentId },
+				title: documentTitle,
+				executor: user.email,
+				createDate: ms,
+			};
 		case 'name':
-			return { name: event, id: documentId, userName: user.username, eventDate: iso, createdBy: { email: user.email } };
+			return {
+				name: event,
+				id: documentId,
+				userName: user.username,
+				eventDate: iso,
+				createdBy: { email: user.email },
+			};
 		case 'unknown':
 			// Deliberately none of the candidate names for event, document, title, actor or timestamp.
 			return { foo: 'circularo-simulator', bar: { ref: documentId, happenedAt: iso } };
 		default:
-			throw new RangeError(`buildPayload: unknown shape "${shape}" (known: ${PAYLOAD_SHAPES.join(', ')})`);
+			throw new RangeError(
+				`buildPayload: unknown shape "${shape}" (known: ${PAYLOAD_SHAPES.join(', ')})`,
+			);
 	}
 }
 

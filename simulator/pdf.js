@@ -57,7 +57,10 @@ function buildPdf(opts) {
 			'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
 			'latin1',
 		),
-		Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>', 'latin1'),
+		Buffer.from(
+			'<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+			'latin1',
+		),
 		Buffer.concat([
 			Buffer.from(`<< /Length ${contentBytes.length} >>\nstream\n`, 'latin1'),
 			contentBytes,
@@ -73,7 +76,11 @@ function buildPdf(opts) {
 	const offsets = [];
 	objects.forEach((body, i) => {
 		offsets.push(offset);
-		const chunk = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`, 'latin1'), body, Buffer.from('\nendobj\n', 'latin1')]);
+		const chunk = Buffer.concat([
+			Buffer.from(`${i + 1} 0 obj\n`, 'latin1'),
+			body,
+			Buffer.from('\nendobj\n', 'latin1'),
+		]);
 		parts.push(chunk);
 		offset += chunk.length;
 	});

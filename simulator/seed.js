@@ -19,7 +19,14 @@ const SEED_PASSWORD = 'simulator';
  * @param {string} seed
  */
 function seededKey(seed) {
-	return 'sim_' + crypto.createHash('sha256').update('circularo-simulator/api-key/' + seed).digest('hex').slice(0, 40);
+	return (
+		'sim_' +
+		crypto
+			.createHash('sha256')
+			.update('circularo-simulator/api-key/' + seed)
+			.digest('hex')
+			.slice(0, 40)
+	);
 }
 
 /**
@@ -42,7 +49,12 @@ function seededKey(seed) {
 function seedTenants() {
 	return [
 		{ id: 'acme', name: 'Acme Corporation', webhooksEnabled: true, teams: ['Sales', 'Legal'] },
-		{ id: 'globex', name: 'Globex (webhooks not enabled)', webhooksEnabled: false, teams: ['Operations'] },
+		{
+			id: 'globex',
+			name: 'Globex (webhooks not enabled)',
+			webhooksEnabled: false,
+			teams: ['Operations'],
+		},
 		{ id: 'initech', name: 'Initech', webhooksEnabled: true, teams: ['Finance'] },
 	];
 }
@@ -51,32 +63,81 @@ function seedTenants() {
 function seedUsers() {
 	return [
 		{
-			id: 'u-acme-admin', name: 'Alice Admin', username: 'admin@acme.test', email: 'admin@acme.test',
-			tenant: 'acme', role: 'globalAdmin', team: null, rights: ['use_webhooks'], keyName: 'globalAdmin',
+			id: 'u-acme-admin',
+			name: 'Alice Admin',
+			username: 'admin@acme.test',
+			email: 'admin@acme.test',
+			tenant: 'acme',
+			role: 'globalAdmin',
+			team: null,
+			rights: ['use_webhooks'],
+			keyName: 'globalAdmin',
 		},
 		{
-			id: 'u-acme-sales-admin', name: 'Sam Sales', username: 'sales.admin@acme.test', email: 'sales.admin@acme.test',
-			tenant: 'acme', role: 'teamAdmin', team: 'Sales', rights: ['use_webhooks'], keyName: 'teamAdmin',
+			id: 'u-acme-sales-admin',
+			name: 'Sam Sales',
+			username: 'sales.admin@acme.test',
+			email: 'sales.admin@acme.test',
+			tenant: 'acme',
+			role: 'teamAdmin',
+			team: 'Sales',
+			rights: ['use_webhooks'],
+			keyName: 'teamAdmin',
 		},
 		{
-			id: 'u-acme-legal-admin', name: 'Lena Legal', username: 'legal.admin@acme.test', email: 'legal.admin@acme.test',
-			tenant: 'acme', role: 'teamAdmin', team: 'Legal', rights: ['use_webhooks'], keyName: 'otherTeamAdmin',
+			id: 'u-acme-legal-admin',
+			name: 'Lena Legal',
+			username: 'legal.admin@acme.test',
+			email: 'legal.admin@acme.test',
+			tenant: 'acme',
+			role: 'teamAdmin',
+			team: 'Legal',
+			rights: ['use_webhooks'],
+			keyName: 'otherTeamAdmin',
 		},
 		{
-			id: 'u-acme-sales-user', name: 'Pat Plain', username: 'sales.user@acme.test', email: 'sales.user@acme.test',
-			tenant: 'acme', role: 'user', team: 'Sales', rights: ['use_webhooks'], keyName: 'plainUser',
+			id: 'u-acme-sales-user',
+			name: 'Pat Plain',
+			username: 'sales.user@acme.test',
+			email: 'sales.user@acme.test',
+			tenant: 'acme',
+			role: 'user',
+			team: 'Sales',
+			rights: ['use_webhooks'],
+			keyName: 'plainUser',
 		},
 		{
-			id: 'u-acme-sales-noright', name: 'Nora Noright', username: 'sales.noright@acme.test', email: 'sales.noright@acme.test',
-			tenant: 'acme', role: 'teamAdmin', team: 'Sales', rights: [], keyName: 'teamAdminNoRight',
+			id: 'u-acme-sales-noright',
+			name: 'Nora Noright',
+			username: 'sales.noright@acme.test',
+			email: 'sales.noright@acme.test',
+			tenant: 'acme',
+			role: 'teamAdmin',
+			team: 'Sales',
+			rights: [],
+			keyName: 'teamAdminNoRight',
 		},
 		{
-			id: 'u-globex-admin', name: 'Gary Globex', username: 'admin@globex.test', email: 'admin@globex.test',
-			tenant: 'globex', role: 'globalAdmin', team: null, rights: ['use_webhooks'], keyName: 'disabledTenantAdmin',
+			id: 'u-globex-admin',
+			name: 'Gary Globex',
+			username: 'admin@globex.test',
+			email: 'admin@globex.test',
+			tenant: 'globex',
+			role: 'globalAdmin',
+			team: null,
+			rights: ['use_webhooks'],
+			keyName: 'disabledTenantAdmin',
 		},
 		{
-			id: 'u-initech-admin', name: 'Ivy Initech', username: 'admin@initech.test', email: 'admin@initech.test',
-			tenant: 'initech', role: 'globalAdmin', team: null, rights: ['use_webhooks'], keyName: 'otherTenantAdmin',
+			id: 'u-initech-admin',
+			name: 'Ivy Initech',
+			username: 'admin@initech.test',
+			email: 'admin@initech.test',
+			tenant: 'initech',
+			role: 'globalAdmin',
+			team: null,
+			rights: ['use_webhooks'],
+			keyName: 'otherTenantAdmin',
 		},
 	];
 }
@@ -90,8 +151,18 @@ const SEED_DATE = '2026-01-15T09:00:00.000Z';
  */
 function newDocumentRecord(d) {
 	return {
-		documentType: 'd_default', shareStateName: null, createDate: new Date().toISOString(), deleted: false, version: 1,
-		workflowType: 'wf_archive', fileName: null, sourceHash: null, fields: {}, history: [], signatures: [], signatureFields: [],
+		documentType: 'd_default',
+		shareStateName: null,
+		createDate: new Date().toISOString(),
+		deleted: false,
+		version: 1,
+		workflowType: 'wf_archive',
+		fileName: null,
+		sourceHash: null,
+		fields: {},
+		history: [],
+		signatures: [],
+		signatureFields: [],
 		...d,
 	};
 }
@@ -100,13 +171,49 @@ function newDocumentRecord(d) {
 function seedDocuments() {
 	/** @param {string} documentId @param {string} documentTitle @param {string} tenant @param {string|null} team @param {string} creator @param {string} state */
 	const doc = (documentId, documentTitle, tenant, team, creator, state) =>
-		newDocumentRecord({ documentId, documentTitle, tenant, team, creator, shareStateName: state, createDate: SEED_DATE });
+		newDocumentRecord({
+			documentId,
+			documentTitle,
+			tenant,
+			team,
+			creator,
+			shareStateName: state,
+			createDate: SEED_DATE,
+		});
 	return [
-		doc('doc-sales-1', 'Sales contract 2026-001', 'acme', 'Sales', 'u-acme-sales-user', 'inprogress'),
+		doc(
+			'doc-sales-1',
+			'Sales contract 2026-001',
+			'acme',
+			'Sales',
+			'u-acme-sales-user',
+			'inprogress',
+		),
 		doc('doc-sales-2', 'NDA Globex – Acme', 'acme', 'Sales', 'u-acme-sales-admin', 'completed'),
-		doc('doc-legal-1', 'Legal memo: supplier terms', 'acme', 'Legal', 'u-acme-legal-admin', 'inprogress'),
-		doc('doc-globex-1', 'Globex purchase order', 'globex', 'Operations', 'u-globex-admin', 'inprogress'),
-		doc('doc-initech-1', 'Initech invoice approval', 'initech', 'Finance', 'u-initech-admin', 'inprogress'),
+		doc(
+			'doc-legal-1',
+			'Legal memo: supplier terms',
+			'acme',
+			'Legal',
+			'u-acme-legal-admin',
+			'inprogress',
+		),
+		doc(
+			'doc-globex-1',
+			'Globex purchase order',
+			'globex',
+			'Operations',
+			'u-globex-admin',
+			'inprogress',
+		),
+		doc(
+			'doc-initech-1',
+			'Initech invoice approval',
+			'initech',
+			'Finance',
+			'u-initech-admin',
+			'inprogress',
+		),
 	];
 }
 
@@ -118,7 +225,11 @@ function seedDocuments() {
 function seedSignRequests() {
 	return [
 		{ documentId: 'doc-sales-1', sharedBy: 'sales.user@acme.test', shareTo: 'signer@example.com' },
-		{ documentId: 'doc-legal-1', sharedBy: 'legal.admin@acme.test', shareTo: 'counsel@example.com' },
+		{
+			documentId: 'doc-legal-1',
+			sharedBy: 'legal.admin@acme.test',
+			shareTo: 'counsel@example.com',
+		},
 	];
 }
 
@@ -132,7 +243,9 @@ function seedDefinitions() {
 	return [
 		{ name: 'd_default', definitionType: ['ext'], workflow: 'wf_archive', fields: [title] },
 		{
-			name: 'd_contract', definitionType: ['ext'], workflow: 'wf_archive',
+			name: 'd_contract',
+			definitionType: ['ext'],
+			workflow: 'wf_archive',
 			fields: [
 				title,
 				{ name: 'contractNumber', required: true, type: 'text' },
@@ -143,5 +256,12 @@ function seedDefinitions() {
 }
 
 module.exports = {
-	SEED_PASSWORD, seededKey, seedTenants, seedUsers, seedDocuments, seedSignRequests, seedDefinitions, newDocumentRecord,
+	SEED_PASSWORD,
+	seededKey,
+	seedTenants,
+	seedUsers,
+	seedDocuments,
+	seedSignRequests,
+	seedDefinitions,
+	newDocumentRecord,
 };

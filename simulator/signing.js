@@ -12,8 +12,23 @@ const crypto = require('node:crypto');
 const { ApiError, isObject, nonEmpty } = require('./http');
 const { actorName, currentShares, pendingShares, recordChange, userActor } = require('./documents');
 
-const SHARE_PURPOSES = Object.freeze(['view', 'edit', 'sign', 'execute', 'approve', 'review', 'accept']);
-const SIGN_TYPES = Object.freeze(['signature', 'initials', 'stamp', 'wacom', 'annotation', 'image']);
+const SHARE_PURPOSES = Object.freeze([
+	'view',
+	'edit',
+	'sign',
+	'execute',
+	'approve',
+	'review',
+	'accept',
+]);
+const SIGN_TYPES = Object.freeze([
+	'signature',
+	'initials',
+	'stamp',
+	'wacom',
+	'annotation',
+	'image',
+]);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9 ()-]{5,20}$/;
 
@@ -51,32 +66,61 @@ function checkRecipient(sim, sharer, r, i) {
 	const at = `data[${i}]`;
 	if (!isObject(r)) throw new ApiError(400, 'INVALID_SHARE', `${at} must be an object`);
 	if (!SHARE_PURPOSES.includes(r.sharePurpose)) {
-		throw new ApiError(400, 'INVALID_SHARE_PURPOSE', `${at}.sharePurpose must be one of ${SHARE_PURPOSES.join(', ')}`);
+		throw new ApiError(
+			400,
+			'INVALID_SHARE_PURPOSE',
+			`${at}.sharePurpose must be one of ${SHARE_PURPOSES.join(', ')}`,
+		);
 	}
-	if (!nonEmpty(r.shareTo)) throw new ApiError(400, 'INVALID_RECIPIENT', `${at}.shareTo (a username or e-mail) is required`);
+	if (!nonEmpty(r.shareTo))
+		throw new ApiError(
+			400,
+			'INVALID_RECIPIENT',
+			`${at}.shareTo (a username or e-mail) is required`,
+		);
 	const internal = sim.findUser(r.shareTo);
 	const external = !(internal && internal.tenant === sharer.tenant);
 	if (external && !EMAIL.test(r.shareTo)) {
-		throw new ApiError(400, 'INVALID_RECIPIENT', `${at}.shareTo "${r.shareTo}" is neither a user of this tenant nor an e-mail address`);
+		throw new ApiError(
+			400,
+			'INVALID_RECIPIENT',
+			`${at}.shareTo "${r.shareTo}" is neither a user of this tenant nor an e-mail address`,
+		);
 	}
 	const mail = optionalString(r.mail, `${at}.mail`);
-	if (mail !== null && !EMAIL.test(mail)) throw new ApiError(400, 'INVALID_SHARE', `${at}.mail is not an e-mail address`);
+	if (mail !== null && !EMAIL.test(mail))
+		throw new ApiError(400, 'INVALID_SHARE', `${at}.mail is not an e-mail address`);
 	const phone = optionalString(r.phone, `${at}.phone`);
-	if (phone !== null && !PHONE.test(phone)) throw new ApiError(400, 'INVALID_SHARE', `${at}.phone is not a phone number`);
-	if (r.otpEnabled !== undefined && typeof r.otpEnabled !== 'boolean') throw new ApiError(400, 'INVALID_SHARE', `${at}.otpEnabled must be a boolean`);
+	if (phone !== null && !PHONE.test(phone))
+		throw new ApiError(400, 'INVALID_SHARE', `${at}.phone is not a phone number`);
+	if (r.otpEnabled !== undefined && typeof r.otpEnabled !== 'boolean')
+		throw new ApiError(400, 'INVALID_SHARE', `${at}.otpEnabled must be a boolean`);
 	if (r.otpEnabled && external && !phone && !mail) {
-		throw new ApiError(400, 'OTP_CONTACT_REQUIRED', `${at}: an external recipient with otpEnabled needs "phone" or "mail" for the one-time password`);
+		throw new ApiError(
+			400,
+			'OTP_CONTACT_REQUIRED',
+			`${at}: an external recipient with otpEnabled needs "phone" or "mail" for the one-time password`,
+		);
 	}
 	const validUntil = optionalString(r.validUntil, `${at}.validUntil`);
 	if (validUntil !== null && !(Date.parse(validUntil) > Date.now())) {
-		throw new ApiError(400, 'INVALID_VALID_UNTIL', `${at}.validUntil must be an ISO 8601 date in the future`);
+		throw new ApiError(
+			400,
+			'INVALID_VALID_UNTIL',
+			`${at}.validUntil must be an ISO 8601 date in the future`,
+		);
 	}
 	if (r.order !== undefined && !(Number.isInteger(r.order) && r.order >= 1)) {
 		throw new ApiError(400, 'INVALID_SHARE', `${at}.order must be a positive integer`);
 	}
 	return {
-		sharePurpose: /** @type {string} */ (r.sharePurpose), shareTo: /** @type {string} */ (r.shareTo),
-		message: optionalString(r.message, `${at}.message`), validUntil, otpEnabled: Boolean(r.otpEnabled), phone, mail,
+		sharePurpose: /** @type {string} */ (r.sharePurpose),
+		shareTo: /** @type {string} */ (r.shareTo),
+		message: optionalString(r.message, `${at}.message`),
+		validUntil,
+		otpEnabled: Boolean(r.otpEnabled),
+		phone,
+		mail,
 		order: /** @type {number} */ (r.order ?? i + 1),
 	};
 }
@@ -88,23 +132,53 @@ function checkRecipient(sim, sharer, r, i) {
  */
 function checkSignatureFields(fields, recipients) {
 	if (fields === undefined) return [];
-	if (!Array.isArray(fields)) throw new ApiError(400, 'INVALID_SIGNATURE_FIELDS', 'signatureFields must be an array');
+	if (!Array.isArray(fields))
+		throw new ApiError(400, 'INVALID_SIGNATURE_FIELDS', 'signatureFields must be an array');
 	const known = new Set(recipients.map((r) => r.toLowerCase()));
 	fields.forEach((f, i) => {
 		const at = `signatureFields[${i}]`;
-		if (!isObject(f)) throw new ApiError(400, 'INVALID_SIGNATURE_FIELDS', `${at} must be an object`);
-		if (!Array.isArray(f.user) || f.user.length === 0 || !f.user.every((u) => typeof u === 'string' && known.has(u.toLowerCase()))) {
-			throw new ApiError(400, 'UNKNOWN_SIGNER', `${at}.user must list recipients of data[] (shareTo values)`);
+		if (!isObject(f))
+			throw new ApiError(400, 'INVALID_SIGNATURE_FIELDS', `${at} must be an object`);
+		if (
+			!Array.isArray(f.user) ||
+			f.user.length === 0 ||
+			!f.user.every((u) => typeof u === 'string' && known.has(u.toLowerCase()))
+		) {
+			throw new ApiError(
+				400,
+				'UNKNOWN_SIGNER',
+				`${at}.user must list recipients of data[] (shareTo values)`,
+			);
 		}
-		if (f.type !== undefined && !SIGN_TYPES.includes(f.type)) throw new ApiError(400, 'INVALID_SIGNATURE_FIELDS', `${at}.type must be one of ${SIGN_TYPES.join(', ')}`);
+		if (f.type !== undefined && !SIGN_TYPES.includes(f.type))
+			throw new ApiError(
+				400,
+				'INVALID_SIGNATURE_FIELDS',
+				`${at}.type must be one of ${SIGN_TYPES.join(', ')}`,
+			);
 		const pages = f.pages ?? (f.page === undefined ? undefined : [f.page]);
-		if (!Array.isArray(pages) || pages.length === 0 || !pages.every((p) => Number.isInteger(p) && p >= 1)) {
-			throw new ApiError(400, 'INVALID_SIGNATURE_FIELDS', `${at}.pages must be a list of page numbers (from 1)`);
+		if (
+			!Array.isArray(pages) ||
+			pages.length === 0 ||
+			!pages.every((p) => Number.isInteger(p) && p >= 1)
+		) {
+			throw new ApiError(
+				400,
+				'INVALID_SIGNATURE_FIELDS',
+				`${at}.pages must be a list of page numbers (from 1)`,
+			);
 		}
 		const pos = f.position;
 		const keys = ['percentX', 'percentY', 'percentWidth', 'percentHeight'];
-		if (!isObject(pos) || !keys.every((k) => typeof pos[k] === 'number' && pos[k] >= 0 && pos[k] <= 1)) {
-			throw new ApiError(400, 'INVALID_POSITION', `${at}.position needs ${keys.join(', ')} as fractions of the page (0 to 1)`);
+		if (
+			!isObject(pos) ||
+			!keys.every((k) => typeof pos[k] === 'number' && pos[k] >= 0 && pos[k] <= 1)
+		) {
+			throw new ApiError(
+				400,
+				'INVALID_POSITION',
+				`${at}.position needs ${keys.join(', ')} as fractions of the page (0 to 1)`,
+			);
 		}
 	});
 	return fields;
@@ -123,21 +197,41 @@ function openSignRequest(sim, doc, sharer, body) {
 	if (!Array.isArray(body.data) || body.data.length === 0) {
 		throw new ApiError(400, 'NO_RECIPIENTS', 'data must list at least one recipient');
 	}
-	if (body.sequential !== undefined && typeof body.sequential !== 'boolean') throw new ApiError(400, 'INVALID_SHARE', 'sequential must be a boolean');
-	const recipients = body.data.map((/** @type {unknown} */ r, /** @type {number} */ i) => checkRecipient(sim, sharer, r, i));
+	if (body.sequential !== undefined && typeof body.sequential !== 'boolean')
+		throw new ApiError(400, 'INVALID_SHARE', 'sequential must be a boolean');
+	const recipients = body.data.map((/** @type {unknown} */ r, /** @type {number} */ i) =>
+		checkRecipient(sim, sharer, r, i),
+	);
 	const names = recipients.map((r) => r.shareTo.toLowerCase());
-	if (new Set(names).size !== names.length) throw new ApiError(400, 'DUPLICATE_RECIPIENT', 'each recipient may appear once in data');
-	const signatureFields = checkSignatureFields(body.signatureFields, recipients.map((r) => r.shareTo));
+	if (new Set(names).size !== names.length)
+		throw new ApiError(400, 'DUPLICATE_RECIPIENT', 'each recipient may appear once in data');
+	const signatureFields = checkSignatureFields(
+		body.signatureFields,
+		recipients.map((r) => r.shareTo),
+	);
 	if (pendingShares(sim, doc).length > 0) {
-		throw new ApiError(409, 'SHARE_IN_PROGRESS', 'The document already has an open sign request; cancel it first');
+		throw new ApiError(
+			409,
+			'SHARE_IN_PROGRESS',
+			'The document already has an open sign request; cancel it first',
+		);
 	}
 	const processId = crypto.randomUUID();
 	const shareDate = new Date().toISOString();
 	const shares = recipients.map((r) => {
 		/** @type {ShareRecord} */
 		const share = {
-			...r, shareId: crypto.randomUUID(), processId, documentId: doc.documentId, tenant: doc.tenant,
-			sharedBy: sharer.username, shareDate, sequential: Boolean(body.sequential), isActive: true, status: 'pending', actedAt: null,
+			...r,
+			shareId: crypto.randomUUID(),
+			processId,
+			documentId: doc.documentId,
+			tenant: doc.tenant,
+			sharedBy: sharer.username,
+			shareDate,
+			sequential: Boolean(body.sequential),
+			isActive: true,
+			status: 'pending',
+			actedAt: null,
 		};
 		sim.shares.set(share.shareId, share);
 		return share;
@@ -148,10 +242,14 @@ function openSignRequest(sim, doc, sharer, body) {
 	const emitted = [];
 	if (shares.some((s) => s.sharePurpose !== 'view')) {
 		doc.shareStateName = 'inprogress';
-		recordChange(doc, 'signRequest', actor, { message: `shared with ${recipients.map((r) => r.shareTo).join(', ')}` });
+		recordChange(doc, 'signRequest', actor, {
+			message: `shared with ${recipients.map((r) => r.shareTo).join(', ')}`,
+		});
 		emitted.push({ event: 'signRequest', actor });
 	} else {
-		recordChange(doc, 'shared', actor, { message: `shared for viewing with ${recipients.map((r) => r.shareTo).join(', ')}` });
+		recordChange(doc, 'shared', actor, {
+			message: `shared for viewing with ${recipients.map((r) => r.shareTo).join(', ')}`,
+		});
 	}
 	return { shares, emitted };
 }
@@ -164,10 +262,22 @@ function openSignRequest(sim, doc, sharer, body) {
 function shareView(sim, s) {
 	const doc = sim.documents.get(s.documentId);
 	return {
-		shareId: s.shareId, isActive: s.isActive, isPermanentViewToken: false, shareDate: s.shareDate, shareType: s.sharePurpose,
-		sharedBy: s.sharedBy, sharedObjectEsId: s.documentId, sharedObjectEsType: doc ? doc.documentType : null,
-		sharedObjectType: 'document', sharedWith: [s.shareTo], sharedUsername: s.shareTo, otpEnabled: s.otpEnabled,
-		passwordRequired: false, privateMessage: s.message, validUntil: s.validUntil, order: s.order,
+		shareId: s.shareId,
+		isActive: s.isActive,
+		isPermanentViewToken: false,
+		shareDate: s.shareDate,
+		shareType: s.sharePurpose,
+		sharedBy: s.sharedBy,
+		sharedObjectEsId: s.documentId,
+		sharedObjectEsType: doc ? doc.documentType : null,
+		sharedObjectType: 'document',
+		sharedWith: [s.shareTo],
+		sharedUsername: s.shareTo,
+		otpEnabled: s.otpEnabled,
+		passwordRequired: false,
+		privateMessage: s.message,
+		validUntil: s.validUntil,
+		order: s.order,
 	};
 }
 
@@ -197,23 +307,44 @@ function closeProcess(sim, processId, status) {
  * @returns {{ doc: DocumentRecord, share: ShareRecord, emitted: Emitted[] }}
  */
 function actOnSignRequest(sim, opts, action) {
-	if (!isObject(opts) || !nonEmpty(opts.documentId)) throw new ApiError(400, 'INVALID_BODY', `${action}: "documentId" is required`);
+	if (!isObject(opts) || !nonEmpty(opts.documentId))
+		throw new ApiError(400, 'INVALID_BODY', `${action}: "documentId" is required`);
 	const doc = sim.documents.get(/** @type {string} */ (opts.documentId));
-	if (!doc || doc.deleted) throw new ApiError(404, 'DOCUMENT_NOT_FOUND', `${action}: unknown document "${opts.documentId}"`);
+	if (!doc || doc.deleted)
+		throw new ApiError(
+			404,
+			'DOCUMENT_NOT_FOUND',
+			`${action}: unknown document "${opts.documentId}"`,
+		);
 	const turn = currentShares(sim, doc);
 	if (turn.length === 0) {
-		throw new ApiError(409, 'NO_OPEN_SIGN_REQUEST', `${action}: document "${doc.documentId}" waits for nobody (state ${doc.shareStateName ?? 'not shared'})`);
+		throw new ApiError(
+			409,
+			'NO_OPEN_SIGN_REQUEST',
+			`${action}: document "${doc.documentId}" waits for nobody (state ${doc.shareStateName ?? 'not shared'})`,
+		);
 	}
 	let share = turn[0];
 	if (opts.as !== undefined) {
 		const who = String(opts.as).toLowerCase();
 		const user = sim.findUser(String(opts.as));
 		/** @param {ShareRecord} s */
-		const isThem = (s) => s.shareTo.toLowerCase() === who || (user !== undefined && (s.shareTo === user.username || s.shareTo === user.email));
+		const isThem = (s) =>
+			s.shareTo.toLowerCase() === who ||
+			(user !== undefined && (s.shareTo === user.username || s.shareTo === user.email));
 		const mine = pendingShares(sim, doc).find(isThem);
-		if (!mine) throw new ApiError(400, 'NOT_A_RECIPIENT', `${action}: "${opts.as}" has no pending share on document "${doc.documentId}"`);
+		if (!mine)
+			throw new ApiError(
+				400,
+				'NOT_A_RECIPIENT',
+				`${action}: "${opts.as}" has no pending share on document "${doc.documentId}"`,
+			);
 		if (!turn.includes(mine)) {
-			throw new ApiError(409, 'NOT_YOUR_TURN', `${action}: signing is sequential; waiting for ${turn.map((s) => s.shareTo).join(', ')} first`);
+			throw new ApiError(
+				409,
+				'NOT_YOUR_TURN',
+				`${action}: signing is sequential; waiting for ${turn.map((s) => s.shareTo).join(', ')} first`,
+			);
 		}
 		share = mine;
 	}
@@ -232,8 +363,16 @@ function actOnSignRequest(sim, opts, action) {
 	}
 	share.status = 'done';
 	const event = share.sharePurpose === 'sign' ? 'documentSigned' : 'documentSimpleActionExecuted';
-	if (event === 'documentSigned') doc.signatures.push({ name: actor.name ?? actorName(actor), email: actor.email ?? null, date: share.actedAt });
-	recordChange(doc, event, actor, { date: now, message: share.sharePurpose === 'sign' ? undefined : share.sharePurpose });
+	if (event === 'documentSigned')
+		doc.signatures.push({
+			name: actor.name ?? actorName(actor),
+			email: actor.email ?? null,
+			date: share.actedAt,
+		});
+	recordChange(doc, event, actor, {
+		date: now,
+		message: share.sharePurpose === 'sign' ? undefined : share.sharePurpose,
+	});
 	emitted.push({ event, actor });
 	if (pendingShares(sim, doc).length === 0) {
 		closeProcess(sim, share.processId, 'done');
@@ -256,12 +395,18 @@ function actOnSignRequest(sim, opts, action) {
 function cancelSignRequests(sim, user, shareIds, message) {
 	const targets = shareIds.map((id) => {
 		const s = sim.shares.get(id);
-		if (!s || s.tenant !== user.tenant) throw new ApiError(404, 'SHARE_NOT_FOUND', `Share "${id}" not found`);
+		if (!s || s.tenant !== user.tenant)
+			throw new ApiError(404, 'SHARE_NOT_FOUND', `Share "${id}" not found`);
 		const doc = sim.documents.get(s.documentId);
 		if (!doc || doc.deleted) throw new ApiError(404, 'SHARE_NOT_FOUND', `Share "${id}" not found`);
-		if (!s.isActive) throw new ApiError(409, 'SHARE_NOT_ACTIVE', `Share "${id}" is no longer active`);
+		if (!s.isActive)
+			throw new ApiError(409, 'SHARE_NOT_ACTIVE', `Share "${id}" is no longer active`);
 		if (user.role !== 'globalAdmin' && user.id !== doc.creator && user.username !== s.sharedBy) {
-			throw new ApiError(403, 'SHARE_FORBIDDEN', 'Only the document owner or the original sharer may cancel a share');
+			throw new ApiError(
+				403,
+				'SHARE_FORBIDDEN',
+				'Only the document owner or the original sharer may cancel a share',
+			);
 		}
 		return { s, doc };
 	});

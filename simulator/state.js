@@ -10,7 +10,14 @@ const crypto = require('node:crypto');
 
 const { FaultTable } = require('./faults');
 const { ApiError } = require('./http');
-const { seededKey, seedTenants, seedUsers, seedDocuments, seedSignRequests, seedDefinitions } = require('./seed');
+const {
+	seededKey,
+	seedTenants,
+	seedUsers,
+	seedDocuments,
+	seedSignRequests,
+	seedDefinitions,
+} = require('./seed');
 const { documentView, recordChange, userActor } = require('./documents');
 const { openSignRequest } = require('./signing');
 
@@ -43,7 +50,11 @@ const MAX_LOG_ENTRIES = 10_000;
  */
 
 /** @type {Variants} */
-const DEFAULT_VARIANTS = Object.freeze({ fileIdKey: 'id', searchTotal: 'total', shareResponse: 'array' });
+const DEFAULT_VARIANTS = Object.freeze({
+	fileIdKey: 'id',
+	searchTotal: 'total',
+	shareResponse: 'array',
+});
 /** @type {{ [K in keyof Variants]: readonly Variants[K][] }} */
 const VARIANT_CHOICES = Object.freeze({
 	fileIdKey: ['id', 'fileId', 'hash'],
@@ -58,11 +69,22 @@ const VARIANT_CHOICES = Object.freeze({
  */
 function checkVariants(v) {
 	if (v === undefined) return {};
-	if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ApiError(400, 'INVALID_VARIANTS', 'variants must be an object');
+	if (!v || typeof v !== 'object' || Array.isArray(v))
+		throw new ApiError(400, 'INVALID_VARIANTS', 'variants must be an object');
 	for (const [k, value] of Object.entries(v)) {
 		const known = /** @type {Record<string, readonly string[]>} */ (VARIANT_CHOICES)[k];
-		if (!known) throw new ApiError(400, 'INVALID_VARIANTS', `unknown variant "${k}" (known: ${Object.keys(VARIANT_CHOICES).join(', ')})`);
-		if (!known.includes(value)) throw new ApiError(400, 'INVALID_VARIANTS', `variant ${k} must be one of ${known.join(', ')}`);
+		if (!known)
+			throw new ApiError(
+				400,
+				'INVALID_VARIANTS',
+				`unknown variant "${k}" (known: ${Object.keys(VARIANT_CHOICES).join(', ')})`,
+			);
+		if (!known.includes(value))
+			throw new ApiError(
+				400,
+				'INVALID_VARIANTS',
+				`variant ${k} must be one of ${known.join(', ')}`,
+			);
 	}
 	return /** @type {Partial<Variants>} */ (v);
 }
@@ -82,7 +104,11 @@ class SimulatorState {
 		this.variants = { ...this.options.variants };
 		/** @type {(line: string) => void} */
 		this.logLine =
-			typeof options.log === 'function' ? options.log : options.log ? (line) => console.log(line) : () => {};
+			typeof options.log === 'function'
+				? options.log
+				: options.log
+					? (line) => console.log(line)
+					: () => {};
 		this.stopped = false;
 		/** Outgoing delivery requests in flight (destroyed on stop). @type {Set<import('node:http').ClientRequest>} */
 		this.inflight = new Set();
@@ -129,7 +155,10 @@ class SimulatorState {
 			const key = seededKey(u.keyName);
 			this.keys[u.keyName] = key;
 			this.tokens.set(key, {
-				userId: u.id, kind: 'apiKey', name: 'Seeded simulator key', createDate: '2026-01-15T09:00:00.000Z',
+				userId: u.id,
+				kind: 'apiKey',
+				name: 'Seeded simulator key',
+				createDate: '2026-01-15T09:00:00.000Z',
 				expiresAt: Date.parse('2036-01-15T09:00:00.000Z'),
 			});
 		}
@@ -139,7 +168,9 @@ class SimulatorState {
 		this.shares = new Map();
 		for (const r of seedSignRequests()) {
 			const doc = /** @type {DocumentRecord} */ (this.documents.get(r.documentId));
-			openSignRequest(this, doc, /** @type {User} */ (this.findUser(r.sharedBy)), { data: [{ sharePurpose: 'sign', shareTo: r.shareTo }] });
+			openSignRequest(this, doc, /** @type {User} */ (this.findUser(r.sharedBy)), {
+				data: [{ sharePurpose: 'sign', shareTo: r.shareTo }],
+			});
 			doc.version = 1;
 			doc.history = [];
 		}
@@ -163,8 +194,13 @@ class SimulatorState {
 	/** @param {WebhookRecord} w */
 	publicWebhook(w) {
 		return {
-			id: w.id, creator: w.creator, createDate: w.createDate, type: w.type, name: w.name,
-			callbackUrl: w.callbackUrl, hmacSecret: w.hmacSecret,
+			id: w.id,
+			creator: w.creator,
+			createDate: w.createDate,
+			type: w.type,
+			name: w.name,
+			callbackUrl: w.callbackUrl,
+			hmacSecret: w.hmacSecret,
 		};
 	}
 
@@ -186,8 +222,14 @@ class SimulatorState {
 	publicDocument(d) {
 		const view = documentView(this, d);
 		return {
-			...view, tenant: d.tenant, team: d.team, creator: d.creator, shareStateName: d.shareStateName,
-			deleted: d.deleted, pdfHash: view.pdfFile.content, history: view.workflow.history,
+			...view,
+			tenant: d.tenant,
+			team: d.team,
+			creator: d.creator,
+			shareStateName: d.shareStateName,
+			deleted: d.deleted,
+			pdfHash: view.pdfFile.content,
+			history: view.workflow.history,
 		};
 	}
 
@@ -206,7 +248,9 @@ class SimulatorState {
 	 * @param {string} who
 	 */
 	findUser(who) {
-		return [...this.users.values()].find((x) => x.username === who || x.email === who || x.id === who);
+		return [...this.users.values()].find(
+			(x) => x.username === who || x.email === who || x.id === who,
+		);
 	}
 
 	/**
@@ -217,11 +261,17 @@ class SimulatorState {
 	 * @returns {Actor}
 	 */
 	resolveActor(actor, doc) {
-		if (actor && typeof actor === 'object') return { id: actor.id, name: actor.name, username: actor.username, email: actor.email };
+		if (actor && typeof actor === 'object')
+			return { id: actor.id, name: actor.name, username: actor.username, email: actor.email };
 		if (typeof actor === 'string' && actor !== '') {
 			const u = this.findUser(actor);
 			if (u) return userActor(u);
-			return { id: 'ext-' + crypto.createHash('sha256').update(actor).digest('hex').slice(0, 8), name: actor, username: actor, email: actor.includes('@') ? actor : null };
+			return {
+				id: 'ext-' + crypto.createHash('sha256').update(actor).digest('hex').slice(0, 8),
+				name: actor,
+				username: actor,
+				email: actor.includes('@') ? actor : null,
+			};
 		}
 		const u = this.users.get(doc.creator);
 		return u ? userActor(u) : { id: doc.creator };
@@ -237,8 +287,11 @@ class SimulatorState {
 	applyEvent(doc, event, actor, at) {
 		/** @type {Record<string, string>} */
 		const states = {
-			signRequest: 'inprogress', signRejected: 'rejected', signExpired: 'expired',
-			signCancelled: 'cancelled', documentCompleted: 'completed',
+			signRequest: 'inprogress',
+			signRejected: 'rejected',
+			signExpired: 'expired',
+			signCancelled: 'cancelled',
+			documentCompleted: 'completed',
 		};
 		if (states[event]) doc.shareStateName = states[event];
 		if (event === 'documentDeleted') doc.deleted = true;
@@ -267,10 +320,15 @@ class SimulatorState {
 	authenticate(url) {
 		const token = url.searchParams.get('token');
 		if (token === null || token === '') {
-			throw new ApiError(401, 'MISSING_TOKEN', 'Authentication required: pass a session token or API key in the "token" query parameter');
+			throw new ApiError(
+				401,
+				'MISSING_TOKEN',
+				'Authentication required: pass a session token or API key in the "token" query parameter',
+			);
 		}
 		const rec = this.tokens.get(token);
-		if (!rec || rec.expiresAt <= Date.now()) throw new ApiError(401, 'INVALID_TOKEN', 'Invalid or expired token');
+		if (!rec || rec.expiresAt <= Date.now())
+			throw new ApiError(401, 'INVALID_TOKEN', 'Invalid or expired token');
 		const user = this.users.get(rec.userId);
 		if (!user) throw new ApiError(401, 'INVALID_TOKEN', 'Invalid or expired token');
 		return user;
@@ -280,12 +338,21 @@ class SimulatorState {
 	requireWebhookManager(user) {
 		const tenant = this.tenants.get(user.tenant);
 		if (!tenant || !tenant.webhooksEnabled) {
-			throw new ApiError(403, 'WEBHOOKS_DISABLED', 'Webhooks are not enabled for this tenant. Contact Circularo support to enable them');
+			throw new ApiError(
+				403,
+				'WEBHOOKS_DISABLED',
+				'Webhooks are not enabled for this tenant. Contact Circularo support to enable them',
+			);
 		}
 		if (user.role !== 'globalAdmin' && user.role !== 'teamAdmin') {
-			throw new ApiError(403, 'ADMIN_REQUIRED', 'Managing webhooks requires a team admin or global admin account');
+			throw new ApiError(
+				403,
+				'ADMIN_REQUIRED',
+				'Managing webhooks requires a team admin or global admin account',
+			);
 		}
-		if (!user.rights.includes('use_webhooks')) throw new ApiError(403, 'RIGHT_MISSING', 'User lacks the use_webhooks right');
+		if (!user.rights.includes('use_webhooks'))
+			throw new ApiError(403, 'RIGHT_MISSING', 'User lacks the use_webhooks right');
 	}
 
 	/**
@@ -297,7 +364,8 @@ class SimulatorState {
 	 * @returns {DocumentRecord}
 	 */
 	requireDocumentAccess(user, doc, o = {}) {
-		if (!doc || (doc.deleted && !o.includeTrash) || doc.tenant !== user.tenant) throw new ApiError(404, 'DOCUMENT_NOT_FOUND', 'Document not found');
+		if (!doc || (doc.deleted && !o.includeTrash) || doc.tenant !== user.tenant)
+			throw new ApiError(404, 'DOCUMENT_NOT_FOUND', 'Document not found');
 		if (user.role !== 'globalAdmin' && doc.team !== user.team) {
 			throw new ApiError(403, 'DOCUMENT_FORBIDDEN', 'You do not have access to this document');
 		}

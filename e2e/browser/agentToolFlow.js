@@ -19,15 +19,31 @@ const AGENT_NAME = 'AI Agent';
 
 /** A workflow with a chat trigger and an AI Agent (no model: nothing runs). */
 function agentWorkflow() {
-  return {
-    name: 'Agent with Circularo tool',
-    nodes: [
-      { id: crypto.randomUUID(), name: 'When chat message received', type: '@n8n/n8n-nodes-langchain.manualChatTrigger', typeVersion: 1.1, position: [0, 0], parameters: {} },
-      { id: crypto.randomUUID(), name: AGENT_NAME, type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 3.1, position: [300, 0], parameters: { options: {} } },
-    ],
-    connections: { 'When chat message received': { main: [[{ node: AGENT_NAME, type: 'main', index: 0 }]] } },
-    settings: { executionOrder: 'v1' },
-  };
+	return {
+		name: 'Agent with Circularo tool',
+		nodes: [
+			{
+				id: crypto.randomUUID(),
+				name: 'When chat message received',
+				type: '@n8n/n8n-nodes-langchain.manualChatTrigger',
+				typeVersion: 1.1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: crypto.randomUUID(),
+				name: AGENT_NAME,
+				type: '@n8n/n8n-nodes-langchain.agent',
+				typeVersion: 3.1,
+				position: [300, 0],
+				parameters: { options: {} },
+			},
+		],
+		connections: {
+			'When chat message received': { main: [[{ node: AGENT_NAME, type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
 }
 
 /**
@@ -36,67 +52,96 @@ function agentWorkflow() {
  * @param {import('./flow').FlowContext} ctx
  */
 async function agentToolFlow(ctx) {
-  const { n8n, page, log } = ctx;
-  const shot = ctx.shot || (async () => undefined);
-  const step = ctx.step || (() => undefined);
+	const { n8n, page, log } = ctx;
+	const shot = ctx.shot || (async () => undefined);
+	const step = ctx.step || (() => undefined);
 
-  const tool = (await n8n.api.nodeTypes()).find((/** @type {any} */ t) => t.name === TOOL_NODE_TYPE);
-  assert.ok(tool, `${TOOL_NODE_TYPE} is served by /types/nodes.json`);
-  assert.deepEqual(tool.outputs, ['ai_tool'], 'the tool variant plugs into an ai_tool input');
+	const tool = (await n8n.api.nodeTypes()).find(
+		(/** @type {any} */ t) => t.name === TOOL_NODE_TYPE,
+	);
+	assert.ok(tool, `${TOOL_NODE_TYPE} is served by /types/nodes.json`);
+	assert.deepEqual(tool.outputs, ['ai_tool'], 'the tool variant plugs into an ai_tool input');
 
-  step('open a workflow with an AI Agent; click its Tool connector');
-  const created = await n8n.api.createWorkflow(agentWorkflow());
-  const id = String(created.id);
-  await E.openWorkflow(page, n8n.baseUrl, id);
-  const errorsBefore = log.pageErrors.length;
-  const toolConnector = page.locator('[data-handleid="inputs/ai_tool/0"]');
-  assert.equal((await toolConnector.innerText()).trim(), 'Tool');
-  const creator = page.getByTestId('node-creator');
-  await openToolsPanel(page, toolConnector);
+	step('open a workflow with an AI Agent; click its Tool connector');
+	const created = await n8n.api.createWorkflow(agentWorkflow());
+	const id = String(created.id);
+	await E.openWorkflow(page, n8n.baseUrl, id);
+	const errorsBefore = log.pageErrors.length;
+	const toolConnector = page.locator('[data-handleid="inputs/ai_tool/0"]');
+	assert.equal((await toolConnector.innerText()).trim(), 'Tool');
+	const creator = page.getByTestId('node-creator');
+	await openToolsPanel(page, toolConnector);
 
-  step('tools panel: search "Circularo"');
-  await page.getByTestId('node-creator-search-bar').fill('Circularo');
-  const names = creator.getByTestId('node-creator-item-name');
-  await names.filter({ hasText: tool.displayName }).first().waitFor({ state: 'visible' });
-  const results = creator.getByTestId('item-iterator-item');
-  assert.equal(await results.count(), 1, 'one tool for "Circularo" (the trigger is no tool)');
-  const result = results.first();
-  assert.equal((await result.getByTestId('node-creator-item-name').innerText()).trim(), tool.displayName);
-  assert.equal((await result.getByTestId('node-creator-item-description').innerText()).trim(), tool.description);
-  await assertOwnIcon(result, 'tools panel result');
-  const actionIcons = [tool.iconUrl.light, tool.iconUrl.dark];
-  for (const i of await E.iconStates(result)) assert.ok(actionIcons.some((u) => i.src.endsWith(u)), `the tool shows the action node's icon, not ${i.src}`);
-  await assertNoMissingNodeWarning(page, 'tools panel');
-  await page.mouse.move(5, 5);
-  await shot('agent-tools');
+	step('tools panel: search "Circularo"');
+	await page.getByTestId('node-creator-search-bar').fill('Circularo');
+	const names = creator.getByTestId('node-creator-item-name');
+	await names.filter({ hasText: tool.displayName }).first().waitFor({ state: 'visible' });
+	const results = creator.getByTestId('item-iterator-item');
+	assert.equal(await results.count(), 1, 'one tool for "Circularo" (the trigger is no tool)');
+	const result = results.first();
+	assert.equal(
+		(await result.getByTestId('node-creator-item-name').innerText()).trim(),
+		tool.displayName,
+	);
+	assert.equal(
+		(await result.getByTestId('node-creator-item-description').innerText()).trim(),
+		tool.description,
+	);
+	await assertOwnIcon(result, 'tools panel result');
+	const actionIcons = [tool.iconUrl.light, tool.iconUrl.dark];
+	for (const i of await E.iconStates(result))
+		assert.ok(
+			actionIcons.some((u) => i.src.endsWith(u)),
+			`the tool shows the action node's icon, not ${i.src}`,
+		);
+	await assertNoMissingNodeWarning(page, 'tools panel');
+	await page.mouse.move(5, 5);
+	await shot('agent-tools');
 
-  step('add the Circularo tool to the agent');
-  await result.click();
-  // a node with operations lists them as actions first; a node without adds at once
-  const ndv = page.getByTestId('ndv');
-  const firstAction = creator.getByTestId('item-iterator-item').first();
-  await Promise.race([ndv.waitFor({ state: 'visible' }), firstAction.waitFor({ state: 'visible' })]);
-  if (!(await ndv.isVisible())) await firstAction.click();
-  await ndv.waitFor({ state: 'visible' });
-  assert.match((await ndv.getByTestId('node-title-container').innerText()).trim(), /Circularo/);
-  await assertOwnIcon(ndv.getByTestId('node-title-container').locator('..'), 'tool parameter panel header');
-  await assertNoMissingNodeWarning(page, 'tool parameters');
+	step('add the Circularo tool to the agent');
+	await result.click();
+	// a node with operations lists them as actions first; a node without adds at once
+	const ndv = page.getByTestId('ndv');
+	const firstAction = creator.getByTestId('item-iterator-item').first();
+	await Promise.race([
+		ndv.waitFor({ state: 'visible' }),
+		firstAction.waitFor({ state: 'visible' }),
+	]);
+	if (!(await ndv.isVisible())) await firstAction.click();
+	await ndv.waitFor({ state: 'visible' });
+	assert.match((await ndv.getByTestId('node-title-container').innerText()).trim(), /Circularo/);
+	await assertOwnIcon(
+		ndv.getByTestId('node-title-container').locator('..'),
+		'tool parameter panel header',
+	);
+	await assertNoMissingNodeWarning(page, 'tool parameters');
 
-  step('let the model fill the Document ID ($fromAI)');
-  const documentId = ndv.getByTestId('parameter-input-documentId');
-  await documentId.hover();
-  await ndv.getByTestId('from-ai-override-button').first().click();
-  await ndv.getByText(/Defined automatically by the model/).first().waitFor({ state: 'visible' });
-  await page.mouse.move(5, 5);
-  await shot('agent-tool-parameters', ndv);
-  await page.keyboard.press('Escape');
-  await ndv.waitFor({ state: 'hidden' });
-  await page.keyboard.press('Control+s');
-  const saved = await waitForToolConnection(n8n, id);
-  assert.match(String(saved.parameters.documentId), /\$fromAI\(/, `the stored Document ID is filled by the model: ${JSON.stringify(saved.parameters)}`);
-  await shot('agent-with-tool');
-  assert.deepEqual(E.nodeCausedErrors(log, { since: errorsBefore }), [], 'no browser error caused by the node');
-  return { workflowId: id, toolNode: saved };
+	step('let the model fill the Document ID ($fromAI)');
+	const documentId = ndv.getByTestId('parameter-input-documentId');
+	await documentId.hover();
+	await ndv.getByTestId('from-ai-override-button').first().click();
+	await ndv
+		.getByText(/Defined automatically by the model/)
+		.first()
+		.waitFor({ state: 'visible' });
+	await page.mouse.move(5, 5);
+	await shot('agent-tool-parameters', ndv);
+	await page.keyboard.press('Escape');
+	await ndv.waitFor({ state: 'hidden' });
+	await page.keyboard.press('Control+s');
+	const saved = await waitForToolConnection(n8n, id);
+	assert.match(
+		String(saved.parameters.documentId),
+		/\$fromAI\(/,
+		`the stored Document ID is filled by the model: ${JSON.stringify(saved.parameters)}`,
+	);
+	await shot('agent-with-tool');
+	assert.deepEqual(
+		E.nodeCausedErrors(log, { since: errorsBefore }),
+		[],
+		'no browser error caused by the node',
+	);
+	return { workflowId: id, toolNode: saved };
 }
 
 /**
@@ -106,21 +151,23 @@ async function agentToolFlow(ctx) {
  * @param {import('playwright-core').Page} page @param {import('playwright-core').Locator} connector
  */
 async function openToolsPanel(page, connector) {
-  const titles = page.getByTestId('nodes-list-header').locator('p:first-of-type');
-  /** @type {string[]} */
-  let shown = [];
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    await connector.getByTestId('canvas-handle-plus').click();
-    for (let i = 0; i < 40; i++) {
-      shown = (await titles.allInnerTexts()).map((t) => t.trim());
-      if (shown.length === 1 && shown[0] === 'Tools') return;
-      await page.waitForTimeout(250);
-    }
-    await page.keyboard.press('Escape');
-    await page.getByTestId('node-creator').waitFor({ state: 'hidden' });
-    await page.waitForTimeout(1000);
-  }
-  assert.fail(`the Tool connector opened ${JSON.stringify(shown)} instead of the tools panel, three times`);
+	const titles = page.getByTestId('nodes-list-header').locator('p:first-of-type');
+	/** @type {string[]} */
+	let shown = [];
+	for (let attempt = 1; attempt <= 3; attempt++) {
+		await connector.getByTestId('canvas-handle-plus').click();
+		for (let i = 0; i < 40; i++) {
+			shown = (await titles.allInnerTexts()).map((t) => t.trim());
+			if (shown.length === 1 && shown[0] === 'Tools') return;
+			await page.waitForTimeout(250);
+		}
+		await page.keyboard.press('Escape');
+		await page.getByTestId('node-creator').waitFor({ state: 'hidden' });
+		await page.waitForTimeout(1000);
+	}
+	assert.fail(
+		`the Tool connector opened ${JSON.stringify(shown)} instead of the tools panel, three times`,
+	);
 }
 
 /**
@@ -128,15 +175,22 @@ async function openToolsPanel(page, connector) {
  * @param {any} n8n @param {string} id
  */
 async function waitForToolConnection(n8n, id) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const wf = await n8n.api.getWorkflow(id);
-    const node = wf.nodes.find((/** @type {any} */ n) => n.type === TOOL_NODE_TYPE);
-    const wired = node && (wf.connections[node.name]?.ai_tool || []).flat().some((/** @type {any} */ c) => c.node === AGENT_NAME && c.type === 'ai_tool');
-    if (wired) return node;
-    if (Date.now() > deadline) throw new Error(`the saved workflow has no ${TOOL_NODE_TYPE} connected to ${AGENT_NAME}: ${JSON.stringify({ nodes: wf.nodes.map((/** @type {any} */ n) => n.type), connections: wf.connections })}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const wf = await n8n.api.getWorkflow(id);
+		const node = wf.nodes.find((/** @type {any} */ n) => n.type === TOOL_NODE_TYPE);
+		const wired =
+			node &&
+			(wf.connections[node.name]?.ai_tool || [])
+				.flat()
+				.some((/** @type {any} */ c) => c.node === AGENT_NAME && c.type === 'ai_tool');
+		if (wired) return node;
+		if (Date.now() > deadline)
+			throw new Error(
+				`the saved workflow has no ${TOOL_NODE_TYPE} connected to ${AGENT_NAME}: ${JSON.stringify({ nodes: wf.nodes.map((/** @type {any} */ n) => n.type), connections: wf.connections })}`,
+			);
+		await new Promise((r) => setTimeout(r, 500));
+	}
 }
 
 module.exports = { agentToolFlow };

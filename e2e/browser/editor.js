@@ -19,23 +19,31 @@ const { chromium, selectors } = require('playwright-core');
 selectors.setTestIdAttribute('data-test-id');
 
 const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--disable-dev-shm-usage',
 ];
 
 /** Text n8n shows for a node type it does not know or a package that is missing. */
-const MISSING_NODE_TEXT = /unknown node|install this node|node is not currently installed|not installed|install node|is not known|could not be found|Node type .* not found/i;
+const MISSING_NODE_TEXT =
+	/unknown node|install this node|node is not currently installed|not installed|install node|is not known|could not be found|Node type .* not found/i;
 
 function chromiumPath() {
-  const candidates = [process.env.CIRCULARO_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-  for (const c of candidates) if (c && fs.existsSync(c)) return c;
-  throw new Error('no Chromium found: on Debian run `apt-get install -y chromium`, or set CIRCULARO_CHROMIUM to a Chrome/Chromium binary');
+	const candidates = [
+		process.env.CIRCULARO_CHROMIUM,
+		'/usr/bin/chromium',
+		'/usr/bin/chromium-browser',
+		'/usr/bin/google-chrome',
+	];
+	for (const c of candidates) if (c && fs.existsSync(c)) return c;
+	throw new Error(
+		'no Chromium found: on Debian run `apt-get install -y chromium`, or set CIRCULARO_CHROMIUM to a Chrome/Chromium binary',
+	);
 }
 
 /** The apt line that provides the browser on Debian (CI: run it before the tests, as root). */
@@ -47,28 +55,47 @@ const APT_INSTALL = 'apt-get update && apt-get install -y chromium';
  * @param {{ log?: (line: string) => void, timeoutMs?: number }} [o]
  */
 function ensureChromium(o = {}) {
-  try {
-    return chromiumPath();
-  } catch (error) {
-    const canApt = !process.env.CIRCULARO_CHROMIUM && fs.existsSync('/usr/bin/apt-get') && typeof process.getuid === 'function' && process.getuid() === 0;
-    if (!canApt) throw error;
-  }
-  const log = o.log || ((/** @type {string} */ l) => process.stderr.write(`${l}\n`));
-  log('browser: apt-get install chromium (missing)');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const lock = ['-o', 'DPkg::Lock::Timeout=120'];
-  for (const args of [['update', ...lock], ['install', '-y', ...lock, 'chromium']]) {
-    const r = spawnSync('apt-get', ['-q', ...args], { env, encoding: 'utf8', timeout: o.timeoutMs ?? 600_000, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (r.status !== 0) {
-      throw new Error(`apt-get ${args[0]} failed (${r.status ?? r.signal ?? r.error}); install by hand: ${APT_INSTALL}\n${String(r.stderr || '').slice(-1500)}`);
-    }
-  }
-  return chromiumPath();
+	try {
+		return chromiumPath();
+	} catch (error) {
+		const canApt =
+			!process.env.CIRCULARO_CHROMIUM &&
+			fs.existsSync('/usr/bin/apt-get') &&
+			typeof process.getuid === 'function' &&
+			process.getuid() === 0;
+		if (!canApt) throw error;
+	}
+	const log = o.log || ((/** @type {string} */ l) => process.stderr.write(`${l}\n`));
+	log('browser: apt-get install chromium (missing)');
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	const lock = ['-o', 'DPkg::Lock::Timeout=120'];
+	for (const args of [
+		['update', ...lock],
+		['install', '-y', ...lock, 'chromium'],
+	]) {
+		const r = spawnSync('apt-get', ['-q', ...args], {
+			env,
+			encoding: 'utf8',
+			timeout: o.timeoutMs ?? 600_000,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		if (r.status !== 0) {
+			throw new Error(
+				`apt-get ${args[0]} failed (${r.status ?? r.signal ?? r.error}); install by hand: ${APT_INSTALL}\n${String(r.stderr || '').slice(-1500)}`,
+			);
+		}
+	}
+	return chromiumPath();
 }
 
 /** A headless Chromium with a fresh, empty profile (Playwright makes a new user-data-dir per launch). */
 async function launchBrowser() {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS, timeout: 60_000 });
+	return chromium.launch({
+		executablePath: chromiumPath(),
+		headless: true,
+		args: CHROMIUM_FLAGS,
+		timeout: 60_000,
+	});
 }
 
 /**
@@ -85,22 +112,36 @@ async function launchBrowser() {
  * @returns {Promise<{ page: import('playwright-core').Page, log: PageLog }>}
  */
 async function openPage(browser, baseUrl) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'UTC' });
-  // generous: several n8n instances may share this machine's two cores
-  context.setDefaultTimeout(60_000);
-  context.setDefaultNavigationTimeout(120_000);
-  const page = await context.newPage();
-  /** @type {PageLog} */
-  const log = { consoleErrors: [], pageErrors: [], blocked: [], httpErrors: [] };
-  const origin = new URL(baseUrl).origin;
-  await context.route((url) => url.origin !== origin && url.protocol !== 'data:' && url.protocol !== 'blob:', (route) => {
-    log.blocked.push(route.request().url());
-    return route.abort('blockedbyclient');
-  });
-  page.on('console', (m) => { if (m.type() === 'error') log.consoleErrors.push({ text: m.text(), url: m.location().url || '' }); });
-  page.on('pageerror', (e) => log.pageErrors.push(`${e.name}: ${e.message}\n${e.stack || ''}`));
-  page.on('response', (r) => { if (r.status() >= 400 && r.url().startsWith(origin)) log.httpErrors.push({ status: r.status(), url: r.url() }); });
-  return { page, log };
+	const context = await browser.newContext({
+		viewport: { width: 1440, height: 900 },
+		deviceScaleFactor: 1,
+		locale: 'en-US',
+		timezoneId: 'UTC',
+	});
+	// generous: several n8n instances may share this machine's two cores
+	context.setDefaultTimeout(60_000);
+	context.setDefaultNavigationTimeout(120_000);
+	const page = await context.newPage();
+	/** @type {PageLog} */
+	const log = { consoleErrors: [], pageErrors: [], blocked: [], httpErrors: [] };
+	const origin = new URL(baseUrl).origin;
+	await context.route(
+		(url) => url.origin !== origin && url.protocol !== 'data:' && url.protocol !== 'blob:',
+		(route) => {
+			log.blocked.push(route.request().url());
+			return route.abort('blockedbyclient');
+		},
+	);
+	page.on('console', (m) => {
+		if (m.type() === 'error')
+			log.consoleErrors.push({ text: m.text(), url: m.location().url || '' });
+	});
+	page.on('pageerror', (e) => log.pageErrors.push(`${e.name}: ${e.message}\n${e.stack || ''}`));
+	page.on('response', (r) => {
+		if (r.status() >= 400 && r.url().startsWith(origin))
+			log.httpErrors.push({ status: r.status(), url: r.url() });
+	});
+	return { page, log };
 }
 
 /**
@@ -111,17 +152,19 @@ async function openPage(browser, baseUrl) {
  * @param {PageLog} log @param {{ since?: number }} [o] only entries after these indexes
  */
 function nodeCausedErrors(log, o = {}) {
-  const since = o.since || 0;
-  const circularo = /circularo/i;
-  const out = [];
-  for (const e of log.pageErrors.slice(since)) out.push(`page error: ${e}`);
-  for (const c of log.consoleErrors) {
-    const external = c.url && !c.url.startsWith('http://127.0.0.1') && !c.url.startsWith('http://localhost');
-    if (external && log.blocked.includes(c.url)) continue;
-    if (circularo.test(c.text) || circularo.test(c.url)) out.push(`console error: ${c.text} (${c.url})`);
-  }
-  for (const h of log.httpErrors) if (circularo.test(h.url)) out.push(`HTTP ${h.status} ${h.url}`);
-  return out;
+	const since = o.since || 0;
+	const circularo = /circularo/i;
+	const out = [];
+	for (const e of log.pageErrors.slice(since)) out.push(`page error: ${e}`);
+	for (const c of log.consoleErrors) {
+		const external =
+			c.url && !c.url.startsWith('http://127.0.0.1') && !c.url.startsWith('http://localhost');
+		if (external && log.blocked.includes(c.url)) continue;
+		if (circularo.test(c.text) || circularo.test(c.url))
+			out.push(`console error: ${c.text} (${c.url})`);
+	}
+	for (const h of log.httpErrors) if (circularo.test(h.url)) out.push(`HTTP ${h.status} ${h.url}`);
+	return out;
 }
 
 /**
@@ -129,23 +172,29 @@ function nodeCausedErrors(log, o = {}) {
  * @param {import('playwright-core').Page} page @param {string} baseUrl @param {{ email: string, password: string }} owner
  */
 async function signIn(page, baseUrl, owner) {
-  await page.goto(`${baseUrl}/signin`);
-  await page.locator('[data-test-id=emailOrLdapLoginId] input, input[name=emailOrLdapLoginId]').first().fill(owner.email);
-  await page.locator('[data-test-id=password] input, input[name=password]').first().fill(owner.password);
-  await page.getByTestId('form-submit-button').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
+	await page.goto(`${baseUrl}/signin`);
+	await page
+		.locator('[data-test-id=emailOrLdapLoginId] input, input[name=emailOrLdapLoginId]')
+		.first()
+		.fill(owner.email);
+	await page
+		.locator('[data-test-id=password] input, input[name=password]')
+		.first()
+		.fill(owner.password);
+	await page.getByTestId('form-submit-button').click();
+	await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
 }
 
 /** Opens an empty workflow and waits for the canvas. @param {import('playwright-core').Page} page @param {string} baseUrl */
 async function openNewWorkflow(page, baseUrl) {
-  await page.goto(`${baseUrl}/workflow/new`);
-  await page.getByTestId('canvas-add-button').waitFor({ state: 'visible', timeout: 90_000 });
+	await page.goto(`${baseUrl}/workflow/new`);
+	await page.getByTestId('canvas-add-button').waitFor({ state: 'visible', timeout: 90_000 });
 }
 
 /** Opens a stored workflow and waits for its canvas nodes. @param {import('playwright-core').Page} page @param {string} baseUrl @param {string} id */
 async function openWorkflow(page, baseUrl, id) {
-  await page.goto(`${baseUrl}/workflow/${id}`);
-  await page.getByTestId('canvas-node').first().waitFor({ state: 'visible', timeout: 90_000 });
+	await page.goto(`${baseUrl}/workflow/${id}`);
+	await page.getByTestId('canvas-node').first().waitFor({ state: 'visible', timeout: 90_000 });
 }
 
 /**
@@ -153,12 +202,17 @@ async function openWorkflow(page, baseUrl, id) {
  * @param {import('playwright-core').Page} page @param {string} text
  */
 async function searchNodesPanel(page, text) {
-  await page.getByTestId('canvas-add-button').click();
-  const search = page.getByTestId('node-creator-search-bar');
-  await search.waitFor({ state: 'visible' });
-  await search.fill(text);
-  // the list updates a moment after typing
-  await page.getByTestId('node-creator').getByTestId('node-creator-item-name').filter({ hasText: text }).first().waitFor({ state: 'visible' });
+	await page.getByTestId('canvas-add-button').click();
+	const search = page.getByTestId('node-creator-search-bar');
+	await search.waitFor({ state: 'visible' });
+	await search.fill(text);
+	// the list updates a moment after typing
+	await page
+		.getByTestId('node-creator')
+		.getByTestId('node-creator-item-name')
+		.filter({ hasText: text })
+		.first()
+		.waitFor({ state: 'visible' });
 }
 
 /**
@@ -168,20 +222,28 @@ async function searchNodesPanel(page, text) {
  * @returns {Promise<{ src: string, loaded: boolean, width: number, height: number, visible: boolean }[]>}
  */
 async function iconStates(scope) {
-  await scope.locator('img').first().waitFor({ state: 'attached' });
-  return scope.locator('img').evaluateAll(async (els) => Promise.all(els.map(async (el) => {
-    const i = /** @type {HTMLImageElement} */ (el);
-    await i.decode().catch(() => undefined);
-    const r = i.getBoundingClientRect();
-    const style = getComputedStyle(i);
-    return {
-      src: i.getAttribute('src') || '',
-      loaded: i.complete && i.naturalWidth > 0,
-      width: r.width,
-      height: r.height,
-      visible: r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && style.display !== 'none',
-    };
-  })));
+	await scope.locator('img').first().waitFor({ state: 'attached' });
+	return scope.locator('img').evaluateAll(async (els) =>
+		Promise.all(
+			els.map(async (el) => {
+				const i = /** @type {HTMLImageElement} */ (el);
+				await i.decode().catch(() => undefined);
+				const r = i.getBoundingClientRect();
+				const style = getComputedStyle(i);
+				return {
+					src: i.getAttribute('src') || '',
+					loaded: i.complete && i.naturalWidth > 0,
+					width: r.width,
+					height: r.height,
+					visible:
+						r.width > 0 &&
+						r.height > 0 &&
+						style.visibility !== 'hidden' &&
+						style.display !== 'none',
+				};
+			}),
+		),
+	);
 }
 
 /**
@@ -190,47 +252,53 @@ async function iconStates(scope) {
  * @param {import('playwright-core').Page} page @param {import('playwright-core').Locator} label
  */
 async function labelTooltip(page, label) {
-  await label.hover();
-  const icon = label.locator('[data-state]').first();
-  if (!(await icon.count())) return '';
-  await icon.hover();
-  const tip = page.locator('[data-test-id=tooltip-content]:visible').last();
-  try {
-    await tip.waitFor({ state: 'visible', timeout: 5000 });
-  } catch {
-    return '';
-  }
-  const text = (await tip.innerText()).trim();
-  await page.mouse.move(5, 5);
-  await tip.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
-  return text;
+	await label.hover();
+	const icon = label.locator('[data-state]').first();
+	if (!(await icon.count())) return '';
+	await icon.hover();
+	const tip = page.locator('[data-test-id=tooltip-content]:visible').last();
+	try {
+		await tip.waitFor({ state: 'visible', timeout: 5000 });
+	} catch {
+		return '';
+	}
+	const text = (await tip.innerText()).trim();
+	await page.mouse.move(5, 5);
+	await tip.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+	return text;
 }
 
 /** Visible text of the whole page. @param {import('playwright-core').Page} page */
 async function visibleText(page) {
-  return page.locator('body').innerText();
+	return page.locator('body').innerText();
 }
 
 /** @param {string} html */
 function stripHtml(html) {
-  return html.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim();
+	return html
+		.replace(/<br\s*\/?>/gi, '\n')
+		.replace(/<[^>]+>/g, '')
+		.replace(/&quot;/g, '"')
+		.replace(/&#39;/g, "'")
+		.replace(/&amp;/g, '&')
+		.trim();
 }
 
 module.exports = {
-  CHROMIUM_FLAGS,
-  MISSING_NODE_TEXT,
-  APT_INSTALL,
-  chromiumPath,
-  ensureChromium,
-  launchBrowser,
-  openPage,
-  nodeCausedErrors,
-  signIn,
-  openNewWorkflow,
-  openWorkflow,
-  searchNodesPanel,
-  iconStates,
-  labelTooltip,
-  visibleText,
-  stripHtml,
+	CHROMIUM_FLAGS,
+	MISSING_NODE_TEXT,
+	APT_INSTALL,
+	chromiumPath,
+	ensureChromium,
+	launchBrowser,
+	openPage,
+	nodeCausedErrors,
+	signIn,
+	openNewWorkflow,
+	openWorkflow,
+	searchNodesPanel,
+	iconStates,
+	labelTooltip,
+	visibleText,
+	stripHtml,
 };

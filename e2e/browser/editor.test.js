@@ -26,56 +26,66 @@ const { startStack } = require('../lib/circularo');
 const FAILURE_DIR = path.resolve(__dirname, '..', '.runs', 'browser');
 
 describe('Circularo nodes in the real n8n editor', { timeout: 20 * 60_000 }, () => {
-  /** @type {any} */ let stack;
-  /** @type {import('playwright-core').Browser | undefined} */ let browser;
+	/** @type {any} */ let stack;
+	/** @type {import('playwright-core').Browser | undefined} */ let browser;
 
-  before(async () => {
-    E.ensureChromium(); // Debian's chromium via apt-get when missing (root), else fail with the hint
-    stack = await startStack();
-    browser = await E.launchBrowser();
-  });
+	before(async () => {
+		E.ensureChromium(); // Debian's chromium via apt-get when missing (root), else fail with the hint
+		stack = await startStack();
+		browser = await E.launchBrowser();
+	});
 
-  after(async () => {
-    if (browser) await browser.close().catch(() => undefined);
-    if (stack) await stack.stop();
-  });
+	after(async () => {
+		if (browser) await browser.close().catch(() => undefined);
+		if (stack) await stack.stop();
+	});
 
-  /**
-   * Runs `flow` on a fresh page; on failure leaves a screenshot, the HTML and the browser log
-   * (named `name`) in FAILURE_DIR.
-   * @param {any} t @param {string} name @param {(ctx: import('./flow').FlowContext) => Promise<unknown>} flow
-   * @param {{ signIn?: boolean }} [o]
-   */
-  async function inBrowser(t, name, flow, o = {}) {
-    const { page, log } = await E.openPage(/** @type {any} */ (browser), stack.n8n.baseUrl);
-    const started = Date.now();
-    try {
-      if (o.signIn) await E.signIn(page, stack.n8n.baseUrl, stack.n8n.owner);
-      await flow({
-        n8n: stack.n8n,
-        sim: stack.sim,
-        page,
-        log,
-        step: (msg) => t.diagnostic(`${Math.round((Date.now() - started) / 1000)} s: ${msg}`),
-      });
-    } catch (error) {
-      fs.mkdirSync(FAILURE_DIR, { recursive: true });
-      await page.screenshot({ path: path.join(FAILURE_DIR, `${name}-failure.png`) }).catch(() => undefined);
-      fs.writeFileSync(path.join(FAILURE_DIR, `${name}-failure.html`), await page.content().catch(() => ''));
-      fs.writeFileSync(path.join(FAILURE_DIR, `${name}-browser-log.json`), JSON.stringify(log, null, 2));
-      t.diagnostic(`screenshot, HTML and browser log in ${FAILURE_DIR}`);
-      throw error;
-    }
-    t.diagnostic(`${name} took ${Math.round((Date.now() - started) / 1000)} s; blocked non-n8n requests: ${JSON.stringify([...new Set(log.blocked)])}`);
-    assert.deepEqual(E.nodeCausedErrors(log), [], 'no browser error caused by the node');
-    await page.context().close();
-  }
+	/**
+	 * Runs `flow` on a fresh page; on failure leaves a screenshot, the HTML and the browser log
+	 * (named `name`) in FAILURE_DIR.
+	 * @param {any} t @param {string} name @param {(ctx: import('./flow').FlowContext) => Promise<unknown>} flow
+	 * @param {{ signIn?: boolean }} [o]
+	 */
+	async function inBrowser(t, name, flow, o = {}) {
+		const { page, log } = await E.openPage(/** @type {any} */ (browser), stack.n8n.baseUrl);
+		const started = Date.now();
+		try {
+			if (o.signIn) await E.signIn(page, stack.n8n.baseUrl, stack.n8n.owner);
+			await flow({
+				n8n: stack.n8n,
+				sim: stack.sim,
+				page,
+				log,
+				step: (msg) => t.diagnostic(`${Math.round((Date.now() - started) / 1000)} s: ${msg}`),
+			});
+		} catch (error) {
+			fs.mkdirSync(FAILURE_DIR, { recursive: true });
+			await page
+				.screenshot({ path: path.join(FAILURE_DIR, `${name}-failure.png`) })
+				.catch(() => undefined);
+			fs.writeFileSync(
+				path.join(FAILURE_DIR, `${name}-failure.html`),
+				await page.content().catch(() => ''),
+			);
+			fs.writeFileSync(
+				path.join(FAILURE_DIR, `${name}-browser-log.json`),
+				JSON.stringify(log, null, 2),
+			);
+			t.diagnostic(`screenshot, HTML and browser log in ${FAILURE_DIR}`);
+			throw error;
+		}
+		t.diagnostic(
+			`${name} took ${Math.round((Date.now() - started) / 1000)} s; blocked non-n8n requests: ${JSON.stringify([...new Set(log.blocked)])}`,
+		);
+		assert.deepEqual(E.nodeCausedErrors(log), [], 'no browser error caused by the node');
+		await page.context().close();
+	}
 
-  test('find the node, set every parameter, create and test the credential, see a test event with its PDF', async (t) => {
-    await inBrowser(t, 'editor', editorFlow);
-  });
+	test('find the node, set every parameter, create and test the credential, see a test event with its PDF', async (t) => {
+		await inBrowser(t, 'editor', editorFlow);
+	});
 
-  test('the Circularo node is in the AI Agent\'s tool list and plugs into its Tool connector', async (t) => {
-    await inBrowser(t, 'agent-tools', agentToolFlow, { signIn: true });
-  });
+	test("the Circularo node is in the AI Agent's tool list and plugs into its Tool connector", async (t) => {
+		await inBrowser(t, 'agent-tools', agentToolFlow, { signIn: true });
+	});
 });

@@ -31,8 +31,8 @@ const WEBHOOK_PATH = 'webhook';
 let packed;
 /** One `npm pack` per test process (the package does not change during a run). */
 function packedPackage() {
-  packed ??= packPackage();
-  return packed;
+	packed ??= packPackage();
+	return packed;
 }
 
 /**
@@ -42,25 +42,29 @@ function packedPackage() {
  * @param {{ n8n?: import('./n8n').StartOptions, simulator?: object, owner?: object, packageTgz?: string }} [o]
  */
 async function startStack(o = {}) {
-  const sim = await startSimulator({ port: 0, ...(o.simulator || {}) });
-  try {
-    const packageTgz = o.packageTgz || await packedPackage();
-    // CIRCULARO_E2E_N8N_VERSION runs the same suites against another pinned n8n (e.g. 1.123.81).
-    const n8n = await startN8n({ packageTgz, version: process.env.CIRCULARO_E2E_N8N_VERSION || undefined, ...(o.n8n || {}) });
-    await setupOwner(n8n, o.owner);
-    return {
-      sim,
-      n8n,
-      packageTgz,
-      async stop() {
-        await n8n.stop().catch(() => undefined);
-        await sim.stop();
-      },
-    };
-  } catch (error) {
-    await sim.stop();
-    throw error;
-  }
+	const sim = await startSimulator({ port: 0, ...(o.simulator || {}) });
+	try {
+		const packageTgz = o.packageTgz || (await packedPackage());
+		// CIRCULARO_E2E_N8N_VERSION runs the same suites against another pinned n8n (e.g. 1.123.81).
+		const n8n = await startN8n({
+			packageTgz,
+			version: process.env.CIRCULARO_E2E_N8N_VERSION || undefined,
+			...(o.n8n || {}),
+		});
+		await setupOwner(n8n, o.owner);
+		return {
+			sim,
+			n8n,
+			packageTgz,
+			async stop() {
+				await n8n.stop().catch(() => undefined);
+				await sim.stop();
+			},
+		};
+	} catch (error) {
+		await sim.stop();
+		throw error;
+	}
 }
 
 /**
@@ -70,15 +74,19 @@ async function startStack(o = {}) {
  * @returns {Promise<{ id: string, name: string }>}
  */
 async function createCircularoCredential(n8n, sim, o = {}) {
-  const name = o.name || `Circularo ${crypto.randomBytes(3).toString('hex')}`;
-  /** @type {Record<string, string>} */
-  const data = { serverUrl: o.serverUrl || sim.baseUrl, apiKey: o.apiKey || sim.keys.teamAdmin, webhookSecret: o.webhookSecret || '' };
-  // n8n 1.x adds a domain restriction to every credential's schema whose `if` also matches when the
-  // field is absent, so the public API then demands `allowedDomains`; naming the default avoids it.
-  const schema = await n8n.api.credentialSchema(CREDENTIAL_TYPE);
-  if (schema?.properties?.allowedHttpRequestDomains) data.allowedHttpRequestDomains = 'all';
-  const created = await n8n.api.createCredential({ name, type: CREDENTIAL_TYPE, data });
-  return { id: created.id, name: created.name };
+	const name = o.name || `Circularo ${crypto.randomBytes(3).toString('hex')}`;
+	/** @type {Record<string, string>} */
+	const data = {
+		serverUrl: o.serverUrl || sim.baseUrl,
+		apiKey: o.apiKey || sim.keys.teamAdmin,
+		webhookSecret: o.webhookSecret || '',
+	};
+	// n8n 1.x adds a domain restriction to every credential's schema whose `if` also matches when the
+	// field is absent, so the public API then demands `allowedDomains`; naming the default avoids it.
+	const schema = await n8n.api.credentialSchema(CREDENTIAL_TYPE);
+	if (schema?.properties?.allowedHttpRequestDomains) data.allowedHttpRequestDomains = 'all';
+	const created = await n8n.api.createCredential({ name, type: CREDENTIAL_TYPE, data });
+	return { id: created.id, name: created.name };
 }
 
 /**
@@ -89,30 +97,43 @@ async function createCircularoCredential(n8n, sim, o = {}) {
  * @returns {{ webhookId: string, workflow: { name: string, nodes: any[], connections: Record<string, any>, settings: object } }}
  */
 function triggerWorkflow(o) {
-  const webhookId = o.webhookId || crypto.randomUUID();
-  const parameters = { events: o.events || ['*'], scope: o.scope || 'myTeam', options: o.options || {} };
-  if (o.teamName !== undefined) Object.assign(parameters, { teamName: o.teamName });
-  return {
-    webhookId,
-    workflow: {
-      name: o.name || `Circularo e2e ${webhookId.slice(0, 8)}`,
-      nodes: [
-        {
-          id: crypto.randomUUID(),
-          name: TRIGGER_NAME,
-          type: NODE_TYPE,
-          typeVersion: o.typeVersion ?? 1,
-          position: [0, 0],
-          webhookId,
-          parameters,
-          credentials: { [CREDENTIAL_TYPE]: { id: o.credential.id, name: o.credential.name } },
-        },
-        { id: crypto.randomUUID(), name: NEXT_NODE_NAME, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [260, 0], parameters: {} },
-      ],
-      connections: { [TRIGGER_NAME]: { main: [[{ node: NEXT_NODE_NAME, type: 'main', index: 0 }]] } },
-      settings: { executionOrder: 'v1' },
-    },
-  };
+	const webhookId = o.webhookId || crypto.randomUUID();
+	const parameters = {
+		events: o.events || ['*'],
+		scope: o.scope || 'myTeam',
+		options: o.options || {},
+	};
+	if (o.teamName !== undefined) Object.assign(parameters, { teamName: o.teamName });
+	return {
+		webhookId,
+		workflow: {
+			name: o.name || `Circularo e2e ${webhookId.slice(0, 8)}`,
+			nodes: [
+				{
+					id: crypto.randomUUID(),
+					name: TRIGGER_NAME,
+					type: NODE_TYPE,
+					typeVersion: o.typeVersion ?? 1,
+					position: [0, 0],
+					webhookId,
+					parameters,
+					credentials: { [CREDENTIAL_TYPE]: { id: o.credential.id, name: o.credential.name } },
+				},
+				{
+					id: crypto.randomUUID(),
+					name: NEXT_NODE_NAME,
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [260, 0],
+					parameters: {},
+				},
+			],
+			connections: {
+				[TRIGGER_NAME]: { main: [[{ node: NEXT_NODE_NAME, type: 'main', index: 0 }]] },
+			},
+			settings: { executionOrder: 'v1' },
+		},
+	};
 }
 
 /**
@@ -120,19 +141,19 @@ function triggerWorkflow(o) {
  * @param {any} n8n @param {Parameters<typeof triggerWorkflow>[0]} o
  */
 async function createTriggerWorkflow(n8n, o) {
-  const { webhookId, workflow } = triggerWorkflow(o);
-  const stored = await n8n.api.createWorkflow(workflow);
-  return {
-    id: String(stored.id),
-    webhookId,
-    productionUrl: n8n.webhookUrl(`${webhookId}/${WEBHOOK_PATH}`),
-    testUrl: n8n.testWebhookUrl(`${webhookId}/${WEBHOOK_PATH}`),
-  };
+	const { webhookId, workflow } = triggerWorkflow(o);
+	const stored = await n8n.api.createWorkflow(workflow);
+	return {
+		id: String(stored.id),
+		webhookId,
+		productionUrl: n8n.webhookUrl(`${webhookId}/${WEBHOOK_PATH}`),
+		testUrl: n8n.testWebhookUrl(`${webhookId}/${WEBHOOK_PATH}`),
+	};
 }
 
 /** The simulator's webhooks whose callback URL is `url`. @param {any} sim @param {string} url */
 function webhooksFor(sim, url) {
-  return sim.listWebhooks().filter((/** @type {any} */ w) => w.callbackUrl === url);
+	return sim.listWebhooks().filter((/** @type {any} */ w) => w.callbackUrl === url);
 }
 
 /**
@@ -141,14 +162,16 @@ function webhooksFor(sim, url) {
  * @returns {{ body: Buffer, headers: Record<string, string> }}
  */
 function signedDelivery(secret, body) {
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-  return {
-    body: bytes,
-    headers: {
-      'content-type': 'application/json',
-      'x-circularo-signature': crypto.createHmac('sha256', secret).update(bytes).digest('hex'),
-    },
-  };
+	const bytes = Buffer.isBuffer(body)
+		? body
+		: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+	return {
+		body: bytes,
+		headers: {
+			'content-type': 'application/json',
+			'x-circularo-signature': crypto.createHmac('sha256', secret).update(bytes).digest('hex'),
+		},
+	};
 }
 
 /**
@@ -157,15 +180,15 @@ function signedDelivery(secret, body) {
  *   tool?: boolean, typeVersion?: number, position?: [number, number] }} o
  */
 function actionNode(o) {
-  return {
-    id: crypto.randomUUID(),
-    name: o.name,
-    type: o.tool ? TOOL_NODE_TYPE : ACTION_NODE_TYPE,
-    typeVersion: o.typeVersion ?? 1,
-    position: o.position || [0, 0],
-    parameters: o.parameters,
-    credentials: { [CREDENTIAL_TYPE]: { id: o.credential.id, name: o.credential.name } },
-  };
+	return {
+		id: crypto.randomUUID(),
+		name: o.name,
+		type: o.tool ? TOOL_NODE_TYPE : ACTION_NODE_TYPE,
+		typeVersion: o.typeVersion ?? 1,
+		position: o.position || [0, 0],
+		parameters: o.parameters,
+		credentials: { [CREDENTIAL_TYPE]: { id: o.credential.id, name: o.credential.name } },
+	};
 }
 
 /**
@@ -174,22 +197,24 @@ function actionNode(o) {
  * @param {{ name?: string, title: string, fileName?: string, binaryPropertyName?: string }} o
  */
 function pdfCodeNode(o) {
-  const fileName = o.fileName || `${o.title}.pdf`;
-  const base64 = contractPdf(o.title).toString('base64');
-  const binary = { [o.binaryPropertyName || 'data']: { data: base64, mimeType: 'application/pdf', fileName } };
-  return {
-    id: crypto.randomUUID(),
-    name: o.name || 'Make a PDF',
-    type: 'n8n-nodes-base.code',
-    typeVersion: 2,
-    position: /** @type {[number, number]} */ ([0, 0]),
-    parameters: { jsCode: `return [${JSON.stringify({ json: { fileName }, binary })}];` },
-  };
+	const fileName = o.fileName || `${o.title}.pdf`;
+	const base64 = contractPdf(o.title).toString('base64');
+	const binary = {
+		[o.binaryPropertyName || 'data']: { data: base64, mimeType: 'application/pdf', fileName },
+	};
+	return {
+		id: crypto.randomUUID(),
+		name: o.name || 'Make a PDF',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: /** @type {[number, number]} */ ([0, 0]),
+		parameters: { jsCode: `return [${JSON.stringify({ json: { fileName }, binary })}];` },
+	};
 }
 
 /** The bytes of the PDF `pdfCodeNode` makes for `title` (the same every time). @param {string} title */
 function contractPdf(title) {
-  return buildPdf({ title, lines: ['A contract for the end-to-end tests.'] });
+	return buildPdf({ title, lines: ['A contract for the end-to-end tests.'] });
 }
 
 /**
@@ -198,12 +223,20 @@ function contractPdf(title) {
  * @param {{ name: string, nodes: any[] }} o
  */
 function manualWorkflow(o) {
-  const trigger = { id: crypto.randomUUID(), name: MANUAL_TRIGGER_NAME, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
-  const chain = [trigger, ...o.nodes.map((n, i) => ({ ...n, position: [260 * (i + 1), 0] }))];
-  /** @type {Record<string, any>} */
-  const connections = {};
-  for (let i = 0; i + 1 < chain.length; i++) connections[chain[i].name] = { main: [[{ node: chain[i + 1].name, type: 'main', index: 0 }]] };
-  return { name: o.name, nodes: chain, connections, settings: { executionOrder: 'v1' } };
+	const trigger = {
+		id: crypto.randomUUID(),
+		name: MANUAL_TRIGGER_NAME,
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const chain = [trigger, ...o.nodes.map((n, i) => ({ ...n, position: [260 * (i + 1), 0] }))];
+	/** @type {Record<string, any>} */
+	const connections = {};
+	for (let i = 0; i + 1 < chain.length; i++)
+		connections[chain[i].name] = { main: [[{ node: chain[i + 1].name, type: 'main', index: 0 }]] };
+	return { name: o.name, nodes: chain, connections, settings: { executionOrder: 'v1' } };
 }
 
 /**
@@ -218,49 +251,60 @@ function manualWorkflow(o) {
  * @param {{ name: string, tool: any, query: Record<string, any>, major: number }} o `major`: n8n's major version
  */
 function toolExecutorWorkflow(o) {
-  const trigger = { id: crypto.randomUUID(), name: MANUAL_TRIGGER_NAME, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
-  const query = o.major >= 2 ? { [toolName(o.tool.name)]: o.query } : o.query;
-  const executor = {
-    id: crypto.randomUUID(), name: 'Tool Executor', type: TOOL_EXECUTOR_TYPE, typeVersion: 1, position: [260, 0],
-    parameters: { query: JSON.stringify(query), toolName: '' },
-  };
-  return {
-    name: o.name,
-    nodes: [trigger, executor, { ...o.tool, position: [260, 220] }],
-    connections: {
-      [trigger.name]: { main: [[{ node: executor.name, type: 'main', index: 0 }]] },
-      [o.tool.name]: { ai_tool: [[{ node: executor.name, type: 'ai_tool', index: 0 }]] },
-    },
-    settings: { executionOrder: 'v1' },
-  };
+	const trigger = {
+		id: crypto.randomUUID(),
+		name: MANUAL_TRIGGER_NAME,
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const query = o.major >= 2 ? { [toolName(o.tool.name)]: o.query } : o.query;
+	const executor = {
+		id: crypto.randomUUID(),
+		name: 'Tool Executor',
+		type: TOOL_EXECUTOR_TYPE,
+		typeVersion: 1,
+		position: [260, 0],
+		parameters: { query: JSON.stringify(query), toolName: '' },
+	};
+	return {
+		name: o.name,
+		nodes: [trigger, executor, { ...o.tool, position: [260, 220] }],
+		connections: {
+			[trigger.name]: { main: [[{ node: executor.name, type: 'main', index: 0 }]] },
+			[o.tool.name]: { ai_tool: [[{ node: executor.name, type: 'ai_tool', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
 }
 
 /** The tool name n8n gives a tool node (n8n-workflow's nodeNameToToolName). @param {string} nodeName */
 function toolName(nodeName) {
-  return nodeName.replace(/[^a-zA-Z0-9_-]+/g, '_');
+	return nodeName.replace(/[^a-zA-Z0-9_-]+/g, '_');
 }
 
 module.exports = {
-  NODE_TYPE,
-  ACTION_NODE_TYPE,
-  TOOL_NODE_TYPE,
-  TOOL_EXECUTOR_TYPE,
-  MANUAL_TRIGGER_NAME,
-  CREDENTIAL_TYPE,
-  TRIGGER_NAME,
-  NEXT_NODE_NAME,
-  WEBHOOK_PATH,
-  packedPackage,
-  startStack,
-  createCircularoCredential,
-  triggerWorkflow,
-  createTriggerWorkflow,
-  webhooksFor,
-  signedDelivery,
-  actionNode,
-  pdfCodeNode,
-  contractPdf,
-  manualWorkflow,
-  toolExecutorWorkflow,
-  toolName,
+	NODE_TYPE,
+	ACTION_NODE_TYPE,
+	TOOL_NODE_TYPE,
+	TOOL_EXECUTOR_TYPE,
+	MANUAL_TRIGGER_NAME,
+	CREDENTIAL_TYPE,
+	TRIGGER_NAME,
+	NEXT_NODE_NAME,
+	WEBHOOK_PATH,
+	packedPackage,
+	startStack,
+	createCircularoCredential,
+	triggerWorkflow,
+	createTriggerWorkflow,
+	webhooksFor,
+	signedDelivery,
+	actionNode,
+	pdfCodeNode,
+	contractPdf,
+	manualWorkflow,
+	toolExecutorWorkflow,
+	toolName,
 };

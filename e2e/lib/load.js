@@ -22,7 +22,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * @returns {Record<string, W>}
  */
 function mapValues(o, fn) {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fn(v)]));
+	return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fn(v)]));
 }
 
 /**
@@ -31,20 +31,20 @@ function mapValues(o, fn) {
  * @param {Record<string, () => number>} probes @param {number} [intervalMs]
  */
 function sampleMemory(probes, intervalMs = 1000) {
-  const idle = mapValues(probes, (probe) => probe());
-  const peak = { ...idle };
-  const sample = () => {
-    for (const [name, probe] of Object.entries(probes)) peak[name] = Math.max(peak[name], probe());
-  };
-  const timer = setInterval(sample, intervalMs);
-  timer.unref();
-  return {
-    stop: () => {
-      clearInterval(timer);
-      sample();
-      return { idle, peak };
-    },
-  };
+	const idle = mapValues(probes, (probe) => probe());
+	const peak = { ...idle };
+	const sample = () => {
+		for (const [name, probe] of Object.entries(probes)) peak[name] = Math.max(peak[name], probe());
+	};
+	const timer = setInterval(sample, intervalMs);
+	timer.unref();
+	return {
+		stop: () => {
+			clearInterval(timer);
+			sample();
+			return { idle, peak };
+		},
+	};
 }
 
 /**
@@ -53,16 +53,16 @@ function sampleMemory(probes, intervalMs = 1000) {
  * @param {() => number} probe @param {{ quietMs?: number, samples?: number }} [o]
  */
 async function settledMemory(probe, o = {}) {
-  await sleep(o.quietMs ?? 5000);
-  /** @type {number[]} */
-  const xs = [];
-  for (let i = 0; i < (o.samples ?? 5); i++) {
-    if (i > 0) await sleep(1000);
-    xs.push(probe());
-  }
-  xs.sort((a, b) => a - b);
-  const m = xs.length >> 1;
-  return xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
+	await sleep(o.quietMs ?? 5000);
+	/** @type {number[]} */
+	const xs = [];
+	for (let i = 0; i < (o.samples ?? 5); i++) {
+		if (i > 0) await sleep(1000);
+		xs.push(probe());
+	}
+	xs.sort((a, b) => a - b);
+	const m = xs.length >> 1;
+	return xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
 }
 
 /**
@@ -90,43 +90,56 @@ async function settledMemory(probe, o = {}) {
  * @returns {Promise<LoadMeasurement>}
  */
 async function measureLoad(o) {
-  const label = o.label || `workflow ${o.workflowId}`;
-  const timeoutMs = o.timeoutMs ?? 30 * 60_000;
-  const cpuProbes = o.cpu || {};
-  const startedBefore = await o.api.countExecutions(o.workflowId, ALL_STATES);
-  const failedBefore = await o.api.countExecutions(o.workflowId, FAILED);
-  const loadBefore = os.loadavg()[0];
-  const cpuBefore = mapValues(cpuProbes, (probe) => probe());
-  const memory = sampleMemory(o.memory || {}, o.memoryIntervalMs);
-  const t0 = Date.now();
-  /** @type {{ idle: Record<string, number>, peak: Record<string, number> } | undefined} */
-  let mem;
-  try {
-    const sent = await postConcurrent({ count: o.count, make: o.make }, o.concurrency, { timeoutMs: o.requestTimeoutMs ?? 60_000, totalTimeoutMs: timeoutMs });
-    const ok = sent.statuses['200'] || 0;
-    // Fail now, not after waiting for executions that cannot come.
-    if (ok !== o.count) throw new Error(`${label}: ${o.count - ok} of ${o.count} requests were not answered 200 (status 0: no answer or not sent in time): ${JSON.stringify(sent.statuses)}`);
-    await o.api.waitForExecutions(o.workflowId, startedBefore + o.count, { timeoutMs, intervalMs: o.pollMs ?? 500, list: false });
-    mem = memory.stop();
-    const cpuMs = Object.fromEntries(Object.entries(cpuProbes).map(([name, probe]) => [name, (probe() - cpuBefore[name]) * 1000]));
-    const lastStop = await o.api.lastStoppedAt(o.workflowId);
-    const started = (await o.api.countExecutions(o.workflowId, ALL_STATES)) - startedBefore;
-    const failed = (await o.api.countExecutions(o.workflowId, FAILED)) - failedBefore;
-    if (started !== o.count) throw new Error(`${label}: ${started} executions for ${o.count} requests`);
-    if (failed > 0) throw new Error(`${label}: ${failed} of the ${o.count} executions failed`);
-    const activeMs = lastStop - t0;
-    return {
-      count: o.count,
-      activeMs,
-      executionsPerSecond: (o.count * 1000) / activeMs,
-      sent,
-      memory: mem,
-      cpuMs,
-      loadAverage: { before: loadBefore, after: os.loadavg()[0] },
-    };
-  } finally {
-    if (!mem) memory.stop();
-  }
+	const label = o.label || `workflow ${o.workflowId}`;
+	const timeoutMs = o.timeoutMs ?? 30 * 60_000;
+	const cpuProbes = o.cpu || {};
+	const startedBefore = await o.api.countExecutions(o.workflowId, ALL_STATES);
+	const failedBefore = await o.api.countExecutions(o.workflowId, FAILED);
+	const loadBefore = os.loadavg()[0];
+	const cpuBefore = mapValues(cpuProbes, (probe) => probe());
+	const memory = sampleMemory(o.memory || {}, o.memoryIntervalMs);
+	const t0 = Date.now();
+	/** @type {{ idle: Record<string, number>, peak: Record<string, number> } | undefined} */
+	let mem;
+	try {
+		const sent = await postConcurrent({ count: o.count, make: o.make }, o.concurrency, {
+			timeoutMs: o.requestTimeoutMs ?? 60_000,
+			totalTimeoutMs: timeoutMs,
+		});
+		const ok = sent.statuses['200'] || 0;
+		// Fail now, not after waiting for executions that cannot come.
+		if (ok !== o.count)
+			throw new Error(
+				`${label}: ${o.count - ok} of ${o.count} requests were not answered 200 (status 0: no answer or not sent in time): ${JSON.stringify(sent.statuses)}`,
+			);
+		await o.api.waitForExecutions(o.workflowId, startedBefore + o.count, {
+			timeoutMs,
+			intervalMs: o.pollMs ?? 500,
+			list: false,
+		});
+		mem = memory.stop();
+		const cpuMs = Object.fromEntries(
+			Object.entries(cpuProbes).map(([name, probe]) => [name, (probe() - cpuBefore[name]) * 1000]),
+		);
+		const lastStop = await o.api.lastStoppedAt(o.workflowId);
+		const started = (await o.api.countExecutions(o.workflowId, ALL_STATES)) - startedBefore;
+		const failed = (await o.api.countExecutions(o.workflowId, FAILED)) - failedBefore;
+		if (started !== o.count)
+			throw new Error(`${label}: ${started} executions for ${o.count} requests`);
+		if (failed > 0) throw new Error(`${label}: ${failed} of the ${o.count} executions failed`);
+		const activeMs = lastStop - t0;
+		return {
+			count: o.count,
+			activeMs,
+			executionsPerSecond: (o.count * 1000) / activeMs,
+			sent,
+			memory: mem,
+			cpuMs,
+			loadAverage: { before: loadBefore, after: os.loadavg()[0] },
+		};
+	} finally {
+		if (!mem) memory.stop();
+	}
 }
 
 const FAILED = ['error', 'crashed', 'canceled'];

@@ -35,15 +35,22 @@ const tempFolders = new Set();
  * @param {number} code
  */
 function removeTempFolders(code) {
-  if (code === 0 && !process.exitCode && process.env.CIRCULARO_E2E_KEEP !== '1') {
-    for (const dir of tempFolders) { try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* ignore */ } }
-  } else {
-    process.stderr.write(`[e2e] n8n user folders and logs kept: ${[...tempFolders].join(' ')}\n`);
-  }
+	if (code === 0 && !process.exitCode && process.env.CIRCULARO_E2E_KEEP !== '1') {
+		for (const dir of tempFolders) {
+			try {
+				fs.rmSync(dir, { recursive: true, force: true });
+			} catch {
+				/* ignore */
+			}
+		}
+	} else {
+		process.stderr.write(`[e2e] n8n user folders and logs kept: ${[...tempFolders].join(' ')}\n`);
+	}
 }
 
 /** Variables from the surrounding environment that must not leak into n8n. */
-const STRIP_ENV = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_TEST_CONTEXT$|NODE_CHANNEL_FD$|GENERIC_TIMEZONE$|OFFLOAD_)/;
+const STRIP_ENV =
+	/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_TEST_CONTEXT$|NODE_CHANNEL_FD$|GENERIC_TIMEZONE$|OFFLOAD_)/;
 
 /**
  * @typedef {'start' | 'webhook' | 'worker'} Role
@@ -96,203 +103,258 @@ const STRIP_ENV = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|NODE_OPTIONS$|NODE
  * @returns {Promise<N8nInstance>}
  */
 async function startN8n(opts = {}) {
-  const role = opts.role || 'start';
-  const inst = await ensureN8n({ version: opts.version || process.env.CIRCULARO_E2E_N8N_VERSION || DEFAULT_N8N_VERSION });
-  let userFolder = opts.userFolder;
-  if (!userFolder) {
-    const runsDir = process.env.CIRCULARO_E2E_RUNS || os.tmpdir();
-    fs.mkdirSync(runsDir, { recursive: true });
-    userFolder = fs.mkdtempSync(path.join(runsDir, `circularo-n8n-${role}-`));
-    if (tempFolders.size === 0) onExit(removeTempFolders);
-    tempFolders.add(userFolder);
-  }
-  fs.mkdirSync(userFolder, { recursive: true });
-  if (opts.packageTgz) await installPackageInto(userFolder, opts.packageTgz);
-  const logFile = opts.logFile || path.join(userFolder, `n8n-${role}.log`);
-  const fixedPort = opts.port !== undefined;
-  let port = opts.port ?? await freePort();
-  const major = Number(inst.version.split('.')[0]);
-  const encryptionKey = (opts.env && opts.env.N8N_ENCRYPTION_KEY) || DEFAULT_ENCRYPTION_KEY;
+	const role = opts.role || 'start';
+	const inst = await ensureN8n({
+		version: opts.version || process.env.CIRCULARO_E2E_N8N_VERSION || DEFAULT_N8N_VERSION,
+	});
+	let userFolder = opts.userFolder;
+	if (!userFolder) {
+		const runsDir = process.env.CIRCULARO_E2E_RUNS || os.tmpdir();
+		fs.mkdirSync(runsDir, { recursive: true });
+		userFolder = fs.mkdtempSync(path.join(runsDir, `circularo-n8n-${role}-`));
+		if (tempFolders.size === 0) onExit(removeTempFolders);
+		tempFolders.add(userFolder);
+	}
+	fs.mkdirSync(userFolder, { recursive: true });
+	if (opts.packageTgz) await installPackageInto(userFolder, opts.packageTgz);
+	const logFile = opts.logFile || path.join(userFolder, `n8n-${role}.log`);
+	const fixedPort = opts.port !== undefined;
+	let port = opts.port ?? (await freePort());
+	const major = Number(inst.version.split('.')[0]);
+	const encryptionKey = (opts.env && opts.env.N8N_ENCRYPTION_KEY) || DEFAULT_ENCRYPTION_KEY;
 
-  /** @type {import('node:child_process').ChildProcess | undefined} */
-  let child;
-  /** @type {Promise<{ code: number | null, signal: string | null }>} */
-  let exited = Promise.resolve({ code: null, signal: null });
-  let exitInfo = /** @type {{ code: number | null, signal: string | null } | undefined} */ (undefined);
-  /** @type {Record<string, string>} */
-  let env = {};
+	/** @type {import('node:child_process').ChildProcess | undefined} */
+	let child;
+	/** @type {Promise<{ code: number | null, signal: string | null }>} */
+	let exited = Promise.resolve({ code: null, signal: null });
+	let exitInfo = /** @type {{ code: number | null, signal: string | null } | undefined} */ (
+		undefined
+	);
+	/** @type {Record<string, string>} */
+	let env = {};
 
-  const baseUrlOf = (/** @type {number} */ p) => `http://127.0.0.1:${p}`;
+	const baseUrlOf = (/** @type {number} */ p) => `http://127.0.0.1:${p}`;
 
-  /** @param {Record<string, string>} [extraEnv] */
-  const buildEnv = async (extraEnv) => {
-    /** @type {Record<string, string>} */
-    const base = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !STRIP_ENV.test(k)) base[k] = v;
-    const brokerPort = await freePort();
-    /** @type {Record<string, string>} */
-    const e = {
-      ...base,
-      PATH: `${path.dirname(inst.nodeBin)}${path.delimiter}${process.env.PATH || ''}`,
-      N8N_USER_FOLDER: userFolder,
-      N8N_PORT: String(port),
-      N8N_LISTEN_ADDRESS: '127.0.0.1',
-      N8N_HOST: '127.0.0.1',
-      N8N_PROTOCOL: 'http',
-      N8N_EDITOR_BASE_URL: `${baseUrlOf(port)}/`,
-      WEBHOOK_URL: opts.webhookBaseUrl || `${baseUrlOf(port)}/`,
-      N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-      N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-      N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
-      // V8 code cache for n8n's thousands of modules: ~2 CPU-seconds less per start (Node >= 22)
-      NODE_COMPILE_CACHE: path.join(cacheDir(), 'compile-cache'),
-      N8N_DIAGNOSTICS_ENABLED: 'false',
-      N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-      N8N_TEMPLATES_ENABLED: 'false',
-      N8N_PERSONALIZATION_ENABLED: 'false',
-      N8N_HIRING_BANNER_ENABLED: 'false',
-      N8N_SECURE_COOKIE: 'false',
-      N8N_ENCRYPTION_KEY: encryptionKey,
-      N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-      N8N_LOG_OUTPUT: 'console',
-      N8N_LOG_LEVEL: opts.logLevel || 'info',
-      GENERIC_TIMEZONE: 'UTC',
-      N8N_GIT_NODE_DISABLE_BARE_REPOS: 'true',
-    };
-    // 2.x logs a network error from this module at start-up; 1.x has no such module (and
-    // rejects unknown names)
-    if (major >= 2) e.N8N_DISABLED_MODULES = 'mcp-registry';
-    // 1.123.81 defaults to the 'vm' expression engine, whose isolated-vm 6.2 has no prebuilt
-    // binary and does not build on Node 20 (2.41's isolated-vm 7 ships prebuilds for Node 24):
-    // 1.x runs with the engine that 1.x used before that switch
-    if (major < 2) e.N8N_EXPRESSION_ENGINE = 'legacy';
-    if (role === 'worker') {
-      e.QUEUE_HEALTH_CHECK_ACTIVE = 'true';
-      e.QUEUE_HEALTH_CHECK_PORT = String(port);
-      e.N8N_WORKER_SERVER_ADDRESS = '127.0.0.1';
-    }
-    return { ...e, ...(opts.env || {}), ...(extraEnv || {}) };
-  };
+	/** @param {Record<string, string>} [extraEnv] */
+	const buildEnv = async (extraEnv) => {
+		/** @type {Record<string, string>} */
+		const base = {};
+		for (const [k, v] of Object.entries(process.env))
+			if (v !== undefined && !STRIP_ENV.test(k)) base[k] = v;
+		const brokerPort = await freePort();
+		/** @type {Record<string, string>} */
+		const e = {
+			...base,
+			PATH: `${path.dirname(inst.nodeBin)}${path.delimiter}${process.env.PATH || ''}`,
+			N8N_USER_FOLDER: userFolder,
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			N8N_EDITOR_BASE_URL: `${baseUrlOf(port)}/`,
+			WEBHOOK_URL: opts.webhookBaseUrl || `${baseUrlOf(port)}/`,
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
+			// V8 code cache for n8n's thousands of modules: ~2 CPU-seconds less per start (Node >= 22)
+			NODE_COMPILE_CACHE: path.join(cacheDir(), 'compile-cache'),
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_ENCRYPTION_KEY: encryptionKey,
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_LOG_OUTPUT: 'console',
+			N8N_LOG_LEVEL: opts.logLevel || 'info',
+			GENERIC_TIMEZONE: 'UTC',
+			N8N_GIT_NODE_DISABLE_BARE_REPOS: 'true',
+		};
+		// 2.x logs a network error from this module at start-up; 1.x has no such module (and
+		// rejects unknown names)
+		if (major >= 2) e.N8N_DISABLED_MODULES = 'mcp-registry';
+		// 1.123.81 defaults to the 'vm' expression engine, whose isolated-vm 6.2 has no prebuilt
+		// binary and does not build on Node 20 (2.41's isolated-vm 7 ships prebuilds for Node 24):
+		// 1.x runs with the engine that 1.x used before that switch
+		if (major < 2) e.N8N_EXPRESSION_ENGINE = 'legacy';
+		if (role === 'worker') {
+			e.QUEUE_HEALTH_CHECK_ACTIVE = 'true';
+			e.QUEUE_HEALTH_CHECK_PORT = String(port);
+			e.N8N_WORKER_SERVER_ADDRESS = '127.0.0.1';
+		}
+		return { ...e, ...(opts.env || {}), ...(extraEnv || {}) };
+	};
 
-  /** @param {Record<string, string>} [extraEnv] */
-  const spawnOnce = async (extraEnv) => {
-    env = await buildEnv(extraEnv);
-    fs.appendFileSync(logFile, `\n===== harness: n8n ${inst.version} ${role} on port ${port} at ${new Date().toISOString()} =====\n`);
-    const fd = fs.openSync(logFile, 'a');
-    const c = spawn(inst.nodeBin, [inst.n8nBin, role], { cwd: userFolder, env, stdio: ['ignore', fd, fd], detached: true });
-    fs.closeSync(fd);
-    if (!c.pid) throw new Error(`could not spawn n8n (${inst.nodeBin} ${inst.n8nBin})`);
-    const pid = c.pid;
-    reapOnExit(pid);
-    const guard = startGuard(pid);
-    exitInfo = undefined;
-    exited = new Promise((resolve) => {
-      c.on('exit', (code, signal) => {
-        forget(pid);
-        guard.kill('SIGKILL');
-        // the task runner and anything else n8n started go with it
-        try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
-        exitInfo = { code, signal };
-        resolve(exitInfo);
-      });
-    });
-    child = c;
-    instance.pid = pid;
-  };
+	/** @param {Record<string, string>} [extraEnv] */
+	const spawnOnce = async (extraEnv) => {
+		env = await buildEnv(extraEnv);
+		fs.appendFileSync(
+			logFile,
+			`\n===== harness: n8n ${inst.version} ${role} on port ${port} at ${new Date().toISOString()} =====\n`,
+		);
+		const fd = fs.openSync(logFile, 'a');
+		const c = spawn(inst.nodeBin, [inst.n8nBin, role], {
+			cwd: userFolder,
+			env,
+			stdio: ['ignore', fd, fd],
+			detached: true,
+		});
+		fs.closeSync(fd);
+		if (!c.pid) throw new Error(`could not spawn n8n (${inst.nodeBin} ${inst.n8nBin})`);
+		const pid = c.pid;
+		reapOnExit(pid);
+		const guard = startGuard(pid);
+		exitInfo = undefined;
+		exited = new Promise((resolve) => {
+			c.on('exit', (code, signal) => {
+				forget(pid);
+				guard.kill('SIGKILL');
+				// the task runner and anything else n8n started go with it
+				try {
+					process.kill(-pid, 'SIGKILL');
+				} catch {
+					/* gone */
+				}
+				exitInfo = { code, signal };
+				resolve(exitInfo);
+			});
+		});
+		child = c;
+		instance.pid = pid;
+	};
 
-  const waitReady = async () => {
-    const timeoutMs = opts.readyTimeoutMs ?? 180_000;
-    const base = baseUrlOf(port);
-    const paths = role === 'worker' ? ['/healthz'] : ['/healthz', '/healthz/readiness'];
-    // n8n 1.x answers /healthz/readiness before its REST routes are registered (and while
-    // migrations run): main is ready when /rest/settings answers
-    if (role === 'start') paths.push('/rest/settings');
-    for (const p of paths) {
-      await waitFor(async () => {
-        if (exitInfo) throw Object.assign(new Error('exited'), { fatal: true });
-        const r = await request('GET', base + p, { timeoutMs: 5000, noThrow: true });
-        return r.status === 200;
-      }, { timeoutMs, intervalMs: 300, what: `n8n ${role} ${base}${p}` }).catch((err) => {
-        const why = exitInfo ? `n8n ${role} exited (${exitInfo.code ?? exitInfo.signal}) before it was ready` : err.message;
-        throw new Error(`${why}; log ${logFile}:\n${tailOfLog(logFile, 3000)}`);
-      });
-    }
-  };
+	const waitReady = async () => {
+		const timeoutMs = opts.readyTimeoutMs ?? 180_000;
+		const base = baseUrlOf(port);
+		const paths = role === 'worker' ? ['/healthz'] : ['/healthz', '/healthz/readiness'];
+		// n8n 1.x answers /healthz/readiness before its REST routes are registered (and while
+		// migrations run): main is ready when /rest/settings answers
+		if (role === 'start') paths.push('/rest/settings');
+		for (const p of paths) {
+			await waitFor(
+				async () => {
+					if (exitInfo) throw Object.assign(new Error('exited'), { fatal: true });
+					const r = await request('GET', base + p, { timeoutMs: 5000, noThrow: true });
+					return r.status === 200;
+				},
+				{ timeoutMs, intervalMs: 300, what: `n8n ${role} ${base}${p}` },
+			).catch((err) => {
+				const why = exitInfo
+					? `n8n ${role} exited (${exitInfo.code ?? exitInfo.signal}) before it was ready`
+					: err.message;
+				throw new Error(`${why}; log ${logFile}:\n${tailOfLog(logFile, 3000)}`);
+			});
+		}
+	};
 
-  /** @param {Record<string, string>} [extraEnv] */
-  const startWithRetry = async (extraEnv) => {
-    for (let attempt = 1; ; attempt++) {
-      const logStart = fileSize(logFile);
-      const t0 = Date.now();
-      await spawnOnce(extraEnv);
-      try {
-        await waitReady();
-        instance.lastStartMs = Date.now() - t0;
-        fs.appendFileSync(logFile, `===== harness: ready after ${instance.lastStartMs} ms =====\n`);
-        return;
-      } catch (err) {
-        await stopProcess('SIGKILL', 10_000);
-        const clash = /EADDRINUSE|address already in use|port .* in use/i.test(readFrom(logFile, logStart));
-        if (clash && attempt < 3) {
-          if (!fixedPort) {
-            port = await freePort();
-            instance.port = port;
-            instance.baseUrl = baseUrlOf(port);
-          }
-          continue;
-        }
-        throw err;
-      }
-    }
-  };
+	/** @param {Record<string, string>} [extraEnv] */
+	const startWithRetry = async (extraEnv) => {
+		for (let attempt = 1; ; attempt++) {
+			const logStart = fileSize(logFile);
+			const t0 = Date.now();
+			await spawnOnce(extraEnv);
+			try {
+				await waitReady();
+				instance.lastStartMs = Date.now() - t0;
+				fs.appendFileSync(logFile, `===== harness: ready after ${instance.lastStartMs} ms =====\n`);
+				return;
+			} catch (err) {
+				await stopProcess('SIGKILL', 10_000);
+				const clash = /EADDRINUSE|address already in use|port .* in use/i.test(
+					readFrom(logFile, logStart),
+				);
+				if (clash && attempt < 3) {
+					if (!fixedPort) {
+						port = await freePort();
+						instance.port = port;
+						instance.baseUrl = baseUrlOf(port);
+					}
+					continue;
+				}
+				throw err;
+			}
+		}
+	};
 
-  /** @param {NodeJS.Signals} signal @param {number} timeoutMs */
-  const stopProcess = async (signal, timeoutMs) => {
-    const c = child;
-    if (!c || !c.pid || exitInfo) return exitInfo || { code: null, signal: null };
-    const pid = c.pid;
-    try { process.kill(pid, signal); } catch { /* gone */ }
-    const res = await raceTimeout(exited, timeoutMs);
-    if (res === 'timeout') {
-      try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-      await raceTimeout(exited, 10_000);
-    }
-    try { process.kill(-pid, 'SIGKILL'); } catch { /* group already gone */ }
-    return exitInfo || { code: null, signal: 'SIGKILL' };
-  };
+	/** @param {NodeJS.Signals} signal @param {number} timeoutMs */
+	const stopProcess = async (signal, timeoutMs) => {
+		const c = child;
+		if (!c || !c.pid || exitInfo) return exitInfo || { code: null, signal: null };
+		const pid = c.pid;
+		try {
+			process.kill(pid, signal);
+		} catch {
+			/* gone */
+		}
+		const res = await raceTimeout(exited, timeoutMs);
+		if (res === 'timeout') {
+			try {
+				process.kill(-pid, 'SIGKILL');
+			} catch {
+				/* gone */
+			}
+			try {
+				process.kill(pid, 'SIGKILL');
+			} catch {
+				/* gone */
+			}
+			await raceTimeout(exited, 10_000);
+		}
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {
+			/* group already gone */
+		}
+		return exitInfo || { code: null, signal: 'SIGKILL' };
+	};
 
-  /** @type {N8nInstance} */
-  const instance = {
-    role,
-    version: inst.version,
-    baseUrl: baseUrlOf(port),
-    port,
-    pid: 0,
-    userFolder,
-    logFile,
-    get webhookBaseUrl() { return env.WEBHOOK_URL; },
-    encryptionKey,
-    get env() { return env; },
-    webhookUrl: (p) => `${env.WEBHOOK_URL}${(env.N8N_ENDPOINT_WEBHOOK || 'webhook')}/${p.replace(/^\//, '')}`,
-    testWebhookUrl: (p) => `${env.WEBHOOK_URL}${(env.N8N_ENDPOINT_WEBHOOK_TEST || 'webhook-test')}/${p.replace(/^\//, '')}`,
-    rest: /** @type {any} */ (undefined),
-    api: undefined,
-    owner: undefined,
-    stop: async ({ signal = /** @type {NodeJS.Signals} */ ('SIGTERM'), timeoutMs = 30_000 } = {}) => stopProcess(signal, timeoutMs),
-    kill: async () => { await stopProcess('SIGKILL', 10_000); },
-    restart: async ({ kill = false, env: extraEnv } = {}) => {
-      await stopProcess(kill ? 'SIGKILL' : 'SIGTERM', 30_000);
-      await startWithRetry(extraEnv);
-    },
-    rssBytes: () => (child && child.pid && !exitInfo ? treeRssBytes(child.pid) : 0),
-    readLog: () => { try { return fs.readFileSync(logFile, 'utf8'); } catch { return ''; } },
-    running: () => !!child && !exitInfo,
-    lastStartMs: 0,
-  };
-  instance.rest = new RestClient(() => instance.baseUrl, major);
-  await startWithRetry();
-  return instance;
+	/** @type {N8nInstance} */
+	const instance = {
+		role,
+		version: inst.version,
+		baseUrl: baseUrlOf(port),
+		port,
+		pid: 0,
+		userFolder,
+		logFile,
+		get webhookBaseUrl() {
+			return env.WEBHOOK_URL;
+		},
+		encryptionKey,
+		get env() {
+			return env;
+		},
+		webhookUrl: (p) =>
+			`${env.WEBHOOK_URL}${env.N8N_ENDPOINT_WEBHOOK || 'webhook'}/${p.replace(/^\//, '')}`,
+		testWebhookUrl: (p) =>
+			`${env.WEBHOOK_URL}${env.N8N_ENDPOINT_WEBHOOK_TEST || 'webhook-test'}/${p.replace(/^\//, '')}`,
+		rest: /** @type {any} */ (undefined),
+		api: undefined,
+		owner: undefined,
+		stop: async ({ signal = /** @type {NodeJS.Signals} */ ('SIGTERM'), timeoutMs = 30_000 } = {}) =>
+			stopProcess(signal, timeoutMs),
+		kill: async () => {
+			await stopProcess('SIGKILL', 10_000);
+		},
+		restart: async ({ kill = false, env: extraEnv } = {}) => {
+			await stopProcess(kill ? 'SIGKILL' : 'SIGTERM', 30_000);
+			await startWithRetry(extraEnv);
+		},
+		rssBytes: () => (child && child.pid && !exitInfo ? treeRssBytes(child.pid) : 0),
+		readLog: () => {
+			try {
+				return fs.readFileSync(logFile, 'utf8');
+			} catch {
+				return '';
+			}
+		},
+		running: () => !!child && !exitInfo,
+		lastStartMs: 0,
+	};
+	instance.rest = new RestClient(() => instance.baseUrl, major);
+	await startWithRetry();
+	return instance;
 }
 
 /**
@@ -302,17 +364,20 @@ async function startN8n(opts = {}) {
  * @param {number} pid
  */
 function startGuard(pid) {
-  const code = `
+	const code = `
     const pid = Number(process.argv[1]);
     const killGroup = () => { try { process.kill(-pid, 'SIGKILL'); } catch {} process.exit(0); };
     process.stdin.on('end', killGroup); process.stdin.on('error', killGroup); process.stdin.resume();
     setInterval(() => { try { process.kill(pid, 0); } catch { process.exit(0); } }, 2000);
   `;
-  const g = spawn(process.execPath, ['-e', code, String(pid)], { stdio: ['pipe', 'ignore', 'ignore'], env: {} });
-  g.unref();
-  // The pipe must not keep the test process alive either.
-  /** @type {any} */ (g.stdin)?.unref?.();
-  return g;
+	const g = spawn(process.execPath, ['-e', code, String(pid)], {
+		stdio: ['pipe', 'ignore', 'ignore'],
+		env: {},
+	});
+	g.unref();
+	// The pipe must not keep the test process alive either.
+	/** @type {any} */ (g.stdin)?.unref?.();
+	return g;
 }
 
 /**
@@ -320,26 +385,36 @@ function startGuard(pid) {
  * @template T @param {Promise<T>} p @param {number} ms @returns {Promise<T | 'timeout'>}
  */
 function raceTimeout(p, ms) {
-  /** @type {NodeJS.Timeout | undefined} */
-  let timer;
-  const t = new Promise((r) => { timer = setTimeout(() => r('timeout'), ms); });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+	/** @type {NodeJS.Timeout | undefined} */
+	let timer;
+	const t = new Promise((r) => {
+		timer = setTimeout(() => r('timeout'), ms);
+	});
+	return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
 /** @param {string} file */
 function fileSize(file) {
-  try { return fs.statSync(file).size; } catch { return 0; }
+	try {
+		return fs.statSync(file).size;
+	} catch {
+		return 0;
+	}
 }
 
 /** @param {string} file @param {number} from */
 function readFrom(file, from) {
-  try { return fs.readFileSync(file).subarray(from).toString('utf8'); } catch { return ''; }
+	try {
+		return fs.readFileSync(file).subarray(from).toString('utf8');
+	} catch {
+		return '';
+	}
 }
 
 /** @param {string} file @param {number} n */
 function tailOfLog(file, n) {
-  const s = readFrom(file, 0);
-  return s.slice(-n);
+	const s = readFrom(file, 0);
+	return s.slice(-n);
 }
 
 /**
@@ -351,26 +426,47 @@ function tailOfLog(file, n) {
  * @returns {Promise<N8nInstance>}
  */
 async function setupOwner(instance, o = {}) {
-  const owner = {
-    email: o.email || 'owner@circularo-e2e.test',
-    password: o.password || `E2e-${crypto.randomBytes(9).toString('base64url')}9A`,
-  };
-  const rest = instance.rest;
-  const setup = await rest.call('POST', '/rest/owner/setup', {
-    email: owner.email, firstName: o.firstName || 'E2E', lastName: o.lastName || 'Owner', password: owner.password,
-  }, { allowStatus: [400] });
-  if (setup.status === 400) {
-    // Already set up (e.g. a re-used user folder): the caller must know the password.
-    if (!o.password) throw new Error(`owner already exists in ${instance.userFolder}; pass its password to setupOwner`);
-    await rest.login(owner.email, owner.password);
-  }
-  rest.credentials = owner;
-  instance.owner = owner;
-  const scopes = await rest.get('/rest/api-keys/scopes');
-  const key = await rest.post('/rest/api-keys', { label: `e2e-${Date.now()}`, scopes, expiresAt: null });
-  if (!key || typeof key.rawApiKey !== 'string') throw new Error('POST /rest/api-keys returned no rawApiKey');
-  instance.api = new PublicApi(() => instance.baseUrl, key.rawApiKey, rest, Number(instance.version.split('.')[0]));
-  return instance;
+	const owner = {
+		email: o.email || 'owner@circularo-e2e.test',
+		password: o.password || `E2e-${crypto.randomBytes(9).toString('base64url')}9A`,
+	};
+	const rest = instance.rest;
+	const setup = await rest.call(
+		'POST',
+		'/rest/owner/setup',
+		{
+			email: owner.email,
+			firstName: o.firstName || 'E2E',
+			lastName: o.lastName || 'Owner',
+			password: owner.password,
+		},
+		{ allowStatus: [400] },
+	);
+	if (setup.status === 400) {
+		// Already set up (e.g. a re-used user folder): the caller must know the password.
+		if (!o.password)
+			throw new Error(
+				`owner already exists in ${instance.userFolder}; pass its password to setupOwner`,
+			);
+		await rest.login(owner.email, owner.password);
+	}
+	rest.credentials = owner;
+	instance.owner = owner;
+	const scopes = await rest.get('/rest/api-keys/scopes');
+	const key = await rest.post('/rest/api-keys', {
+		label: `e2e-${Date.now()}`,
+		scopes,
+		expiresAt: null,
+	});
+	if (!key || typeof key.rawApiKey !== 'string')
+		throw new Error('POST /rest/api-keys returned no rawApiKey');
+	instance.api = new PublicApi(
+		() => instance.baseUrl,
+		key.rawApiKey,
+		rest,
+		Number(instance.version.split('.')[0]),
+	);
+	return instance;
 }
 
 module.exports = { startN8n, setupOwner, DEFAULT_ENCRYPTION_KEY };

@@ -15,42 +15,48 @@ const PAGE_BYTES = 4096;
  * @param {number} rootPid @returns {Map<number, string[]>}
  */
 function processTree(rootPid) {
-  /** @type {Map<number, string[]>} */
-  const stats = new Map();
-  /** @type {Map<number, number[]>} */
-  const children = new Map();
-  let entries = /** @type {string[]} */ ([]);
-  try { entries = fs.readdirSync('/proc'); } catch { return stats; }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const pid = Number(e);
-      const ppid = Number(fields[1]);
-      stats.set(pid, fields);
-      if (!children.has(ppid)) children.set(ppid, []);
-      /** @type {number[]} */ (children.get(ppid)).push(pid);
-    } catch { /* process ended meanwhile */ }
-  }
-  /** @type {Map<number, string[]>} */
-  const tree = new Map();
-  const stack = [rootPid];
-  while (stack.length > 0 && tree.size < 10_000) {
-    const pid = /** @type {number} */ (stack.pop());
-    const fields = stats.get(pid);
-    if (!fields || tree.has(pid)) continue;
-    tree.set(pid, fields);
-    for (const child of children.get(pid) || []) stack.push(child);
-  }
-  return tree;
+	/** @type {Map<number, string[]>} */
+	const stats = new Map();
+	/** @type {Map<number, number[]>} */
+	const children = new Map();
+	let entries = /** @type {string[]} */ ([]);
+	try {
+		entries = fs.readdirSync('/proc');
+	} catch {
+		return stats;
+	}
+	for (const e of entries) {
+		if (!/^\d+$/.test(e)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			const pid = Number(e);
+			const ppid = Number(fields[1]);
+			stats.set(pid, fields);
+			if (!children.has(ppid)) children.set(ppid, []);
+			/** @type {number[]} */ (children.get(ppid)).push(pid);
+		} catch {
+			/* process ended meanwhile */
+		}
+	}
+	/** @type {Map<number, string[]>} */
+	const tree = new Map();
+	const stack = [rootPid];
+	while (stack.length > 0 && tree.size < 10_000) {
+		const pid = /** @type {number} */ (stack.pop());
+		const fields = stats.get(pid);
+		if (!fields || tree.has(pid)) continue;
+		tree.set(pid, fields);
+		for (const child of children.get(pid) || []) stack.push(child);
+	}
+	return tree;
 }
 
 /** Resident memory of a process and its descendants, in bytes. @param {number} rootPid */
 function treeRssBytes(rootPid) {
-  let total = 0;
-  for (const fields of processTree(rootPid).values()) total += Number(fields[21]) * PAGE_BYTES;
-  return total;
+	let total = 0;
+	for (const fields of processTree(rootPid).values()) total += Number(fields[21]) * PAGE_BYTES;
+	return total;
 }
 
 /**
@@ -59,26 +65,33 @@ function treeRssBytes(rootPid) {
  * @param {number} rootPid
  */
 function treePssBytes(rootPid) {
-  let total = 0;
-  for (const pid of processTree(rootPid).keys()) {
-    try {
-      const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
-    } catch { /* gone or not readable */ }
-  }
-  return total;
+	let total = 0;
+	for (const pid of processTree(rootPid).keys()) {
+		try {
+			const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+			if (m) total += Number(m[1]) * 1024;
+		} catch {
+			/* gone or not readable */
+		}
+	}
+	return total;
 }
 
 /** Clock ticks per second for /proc times (USER_HZ; 100 on Linux unless `getconf CLK_TCK` says otherwise). */
 let clkTck = 0;
 function ticksPerSecond() {
-  if (!clkTck) {
-    try {
-      const r = require('node:child_process').spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5000 });
-      clkTck = Number(String(r.stdout).trim()) || 100;
-    } catch { clkTck = 100; }
-  }
-  return clkTck;
+	if (!clkTck) {
+		try {
+			const r = require('node:child_process').spawnSync('getconf', ['CLK_TCK'], {
+				encoding: 'utf8',
+				timeout: 5000,
+			});
+			clkTck = Number(String(r.stdout).trim()) || 100;
+		} catch {
+			clkTck = 100;
+		}
+	}
+	return clkTck;
 }
 
 /**
@@ -88,9 +101,10 @@ function ticksPerSecond() {
  * @param {number} rootPid
  */
 function treeCpuSeconds(rootPid) {
-  let ticks = 0;
-  for (const f of processTree(rootPid).values()) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-  return ticks / ticksPerSecond();
+	let ticks = 0;
+	for (const f of processTree(rootPid).values())
+		ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+	return ticks / ticksPerSecond();
 }
 
 module.exports = { processTree, treeRssBytes, treePssBytes, treeCpuSeconds };

@@ -22,9 +22,9 @@ const { startQueueServices } = require('./services');
  * @param {{ n8nEnv: () => Record<string, string> }} services
  */
 function queueEnv(services) {
-  // EXECUTIONS_MODE=queue, QUEUE_BULL_REDIS_*, DB_TYPE=postgresdb, DB_POSTGRESDB_* (n8n's defaults otherwise).
-  // Postgres 15 is what Debian 12 ships; n8n warns about it and works.
-  return { ...services.n8nEnv() };
+	// EXECUTIONS_MODE=queue, QUEUE_BULL_REDIS_*, DB_TYPE=postgresdb, DB_POSTGRESDB_* (n8n's defaults otherwise).
+	// Postgres 15 is what Debian 12 ships; n8n warns about it and works.
+	return { ...services.n8nEnv() };
 }
 
 /**
@@ -43,38 +43,49 @@ function queueEnv(services) {
  * @returns {Promise<QueueSet>}
  */
 async function startQueueSet(o) {
-  const services = o.services || await startQueueServices();
-  /** @type {import('./n8n').N8nInstance[]} */
-  const started = [];
-  const stopAll = async () => {
-    await Promise.allSettled(started.map((p) => p.stop()));
-    if (!o.services) await services.stop();
-  };
-  try {
-    const webhookPort = await freePort();
-    const webhookBaseUrl = `http://127.0.0.1:${webhookPort}/`;
-    const common = { packageTgz: o.packageTgz, logLevel: o.logLevel, webhookBaseUrl };
-    const env = { ...queueEnv(services), ...(o.env || {}) };
-    const main = await startN8n({ ...common, role: 'start', env: { ...env, OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true' } });
-    started.push(main);
-    const rest = await Promise.all([
-      startN8n({ ...common, role: 'webhook', port: webhookPort, env }).then((p) => { started.push(p); return p; }),
-      ...Array.from({ length: o.workers ?? 1 }, () =>
-        startN8n({ ...common, role: 'worker', env }).then((p) => { started.push(p); return p; })),
-    ]);
-    const [webhook, ...workers] = rest;
-    return {
-      services,
-      main,
-      webhook,
-      workers,
-      all: () => [main, webhook, ...workers],
-      stop: stopAll,
-    };
-  } catch (err) {
-    await stopAll();
-    throw err;
-  }
+	const services = o.services || (await startQueueServices());
+	/** @type {import('./n8n').N8nInstance[]} */
+	const started = [];
+	const stopAll = async () => {
+		await Promise.allSettled(started.map((p) => p.stop()));
+		if (!o.services) await services.stop();
+	};
+	try {
+		const webhookPort = await freePort();
+		const webhookBaseUrl = `http://127.0.0.1:${webhookPort}/`;
+		const common = { packageTgz: o.packageTgz, logLevel: o.logLevel, webhookBaseUrl };
+		const env = { ...queueEnv(services), ...(o.env || {}) };
+		const main = await startN8n({
+			...common,
+			role: 'start',
+			env: { ...env, OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true' },
+		});
+		started.push(main);
+		const rest = await Promise.all([
+			startN8n({ ...common, role: 'webhook', port: webhookPort, env }).then((p) => {
+				started.push(p);
+				return p;
+			}),
+			...Array.from({ length: o.workers ?? 1 }, () =>
+				startN8n({ ...common, role: 'worker', env }).then((p) => {
+					started.push(p);
+					return p;
+				}),
+			),
+		]);
+		const [webhook, ...workers] = rest;
+		return {
+			services,
+			main,
+			webhook,
+			workers,
+			all: () => [main, webhook, ...workers],
+			stop: stopAll,
+		};
+	} catch (err) {
+		await stopAll();
+		throw err;
+	}
 }
 
 module.exports = { startQueueSet, queueEnv };

@@ -15,40 +15,57 @@ const atExit = [];
 let hooksInstalled = false;
 
 function killAll() {
-  for (const pid of live) {
-    try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-  }
-  live.clear();
+	for (const pid of live) {
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {
+			/* gone */
+		}
+		try {
+			process.kill(pid, 'SIGKILL');
+		} catch {
+			/* gone */
+		}
+	}
+	live.clear();
 }
 
 function installExitHooks() {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on('exit', (code) => {
-    killAll();
-    for (const fn of atExit) { try { fn(code); } catch { /* exiting anyway */ } }
-  });
-  for (const sig of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
-    process.once(sig, () => { killAll(); process.exit(128 + (os.constants.signals[sig] || 1)); });
-  }
+	if (hooksInstalled) return;
+	hooksInstalled = true;
+	process.on('exit', (code) => {
+		killAll();
+		for (const fn of atExit) {
+			try {
+				fn(code);
+			} catch {
+				/* exiting anyway */
+			}
+		}
+	});
+	for (const sig of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+		process.once(sig, () => {
+			killAll();
+			process.exit(128 + (os.constants.signals[sig] || 1));
+		});
+	}
 }
 
 /** Kill this process group when the test process exits. @param {number} pid */
 function reapOnExit(pid) {
-  installExitHooks();
-  live.add(pid);
+	installExitHooks();
+	live.add(pid);
 }
 
 /** The process ended by itself: nothing left to kill. @param {number} pid */
 function forget(pid) {
-  live.delete(pid);
+	live.delete(pid);
 }
 
 /** Run `fn(exitCode)` when the test process exits, after the kill. @param {(code: number) => void} fn */
 function onExit(fn) {
-  installExitHooks();
-  atExit.push(fn);
+	installExitHooks();
+	atExit.push(fn);
 }
 
 module.exports = { reapOnExit, forget, onExit };

@@ -13,26 +13,34 @@ const os = require('node:os');
  * @param {(string | number)[][]} rows
  */
 function table(head, rows) {
-  const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] || '').length)));
-  const line = (/** @type {string[]} */ r) => `| ${r.map((c, i) => (i === 0 ? (c || '').padEnd(widths[i]) : (c || '').padStart(widths[i]))).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
+	const cells = [head, ...rows.map((r) => r.map(String))];
+	const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] || '').length)));
+	const line = (/** @type {string[]} */ r) =>
+		`| ${r.map((c, i) => (i === 0 ? (c || '').padEnd(widths[i]) : (c || '').padStart(widths[i]))).join(' | ')} |`;
+	return [
+		line(head),
+		`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+		...cells.slice(1).map(line),
+	].join('\n');
 }
 
 /** @param {number} x @param {number} [digits] */
 function fmt(x, digits = 2) {
-  return Number.isFinite(x) ? x.toFixed(digits) : 'n/a';
+	return Number.isFinite(x) ? x.toFixed(digits) : 'n/a';
 }
 
 /** Whole MiB. @param {number} bytes */
 function mib(bytes) {
-  return Math.round(bytes / 2 ** 20);
+	return Math.round(bytes / 2 ** 20);
 }
 
 /** What the figures were measured on: other processes share the CPU, so the load average matters. */
 function machineLine() {
-  const cpus = os.cpus();
-  return `${cpus.length} x ${cpus[0] ? cpus[0].model.trim() : 'cpu'}, ${mib(os.totalmem())} MiB RAM, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+	const cpus = os.cpus();
+	return `${cpus.length} x ${cpus[0] ? cpus[0].model.trim() : 'cpu'}, ${mib(os.totalmem())} MiB RAM, load average ${os
+		.loadavg()
+		.map((l) => l.toFixed(2))
+		.join(' ')}`;
 }
 
 module.exports = { table, fmt, mib, machineLine };

@@ -44,7 +44,8 @@ export class Circularo implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: operationSubtitle(resource, operations),
-		description: 'Create documents in Circularo, send them for signature, follow, download and delete them',
+		description:
+			'Create documents in Circularo, send them for signature, follow, download and delete them',
 		defaults: {
 			name: 'Circularo',
 		},

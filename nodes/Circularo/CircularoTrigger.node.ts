@@ -12,21 +12,47 @@ import { checkExists, create, deleteRegistration } from './trigger/lifecycle';
 import type { CircularoEventName } from './types';
 
 const EVENT_OPTIONS: Array<{ name: string; value: CircularoEventName; description: string }> = [
-	{ name: 'Document Completed', value: 'documentCompleted', description: 'All required signatures are collected' },
+	{
+		name: 'Document Completed',
+		value: 'documentCompleted',
+		description: 'All required signatures are collected',
+	},
 	{ name: 'Document Created', value: 'documentCreated', description: 'A document is created' },
 	{ name: 'Document Deleted', value: 'documentDeleted', description: 'A document is deleted' },
 	{ name: 'Document Edited', value: 'documentEdited', description: 'A document is edited' },
 	{ name: 'Document Signed', value: 'documentSigned', description: 'A user signs a document' },
-	{ name: 'Simple Action Executed', value: 'documentSimpleActionExecuted', description: 'An approve, review or accept action is executed' },
-	{ name: 'Sign Request Cancelled', value: 'signCancelled', description: 'A sign request is cancelled' },
-	{ name: 'Sign Request Created', value: 'signRequest', description: 'A document is shared for signing' },
-	{ name: 'Sign Request Delegated', value: 'signDelegated', description: 'A sign request is delegated to someone else' },
+	{
+		name: 'Simple Action Executed',
+		value: 'documentSimpleActionExecuted',
+		description: 'An approve, review or accept action is executed',
+	},
+	{
+		name: 'Sign Request Cancelled',
+		value: 'signCancelled',
+		description: 'A sign request is cancelled',
+	},
+	{
+		name: 'Sign Request Created',
+		value: 'signRequest',
+		description: 'A document is shared for signing',
+	},
+	{
+		name: 'Sign Request Delegated',
+		value: 'signDelegated',
+		description: 'A sign request is delegated to someone else',
+	},
 	{ name: 'Sign Request Expired', value: 'signExpired', description: 'A sign request expires' },
-	{ name: 'Sign Request Rejected', value: 'signRejected', description: 'A recipient rejects the sign request' },
+	{
+		name: 'Sign Request Rejected',
+		value: 'signRejected',
+		description: 'A recipient rejects the sign request',
+	},
 ];
 
 /** The selected events by their display names, e.g. "Document Completed, Document Signed". */
-const EVENT_NAMES = JSON.stringify(Object.fromEntries(EVENT_OPTIONS.map((option) => [option.value, option.name])));
+const EVENT_NAMES = JSON.stringify(
+	Object.fromEntries(EVENT_OPTIONS.map((option) => [option.value, option.name])),
+);
 const SUBTITLE = `={{(($parameter["events"] || []).includes("${ALL_EVENTS}")) ? "All events" : ($parameter["events"] || []).map((event) => (${EVENT_NAMES})[event] || event).join(", ")}}`;
 
 export class CircularoTrigger implements INodeType {
@@ -42,7 +68,8 @@ export class CircularoTrigger implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: SUBTITLE,
-		description: 'Starts the workflow when a Circularo document is created, sent for signing, signed, completed or rejected',
+		description:
+			'Starts the workflow when a Circularo document is created, sent for signing, signed, completed or rejected',
 		defaults: {
 			name: 'Circularo Trigger',
 		},
@@ -87,8 +114,16 @@ export class CircularoTrigger implements INodeType {
 				type: 'multiOptions',
 				required: true,
 				default: [],
-				description: 'The Circularo events that start the workflow. Other events are acknowledged and ignored.',
-				options: [{ name: 'All Events', value: ALL_EVENTS, description: 'Every event, including unrecognised ones' }, ...EVENT_OPTIONS],
+				description:
+					'The Circularo events that start the workflow. Other events are acknowledged and ignored.',
+				options: [
+					{
+						name: 'All Events',
+						value: ALL_EVENTS,
+						description: 'Every event, including unrecognised ones',
+					},
+					...EVENT_OPTIONS,
+				],
 			},
 			{
 				displayName: 'Scope',
@@ -100,7 +135,8 @@ export class CircularoTrigger implements INodeType {
 					{
 						name: 'My Team',
 						value: 'myTeam',
-						description: 'Documents of the team of the user who owns the API key (team admin or global admin)',
+						description:
+							'Documents of the team of the user who owns the API key (team admin or global admin)',
 					},
 					{
 						name: 'Whole Tenant',

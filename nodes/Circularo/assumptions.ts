@@ -11,7 +11,9 @@ import type { CircularoWebhook } from './types';
 
 /** The answer as an object, or undefined when it is none (an array, text, nothing). */
 export function asObject(value: unknown): IDataObject | undefined {
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+	return value && typeof value === 'object' && !Array.isArray(value)
+		? (value as IDataObject)
+		: undefined;
 }
 
 /**
@@ -25,7 +27,9 @@ export function resultsOf(answer: unknown): IDataObject[] {
 	if (Array.isArray(body.results)) return resultsOf(body.results);
 	const hits = asObject(body.hits)?.hits;
 	if (Array.isArray(hits)) {
-		return hits.map((hit) => asObject(asObject(hit)?._source) ?? asObject(hit)).filter(Boolean) as IDataObject[];
+		return hits
+			.map((hit) => asObject(asObject(hit)?._source) ?? asObject(hit))
+			.filter(Boolean) as IDataObject[];
 	}
 	return [];
 }
@@ -128,7 +132,13 @@ export function isFileBasedType(definition: IDataObject): boolean {
 // ---------------------------------------------------------------- search
 
 /** The states `workflow.shareStateName` takes, as documented. */
-export const DOCUMENT_STATES = ['inprogress', 'completed', 'rejected', 'expired', 'cancelled'] as const;
+export const DOCUMENT_STATES = [
+	'inprogress',
+	'completed',
+	'rejected',
+	'expired',
+	'cancelled',
+] as const;
 
 export interface DocumentFilters {
 	states?: string[];
@@ -145,7 +155,9 @@ export interface DocumentFilters {
 export function searchBody(filters: DocumentFilters, from: number, size: number): IDataObject {
 	const must: IDataObject[] = [];
 	if (filters.states?.length) {
-		must.push({ nested: { path: 'workflow', query: { terms: { 'workflow.shareStateName': filters.states } } } });
+		must.push({
+			nested: { path: 'workflow', query: { terms: { 'workflow.shareStateName': filters.states } } },
+		});
 	}
 	if (filters.titleContains) {
 		must.push({ match: { documentTitle: { query: filters.titleContains, operator: 'and' } } });
@@ -190,7 +202,9 @@ export function deleteFailures(answer: unknown): string[] | undefined {
 	return items.map((item) => {
 		const entry = asObject(item) ?? {};
 		const error = asObject(entry.error);
-		return firstString(entry.message, error?.message, entry.error, entry.reason) ?? JSON.stringify(item);
+		return (
+			firstString(entry.message, error?.message, entry.error, entry.reason) ?? JSON.stringify(item)
+		);
 	});
 }
 
@@ -234,14 +248,23 @@ export interface FieldPosition {
 }
 
 /** One entry of `signatureFields[]`. Assumed: `pages: [n]` (newer pages) rather than `page: n`. */
-export function signatureField(shareTo: string, page: number, position: FieldPosition): IDataObject {
+export function signatureField(
+	shareTo: string,
+	page: number,
+	position: FieldPosition,
+): IDataObject {
 	return {
 		user: [shareTo],
 		timestamp: false,
 		required: true,
 		type: 'signature',
 		pages: [page],
-		position: { percentX: position.x, percentY: position.y, percentWidth: position.width, percentHeight: position.height },
+		position: {
+			percentX: position.x,
+			percentY: position.y,
+			percentWidth: position.width,
+			percentHeight: position.height,
+		},
 	};
 }
 

@@ -107,7 +107,9 @@ export interface CircularoActor extends IDataObject {
 }
 
 /** The item the trigger emits for one delivery of event E. */
-export interface CircularoEventItem<E extends CircularoEventName | UnknownEventName> extends IDataObject {
+export interface CircularoEventItem<
+	E extends CircularoEventName | UnknownEventName,
+> extends IDataObject {
 	event: E;
 	documentId: string | null;
 	documentTitle: string | null;
@@ -139,5 +141,4 @@ export type UnknownEventItem = CircularoEventItem<'unknown'>;
 
 /** Every item the trigger can emit, discriminated by `event`. */
 export type CircularoTriggerItem =
-	| { [E in CircularoEventName]: CircularoEventItem<E> }[CircularoEventName]
-	| UnknownEventItem;
+	{ [E in CircularoEventName]: CircularoEventItem<E> }[CircularoEventName] | UnknownEventItem;

@@ -24,12 +24,29 @@ function uploadMimetype(part) {
 function saveFile({ sim, url, parts }) {
 	const user = sim.authenticate(url);
 	if (!parts) {
-		throw new ApiError(400, 'MULTIPART_REQUIRED', 'Send multipart/form-data with the fields "file" (the file) and "fileName" (its display name)');
+		throw new ApiError(
+			400,
+			'MULTIPART_REQUIRED',
+			'Send multipart/form-data with the fields "file" (the file) and "fileName" (its display name)',
+		);
 	}
 	const file = parts.find((p) => p.name === 'file');
-	if (!file || file.data.length === 0) throw new ApiError(400, 'FILE_REQUIRED', 'The form field "file" (a non-empty file) is required');
-	const fileName = parts.find((p) => p.name === 'fileName' && p.filename === null)?.data.toString('utf8').trim();
-	if (!fileName) throw new ApiError(400, 'FILE_NAME_REQUIRED', 'The form field "fileName" (the display name) is required');
+	if (!file || file.data.length === 0)
+		throw new ApiError(
+			400,
+			'FILE_REQUIRED',
+			'The form field "file" (a non-empty file) is required',
+		);
+	const fileName = parts
+		.find((p) => p.name === 'fileName' && p.filename === null)
+		?.data.toString('utf8')
+		.trim();
+	if (!fileName)
+		throw new ApiError(
+			400,
+			'FILE_NAME_REQUIRED',
+			'The form field "fileName" (the display name) is required',
+		);
 	const mimetype = uploadMimetype(file);
 	const hash = storeFile(sim, file.data, { mimetype, name: fileName, tenant: user.tenant });
 	let used = 0;
@@ -37,7 +54,13 @@ function saveFile({ sim, url, parts }) {
 	return {
 		status: 200,
 		json: {
-			file: { [sim.variants.fileIdKey]: hash, documentname: fileName, mimetype, size: file.data.length, createDate: new Date().toISOString() },
+			file: {
+				[sim.variants.fileIdKey]: hash,
+				documentname: fileName,
+				mimetype,
+				size: file.data.length,
+				createDate: new Date().toISOString(),
+			},
 			storage: { used, limit: STORAGE_LIMIT_BYTES },
 		},
 	};

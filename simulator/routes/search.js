@@ -15,7 +15,19 @@ const { documentView } = require('../documents');
 const NESTED_PATHS = ['workflow'];
 const DEFAULT_SIZE = 10;
 const MAX_SIZE = 1000;
-const QUERY_TYPES = ['match_all', 'match', 'match_phrase', 'wildcard', 'prefix', 'term', 'terms', 'range', 'exists', 'bool', 'nested'];
+const QUERY_TYPES = [
+	'match_all',
+	'match',
+	'match_phrase',
+	'wildcard',
+	'prefix',
+	'term',
+	'terms',
+	'range',
+	'exists',
+	'bool',
+	'nested',
+];
 
 /** @typedef {import('./types').RouteContext} RouteContext @typedef {import('./types').Route} Route */
 
@@ -23,7 +35,10 @@ const QUERY_TYPES = ['match_all', 'match', 'match_phrase', 'wildcard', 'prefix',
 const invalid = (why) => new ApiError(400, 'INVALID_QUERY', why);
 
 /** @param {unknown} v @returns {string[]} */
-const tokens = (v) => String(v).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+const tokens = (v) =>
+	String(v)
+		.toLowerCase()
+		.match(/[\p{L}\p{N}]+/gu) ?? [];
 
 /**
  * The values of a dotted field of a document view (arrays flattened); none when the field sits
@@ -49,7 +64,8 @@ function values(view, field, scope) {
  * @returns {[string, any]}
  */
 function fieldSpec(type, spec) {
-	if (!isObject(spec) || Object.keys(spec).length !== 1) throw invalid(`${type} takes exactly one field: { "${type}": { "<field>": ... } }`);
+	if (!isObject(spec) || Object.keys(spec).length !== 1)
+		throw invalid(`${type} takes exactly one field: { "${type}": { "<field>": ... } }`);
 	return /** @type {[string, any]} */ (Object.entries(spec)[0]);
 }
 
@@ -58,7 +74,10 @@ function fieldSpec(type, spec) {
  * @param {string} pattern
  */
 function wildcardRegex(pattern) {
-	const source = String(pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+	const source = String(pattern)
+		.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+		.replace(/\*/g, '.*')
+		.replace(/\?/g, '.');
 	return new RegExp(`^${source}$`, 'is');
 }
 
@@ -69,7 +88,8 @@ function wildcardRegex(pattern) {
 function comparable(v) {
 	if (typeof v === 'number') return v;
 	const t = Date.parse(String(v));
-	if (Number.isNaN(t)) throw invalid(`range bound ${JSON.stringify(v)} is neither a number nor a date`);
+	if (Number.isNaN(t))
+		throw invalid(`range bound ${JSON.stringify(v)} is neither a number nor a date`);
 	return t;
 }
 
@@ -84,7 +104,8 @@ const clauses = (clause) => (clause === undefined ? [] : Array.isArray(clause) ?
  * @returns {boolean}
  */
 function matches(query, view, scope) {
-	if (!isObject(query) || Object.keys(query).length !== 1) throw invalid('each query clause is an object with exactly one key, e.g. { "match": { ... } }');
+	if (!isObject(query) || Object.keys(query).length !== 1)
+		throw invalid('each query clause is an object with exactly one key, e.g. { "match": { ... } }');
 	const [type, spec] = Object.entries(query)[0];
 	switch (type) {
 		case 'match_all':
@@ -101,11 +122,13 @@ function matches(query, view, scope) {
 			);
 		}
 		case 'nested': {
-			if (!isObject(spec) || !NESTED_PATHS.includes(spec.path)) throw invalid(`nested needs a path (${NESTED_PATHS.join(', ')}) and a query`);
+			if (!isObject(spec) || !NESTED_PATHS.includes(spec.path))
+				throw invalid(`nested needs a path (${NESTED_PATHS.join(', ')}) and a query`);
 			return matches(spec.query, view, spec.path);
 		}
 		case 'exists': {
-			if (!isObject(spec) || typeof spec.field !== 'string') throw invalid('exists takes { "field": "<name>" }');
+			if (!isObject(spec) || typeof spec.field !== 'string')
+				throw invalid('exists takes { "field": "<name>" }');
 			return values(view, spec.field, scope).length > 0;
 		}
 		default:
@@ -121,7 +144,12 @@ function matches(query, view, scope) {
  * @param {string | null} scope
  */
 function matchesField(type, spec, view, scope) {
-	if (!QUERY_TYPES.includes(type)) throw new ApiError(400, 'UNSUPPORTED_QUERY', `query type "${type}" is not supported (supported: ${QUERY_TYPES.join(', ')})`);
+	if (!QUERY_TYPES.includes(type))
+		throw new ApiError(
+			400,
+			'UNSUPPORTED_QUERY',
+			`query type "${type}" is not supported (supported: ${QUERY_TYPES.join(', ')})`,
+		);
 	const [field, arg] = fieldSpec(type, spec);
 	const vals = values(view, field, scope);
 	switch (type) {
@@ -129,7 +157,10 @@ function matchesField(type, spec, view, scope) {
 			const wanted = tokens(isObject(arg) ? arg.query : arg);
 			const and = isObject(arg) && String(arg.operator ?? 'or').toLowerCase() === 'and';
 			const have = new Set(vals.flatMap(tokens));
-			return wanted.length > 0 && (and ? wanted.every((t) => have.has(t)) : wanted.some((t) => have.has(t)));
+			return (
+				wanted.length > 0 &&
+				(and ? wanted.every((t) => have.has(t)) : wanted.some((t) => have.has(t)))
+			);
 		}
 		case 'match_phrase': {
 			const phrase = tokens(isObject(arg) ? arg.query : arg).join(' ');
@@ -137,7 +168,7 @@ function matchesField(type, spec, view, scope) {
 		}
 		case 'wildcard':
 		case 'prefix': {
-			const raw = isObject(arg) ? arg.value ?? arg.wildcard : arg;
+			const raw = isObject(arg) ? (arg.value ?? arg.wildcard) : arg;
 			if (typeof raw !== 'string') throw invalid(`${type} needs a string value`);
 			const re = wildcardRegex(type === 'prefix' ? raw + '*' : raw);
 			return vals.some((v) => re.test(String(v)) || tokens(v).some((t) => re.test(t)));
@@ -149,12 +180,15 @@ function matchesField(type, spec, view, scope) {
 			return vals.some((v) => arg.includes(v));
 		default: {
 			// range
-			if (!isObject(arg)) throw invalid('range takes { "<field>": { "gte" | "gt" | "lte" | "lt": value } }');
+			if (!isObject(arg))
+				throw invalid('range takes { "<field>": { "gte" | "gt" | "lte" | "lt": value } }');
 			return vals.some((v) => {
 				const x = comparable(v);
 				return (
-					(arg.gte === undefined || x >= comparable(arg.gte)) && (arg.gt === undefined || x > comparable(arg.gt)) &&
-					(arg.lte === undefined || x <= comparable(arg.lte)) && (arg.lt === undefined || x < comparable(arg.lt))
+					(arg.gte === undefined || x >= comparable(arg.gte)) &&
+					(arg.gt === undefined || x > comparable(arg.gt)) &&
+					(arg.lte === undefined || x <= comparable(arg.lte)) &&
+					(arg.lt === undefined || x < comparable(arg.lt))
 				);
 			});
 		}
@@ -167,14 +201,20 @@ function matchesField(type, spec, view, scope) {
  * @returns {Array<[string, 1 | -1]>}
  */
 function sortKeys(sort) {
-	if (sort === undefined) return [['createDate', -1], ['documentId', 1]];
+	if (sort === undefined)
+		return [
+			['createDate', -1],
+			['documentId', 1],
+		];
 	/** @type {Array<[string, 1 | -1]>} */
 	const keys = clauses(sort).map((s) => {
 		if (typeof s === 'string') return [s, 1];
-		if (!isObject(s) || Object.keys(s).length !== 1) throw invalid('sort entries are "<field>" or { "<field>": "asc" | "desc" }');
+		if (!isObject(s) || Object.keys(s).length !== 1)
+			throw invalid('sort entries are "<field>" or { "<field>": "asc" | "desc" }');
 		const [field, o] = Object.entries(s)[0];
 		const order = String(isObject(o) ? o.order : o).toLowerCase();
-		if (order !== 'asc' && order !== 'desc') throw invalid(`sort order of ${field} must be "asc" or "desc"`);
+		if (order !== 'asc' && order !== 'desc')
+			throw invalid(`sort order of ${field} must be "asc" or "desc"`);
 		return [field, order === 'asc' ? 1 : -1];
 	});
 	return [...keys, ['documentId', 1]];
@@ -188,21 +228,28 @@ function sortKeys(sort) {
  */
 function paging(v, name, fallback, max) {
 	if (v === undefined) return fallback;
-	if (!Number.isInteger(v) || /** @type {number} */ (v) < 0 || /** @type {number} */ (v) > max) throw invalid(`${name} must be an integer from 0 to ${max}`);
+	if (!Number.isInteger(v) || /** @type {number} */ (v) < 0 || /** @type {number} */ (v) > max)
+		throw invalid(`${name} must be an integer from 0 to ${max}`);
 	return /** @type {number} */ (v);
 }
 
 /** @param {RouteContext} ctx */
 function search({ sim, url, body }) {
 	const user = sim.authenticate(url);
-	if (body !== undefined && !isObject(body)) throw new ApiError(400, 'INVALID_BODY', 'Expected { query, from, size, sort }');
+	if (body !== undefined && !isObject(body))
+		throw new ApiError(400, 'INVALID_BODY', 'Expected { query, from, size, sort }');
 	const b = body ?? {};
 	const from = paging(b.from, 'from', 0, 100_000);
 	const size = paging(b.size, 'size', DEFAULT_SIZE, MAX_SIZE);
 	const query = b.query ?? { match_all: {} };
 	const keys = sortKeys(b.sort);
 	const hits = [...sim.documents.values()]
-		.filter((d) => d.tenant === user.tenant && !d.deleted && (user.role === 'globalAdmin' || d.team === user.team))
+		.filter(
+			(d) =>
+				d.tenant === user.tenant &&
+				!d.deleted &&
+				(user.role === 'globalAdmin' || d.team === user.team),
+		)
 		.map((d) => documentView(sim, d))
 		.filter((view) => matches(query, view, null));
 	hits.sort((a, b2) => {
@@ -212,7 +259,11 @@ function search({ sim, url, body }) {
 			if (x === y) continue;
 			if (x === undefined) return 1;
 			if (y === undefined) return -1;
-			return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * dir;
+			return (
+				(typeof x === 'number' && typeof y === 'number'
+					? x - y
+					: String(x).localeCompare(String(y))) * dir
+			);
 		}
 		return 0;
 	});
@@ -221,7 +272,8 @@ function search({ sim, url, body }) {
 	/** @type {Record<string, unknown>} */
 	const json = { results };
 	if (sim.variants.searchTotal === 'total') json.total = total;
-	if (sim.variants.searchTotal === 'hitsTotal') json.hits = { total: { value: total, relation: 'eq' } };
+	if (sim.variants.searchTotal === 'hitsTotal')
+		json.hits = { total: { value: total, relation: 'eq' } };
 	return { status: 200, json };
 }
 

@@ -28,14 +28,24 @@ function sharesAnswer(sim, shares) {
 /** @param {RouteContext} ctx */
 function share({ sim, url, body }) {
 	const user = sim.authenticate(url);
-	if (!isObject(body)) throw new ApiError(400, 'INVALID_BODY', 'Expected { id, type, objectType: "document", data: [ { sharePurpose, shareTo } ] }');
-	if (!nonEmpty(body.id)) throw new ApiError(400, 'INVALID_SHARE', 'id (the documentId) is required');
+	if (!isObject(body))
+		throw new ApiError(
+			400,
+			'INVALID_BODY',
+			'Expected { id, type, objectType: "document", data: [ { sharePurpose, shareTo } ] }',
+		);
+	if (!nonEmpty(body.id))
+		throw new ApiError(400, 'INVALID_SHARE', 'id (the documentId) is required');
 	const doc = sim.requireDocumentAccess(user, sim.documents.get(body.id));
 	if (body.objectType !== undefined && body.objectType !== 'document') {
 		throw new ApiError(400, 'INVALID_OBJECT_TYPE', 'objectType must be "document"');
 	}
 	if (body.type !== doc.documentType) {
-		throw new ApiError(400, 'TYPE_MISMATCH', `type must be the document's documentType ("${doc.documentType}")`);
+		throw new ApiError(
+			400,
+			'TYPE_MISMATCH',
+			`type must be the document's documentType ("${doc.documentType}")`,
+		);
 	}
 	const { shares, emitted } = openSignRequest(sim, doc, user, body);
 	emit(sim, doc, emitted);
@@ -45,11 +55,22 @@ function share({ sim, url, body }) {
 /** @param {RouteContext} ctx */
 function cancelShare({ sim, url, body }) {
 	const user = sim.authenticate(url);
-	const ids = isObject(body) ? (Array.isArray(body.shareIds) ? body.shareIds : nonEmpty(body.id) ? [body.id] : []) : [];
+	const ids = isObject(body)
+		? Array.isArray(body.shareIds)
+			? body.shareIds
+			: nonEmpty(body.id)
+				? [body.id]
+				: []
+		: [];
 	if (ids.length === 0 || !ids.every(nonEmpty)) {
-		throw new ApiError(400, 'INVALID_BODY', 'Expected { shareIds: [ "<shareId>", ... ] } or { id: "<shareId>" }, and optionally a message');
+		throw new ApiError(
+			400,
+			'INVALID_BODY',
+			'Expected { shareIds: [ "<shareId>", ... ] } or { id: "<shareId>" }, and optionally a message',
+		);
 	}
-	if (body.message !== undefined && typeof body.message !== 'string') throw new ApiError(400, 'INVALID_BODY', 'message must be a string');
+	if (body.message !== undefined && typeof body.message !== 'string')
+		throw new ApiError(400, 'INVALID_BODY', 'message must be a string');
 	const { shares, changes } = cancelSignRequests(sim, user, ids, body.message);
 	for (const c of changes) emit(sim, c.doc, c.emitted);
 	return sharesAnswer(sim, shares);

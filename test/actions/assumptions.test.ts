@@ -17,7 +17,9 @@ describe('answers read leniently', () => {
 		const record = { documentId: 'd1' };
 		expect(resultsOf({ results: [record] })).toEqual([record]);
 		expect(resultsOf([record, 'not a record'])).toEqual([record]);
-		expect(resultsOf({ hits: { total: { value: 1 }, hits: [{ _id: 'd1', _source: record }] } })).toEqual([record]);
+		expect(
+			resultsOf({ hits: { total: { value: 1 }, hits: [{ _id: 'd1', _source: record }] } }),
+		).toEqual([record]);
 		expect(firstResultOf(record)).toEqual(record);
 		expect(firstResultOf({ results: [] })).toBeUndefined();
 	});
@@ -30,12 +32,17 @@ describe('answers read leniently', () => {
 	});
 
 	it('reads who a document waits for from strings or user objects', () => {
-		expect(waitingForNames({ waitingFor: ['a@example.com', { email: 'b@example.com' }, { username: 'carol' }, { id: 7 }, {}] })).toEqual([
-			'a@example.com',
-			'b@example.com',
-			'carol',
-			'7',
-		]);
+		expect(
+			waitingForNames({
+				waitingFor: [
+					'a@example.com',
+					{ email: 'b@example.com' },
+					{ username: 'carol' },
+					{ id: 7 },
+					{},
+				],
+			}),
+		).toEqual(['a@example.com', 'b@example.com', 'carol', '7']);
 		expect(waitingForNames({})).toEqual([]);
 	});
 
@@ -48,10 +55,11 @@ describe('answers read leniently', () => {
 
 	it('reads the failures of a delete answered with errors: true', () => {
 		expect(deleteFailures({ errors: false, count: 1, items: [] })).toBeUndefined();
-		expect(deleteFailures({ errors: true, items: [{ error: { message: 'locked' } }, { reason: 'gone' }, { id: 'x' }] })).toEqual([
-			'locked',
-			'gone',
-			'{"id":"x"}',
-		]);
+		expect(
+			deleteFailures({
+				errors: true,
+				items: [{ error: { message: 'locked' } }, { reason: 'gone' }, { id: 'x' }],
+			}),
+		).toEqual(['locked', 'gone', '{"id":"x"}']);
 	});
 });

@@ -26,9 +26,16 @@ const PARAMETERS: Record<string, string[]> = {
 };
 
 describe('the Circularo node description', () => {
-	it('is a regular node usable as an AI tool with the trigger\'s credential', () => {
-		expect(description).toMatchObject({ name: 'circularo', usableAsTool: true, credentials: [{ name: 'circularoApi', required: true }] });
-		expect(description.icon).toEqual({ light: 'file:circularoAction.svg', dark: 'file:circularoAction.dark.svg' });
+	it("is a regular node usable as an AI tool with the trigger's credential", () => {
+		expect(description).toMatchObject({
+			name: 'circularo',
+			usableAsTool: true,
+			credentials: [{ name: 'circularoApi', required: true }],
+		});
+		expect(description.icon).toEqual({
+			light: 'file:circularoAction.svg',
+			dark: 'file:circularoAction.dark.svg',
+		});
 	});
 
 	it('keeps its resources, operations and parameter names', () => {
@@ -37,7 +44,11 @@ describe('the Circularo node description', () => {
 			for (const option of optionsOf(operation)) {
 				const show = { resource: resourceOf(operation), operation: option.value };
 				found[`${show.resource}.${String(option.value)}`] = description.properties
-					.filter((p) => p.displayOptions?.show?.resource?.[0] === show.resource && p.displayOptions?.show?.operation?.includes(show.operation))
+					.filter(
+						(p) =>
+							p.displayOptions?.show?.resource?.[0] === show.resource &&
+							p.displayOptions?.show?.operation?.includes(show.operation),
+					)
 					.map((p) => p.name);
 			}
 		}
@@ -56,7 +67,8 @@ describe('the Circularo node description', () => {
 		const visit = (properties: INodeProperties[], path: string) => {
 			for (const property of properties) {
 				const name = `${path}${property.name}`;
-				if (property.name !== 'resource' && property.name !== 'operation' && !property.description) undescribed.push(name);
+				if (property.name !== 'resource' && property.name !== 'operation' && !property.description)
+					undescribed.push(name);
 				for (const option of property.options ?? []) {
 					if ('values' in option) visit(option.values, `${name}.`);
 					else if ('displayName' in option) visit([option as INodeProperties], `${name}.`);

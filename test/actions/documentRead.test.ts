@@ -6,8 +6,14 @@ const t = useSimulator();
 
 describe('Document > Get', () => {
 	it('gets one document, readable, with every other field kept', async () => {
-		const [item] = await t.run({ resource: 'document', operation: 'get', documentId: 'doc-sales-1' });
-		expect(t.requests()).toEqual([{ method: 'GET', path: '/documents/doc-sales-1', query: {}, status: 200 }]);
+		const [item] = await t.run({
+			resource: 'document',
+			operation: 'get',
+			documentId: 'doc-sales-1',
+		});
+		expect(t.requests()).toEqual([
+			{ method: 'GET', path: '/documents/doc-sales-1', query: {}, status: 200 },
+		]);
 		const hash = t.sim.getDocument('doc-sales-1').pdfHash;
 		expect(item.json).toMatchObject({
 			documentId: 'doc-sales-1',
@@ -23,7 +29,14 @@ describe('Document > Get', () => {
 			workflow: { shareStateName: 'inprogress' },
 		});
 		expect(Object.keys(item.json).slice(0, 8)).toEqual([
-			'documentId', 'title', 'documentType', 'status', 'waitingFor', 'version', 'fileHash', 'createDate',
+			'documentId',
+			'title',
+			'documentType',
+			'status',
+			'waitingFor',
+			'version',
+			'fileHash',
+			'createDate',
 		]);
 		expect(item.json).not.toHaveProperty('documentTitle');
 		expect(item.json).not.toHaveProperty('_version');
@@ -31,14 +44,25 @@ describe('Document > Get', () => {
 	});
 
 	it('says to check the ID for an unknown document (404), and why access is refused (403)', async () => {
-		const missing = await t.failure({ resource: 'document', operation: 'get', documentId: 'no-such-doc' });
+		const missing = await t.failure({
+			resource: 'document',
+			operation: 'get',
+			documentId: 'no-such-doc',
+		});
 		expect(missing).toBeInstanceOf(NodeApiError);
 		expect(missing.httpCode).toBe('404');
-		expect(missing.message).toBe('Circularo could not find what it needed to get the document (404)');
+		expect(missing.message).toBe(
+			'Circularo could not find what it needed to get the document (404)',
+		);
 		expect(missing.description).toMatch(/^Check the Document ID/);
-		const refused = await t.failure({ resource: 'document', operation: 'get', documentId: 'doc-sales-1' }, { key: 'otherTeamAdmin' });
+		const refused = await t.failure(
+			{ resource: 'document', operation: 'get', documentId: 'doc-sales-1' },
+			{ key: 'otherTeamAdmin' },
+		);
 		expect(refused.httpCode).toBe('403');
-		expect(refused.description).toMatch(/may not do this with this document.*Circularo said: "You do not have access/);
+		expect(refused.description).toMatch(
+			/may not do this with this document.*Circularo said: "You do not have access/,
+		);
 	});
 
 	it('refuses an empty Document ID before any call', async () => {
@@ -50,13 +74,23 @@ describe('Document > Get', () => {
 });
 
 describe('Document > Get Many', () => {
-	const getMany = (extra: Record<string, unknown> = {}) => ({ resource: 'document', operation: 'getAll', ...extra });
+	const getMany = (extra: Record<string, unknown> = {}) => ({
+		resource: 'document',
+		operation: 'getAll',
+		...extra,
+	});
 	const sort = [{ createDate: { order: 'desc' } }];
 
 	it('searches everything, newest first, up to the limit', async () => {
 		const items = await t.run(getMany());
 		expect(t.requests()).toEqual([
-			{ method: 'POST', path: '/search', query: {}, status: 200, body: { query: { match_all: {} }, sort, from: 0, size: 50 } },
+			{
+				method: 'POST',
+				path: '/search',
+				query: {},
+				status: 200,
+				body: { query: { match_all: {} }, sort, from: 0, size: 50 },
+			},
 		]);
 		expect(items.map((i) => i.json.documentId).sort()).toEqual(['doc-sales-1', 'doc-sales-2']);
 		expect(items[0].json).toHaveProperty('status');
@@ -78,9 +112,18 @@ describe('Document > Get Many', () => {
 			query: {
 				bool: {
 					must: [
-						{ nested: { path: 'workflow', query: { terms: { 'workflow.shareStateName': ['completed', 'rejected'] } } } },
+						{
+							nested: {
+								path: 'workflow',
+								query: { terms: { 'workflow.shareStateName': ['completed', 'rejected'] } },
+							},
+						},
 						{ match: { documentTitle: { query: 'nda acme', operator: 'and' } } },
-						{ range: { createDate: { gte: '2026-01-01T00:00:00.000Z', lte: '2026-02-01T00:00:00.000Z' } } },
+						{
+							range: {
+								createDate: { gte: '2026-01-01T00:00:00.000Z', lte: '2026-02-01T00:00:00.000Z' },
+							},
+						},
 					],
 				},
 			},
@@ -91,27 +134,47 @@ describe('Document > Get Many', () => {
 		expect(items.map((i) => i.json.documentId)).toEqual(['doc-sales-2']);
 	});
 
-	it.each(['total', 'hitsTotal', 'none'])('pages with from/size until all are read (total: %s)', async (searchTotal) => {
-		t.sim.setVariants({ searchTotal });
-		for (let n = 0; n < 198; n++) t.sim.createDocument({ title: `Bulk ${n}`, team: 'Sales' });
-		const items = await t.run(getMany({ returnAll: true }));
-		expect(items).toHaveLength(200);
-		expect(new Set(items.map((i) => i.json.documentId)).size).toBe(200);
-		const pages = t.requests().map((r) => [(r.body as any).from, (r.body as any).size]);
-		// With a total the node stops at 200; without one it needs the empty third page to know.
-		expect(pages).toEqual(searchTotal === 'none' ? [[0, 100], [100, 100], [200, 100]] : [[0, 100], [100, 100]]);
-	});
+	it.each(['total', 'hitsTotal', 'none'])(
+		'pages with from/size until all are read (total: %s)',
+		async (searchTotal) => {
+			t.sim.setVariants({ searchTotal });
+			for (let n = 0; n < 198; n++) t.sim.createDocument({ title: `Bulk ${n}`, team: 'Sales' });
+			const items = await t.run(getMany({ returnAll: true }));
+			expect(items).toHaveLength(200);
+			expect(new Set(items.map((i) => i.json.documentId)).size).toBe(200);
+			const pages = t.requests().map((r) => [(r.body as any).from, (r.body as any).size]);
+			// With a total the node stops at 200; without one it needs the empty third page to know.
+			expect(pages).toEqual(
+				searchTotal === 'none'
+					? [
+							[0, 100],
+							[100, 100],
+							[200, 100],
+						]
+					: [
+							[0, 100],
+							[100, 100],
+						],
+			);
+		},
+	);
 
 	it('asks for no more than the limit', async () => {
 		for (let n = 0; n < 150; n++) t.sim.createDocument({ title: `Bulk ${n}`, team: 'Sales' });
 		const items = await t.run(getMany({ limit: 120 }));
 		expect(items).toHaveLength(120);
-		expect(t.requests().map((r) => [(r.body as any).from, (r.body as any).size])).toEqual([[0, 100], [100, 20]]);
+		expect(t.requests().map((r) => [(r.body as any).from, (r.body as any).size])).toEqual([
+			[0, 100],
+			[100, 20],
+		]);
 	});
 
 	it.each([
 		[{ createdAfter: 'last tuesday' }, /^"Created After" is not a valid date: "last tuesday"$/],
-		[{ createdAfter: '2026-03-01', createdBefore: '2026-02-01' }, /"Created After" is later than "Created Before"/],
+		[
+			{ createdAfter: '2026-03-01', createdBefore: '2026-02-01' },
+			/"Created After" is later than "Created Before"/,
+		],
 		[{ status: ['signed'] }, /"Status" has unknown values: signed/],
 	])('refuses bad filters before any call: %j', async (filters, message) => {
 		const error = await t.failure(getMany({ filters }));
@@ -122,7 +185,12 @@ describe('Document > Get Many', () => {
 });
 
 describe('Document > Download', () => {
-	const download = (extra: Record<string, unknown> = {}) => ({ resource: 'document', operation: 'download', documentId: 'doc-sales-1', ...extra });
+	const download = (extra: Record<string, unknown> = {}) => ({
+		resource: 'document',
+		operation: 'download',
+		documentId: 'doc-sales-1',
+		...extra,
+	});
 
 	it('puts the current PDF into the binary field, named after the title', async () => {
 		const [item] = await t.run(download());
@@ -132,14 +200,25 @@ describe('Document > Download', () => {
 			{ method: 'GET', path: `/files/loadFile/hash/${hash}`, query: {}, status: 200 },
 		]);
 		expect(Object.keys(item.binary!)).toEqual(['data']);
-		expect(item.binary!.data).toMatchObject({ fileName: 'Sales contract 2026-001.pdf', mimeType: 'application/pdf' });
+		expect(item.binary!.data).toMatchObject({
+			fileName: 'Sales contract 2026-001.pdf',
+			mimeType: 'application/pdf',
+		});
 		expect(Buffer.from(item.binary!.data.data, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
-		expect(item.json).toMatchObject({ documentId: 'doc-sales-1', status: 'inprogress', fileHash: hash });
+		expect(item.json).toMatchObject({
+			documentId: 'doc-sales-1',
+			status: 'inprogress',
+			fileHash: hash,
+		});
 	});
 
 	it('adds the audit trail as a second binary field (a completed document, a title beyond ASCII)', async () => {
 		const [item] = await t.run(
-			download({ documentId: 'doc-sales-2', binaryPropertyName: 'signed', options: { includeAuditTrail: true, auditTrailBinaryPropertyName: 'audit' } }),
+			download({
+				documentId: 'doc-sales-2',
+				binaryPropertyName: 'signed',
+				options: { includeAuditTrail: true, auditTrailBinaryPropertyName: 'audit' },
+			}),
 		);
 		expect(t.requests().map((r) => r.path)).toEqual([
 			'/documents/doc-sales-2',
@@ -147,9 +226,17 @@ describe('Document > Download', () => {
 			'/documents/doc-sales-2/audit',
 		]);
 		expect(Object.keys(item.binary!)).toEqual(['signed', 'audit']);
-		expect(item.binary!.signed).toMatchObject({ fileName: 'NDA Globex – Acme.pdf', mimeType: 'application/pdf' });
-		expect(item.binary!.audit).toMatchObject({ fileName: 'NDA Globex – Acme audit trail.pdf', mimeType: 'application/pdf' });
-		expect(Buffer.from(item.binary!.audit.data, 'base64').toString('latin1')).toMatch(/^%PDF-[\s\S]*Audit trail/);
+		expect(item.binary!.signed).toMatchObject({
+			fileName: 'NDA Globex – Acme.pdf',
+			mimeType: 'application/pdf',
+		});
+		expect(item.binary!.audit).toMatchObject({
+			fileName: 'NDA Globex – Acme audit trail.pdf',
+			mimeType: 'application/pdf',
+		});
+		expect(Buffer.from(item.binary!.audit.data, 'base64').toString('latin1')).toMatch(
+			/^%PDF-[\s\S]*Audit trail/,
+		);
 		expect(item.json).toMatchObject({ status: 'completed' });
 	});
 
@@ -157,12 +244,19 @@ describe('Document > Download', () => {
 		t.sim.setFault({ path: '/files/loadFile/hash/:hash', status: 200, message: 'not a pdf' });
 		const [item] = await t.run(download(), { continueOnFail: true });
 		expect(item.binary).toBeUndefined();
-		expect(item.json).toEqual({ error: "Circularo's answer is not a PDF", description: expect.stringMatching(/Expected a PDF/) });
+		expect(item.json).toEqual({
+			error: "Circularo's answer is not a PDF",
+			description: expect.stringMatching(/Expected a PDF/),
+		});
 	});
 
 	it('refuses the same field for both files before any call', async () => {
-		const error = await t.failure(download({ options: { includeAuditTrail: true, auditTrailBinaryPropertyName: 'data' } }));
-		expect(error.message).toBe('"Put Audit Trail in Field" is the same field as "Put Output File in Field"');
+		const error = await t.failure(
+			download({ options: { includeAuditTrail: true, auditTrailBinaryPropertyName: 'data' } }),
+		);
+		expect(error.message).toBe(
+			'"Put Audit Trail in Field" is the same field as "Put Output File in Field"',
+		);
 		expect(t.requests()).toEqual([]);
 	});
 });

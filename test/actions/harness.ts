@@ -29,7 +29,10 @@ export function useSimulator() {
 	const harness = {
 		sim: undefined as any,
 		/** Runs the node once over the items; resolves its only output. */
-		async run(parameters: INodeParameters | ((itemIndex: number) => INodeParameters), options: RunOptions = {}) {
+		async run(
+			parameters: INodeParameters | ((itemIndex: number) => INodeParameters),
+			options: RunOptions = {},
+		) {
 			const { context } = executeContext({
 				credentials: {
 					serverUrl: harness.sim.baseUrl,
@@ -44,7 +47,10 @@ export function useSimulator() {
 			return output;
 		},
 		/** Runs the node and resolves what it threw. */
-		async failure(parameters: INodeParameters | ((itemIndex: number) => INodeParameters), options: RunOptions = {}): Promise<any> {
+		async failure(
+			parameters: INodeParameters | ((itemIndex: number) => INodeParameters),
+			options: RunOptions = {},
+		): Promise<any> {
 			try {
 				await harness.run(parameters, options);
 			} catch (error) {
@@ -56,7 +62,12 @@ export function useSimulator() {
 			return harness.sim.requests.map((r: any) => {
 				const { token, ...query } = r.query;
 				expect(token).toBe('[redacted]');
-				const logged: LoggedRequest = { method: r.method, path: r.path.replace(/^\/api\/v1/, ''), query, status: r.status };
+				const logged: LoggedRequest = {
+					method: r.method,
+					path: r.path.replace(/^\/api\/v1/, ''),
+					query,
+					status: r.status,
+				};
 				if (r.body !== undefined) logged.body = r.body;
 				if (r.multipart !== undefined) logged.multipart = r.multipart;
 				return logged;

@@ -6,7 +6,11 @@ import { useSimulator } from './harness';
 
 const t = useSimulator();
 const ids = ['doc-sales-1', 'no-such-doc', 'doc-sales-2'];
-const getEach = (itemIndex: number) => ({ resource: 'document', operation: 'get', documentId: ids[itemIndex] });
+const getEach = (itemIndex: number) => ({
+	resource: 'document',
+	operation: 'get',
+	documentId: ids[itemIndex],
+});
 const threeItems = ids.map(() => ({ json: {} }));
 
 describe('one run over many items', () => {
@@ -14,7 +18,12 @@ describe('one run over many items', () => {
 		const pdfs = [samplePdf('One'), samplePdf('Two')];
 		const output = await t.run(
 			{ resource: 'document', operation: 'create' },
-			{ items: [binaryItem('data', pdfs[0], 'one.pdf', 'application/pdf'), binaryItem('data', pdfs[1], 'two.pdf', 'application/pdf')] },
+			{
+				items: [
+					binaryItem('data', pdfs[0], 'one.pdf', 'application/pdf'),
+					binaryItem('data', pdfs[1], 'two.pdf', 'application/pdf'),
+				],
+			},
 		);
 		expect(output.map((o) => [o.json.title, o.pairedItem])).toEqual([
 			['one', { item: 0 }],
@@ -42,8 +51,17 @@ describe('one run over many items', () => {
 	});
 
 	it('refuses bad input of one item as an error item too', async () => {
-		const output = await t.run((i) => ({ ...getEach(i), documentId: i === 1 ? '' : ids[i] }), { items: threeItems, continueOnFail: true });
-		expect(output[1].json).toEqual({ error: '"Document ID" is empty', description: 'Enter the Document ID to use.' });
-		expect(t.requests().map((r) => r.path)).toEqual(['/documents/doc-sales-1', '/documents/doc-sales-2']);
+		const output = await t.run((i) => ({ ...getEach(i), documentId: i === 1 ? '' : ids[i] }), {
+			items: threeItems,
+			continueOnFail: true,
+		});
+		expect(output[1].json).toEqual({
+			error: '"Document ID" is empty',
+			description: 'Enter the Document ID to use.',
+		});
+		expect(t.requests().map((r) => r.path)).toEqual([
+			'/documents/doc-sales-1',
+			'/documents/doc-sales-2',
+		]);
 	});
 });

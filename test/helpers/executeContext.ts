@@ -45,7 +45,14 @@ const additionalData = {
 
 /** The parameters n8n would hand the node for these values: defaults filled in, hidden ones dropped. */
 export function resolvedParameters(values: INodeParameters): INodeParameters {
-	return NodeHelpers.getNodeParameters(nodeType.description.properties, values, true, false, actionNode, nodeType.description)!;
+	return NodeHelpers.getNodeParameters(
+		nodeType.description.properties,
+		values,
+		true,
+		false,
+		actionNode,
+		nodeType.description,
+	)!;
 }
 
 function valueAt(parameters: INodeParameters, path: string): unknown {
@@ -65,14 +72,21 @@ export interface ExecuteOptions {
 }
 
 /** A binary field as n8n keeps it in memory mode. */
-export function binaryItem(field: string, data: Buffer, fileName: string, mimeType: string): INodeExecutionData {
+export function binaryItem(
+	field: string,
+	data: Buffer,
+	fileName: string,
+	mimeType: string,
+): INodeExecutionData {
 	return { json: {}, binary: { [field]: { data: data.toString('base64'), fileName, mimeType } } };
 }
 
 export function executeContext(options: ExecuteOptions) {
 	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
 	const parametersOf = (itemIndex: number) =>
-		resolvedParameters(typeof options.parameters === 'function' ? options.parameters(itemIndex) : options.parameters);
+		resolvedParameters(
+			typeof options.parameters === 'function' ? options.parameters(itemIndex) : options.parameters,
+		);
 	/** Every call the node asked n8n to make, as it asked (before authentication). */
 	const calls: IHttpRequestOptions[] = [];
 	const context = {
@@ -81,20 +95,38 @@ export function executeContext(options: ExecuteOptions) {
 		getInputData: () => items,
 		getCredentials: async () => options.credentials,
 		continueOnFail: () => options.continueOnFail === true,
-		getNodeParameter(name: string, itemIndex: number, fallback?: unknown, extra?: { extractValue?: boolean }) {
+		getNodeParameter(
+			name: string,
+			itemIndex: number,
+			fallback?: unknown,
+			extra?: { extractValue?: boolean },
+		) {
 			const value = valueAt(parametersOf(itemIndex), name);
 			if (value === undefined) {
 				if (fallback !== undefined) return fallback;
 				throw new Error(`Could not get parameter "${name}"`);
 			}
-			if (extra?.extractValue && value && typeof value === 'object' && '__rl' in value) return (value as IDataObject).value;
+			if (extra?.extractValue && value && typeof value === 'object' && '__rl' in value)
+				return (value as IDataObject).value;
 			return value;
 		},
-		logger: { warn: () => undefined, error: () => undefined, info: () => undefined, debug: () => undefined },
+		logger: {
+			warn: () => undefined,
+			error: () => undefined,
+			info: () => undefined,
+			debug: () => undefined,
+		},
 		helpers: {
 			async httpRequestWithAuthentication(type: string, request: IHttpRequestOptions) {
 				calls.push({ ...request });
-				return await httpRequestWithAuthentication.call(context, type, request, {}, actionNode, additionalData);
+				return await httpRequestWithAuthentication.call(
+					context,
+					type,
+					request,
+					{},
+					actionNode,
+					additionalData,
+				);
 			},
 			async getBinaryDataBuffer(itemIndex: number, field: string) {
 				return Buffer.from(items[itemIndex].binary![field].data, 'base64');

@@ -12,7 +12,9 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
 
-const { httpRequest } = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions.js');
+const {
+	httpRequest,
+} = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions.js');
 
 export interface CircularoTestCredentials {
 	serverUrl: string;
@@ -31,8 +33,10 @@ export const testNode: INode = {
 
 export const testWorkflow = { id: 'workflow-1', name: 'Circularo test workflow', active: true };
 
-export const PRODUCTION_URL = 'http://127.0.0.1:5678/webhook/11111111-2222-3333-4444-555555555555/webhook';
-export const TEST_URL = 'http://127.0.0.1:5678/webhook-test/11111111-2222-3333-4444-555555555555/webhook';
+export const PRODUCTION_URL =
+	'http://127.0.0.1:5678/webhook/11111111-2222-3333-4444-555555555555/webhook';
+export const TEST_URL =
+	'http://127.0.0.1:5678/webhook-test/11111111-2222-3333-4444-555555555555/webhook';
 
 export interface ContextOptions {
 	/** What getCredentials returns, or a function that may throw (to prove it is not called). */
@@ -59,7 +63,10 @@ function helpersFor(options: ContextOptions) {
 	return {
 		async httpRequestWithAuthentication(_type: string, request: IHttpRequestOptions) {
 			// What the credential's `authenticate` block does: the key as `token` query parameter.
-			const withToken = { ...request, qs: { ...(request.qs ?? {}), token: credentialsOf(options).apiKey } };
+			const withToken = {
+				...request,
+				qs: { ...(request.qs ?? {}), token: credentialsOf(options).apiKey },
+			};
 			try {
 				return await httpRequest(withToken);
 			} catch (error) {
@@ -73,7 +80,13 @@ function helpersFor(options: ContextOptions) {
 }
 
 function baseContext(options: ContextOptions, log: FakeLog, defaultMode: string) {
-	const parameters: IDataObject = { events: ['*'], scope: 'myTeam', teamName: '', options: {}, ...options.parameters };
+	const parameters: IDataObject = {
+		events: ['*'],
+		scope: 'myTeam',
+		teamName: '',
+		options: {},
+		...options.parameters,
+	};
 	const staticData = options.staticData ?? {};
 	return {
 		getNode: () => testNode,
@@ -83,7 +96,8 @@ function baseContext(options: ContextOptions, log: FakeLog, defaultMode: string)
 			log.credentialLoads++;
 			return credentialsOf(options);
 		},
-		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			name in parameters ? parameters[name] : fallback,
 		getWorkflowStaticData: () => staticData,
 		getNodeWebhookUrl: () => options.webhookUrl ?? PRODUCTION_URL,
 		logger: {
@@ -146,7 +160,12 @@ export function webhookContext(options: ContextOptions, delivery: Delivery) {
 		}
 	}
 	// As n8n 2.41's rawBodyReader middleware: readRawBody() reads the stream once into rawBody.
-	const request: { headers: Delivery['headers']; body: unknown; rawBody?: Buffer; readRawBody: () => Promise<void> } = {
+	const request: {
+		headers: Delivery['headers'];
+		body: unknown;
+		rawBody?: Buffer;
+		readRawBody: () => Promise<void>;
+	} = {
 		headers: delivery.headers,
 		body: delivery.unread ? {} : parsed,
 		rawBody: delivery.unread ? undefined : delivery.rawBody,

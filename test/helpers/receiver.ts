@@ -22,7 +22,11 @@ export async function startReceiver(): Promise<Receiver> {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
-			received.push({ url: `${base}${req.url}`, rawBody: Buffer.concat(chunks), headers: req.headers });
+			received.push({
+				url: `${base}${req.url}`,
+				rawBody: Buffer.concat(chunks),
+				headers: req.headers,
+			});
 			res.writeHead(200).end();
 		});
 	});

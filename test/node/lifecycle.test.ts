@@ -1,7 +1,12 @@
 import { createHmac } from 'crypto';
 
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
-import { hookContext, PRODUCTION_URL, TEST_URL, type CircularoTestCredentials } from '../helpers/n8nContext';
+import {
+	hookContext,
+	PRODUCTION_URL,
+	TEST_URL,
+	type CircularoTestCredentials,
+} from '../helpers/n8nContext';
 
 const { startSimulator } = require('../../simulator');
 
@@ -20,7 +25,12 @@ function credentials(overrides: Partial<CircularoTestCredentials> = {}): Circula
 	return { serverUrl: sim.baseUrl, apiKey: sim.keys.teamAdmin, webhookSecret: '', ...overrides };
 }
 
-function ctx(staticData: object, creds = credentials(), parameters: object = {}, kind: 'production' | 'test' = 'production') {
+function ctx(
+	staticData: object,
+	creds = credentials(),
+	parameters: object = {},
+	kind: 'production' | 'test' = 'production',
+) {
 	return hookContext({
 		credentials: creds,
 		staticData: staticData as never,
@@ -31,7 +41,12 @@ function ctx(staticData: object, creds = credentials(), parameters: object = {},
 }
 
 /** What n8n does on publish (or on "Listen for test event" with kind 'test'). */
-async function activate(staticData: object, creds = credentials(), parameters: object = {}, kind: 'production' | 'test' = 'production') {
+async function activate(
+	staticData: object,
+	creds = credentials(),
+	parameters: object = {},
+	kind: 'production' | 'test' = 'production',
+) {
 	const { context, log } = ctx(staticData, creds, parameters, kind);
 	if (await methods.checkExists.call(context)) return { outcome: 'kept', log };
 	await methods.create.call(context);
@@ -39,7 +54,11 @@ async function activate(staticData: object, creds = credentials(), parameters: o
 }
 
 /** What n8n does on unpublish (mode 'internal' for both kinds). */
-async function deactivate(staticData: object, creds = credentials(), kind: 'production' | 'test' = 'production') {
+async function deactivate(
+	staticData: object,
+	creds = credentials(),
+	kind: 'production' | 'test' = 'production',
+) {
 	const { context, log } = hookContext({
 		credentials: creds,
 		staticData: staticData as never,
@@ -52,10 +71,15 @@ async function deactivate(staticData: object, creds = credentials(), kind: 'prod
 
 // The derivation is a compatibility contract (processes derive the secret from stored nonces), so it
 // is written out here independently of the node's code.
-const derived = (key: string, nonce: string) => createHmac('sha256', key).update(`n8n-nodes-circularo/signing-secret/${nonce}`).digest('hex');
+const derived = (key: string, nonce: string) =>
+	createHmac('sha256', key).update(`n8n-nodes-circularo/signing-secret/${nonce}`).digest('hex');
 
 async function newApiKeyOfTheSameUser(): Promise<string> {
-	const res = await fetch(`${sim.apiUrl}/api/key?token=${sim.keys.teamAdmin}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+	const res = await fetch(`${sim.apiUrl}/api/key?token=${sim.keys.teamAdmin}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: '{}',
+	});
 	return ((await res.json()) as { id: string }).id;
 }
 
@@ -74,9 +98,17 @@ describe('create', () => {
 		expect((await activate(staticData)).outcome).toBe('created');
 		const remote = sim.listWebhooks();
 		expect(remote).toHaveLength(1);
-		expect(remote[0]).toMatchObject({ id: staticData.webhookId, type: 'team', name: 'Sales', callbackUrl: PRODUCTION_URL });
+		expect(remote[0]).toMatchObject({
+			id: staticData.webhookId,
+			type: 'team',
+			name: 'Sales',
+			callbackUrl: PRODUCTION_URL,
+		});
 		expect(Object.keys(staticData).sort()).toEqual(['fingerprint', 'kind', 'nonce', 'webhookId']);
-		expect(staticData).toMatchObject({ kind: 'production', nonce: expect.stringMatching(/^[0-9a-f]{64}$/) });
+		expect(staticData).toMatchObject({
+			kind: 'production',
+			nonce: expect.stringMatching(/^[0-9a-f]{64}$/),
+		});
 		expect(remote[0].hmacSecret).toBe(derived(sim.keys.teamAdmin, staticData.nonce));
 		const stored = JSON.stringify(staticData);
 		expect(stored).not.toContain(remote[0].hmacSecret);
@@ -107,21 +139,35 @@ describe('create', () => {
 		await activate(test, credentials(), {}, 'test');
 		expect(production.kind).toBe('production');
 		expect(test.kind).toBe('test');
-		expect(sim.listWebhooks().map((w: any) => w.callbackUrl).sort()).toEqual([PRODUCTION_URL, TEST_URL].sort());
+		expect(
+			sim
+				.listWebhooks()
+				.map((w: any) => w.callbackUrl)
+				.sort(),
+		).toEqual([PRODUCTION_URL, TEST_URL].sort());
 	});
 
 	it('accepts the server URL with a trailing slash or /api/v1', async () => {
 		const staticData = {};
 		await activate(staticData, credentials({ serverUrl: `${sim.baseUrl}/` }));
-		expect((await activate(staticData, credentials({ serverUrl: `${sim.apiUrl}/` }))).outcome).toBe('kept');
+		expect((await activate(staticData, credentials({ serverUrl: `${sim.apiUrl}/` }))).outcome).toBe(
+			'kept',
+		);
 		expect(sim.listWebhooks()).toHaveLength(1);
 	});
 
 	it('registers tenant and named-team scopes for a global admin', async () => {
 		await activate({}, credentials({ apiKey: sim.keys.globalAdmin }), { scope: 'tenant' });
-		expect(sim.listWebhooks()).toEqual([expect.objectContaining({ type: 'tenant', callbackUrl: PRODUCTION_URL })]);
-		await activate({}, credentials({ apiKey: sim.keys.globalAdmin }), { scope: 'namedTeam', teamName: 'Legal' });
-		expect(sim.listWebhooks()).toEqual([expect.objectContaining({ type: 'team', name: 'Legal', callbackUrl: PRODUCTION_URL })]);
+		expect(sim.listWebhooks()).toEqual([
+			expect.objectContaining({ type: 'tenant', callbackUrl: PRODUCTION_URL }),
+		]);
+		await activate({}, credentials({ apiKey: sim.keys.globalAdmin }), {
+			scope: 'namedTeam',
+			teamName: 'Legal',
+		});
+		expect(sim.listWebhooks()).toEqual([
+			expect.objectContaining({ type: 'team', name: 'Legal', callbackUrl: PRODUCTION_URL }),
+		]);
 	});
 
 	it('refuses a callback URL a hosted Circularo cannot reach, before calling Circularo', async () => {
@@ -137,10 +183,30 @@ describe('failed registrations say what to fix and leave nothing behind', () => 
 	it.each([
 		['a wrong API key', () => credentials({ apiKey: 'not-a-key' }), {}, /API key/],
 		['a plain user', () => credentials({ apiKey: sim.keys.plainUser }), {}, /admin/],
-		['a team admin without use_webhooks', () => credentials({ apiKey: sim.keys.teamAdminNoRight }), {}, /use_webhooks/],
-		['a tenant without webhooks', () => credentials({ apiKey: sim.keys.disabledTenantAdmin }), {}, /not enabled/],
-		['a team admin asking for the tenant scope', () => credentials(), { scope: 'tenant' }, /global admin/],
-		['an unknown team', () => credentials({ apiKey: sim.keys.globalAdmin }), { scope: 'namedTeam', teamName: 'Nope' }, /Team Name/],
+		[
+			'a team admin without use_webhooks',
+			() => credentials({ apiKey: sim.keys.teamAdminNoRight }),
+			{},
+			/use_webhooks/,
+		],
+		[
+			'a tenant without webhooks',
+			() => credentials({ apiKey: sim.keys.disabledTenantAdmin }),
+			{},
+			/not enabled/,
+		],
+		[
+			'a team admin asking for the tenant scope',
+			() => credentials(),
+			{ scope: 'tenant' },
+			/global admin/,
+		],
+		[
+			'an unknown team',
+			() => credentials({ apiKey: sim.keys.globalAdmin }),
+			{ scope: 'namedTeam', teamName: 'Nope' },
+			/Team Name/,
+		],
 	])('%s', async (_name, creds, parameters, fix) => {
 		const { context } = ctx({}, creds(), parameters);
 		const failure = methods.checkExists.call(context).then(() => methods.create.call(context));
@@ -168,7 +234,13 @@ describe('failed registrations say what to fix and leave nothing behind', () => 
 	});
 
 	it('names a timeout and removes a webhook created before it', async () => {
-		sim.setFault({ method: 'POST', path: '/webhooks', delayMs: 12_000, afterHandling: true, times: 1 });
+		sim.setFault({
+			method: 'POST',
+			path: '/webhooks',
+			delayMs: 12_000,
+			afterHandling: true,
+			times: 1,
+		});
 		await expect(methods.create.call(ctx({}).context)).rejects.toThrow(/timed out/);
 		expect(sim.listWebhooks()).toHaveLength(0);
 	}, 25_000);
@@ -176,7 +248,9 @@ describe('failed registrations say what to fix and leave nothing behind', () => 
 	it('never leaks the API key into the error', async () => {
 		sim.setFault({ method: 'POST', path: '/webhooks', status: 503 });
 		const error = await methods.create.call(ctx({}).context).catch((e: Error) => e);
-		expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(sim.keys.teamAdmin);
+		expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(
+			sim.keys.teamAdmin,
+		);
 		expect(String((error as Error).stack)).not.toContain(sim.keys.teamAdmin);
 	});
 });
@@ -198,7 +272,10 @@ describe('checkExists', () => {
 	it('is false after the webhook was removed on the Circularo side, and create registers it again', async () => {
 		const staticData: Record<string, string> = {};
 		await activate(staticData);
-		const res = await fetch(`${sim.apiUrl}/webhooks/${staticData.webhookId}?token=${sim.keys.teamAdmin}`, { method: 'DELETE' });
+		const res = await fetch(
+			`${sim.apiUrl}/webhooks/${staticData.webhookId}?token=${sim.keys.teamAdmin}`,
+			{ method: 'DELETE' },
+		);
 		expect(res.ok).toBe(true);
 		expect((await activate(staticData)).outcome).toBe('created');
 		expect(sim.listWebhooks()).toHaveLength(1);
@@ -207,7 +284,10 @@ describe('checkExists', () => {
 	it('does not take a webhook of another scope for its own', async () => {
 		const staticData = {};
 		await activate(staticData, credentials({ apiKey: sim.keys.globalAdmin }), { scope: 'tenant' });
-		const { context } = ctx(staticData, credentials({ apiKey: sim.keys.globalAdmin }), { scope: 'namedTeam', teamName: 'Sales' });
+		const { context } = ctx(staticData, credentials({ apiKey: sim.keys.globalAdmin }), {
+			scope: 'namedTeam',
+			teamName: 'Sales',
+		});
 		expect(await methods.checkExists.call(context)).toBe(false);
 		expect(sim.listWebhooks()).toHaveLength(1); // it never deletes
 	});
@@ -223,11 +303,15 @@ describe('checkExists', () => {
 		if ('apiKey' in change) edited.apiKey = await newApiKeyOfTheSameUser();
 		const { outcome, log } = await activate(staticData, edited);
 		expect(outcome).toBe('created');
-		expect(log.warnings.join('\n')).toMatch(/credential .* has changed since the webhook was registered; registering the webhook again/);
+		expect(log.warnings.join('\n')).toMatch(
+			/credential .* has changed since the webhook was registered; registering the webhook again/,
+		);
 		const remote = sim.listWebhooks();
 		expect(remote).toHaveLength(1);
 		expect(remote[0].id).not.toBe(before);
-		expect(remote[0].hmacSecret).toBe(derived(edited.webhookSecret || edited.apiKey, staticData.nonce));
+		expect(remote[0].hmacSecret).toBe(
+			derived(edited.webhookSecret || edited.apiKey, staticData.nonce),
+		);
 	});
 });
 
@@ -248,7 +332,9 @@ describe('upgrade from 0.1.0', () => {
 	it('replaces a registration made with the credential secret (0.1.0 stored only the id)', async () => {
 		const oldId = await registerAs010('credential-secret');
 		const staticData: Record<string, string> = { webhookId: oldId };
-		expect((await activate(staticData, credentials({ webhookSecret: 'credential-secret' }))).outcome).toBe('created');
+		expect(
+			(await activate(staticData, credentials({ webhookSecret: 'credential-secret' }))).outcome,
+		).toBe('created');
 		const remote = sim.listWebhooks();
 		expect(remote).toHaveLength(1);
 		expect(remote[0].hmacSecret).toBe(derived('credential-secret', staticData.nonce));
@@ -271,7 +357,9 @@ describe('delete', () => {
 		await activate(test, credentials(), {}, 'test');
 		const published = { ...production };
 		await deactivate(test, credentials(), 'test');
-		expect(sim.listWebhooks()).toEqual([expect.objectContaining({ id: production.webhookId, callbackUrl: PRODUCTION_URL })]);
+		expect(sim.listWebhooks()).toEqual([
+			expect.objectContaining({ id: production.webhookId, callbackUrl: PRODUCTION_URL }),
+		]);
 		expect(production).toEqual(published);
 		expect(test).toEqual({});
 	});

@@ -12,7 +12,9 @@ describe('toTriggerItem over every simulator shape', () => {
 	const knownShapes = (PAYLOAD_SHAPES as string[]).filter((shape) => shape !== 'unknown');
 
 	it('covers the candidate families of the reference', () => {
-		expect(knownShapes).toEqual(expect.arrayContaining(['default', 'eventType', 'type', 'action', 'name']));
+		expect(knownShapes).toEqual(
+			expect.arrayContaining(['default', 'eventType', 'type', 'action', 'name']),
+		);
 	});
 
 	describe.each(knownShapes)('shape %s', (shape) => {
@@ -39,7 +41,12 @@ describe('toTriggerItem over every simulator shape', () => {
 
 	it('reads the title where the shape carries one', () => {
 		for (const shape of knownShapes) {
-			const body = buildPayload(shape, { event: 'documentSigned', documentId: 'd', documentTitle: 'NDA Acme', at });
+			const body = buildPayload(shape, {
+				event: 'documentSigned',
+				documentId: 'd',
+				documentTitle: 'NDA Acme',
+				at,
+			});
 			const hasTitle = JSON.stringify(body).includes('NDA Acme');
 			expect(toTriggerItem(body, receivedAt).documentTitle).toBe(hasTitle ? 'NDA Acme' : null);
 		}
@@ -56,7 +63,13 @@ describe('toTriggerItem over every simulator shape', () => {
 describe('toTriggerItem on hand-written deliveries', () => {
 	it('reads the documented default names', () => {
 		const item = toTriggerItem(
-			{ event: 'documentCompleted', documentId: 'd-1', documentTitle: 'Lease', user: 'ann@x.test', timestamp: 1764230400000 },
+			{
+				event: 'documentCompleted',
+				documentId: 'd-1',
+				documentTitle: 'Lease',
+				user: 'ann@x.test',
+				timestamp: 1764230400000,
+			},
 			receivedAt,
 		);
 		expect(item).toEqual({
@@ -66,43 +79,76 @@ describe('toTriggerItem on hand-written deliveries', () => {
 			actor: { id: null, name: null, email: 'ann@x.test' },
 			occurredAt: '2025-11-27T08:00:00.000Z',
 			receivedAt: receivedAt.toISOString(),
-			payload: { event: 'documentCompleted', documentId: 'd-1', documentTitle: 'Lease', user: 'ann@x.test', timestamp: 1764230400000 },
+			payload: {
+				event: 'documentCompleted',
+				documentId: 'd-1',
+				documentTitle: 'Lease',
+				user: 'ann@x.test',
+				timestamp: 1764230400000,
+			},
 		});
 	});
 
 	it('reads the documented names first: actor wins over user', () => {
-		const item = toTriggerItem({ event: 'signRejected', actor: 'ann@x.test', user: 'bob@x.test', documentId: 'd-1', id: 'other' }, receivedAt);
+		const item = toTriggerItem(
+			{
+				event: 'signRejected',
+				actor: 'ann@x.test',
+				user: 'bob@x.test',
+				documentId: 'd-1',
+				id: 'other',
+			},
+			receivedAt,
+		);
 		expect(item.actor).toEqual({ id: null, name: null, email: 'ann@x.test' });
 		expect(item.documentId).toBe('d-1');
 	});
 
 	it('skips a candidate whose value is not an event (type is also a scope, name also a person)', () => {
-		const item = toTriggerItem({ type: 'team', name: 'Bob', action: 'signRejected', id: 'd-9' }, receivedAt);
+		const item = toTriggerItem(
+			{ type: 'team', name: 'Bob', action: 'signRejected', id: 'd-9' },
+			receivedAt,
+		);
 		expect(item.event).toBe('signRejected');
 		expect(item.documentId).toBe('d-9');
 		expect(item.actor).toBeNull();
 	});
 
 	it('reads epoch seconds, numeric strings and numeric ids', () => {
-		const item = toTriggerItem({ event: 'signExpired', documentId: 17, time: 1764230400 }, receivedAt);
+		const item = toTriggerItem(
+			{ event: 'signExpired', documentId: 17, time: 1764230400 },
+			receivedAt,
+		);
 		expect(item.documentId).toBe('17');
 		expect(item.occurredAt).toBe('2025-11-27T08:00:00.000Z');
-		expect(toTriggerItem({ event: 'signExpired', date: '1764230400000' }, receivedAt).occurredAt).toBe(
-			'2025-11-27T08:00:00.000Z',
-		);
+		expect(
+			toTriggerItem({ event: 'signExpired', date: '1764230400000' }, receivedAt).occurredAt,
+		).toBe('2025-11-27T08:00:00.000Z');
 	});
 
 	it('reads a string of digits as seconds or milliseconds by the same threshold as a number', () => {
-		expect(toTriggerItem({ timestamp: '1764230400' }, receivedAt).occurredAt).toBe('2025-11-27T08:00:00.000Z');
-		expect(toTriggerItem({ timestamp: ' 1764230400 ' }, receivedAt).occurredAt).toBe('2025-11-27T08:00:00.000Z');
-		expect(toTriggerItem({ timestamp: String(EPOCH_MILLISECONDS_THRESHOLD) }, receivedAt).occurredAt).toBe(
-			new Date(EPOCH_MILLISECONDS_THRESHOLD).toISOString(),
+		expect(toTriggerItem({ timestamp: '1764230400' }, receivedAt).occurredAt).toBe(
+			'2025-11-27T08:00:00.000Z',
 		);
+		expect(toTriggerItem({ timestamp: ' 1764230400 ' }, receivedAt).occurredAt).toBe(
+			'2025-11-27T08:00:00.000Z',
+		);
+		expect(
+			toTriggerItem({ timestamp: String(EPOCH_MILLISECONDS_THRESHOLD) }, receivedAt).occurredAt,
+		).toBe(new Date(EPOCH_MILLISECONDS_THRESHOLD).toISOString());
 	});
 
 	it('reads an actor object by name, username, email or id', () => {
-		expect(toTriggerItem({ executor: { username: 'kim' } }, receivedAt).actor).toEqual({ id: null, name: 'kim', email: null });
-		expect(toTriggerItem({ createdBy: { id: 5 } }, receivedAt).actor).toEqual({ id: '5', name: null, email: null });
+		expect(toTriggerItem({ executor: { username: 'kim' } }, receivedAt).actor).toEqual({
+			id: null,
+			name: 'kim',
+			email: null,
+		});
+		expect(toTriggerItem({ createdBy: { id: 5 } }, receivedAt).actor).toEqual({
+			id: '5',
+			name: null,
+			email: null,
+		});
 		expect(toTriggerItem({ actor: {} }, receivedAt).actor).toBeNull();
 	});
 
@@ -111,9 +157,15 @@ describe('toTriggerItem on hand-written deliveries', () => {
 		['an array', [1, 2, 3]],
 		['a string', 'documentCompleted'],
 		['a number', 42],
-		['nested garbage', { document: 'x', data: [null], user: [], timestamp: 'not a date', event: { a: 1 } }],
+		[
+			'nested garbage',
+			{ document: 'x', data: [null], user: [], timestamp: 'not a date', event: { a: 1 } },
+		],
 		['an unknown event name', { event: 'documentArchived', documentId: 'd' }],
-		['a prototype trap', JSON.parse('{"__proto__":{"event":"documentCompleted"},"constructor":{"prototype":{}}}')],
+		[
+			'a prototype trap',
+			JSON.parse('{"__proto__":{"event":"documentCompleted"},"constructor":{"prototype":{}}}'),
+		],
 	])('never throws on %s', (_name, body) => {
 		const item = toTriggerItem(body, receivedAt);
 		expect(item.event).toBe('unknown');
@@ -124,8 +176,12 @@ describe('toTriggerItem on hand-written deliveries', () => {
 
 describe('readSignedBody', () => {
 	it('parses the bytes as UTF-8 JSON, and keeps anything else as text', () => {
-		expect(readSignedBody(Buffer.from('{"documentTitle":"Vertr\u00e4ge"}'))).toEqual({ documentTitle: 'Verträge' });
-		expect(readSignedBody(Buffer.from('event=documentCompleted&documentId=d'))).toBe('event=documentCompleted&documentId=d');
+		expect(readSignedBody(Buffer.from('{"documentTitle":"Vertr\u00e4ge"}'))).toEqual({
+			documentTitle: 'Verträge',
+		});
+		expect(readSignedBody(Buffer.from('event=documentCompleted&documentId=d'))).toBe(
+			'event=documentCompleted&documentId=d',
+		);
 		expect(readSignedBody(Buffer.alloc(0))).toBe('');
 	});
 });

@@ -50,8 +50,16 @@ describe('isValidSignature', () => {
 	});
 
 	it.each([
-		['extra white space', '{ "event" : "documentSigned" ,\n "documentId": "d-1" }', '{"event":"documentSigned","documentId":"d-1"}'],
-		['another key order', '{"documentId":"d-1","event":"documentSigned"}', '{"event":"documentSigned","documentId":"d-1"}'],
+		[
+			'extra white space',
+			'{ "event" : "documentSigned" ,\n "documentId": "d-1" }',
+			'{"event":"documentSigned","documentId":"d-1"}',
+		],
+		[
+			'another key order',
+			'{"documentId":"d-1","event":"documentSigned"}',
+			'{"event":"documentSigned","documentId":"d-1"}',
+		],
 		['unicode escapes', '{"documentTitle":"Vertr\\u00e4ge"}', '{"documentTitle":"Verträge"}'],
 		['escaped slash', '{"documentTitle":"a\\/b"}', '{"documentTitle":"a/b"}'],
 	])('verifies the received bytes, not an equivalent JSON text (%s)', (_name, text, equivalent) => {

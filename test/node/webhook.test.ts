@@ -5,7 +5,12 @@
 import { createHmac } from 'crypto';
 
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
-import { hookContext, webhookContext, type CircularoTestCredentials, type Delivery } from '../helpers/n8nContext';
+import {
+	hookContext,
+	webhookContext,
+	type CircularoTestCredentials,
+	type Delivery,
+} from '../helpers/n8nContext';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 
 const { startSimulator, EVENTS } = require('../../simulator');
@@ -28,7 +33,11 @@ afterAll(async () => {
 beforeEach(async () => {
 	sim.reset();
 	staticData = {};
-	const { context } = hookContext({ credentials: credentials(), staticData, webhookUrl: receiver.productionUrl });
+	const { context } = hookContext({
+		credentials: credentials(),
+		staticData,
+		webhookUrl: receiver.productionUrl,
+	});
 	await trigger.webhookMethods.default.create.call(context);
 });
 
@@ -45,7 +54,10 @@ async function fire(fields: object): Promise<Delivery> {
 
 async function deliver(fields: object, parameters: object = { events: ['*'] }) {
 	const delivery = await fire(fields);
-	const { context, response } = webhookContext({ credentials: credentials(), parameters: parameters as never, staticData }, delivery);
+	const { context, response } = webhookContext(
+		{ credentials: credentials(), parameters: parameters as never, staticData },
+		delivery,
+	);
 	const result = await trigger.webhook.call(context);
 	return { result, response, delivery };
 }
@@ -61,63 +73,95 @@ describe('webhook()', () => {
 		expect(item.binary).toBeUndefined();
 	});
 
-	it.each(['missing', 'wrong', 'stale', 'otherSecret'])('answers 401 and starts nothing for a %s signature', async (signature) => {
-		const { result, response } = await deliver({ event: 'documentCompleted', signature });
-		expect(response).toMatchObject({ status: 401, ended: true });
-		expect(result).toEqual({ noWebhookResponse: true });
-	});
+	it.each(['missing', 'wrong', 'stale', 'otherSecret'])(
+		'answers 401 and starts nothing for a %s signature',
+		async (signature) => {
+			const { result, response } = await deliver({ event: 'documentCompleted', signature });
+			expect(response).toMatchObject({ status: 401, ended: true });
+			expect(result).toEqual({ noWebhookResponse: true });
+		},
+	);
 
 	it('answers 401 when the node holds no registration', async () => {
 		const delivery = await fire({ event: 'documentCompleted' });
-		const { context, response } = webhookContext({ credentials: credentials(), staticData: {} }, delivery);
+		const { context, response } = webhookContext(
+			{ credentials: credentials(), staticData: {} },
+			delivery,
+		);
 		expect(await trigger.webhook.call(context)).toEqual({ noWebhookResponse: true });
 		expect(response.status).toBe(401);
 	});
 
 	it('acknowledges an unselected event without starting the workflow', async () => {
-		const { result, response } = await deliver({ event: 'documentEdited' }, { events: ['documentCompleted', 'documentSigned'] });
+		const { result, response } = await deliver(
+			{ event: 'documentEdited' },
+			{ events: ['documentCompleted', 'documentSigned'] },
+		);
 		expect(result).toEqual({});
 		expect(response.status).toBeUndefined();
 	});
 
 	it('emits an unrecognised shape as "unknown" only when all events are selected', async () => {
 		const all = await deliver({ event: 'documentCompleted', shape: 'unknown' });
-		expect(all.result.workflowData![0][0].json).toMatchObject({ event: 'unknown', documentId: null });
-		const some = await deliver({ event: 'documentCompleted', shape: 'unknown' }, { events: ['documentCompleted'] });
+		expect(all.result.workflowData![0][0].json).toMatchObject({
+			event: 'unknown',
+			documentId: null,
+		});
+		const some = await deliver(
+			{ event: 'documentCompleted', shape: 'unknown' },
+			{ events: ['documentCompleted'] },
+		);
 		expect(some.result).toEqual({});
 	});
 
 	it('verifies bytes that are not JSON, and keeps them as text in the payload', async () => {
 		const rawBody = Buffer.from('{"event":"documentCompleted", truncated');
-		const signature = createHmac('sha256', sim.listWebhooks()[0].hmacSecret).update(rawBody).digest('hex');
+		const signature = createHmac('sha256', sim.listWebhooks()[0].hmacSecret)
+			.update(rawBody)
+			.digest('hex');
 		const { context } = webhookContext(
 			{ credentials: credentials(), staticData },
 			{ rawBody, headers: { 'x-circularo-signature': signature }, body: {} },
 		);
 		const result = await trigger.webhook.call(context);
-		expect(result.workflowData![0][0].json).toMatchObject({ event: 'unknown', payload: rawBody.toString() });
+		expect(result.workflowData![0][0].json).toMatchObject({
+			event: 'unknown',
+			payload: rawBody.toString(),
+		});
 	});
 
 	it('attaches the signed PDF for documentCompleted', async () => {
 		const { result } = await deliver(
 			{ event: 'documentCompleted' },
-			{ events: ['documentCompleted'], options: { downloadSignedDocument: true, binaryPropertyName: 'signed' } },
+			{
+				events: ['documentCompleted'],
+				options: { downloadSignedDocument: true, binaryPropertyName: 'signed' },
+			},
 		);
 		const [[item]] = result.workflowData!;
 		expect(item.json.downloadError).toBeUndefined();
 		const pdf = Buffer.from(item.binary!.signed.data, 'base64');
 		expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 		expect(pdf.subarray(-8).toString()).toContain('%%EOF');
-		expect(item.binary!.signed).toMatchObject({ mimeType: 'application/pdf', fileName: expect.stringMatching(/\.pdf$/) });
+		expect(item.binary!.signed).toMatchObject({
+			mimeType: 'application/pdf',
+			fileName: expect.stringMatching(/\.pdf$/),
+		});
 	});
 
 	it('does not download for events without a signed document', async () => {
-		const { result } = await deliver({ event: 'signRequest' }, { events: ['*'], options: { downloadSignedDocument: true } });
+		const { result } = await deliver(
+			{ event: 'signRequest' },
+			{ events: ['*'], options: { downloadSignedDocument: true } },
+		);
 		expect(result.workflowData![0][0].binary).toBeUndefined();
 	});
 
 	it('attaches the audit trail when asked', async () => {
-		const { result } = await deliver({ event: 'signRejected' }, { events: ['*'], options: { includeAuditTrail: true } });
+		const { result } = await deliver(
+			{ event: 'signRejected' },
+			{ events: ['*'], options: { includeAuditTrail: true } },
+		);
 		const pdf = Buffer.from(result.workflowData![0][0].binary!.auditTrail.data, 'base64');
 		expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 	});
@@ -136,7 +180,10 @@ describe('webhook()', () => {
 	});
 
 	it('never puts the API key or secret into the item', async () => {
-		const { result } = await deliver({ event: 'documentCompleted' }, { events: ['*'], options: { downloadSignedDocument: true, includeHeaders: true } });
+		const { result } = await deliver(
+			{ event: 'documentCompleted' },
+			{ events: ['*'], options: { downloadSignedDocument: true, includeHeaders: true } },
+		);
 		const text = JSON.stringify(result.workflowData![0][0].json);
 		expect(text).not.toContain(sim.keys.teamAdmin);
 		expect(text).not.toContain(sim.listWebhooks()[0].hmacSecret);

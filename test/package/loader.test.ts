@@ -64,8 +64,13 @@ describe('the built package, as n8n loads it', () => {
 		expect(node.group).toEqual(['trigger']);
 		expect(node.inputs).toEqual([]);
 		expect(node.credentials).toEqual([{ name: 'circularoApi', required: true }]);
-		expect(node.codex?.alias).toEqual(expect.arrayContaining(['e-signature', 'signing', 'contract']));
-		expect([...loader.known.credentials.circularoApi.supportedNodes!].sort()).toEqual(['circularo', 'circularoTrigger']);
+		expect(node.codex?.alias).toEqual(
+			expect.arrayContaining(['e-signature', 'signing', 'contract']),
+		);
+		expect([...loader.known.credentials.circularoApi.supportedNodes!].sort()).toEqual([
+			'circularo',
+			'circularoTrigger',
+		]);
 	});
 
 	it('describes an action node usable as an AI tool, with a codex file and the same credential', () => {
@@ -74,7 +79,9 @@ describe('the built package, as n8n loads it', () => {
 		expect(node.inputs).toEqual(['main']);
 		expect(node.usableAsTool).toBe(true);
 		expect(node.credentials).toEqual([{ name: 'circularoApi', required: true }]);
-		expect(node.codex?.alias).toEqual(expect.arrayContaining(['e-signature', 'sign request', 'audit trail']));
+		expect(node.codex?.alias).toEqual(
+			expect.arrayContaining(['e-signature', 'sign request', 'audit trail']),
+		);
 	});
 });
 
@@ -96,7 +103,11 @@ describe('package.json follows community-node conventions', () => {
 describe('source rules n8n verification relies on', () => {
 	function sourceFiles(dir: string): string[] {
 		return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-			entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+			entry.isDirectory()
+				? sourceFiles(join(dir, entry.name))
+				: entry.name.endsWith('.ts')
+					? [join(dir, entry.name)]
+					: [],
 		);
 	}
 

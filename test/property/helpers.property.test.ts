@@ -15,7 +15,8 @@ const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const params = { numRuns: NUM_RUNS, seed: SEED };
 
 function check(condition: boolean, what: string, ...values: unknown[]): void {
-	if (!condition) throw new Error(`${what}: ${values.map((v) => inspect(v, { depth: 4 })).join(' | ')}`);
+	if (!condition)
+		throw new Error(`${what}: ${values.map((v) => inspect(v, { depth: 4 })).join(' | ')}`);
 }
 
 const anything = fc.anything({
@@ -35,9 +36,31 @@ const anything = fc.anything({
 /** Objects that use the candidate field names with values of every type. */
 const candidateShaped = fc.dictionary(
 	fc.constantFrom(
-		'event', 'eventType', 'type', 'action', 'name', 'documentId', 'document', 'data', 'id', 'documentTitle', 'title',
-		'user', 'actor', 'username', 'userName', 'executor', 'createdBy', 'timestamp', 'date', 'time', 'createDate',
-		'eventDate', '__proto__', 'constructor', 'toString',
+		'event',
+		'eventType',
+		'type',
+		'action',
+		'name',
+		'documentId',
+		'document',
+		'data',
+		'id',
+		'documentTitle',
+		'title',
+		'user',
+		'actor',
+		'username',
+		'userName',
+		'executor',
+		'createdBy',
+		'timestamp',
+		'date',
+		'time',
+		'createDate',
+		'eventDate',
+		'__proto__',
+		'constructor',
+		'toString',
 	),
 	fc.oneof(
 		anything,
@@ -45,7 +68,19 @@ const candidateShaped = fc.dictionary(
 		fc.double(),
 		fc.integer({ min: -8.64e15, max: 8.64e15 }),
 		fc.string(),
-		fc.dictionary(fc.constantFrom('id', 'documentId', 'title', 'documentTitle', 'name', 'email', 'userId', 'fullName'), anything),
+		fc.dictionary(
+			fc.constantFrom(
+				'id',
+				'documentId',
+				'title',
+				'documentTitle',
+				'name',
+				'email',
+				'userId',
+				'fullName',
+			),
+			anything,
+		),
 	),
 	{ maxKeys: 8 },
 );
@@ -58,10 +93,26 @@ describe('payload mapping properties', () => {
 		fc.assert(
 			fc.property(fc.oneof(anything, candidateShaped), (body) => {
 				const item = toTriggerItem(body, receivedAt);
-				check(Object.is(item.payload, body === undefined ? null : body), 'payload is the body itself', item.payload);
-				check(item.event === 'unknown' || (CIRCULARO_EVENTS as readonly string[]).includes(item.event), 'event', item.event);
-				check(nullableText(item.documentId) && nullableText(item.documentTitle), 'text fields', item);
-				check(item.occurredAt === null || !Number.isNaN(Date.parse(item.occurredAt)), 'occurredAt is ISO or null', item.occurredAt);
+				check(
+					Object.is(item.payload, body === undefined ? null : body),
+					'payload is the body itself',
+					item.payload,
+				);
+				check(
+					item.event === 'unknown' || (CIRCULARO_EVENTS as readonly string[]).includes(item.event),
+					'event',
+					item.event,
+				);
+				check(
+					nullableText(item.documentId) && nullableText(item.documentTitle),
+					'text fields',
+					item,
+				);
+				check(
+					item.occurredAt === null || !Number.isNaN(Date.parse(item.occurredAt)),
+					'occurredAt is ISO or null',
+					item.occurredAt,
+				);
 				check(item.receivedAt === '2026-01-02T03:04:05.000Z', 'receivedAt', item.receivedAt);
 				check(
 					item.actor === null ||
@@ -90,13 +141,28 @@ describe('signature properties', () => {
 
 	it(`isValidSignature never throws on arbitrary input and accepts only the HMAC of the bytes (${NUM_RUNS} cases)`, () => {
 		fc.assert(
-			fc.property(fc.uint8Array({ maxLength: 512 }), header, fc.string({ unit: 'binary', maxLength: 64 }), (bytes, value, secret) => {
-				const body = Buffer.from(bytes);
-				const valid = isValidSignature(body, value as never, secret);
-				const expected = createHmac('sha256', secret).update(body).digest('hex');
-				const normalised = typeof value === 'string' ? value.trim().toLowerCase().replace(/^sha256=/, '') : undefined;
-				check(valid === (secret !== '' && normalised === expected), 'valid exactly for the HMAC of the bytes', value);
-			}),
+			fc.property(
+				fc.uint8Array({ maxLength: 512 }),
+				header,
+				fc.string({ unit: 'binary', maxLength: 64 }),
+				(bytes, value, secret) => {
+					const body = Buffer.from(bytes);
+					const valid = isValidSignature(body, value as never, secret);
+					const expected = createHmac('sha256', secret).update(body).digest('hex');
+					const normalised =
+						typeof value === 'string'
+							? value
+									.trim()
+									.toLowerCase()
+									.replace(/^sha256=/, '')
+							: undefined;
+					check(
+						valid === (secret !== '' && normalised === expected),
+						'valid exactly for the HMAC of the bytes',
+						value,
+					);
+				},
+			),
 			params,
 		);
 	});
@@ -106,7 +172,12 @@ describe('signature properties', () => {
 			fc.property(
 				fc.uint8Array({ maxLength: 512 }),
 				fc.string({ unit: 'grapheme', minLength: 1, maxLength: 64 }),
-				fc.constantFrom((h: string) => h, (h: string) => h.toUpperCase(), (h: string) => `sha256=${h}`, (h: string) => `SHA256=${h}`),
+				fc.constantFrom(
+					(h: string) => h,
+					(h: string) => h.toUpperCase(),
+					(h: string) => `sha256=${h}`,
+					(h: string) => `SHA256=${h}`,
+				),
 				(bytes, secret, format) => {
 					const body = Buffer.from(bytes);
 					const signature = createHmac('sha256', secret).update(body).digest('hex');

@@ -35,7 +35,15 @@ describe('authentication', () => {
 		try {
 			expect(other.keys).toEqual(sim.keys);
 			expect(Object.keys(sim.keys).sort()).toEqual(
-				['disabledTenantAdmin', 'globalAdmin', 'otherTeamAdmin', 'otherTenantAdmin', 'plainUser', 'teamAdmin', 'teamAdminNoRight'].sort(),
+				[
+					'disabledTenantAdmin',
+					'globalAdmin',
+					'otherTeamAdmin',
+					'otherTenantAdmin',
+					'plainUser',
+					'teamAdmin',
+					'teamAdminNoRight',
+				].sort(),
 			);
 			expect(new Set(Object.values(sim.keys)).size).toBe(7);
 		} finally {
@@ -44,11 +52,19 @@ describe('authentication', () => {
 	});
 
 	test('login -> session token -> POST /api/key -> the new key works, lists, and stops working once deleted', async () => {
-		const bad = await api(sim, 'POST', '/login', null, { name: 'sales.admin@acme.test', password: 'wrong', returnToken: true });
+		const bad = await api(sim, 'POST', '/login', null, {
+			name: 'sales.admin@acme.test',
+			password: 'wrong',
+			returnToken: true,
+		});
 		expect(bad.status).toBe(401);
 		expect(bad.json.error.code).toBe('LOGIN_FAILED');
 
-		const login = await api(sim, 'POST', '/login', null, { name: 'sales.admin@acme.test', password: SEED_PASSWORD, returnToken: true });
+		const login = await api(sim, 'POST', '/login', null, {
+			name: 'sales.admin@acme.test',
+			password: SEED_PASSWORD,
+			returnToken: true,
+		});
 		expect(login.status).toBe(200);
 		const session = login.json.token;
 		expect(typeof session).toBe('string');
@@ -59,10 +75,14 @@ describe('authentication', () => {
 		const key = created.json.id;
 		expect(typeof key).toBe('string');
 		expect(key).not.toBe(session);
-		expect(Date.parse(created.json.expirationDate) - Date.now()).toBeGreaterThan(9 * 365 * 24 * 3600 * 1000);
+		expect(Date.parse(created.json.expirationDate) - Date.now()).toBeGreaterThan(
+			9 * 365 * 24 * 3600 * 1000,
+		);
 
 		const listed = await api(sim, 'GET', '/api/key', key);
-		expect(listed.json.results.map((/** @type {any} */ k) => k.id)).toEqual(expect.arrayContaining([key, sim.keys.teamAdmin]));
+		expect(listed.json.results.map((/** @type {any} */ k) => k.id)).toEqual(
+			expect.arrayContaining([key, sim.keys.teamAdmin]),
+		);
 		expect((await api(sim, 'GET', '/webhooks', key)).status).toBe(200);
 
 		const del = await api(sim, 'DELETE', `/api/key/${key}`, session);
@@ -71,12 +91,21 @@ describe('authentication', () => {
 		expect((await api(sim, 'DELETE', `/api/key/${key}`, session)).status).toBe(404);
 	});
 
-	test('login with a tenant that is not the user\'s fails; session tokens expire', async () => {
-		const r = await api(sim, 'POST', '/login', null, { name: 'admin@acme.test', password: SEED_PASSWORD, returnToken: true, tenant: 'initech' });
+	test("login with a tenant that is not the user's fails; session tokens expire", async () => {
+		const r = await api(sim, 'POST', '/login', null, {
+			name: 'admin@acme.test',
+			password: SEED_PASSWORD,
+			returnToken: true,
+			tenant: 'initech',
+		});
 		expect(r.status).toBe(401);
 		const short = await startSimulator({ port: 0, sessionTtlMs: 50 });
 		try {
-			const login = await api(short, 'POST', '/login', null, { name: 'admin@acme.test', password: SEED_PASSWORD, returnToken: true });
+			const login = await api(short, 'POST', '/login', null, {
+				name: 'admin@acme.test',
+				password: SEED_PASSWORD,
+				returnToken: true,
+			});
 			expect((await api(short, 'GET', '/webhooks', login.json.token)).status).toBe(200);
 			await new Promise((res) => setTimeout(res, 80));
 			expect((await api(short, 'GET', '/webhooks', login.json.token)).status).toBe(401);
@@ -88,10 +117,28 @@ describe('authentication', () => {
 
 describe('POST /webhooks permissions', () => {
 	test('team admin creates a team webhook for their own team; the secret is echoed back', async () => {
-		const r = await api(sim, 'POST', '/webhooks', sim.keys.teamAdmin, { type: 'team', callbackUrl: CB, hmacSecret: 'abc' });
+		const r = await api(sim, 'POST', '/webhooks', sim.keys.teamAdmin, {
+			type: 'team',
+			callbackUrl: CB,
+			hmacSecret: 'abc',
+		});
 		expect(r.status).toBe(200);
-		expect(Object.keys(r.json).sort()).toEqual(['callbackUrl', 'createDate', 'creator', 'hmacSecret', 'id', 'name', 'type']);
-		expect(r.json).toMatchObject({ type: 'team', name: 'Sales', callbackUrl: CB, hmacSecret: 'abc', creator: 'sales.admin@acme.test' });
+		expect(Object.keys(r.json).sort()).toEqual([
+			'callbackUrl',
+			'createDate',
+			'creator',
+			'hmacSecret',
+			'id',
+			'name',
+			'type',
+		]);
+		expect(r.json).toMatchObject({
+			type: 'team',
+			name: 'Sales',
+			callbackUrl: CB,
+			hmacSecret: 'abc',
+			creator: 'sales.admin@acme.test',
+		});
 		expect(Number.isNaN(Date.parse(r.json.createDate))).toBe(false);
 		expect(sim.listWebhooks()).toEqual([{ ...r.json, tenant: 'acme' }]);
 	});
@@ -102,11 +149,36 @@ describe('POST /webhooks permissions', () => {
 	});
 
 	test.each([
-		['teamAdmin', { type: 'tenant', callbackUrl: CB }, 'TENANT_SCOPE_FORBIDDEN', /Only global admins can create tenant webhooks/],
-		['teamAdmin', { type: 'team', name: 'Legal', callbackUrl: CB }, 'NAME_FORBIDDEN', /Only global admins/],
-		['plainUser', { type: 'team', callbackUrl: CB }, 'ADMIN_REQUIRED', /team admin or global admin/],
-		['teamAdminNoRight', { type: 'team', callbackUrl: CB }, 'RIGHT_MISSING', /User lacks the use_webhooks right/],
-		['disabledTenantAdmin', { type: 'tenant', callbackUrl: CB }, 'WEBHOOKS_DISABLED', /Webhooks are not enabled for this tenant\. Contact Circularo support/],
+		[
+			'teamAdmin',
+			{ type: 'tenant', callbackUrl: CB },
+			'TENANT_SCOPE_FORBIDDEN',
+			/Only global admins can create tenant webhooks/,
+		],
+		[
+			'teamAdmin',
+			{ type: 'team', name: 'Legal', callbackUrl: CB },
+			'NAME_FORBIDDEN',
+			/Only global admins/,
+		],
+		[
+			'plainUser',
+			{ type: 'team', callbackUrl: CB },
+			'ADMIN_REQUIRED',
+			/team admin or global admin/,
+		],
+		[
+			'teamAdminNoRight',
+			{ type: 'team', callbackUrl: CB },
+			'RIGHT_MISSING',
+			/User lacks the use_webhooks right/,
+		],
+		[
+			'disabledTenantAdmin',
+			{ type: 'tenant', callbackUrl: CB },
+			'WEBHOOKS_DISABLED',
+			/Webhooks are not enabled for this tenant\. Contact Circularo support/,
+		],
 	])('%s with %j -> 403 %s', async (who, body, code, message) => {
 		const r = await api(sim, 'POST', '/webhooks', sim.keys[who], body);
 		expect(r.status).toBe(403);
@@ -118,13 +190,24 @@ describe('POST /webhooks permissions', () => {
 	test('global admin creates tenant webhooks and team webhooks for a named team', async () => {
 		const t = await createWebhook(sim, sim.keys.globalAdmin, { type: 'tenant', callbackUrl: CB });
 		expect(t).toMatchObject({ type: 'tenant', name: null, creator: 'admin@acme.test' });
-		const l = await createWebhook(sim, sim.keys.globalAdmin, { type: 'team', name: 'Legal', callbackUrl: CB });
+		const l = await createWebhook(sim, sim.keys.globalAdmin, {
+			type: 'team',
+			name: 'Legal',
+			callbackUrl: CB,
+		});
 		expect(l).toMatchObject({ type: 'team', name: 'Legal' });
 	});
 
 	test('enabling webhooks for the tenant lifts the 403', async () => {
 		sim.setTenantWebhooksEnabled('globex', true);
-		expect((await api(sim, 'POST', '/webhooks', sim.keys.disabledTenantAdmin, { type: 'tenant', callbackUrl: CB })).status).toBe(200);
+		expect(
+			(
+				await api(sim, 'POST', '/webhooks', sim.keys.disabledTenantAdmin, {
+					type: 'tenant',
+					callbackUrl: CB,
+				})
+			).status,
+		).toBe(200);
 	});
 });
 
@@ -134,13 +217,29 @@ describe('POST /webhooks validation -> 400', () => {
 		['missing type', { callbackUrl: CB }, 'INVALID_TYPE'],
 		['unknown type', { type: 'user', callbackUrl: CB }, 'INVALID_TYPE'],
 		['missing callbackUrl', { type: 'tenant' }, 'INVALID_CALLBACK_URL'],
-		['relative callbackUrl', { type: 'tenant', callbackUrl: '/webhook/abc' }, 'INVALID_CALLBACK_URL'],
-		['ftp callbackUrl', { type: 'tenant', callbackUrl: 'ftp://127.0.0.1/x' }, 'INVALID_CALLBACK_URL'],
+		[
+			'relative callbackUrl',
+			{ type: 'tenant', callbackUrl: '/webhook/abc' },
+			'INVALID_CALLBACK_URL',
+		],
+		[
+			'ftp callbackUrl',
+			{ type: 'tenant', callbackUrl: 'ftp://127.0.0.1/x' },
+			'INVALID_CALLBACK_URL',
+		],
 		['not a URL', { type: 'tenant', callbackUrl: 'http//nope' }, 'INVALID_CALLBACK_URL'],
 		['unknown team', { type: 'team', name: 'Marketing', callbackUrl: CB }, 'UNKNOWN_TEAM'],
 		['team of another tenant', { type: 'team', name: 'Finance', callbackUrl: CB }, 'UNKNOWN_TEAM'],
-		['team webhook without name by a global admin', { type: 'team', callbackUrl: CB }, 'NAME_REQUIRED'],
-		['non-string secret', { type: 'tenant', callbackUrl: CB, hmacSecret: 42 }, 'INVALID_HMAC_SECRET'],
+		[
+			'team webhook without name by a global admin',
+			{ type: 'team', callbackUrl: CB },
+			'NAME_REQUIRED',
+		],
+		[
+			'non-string secret',
+			{ type: 'tenant', callbackUrl: CB, hmacSecret: 42 },
+			'INVALID_HMAC_SECRET',
+		],
 	])('%s', async (_label, body, code) => {
 		const r = await api(sim, 'POST', '/webhooks', sim.keys.globalAdmin, body);
 		expect(r.status).toBe(400);
@@ -157,17 +256,29 @@ describe('POST /webhooks validation -> 400', () => {
 	});
 
 	test('https callback URLs are accepted', async () => {
-		const w = await createWebhook(sim, sim.keys.globalAdmin, { type: 'tenant', callbackUrl: 'https://n8n.example.com/webhook/x' });
+		const w = await createWebhook(sim, sim.keys.globalAdmin, {
+			type: 'tenant',
+			callbackUrl: 'https://n8n.example.com/webhook/x',
+		});
 		expect(w.callbackUrl).toBe('https://n8n.example.com/webhook/x');
 	});
 });
 
 describe('GET and DELETE /webhooks', () => {
 	test('global admin sees all of their tenant, team admins only their team, other tenants nothing', async () => {
-		const tenantHook = await createWebhook(sim, sim.keys.globalAdmin, { type: 'tenant', callbackUrl: CB });
+		const tenantHook = await createWebhook(sim, sim.keys.globalAdmin, {
+			type: 'tenant',
+			callbackUrl: CB,
+		});
 		const sales = await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: CB });
-		const legal = await createWebhook(sim, sim.keys.otherTeamAdmin, { type: 'team', callbackUrl: CB });
-		const initech = await createWebhook(sim, sim.keys.otherTenantAdmin, { type: 'tenant', callbackUrl: CB });
+		const legal = await createWebhook(sim, sim.keys.otherTeamAdmin, {
+			type: 'team',
+			callbackUrl: CB,
+		});
+		const initech = await createWebhook(sim, sim.keys.otherTenantAdmin, {
+			type: 'tenant',
+			callbackUrl: CB,
+		});
 
 		/** @param {string} key */
 		const ids = async (key) => {
@@ -186,21 +297,33 @@ describe('GET and DELETE /webhooks', () => {
 
 	test('delete: 200, then 404 (unknown id); other tenant -> 404; other team -> 403', async () => {
 		const sales = await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: CB });
-		const legal = await createWebhook(sim, sim.keys.otherTeamAdmin, { type: 'team', callbackUrl: CB });
+		const legal = await createWebhook(sim, sim.keys.otherTeamAdmin, {
+			type: 'team',
+			callbackUrl: CB,
+		});
 
-		const otherTenant = await api(sim, 'DELETE', `/webhooks/${sales.id}`, sim.keys.otherTenantAdmin);
+		const otherTenant = await api(
+			sim,
+			'DELETE',
+			`/webhooks/${sales.id}`,
+			sim.keys.otherTenantAdmin,
+		);
 		expect(otherTenant.status).toBe(404);
 		expect(otherTenant.json.error.code).toBe('WEBHOOK_NOT_FOUND');
 
 		const otherTeam = await api(sim, 'DELETE', `/webhooks/${legal.id}`, sim.keys.teamAdmin);
 		expect(otherTeam.status).toBe(403);
 
-		expect((await api(sim, 'DELETE', `/webhooks/${sales.id}`, sim.keys.teamAdmin)).status).toBe(200);
+		expect((await api(sim, 'DELETE', `/webhooks/${sales.id}`, sim.keys.teamAdmin)).status).toBe(
+			200,
+		);
 		expect(sim.listWebhooks().map((w) => w.id)).toEqual([legal.id]);
 		const again = await api(sim, 'DELETE', `/webhooks/${sales.id}`, sim.keys.teamAdmin);
 		expect(again.status).toBe(404);
 
-		expect((await api(sim, 'DELETE', `/webhooks/${legal.id}`, sim.keys.globalAdmin)).status).toBe(200);
+		expect((await api(sim, 'DELETE', `/webhooks/${legal.id}`, sim.keys.globalAdmin)).status).toBe(
+			200,
+		);
 		expect(sim.listWebhooks()).toEqual([]);
 	});
 

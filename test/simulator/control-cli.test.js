@@ -17,54 +17,98 @@ describe('control API /_sim', () => {
 	useSimulator((s, r) => ((sim = s), (rx = r)), { receiver: true });
 
 	test('GET /_sim/state mirrors the library', async () => {
-		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: 'x' });
+		await createWebhook(sim, sim.keys.teamAdmin, {
+			type: 'team',
+			callbackUrl: rx.url,
+			hmacSecret: 'x',
+		});
 		const r = await request(`${sim.baseUrl}/_sim/state`);
 		expect(r.status).toBe(200);
-		expect(r.json).toMatchObject({ baseUrl: sim.baseUrl, apiUrl: sim.apiUrl, keys: sim.keys, teams: ['Sales', 'Legal'] });
+		expect(r.json).toMatchObject({
+			baseUrl: sim.baseUrl,
+			apiUrl: sim.apiUrl,
+			keys: sim.keys,
+			teams: ['Sales', 'Legal'],
+		});
 		expect(r.json.webhooks).toEqual(sim.listWebhooks());
 		expect(r.json.requests).toHaveLength(1);
 		expect(r.json.documents.map((/** @type {any} */ d) => d.documentId)).toContain('doc-sales-1');
 	});
 
 	test('POST /_sim/documents and /_sim/fire deliver like sim.fire', async () => {
-		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: 'x' });
-		const doc = await request(`${sim.baseUrl}/_sim/documents`, { method: 'POST', body: { title: 'Via control' } });
+		await createWebhook(sim, sim.keys.teamAdmin, {
+			type: 'team',
+			callbackUrl: rx.url,
+			hmacSecret: 'x',
+		});
+		const doc = await request(`${sim.baseUrl}/_sim/documents`, {
+			method: 'POST',
+			body: { title: 'Via control' },
+		});
 		expect(doc.status).toBe(201);
 		const r = await request(`${sim.baseUrl}/_sim/fire`, {
-			method: 'POST', body: { event: 'documentSigned', documentId: doc.json.documentId, shape: 'type', repeat: 2 },
+			method: 'POST',
+			body: { event: 'documentSigned', documentId: doc.json.documentId, shape: 'type', repeat: 2 },
 		});
 		expect(r.status).toBe(200);
 		expect(r.json.deliveries).toHaveLength(2);
-		expect(r.json.deliveries[0]).toMatchObject({ status: 200, event: 'documentSigned', shape: 'type' });
-		expect(JSON.parse(rx.requests[0].body.toString())).toMatchObject({ type: 'documentSigned', document: { title: 'Via control' } });
+		expect(r.json.deliveries[0]).toMatchObject({
+			status: 200,
+			event: 'documentSigned',
+			shape: 'type',
+		});
+		expect(JSON.parse(rx.requests[0].body.toString())).toMatchObject({
+			type: 'documentSigned',
+			document: { title: 'Via control' },
+		});
 		expect(sim.deliveries).toHaveLength(2);
 	});
 
 	test('raw body via bodyBase64', async () => {
 		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url });
 		const raw = Buffer.from('not json at all');
-		await request(`${sim.baseUrl}/_sim/fire`, { method: 'POST', body: { event: 'documentSigned', bodyBase64: raw.toString('base64') } });
+		await request(`${sim.baseUrl}/_sim/fire`, {
+			method: 'POST',
+			body: { event: 'documentSigned', bodyBase64: raw.toString('base64') },
+		});
 		expect(rx.requests[0].body.equals(raw)).toBe(true);
 	});
 
 	test('fire errors come back as 400 / 404 JSON', async () => {
-		const a = await request(`${sim.baseUrl}/_sim/fire`, { method: 'POST', body: { event: 'nope' } });
+		const a = await request(`${sim.baseUrl}/_sim/fire`, {
+			method: 'POST',
+			body: { event: 'nope' },
+		});
 		expect(a.status).toBe(400);
 		expect(a.json.error.message).toMatch(/unknown event/);
-		const b = await request(`${sim.baseUrl}/_sim/fire`, { method: 'POST', body: { event: 'documentSigned', documentId: 'doc-x' } });
+		const b = await request(`${sim.baseUrl}/_sim/fire`, {
+			method: 'POST',
+			body: { event: 'documentSigned', documentId: 'doc-x' },
+		});
 		expect(b.status).toBe(404);
 	});
 
 	test('faults, tenant switch and reset over HTTP', async () => {
-		const f = await request(`${sim.baseUrl}/_sim/faults`, { method: 'POST', body: { method: 'GET', path: '/webhooks', status: 503 } });
+		const f = await request(`${sim.baseUrl}/_sim/faults`, {
+			method: 'POST',
+			body: { method: 'GET', path: '/webhooks', status: 503 },
+		});
 		expect(f.status).toBe(201);
 		expect((await api(sim, 'GET', '/webhooks', sim.keys.globalAdmin)).status).toBe(503);
-		const bad = await request(`${sim.baseUrl}/_sim/faults`, { method: 'POST', body: { path: '/webhooks' } });
+		const bad = await request(`${sim.baseUrl}/_sim/faults`, {
+			method: 'POST',
+			body: { path: '/webhooks' },
+		});
 		expect(bad.status).toBe(400);
-		expect((await request(`${sim.baseUrl}/_sim/faults`, { method: 'DELETE' })).json).toEqual({ cleared: 1 });
+		expect((await request(`${sim.baseUrl}/_sim/faults`, { method: 'DELETE' })).json).toEqual({
+			cleared: 1,
+		});
 		expect((await api(sim, 'GET', '/webhooks', sim.keys.globalAdmin)).status).toBe(200);
 
-		const t = await request(`${sim.baseUrl}/_sim/tenants/globex`, { method: 'POST', body: { webhooksEnabled: true } });
+		const t = await request(`${sim.baseUrl}/_sim/tenants/globex`, {
+			method: 'POST',
+			body: { webhooksEnabled: true },
+		});
 		expect(t.status).toBe(200);
 		await createWebhook(sim, sim.keys.disabledTenantAdmin, { type: 'tenant', callbackUrl: rx.url });
 		expect(sim.listWebhooks()).toHaveLength(1);
@@ -104,7 +148,9 @@ describe('stop', () => {
 			sim.setFault({ path: '/webhooks', delayMs: 20_000 });
 			const firing = sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
 			const slow = api(sim, 'GET', '/webhooks', sim.keys.teamAdmin).catch((e) => e);
-			await sim.waitFor(() => rx.requests.length === 1 && sim.requests.length === 2, { timeoutMs: 3000 });
+			await sim.waitFor(() => rx.requests.length === 1 && sim.requests.length === 2, {
+				timeoutMs: 3000,
+			});
 			const t0 = Date.now();
 			await sim.stop();
 			const [d] = await firing;
@@ -136,13 +182,20 @@ function freePort() {
  * @param {NodeJS.ProcessEnv} [env]
  */
 function spawnCli(args, env = {}) {
-	const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [CLI, ...args], {
+		env: { ...process.env, ...env },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let out = '';
 	let err = '';
 	child.stdout.on('data', (c) => (out += c));
 	child.stderr.on('data', (c) => (err += c));
 	const ready = new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`CLI did not print its URL within 10 s. stdout: ${out} stderr: ${err}`)), 10_000);
+		const timer = setTimeout(
+			() =>
+				reject(new Error(`CLI did not print its URL within 10 s. stdout: ${out} stderr: ${err}`)),
+			10_000,
+		);
 		const check = () => {
 			const m = /listening on (http:\/\/\S+)/.exec(out);
 			if (m) {
@@ -175,7 +228,11 @@ function spawnCli(args, env = {}) {
 function runCli(args) {
 	return new Promise((resolve) => {
 		execFile(process.execPath, [CLI, ...args], { timeout: 15_000 }, (error, stdout, stderr) => {
-			resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+			resolve({
+				code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+				stdout,
+				stderr,
+			});
 		});
 	});
 }
@@ -195,8 +252,20 @@ describe('CLI', () => {
 			expect(proc.output()).toContain('fire');
 
 			const sim = { apiUrl: `${baseUrl}/api/v1` };
-			await createWebhook(sim, state.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: 'x' });
-			const fired = await runCli(['fire', '--url', baseUrl, '--event', 'documentCompleted', '--document', 'doc-sales-1']);
+			await createWebhook(sim, state.keys.teamAdmin, {
+				type: 'team',
+				callbackUrl: rx.url,
+				hmacSecret: 'x',
+			});
+			const fired = await runCli([
+				'fire',
+				'--url',
+				baseUrl,
+				'--event',
+				'documentCompleted',
+				'--document',
+				'doc-sales-1',
+			]);
 			expect(fired.code).toBe(0);
 			expect(fired.stdout).toMatch(/documentCompleted doc-sales-1 -> .* HTTP 200/);
 			expect(rx.requests).toHaveLength(1);
@@ -209,7 +278,8 @@ describe('CLI', () => {
 			expect(await proc.exited()).toBe(0);
 			await expect(request(`${baseUrl}/`)).rejects.toThrow(/ECONNREFUSED/);
 		} finally {
-			if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+			if (proc.child.exitCode === null && proc.child.signalCode === null)
+				proc.child.kill('SIGKILL');
 			await rx.close();
 		}
 	});
@@ -223,21 +293,50 @@ describe('CLI', () => {
 			proc.child.kill('SIGINT');
 			expect(await proc.exited()).toBe(0);
 		} finally {
-			if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+			if (proc.child.exitCode === null && proc.child.signalCode === null)
+				proc.child.kill('SIGKILL');
 		}
 	});
 
 	test('sign and reject let a recipient act on a running simulator; usage errors exit 2', async () => {
 		const sim = await startSimulator({ port: 0 });
 		try {
-			const signed = await runCli(['sign', '--url', sim.baseUrl, '--document', 'doc-sales-1', '--as', 'signer@example.com']);
+			const signed = await runCli([
+				'sign',
+				'--url',
+				sim.baseUrl,
+				'--document',
+				'doc-sales-1',
+				'--as',
+				'signer@example.com',
+			]);
 			expect(signed.code).toBe(0);
-			expect(signed.stdout).toMatch(/signer@example\.com acted on doc-sales-1: events documentSigned, documentCompleted; state completed; waiting for nobody/);
-			expect(sim.getDocument('doc-sales-1')).toMatchObject({ shareStateName: 'completed', waitingFor: [] });
-			const rejected = await runCli(['reject', '--url', sim.baseUrl, '--document', 'doc-legal-1', '--reason', 'Not with these terms', '--json']);
+			expect(signed.stdout).toMatch(
+				/signer@example\.com acted on doc-sales-1: events documentSigned, documentCompleted; state completed; waiting for nobody/,
+			);
+			expect(sim.getDocument('doc-sales-1')).toMatchObject({
+				shareStateName: 'completed',
+				waitingFor: [],
+			});
+			const rejected = await runCli([
+				'reject',
+				'--url',
+				sim.baseUrl,
+				'--document',
+				'doc-legal-1',
+				'--reason',
+				'Not with these terms',
+				'--json',
+			]);
 			expect(rejected.code).toBe(0);
-			expect(JSON.parse(rejected.stdout)).toMatchObject({ events: ['signRejected'], document: { shareStateName: 'rejected' } });
-			expect(sim.getDocument('doc-legal-1')?.history.at(-1)).toMatchObject({ event: 'signRejected', message: 'Not with these terms' });
+			expect(JSON.parse(rejected.stdout)).toMatchObject({
+				events: ['signRejected'],
+				document: { shareStateName: 'rejected' },
+			});
+			expect(sim.getDocument('doc-legal-1')?.history.at(-1)).toMatchObject({
+				event: 'signRejected',
+				message: 'Not with these terms',
+			});
 			const again = await runCli(['sign', '--url', sim.baseUrl, '--document', 'doc-sales-1']);
 			expect(again.code).toBe(1);
 			expect(again.stderr).toMatch(/409: sign: document "doc-sales-1" waits for nobody/);

@@ -14,11 +14,18 @@ let sim;
 /** @type {import('./helpers').Receiver} */
 let rx;
 
-useSimulator((s, r) => ((sim = s), (rx = r)), { receiver: true, options: { deliveryTimeoutMs: 400 } });
+useSimulator((s, r) => ((sim = s), (rx = r)), {
+	receiver: true,
+	options: { deliveryTimeoutMs: 400 },
+});
 
 describe('signatures', () => {
 	test('valid: x-circularo-signature is the lowercase hex HMAC-SHA256 of the exact bytes received', async () => {
-		const w = await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: 'correct horse' });
+		const w = await createWebhook(sim, sim.keys.teamAdmin, {
+			type: 'team',
+			callbackUrl: rx.url,
+			hmacSecret: 'correct horse',
+		});
 		const [d] = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
 		expect(rx.requests).toHaveLength(1);
 		const got = rx.requests[0];
@@ -27,7 +34,12 @@ describe('signatures', () => {
 		expect(got.headers['x-circularo-signature']).toMatch(/^[0-9a-f]{64}$/);
 		expect(got.headers['x-circularo-signature']).toBe(expectedSig('correct horse', got.body));
 		expect(got.body.toString('utf8')).toBe(d.body);
-		expect(d).toMatchObject({ webhookId: w.id, url: rx.url, status: 200, signature: got.headers['x-circularo-signature'] });
+		expect(d).toMatchObject({
+			webhookId: w.id,
+			url: rx.url,
+			status: 200,
+			signature: got.headers['x-circularo-signature'],
+		});
 		expect(d.latencyMs).toBeGreaterThanOrEqual(0);
 		expect(sim.deliveries).toEqual([d]);
 	});
@@ -40,68 +52,139 @@ describe('signatures', () => {
 	});
 
 	test('missing: no header', async () => {
-		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: 's' });
+		await createWebhook(sim, sim.keys.teamAdmin, {
+			type: 'team',
+			callbackUrl: rx.url,
+			hmacSecret: 's',
+		});
 		await sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1', signature: 'missing' });
 		expect(rx.requests[0].headers['x-circularo-signature']).toBeUndefined();
 	});
 
-	test.each(['wrong', 'stale', 'otherSecret'])('%s: a 64-hex header that does not verify', async (mode) => {
-		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: 's' });
-		await sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1', signature: /** @type {any} */ (mode) });
-		const got = rx.requests[0];
-		const sig = String(got.headers['x-circularo-signature']);
-		expect(sig).toMatch(/^[0-9a-f]{64}$/);
-		expect(sig).not.toBe(expectedSig('s', got.body));
-	});
+	test.each(['wrong', 'stale', 'otherSecret'])(
+		'%s: a 64-hex header that does not verify',
+		async (mode) => {
+			await createWebhook(sim, sim.keys.teamAdmin, {
+				type: 'team',
+				callbackUrl: rx.url,
+				hmacSecret: 's',
+			});
+			await sim.fire({
+				event: 'documentSigned',
+				documentId: 'doc-sales-1',
+				signature: /** @type {any} */ (mode),
+			});
+			const got = rx.requests[0];
+			const sig = String(got.headers['x-circularo-signature']);
+			expect(sig).toMatch(/^[0-9a-f]{64}$/);
+			expect(sig).not.toBe(expectedSig('s', got.body));
+		},
+	);
 
 	test('stale is the valid signature of an earlier body of the same event', async () => {
-		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: 's' });
+		await createWebhook(sim, sim.keys.teamAdmin, {
+			type: 'team',
+			callbackUrl: rx.url,
+			hmacSecret: 's',
+		});
 		const at = Date.parse('2026-03-01T10:00:00.000Z');
 		await sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1', signature: 'stale', at });
 		const earlier = JSON.parse(rx.requests[0].body.toString());
 		earlier.timestamp = new Date(at - 60_000).toISOString();
-		expect(rx.requests[0].headers['x-circularo-signature']).toBe(expectedSig('s', Buffer.from(JSON.stringify(earlier))));
+		expect(rx.requests[0].headers['x-circularo-signature']).toBe(
+			expectedSig('s', Buffer.from(JSON.stringify(earlier))),
+		);
 	});
 
 	test('signature formats: upper-case hex and sha256= prefix', async () => {
-		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: 's' });
-		await sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1', signatureFormat: 'upper' });
-		await sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1', signatureFormat: 'prefixed' });
+		await createWebhook(sim, sim.keys.teamAdmin, {
+			type: 'team',
+			callbackUrl: rx.url,
+			hmacSecret: 's',
+		});
+		await sim.fire({
+			event: 'documentSigned',
+			documentId: 'doc-sales-1',
+			signatureFormat: 'upper',
+		});
+		await sim.fire({
+			event: 'documentSigned',
+			documentId: 'doc-sales-1',
+			signatureFormat: 'prefixed',
+		});
 		const [a, b] = rx.requests;
 		expect(a.headers['x-circularo-signature']).toBe(expectedSig('s', a.body).toUpperCase());
 		expect(b.headers['x-circularo-signature']).toBe('sha256=' + expectedSig('s', b.body));
 	});
 
 	test('raw body override is sent byte for byte and signed', async () => {
-		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: 's' });
+		await createWebhook(sim, sim.keys.teamAdmin, {
+			type: 'team',
+			callbackUrl: rx.url,
+			hmacSecret: 's',
+		});
 		const raw = '{"event":"documentCompleted",  "documentId":"doc-sales-1","note":"čšř"}';
 		await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1', body: raw });
 		expect(rx.requests[0].body.equals(Buffer.from(raw, 'utf8'))).toBe(true);
-		expect(rx.requests[0].headers['x-circularo-signature']).toBe(expectedSig('s', Buffer.from(raw, 'utf8')));
+		expect(rx.requests[0].headers['x-circularo-signature']).toBe(
+			expectedSig('s', Buffer.from(raw, 'utf8')),
+		);
 	});
 });
 
 describe('scoping', () => {
 	test('tenant webhooks get every document of the tenant; team webhooks only their team; other tenants nothing', async () => {
-		const tenant = await createWebhook(sim, sim.keys.globalAdmin, { type: 'tenant', callbackUrl: rx.url + '?w=tenant' });
-		const sales = await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url + '?w=sales' });
-		const legal = await createWebhook(sim, sim.keys.otherTeamAdmin, { type: 'team', callbackUrl: rx.url + '?w=legal' });
-		const initech = await createWebhook(sim, sim.keys.otherTenantAdmin, { type: 'tenant', callbackUrl: rx.url + '?w=initech' });
+		const tenant = await createWebhook(sim, sim.keys.globalAdmin, {
+			type: 'tenant',
+			callbackUrl: rx.url + '?w=tenant',
+		});
+		const sales = await createWebhook(sim, sim.keys.teamAdmin, {
+			type: 'team',
+			callbackUrl: rx.url + '?w=sales',
+		});
+		const legal = await createWebhook(sim, sim.keys.otherTeamAdmin, {
+			type: 'team',
+			callbackUrl: rx.url + '?w=legal',
+		});
+		const initech = await createWebhook(sim, sim.keys.otherTenantAdmin, {
+			type: 'tenant',
+			callbackUrl: rx.url + '?w=initech',
+		});
 
 		const sorted = (/** @type {any[]} */ ds) => ds.map((d) => d.webhookId).sort();
-		expect(sorted(await sim.fire({ event: 'signRequest', documentId: 'doc-sales-1' }))).toEqual([tenant.id, sales.id].sort());
-		expect(sorted(await sim.fire({ event: 'signRequest', documentId: 'doc-legal-1' }))).toEqual([tenant.id, legal.id].sort());
-		expect(sorted(await sim.fire({ event: 'signRequest', documentId: 'doc-initech-1' }))).toEqual([initech.id]);
+		expect(sorted(await sim.fire({ event: 'signRequest', documentId: 'doc-sales-1' }))).toEqual(
+			[tenant.id, sales.id].sort(),
+		);
+		expect(sorted(await sim.fire({ event: 'signRequest', documentId: 'doc-legal-1' }))).toEqual(
+			[tenant.id, legal.id].sort(),
+		);
+		expect(sorted(await sim.fire({ event: 'signRequest', documentId: 'doc-initech-1' }))).toEqual([
+			initech.id,
+		]);
 		expect(await sim.fire({ event: 'signRequest', documentId: 'doc-globex-1' })).toEqual([]);
 		expect(rx.requests.map((r) => r.url).sort()).toEqual(
-			['/hook?w=tenant', '/hook?w=sales', '/hook?w=tenant', '/hook?w=legal', '/hook?w=initech'].sort(),
+			[
+				'/hook?w=tenant',
+				'/hook?w=sales',
+				'/hook?w=tenant',
+				'/hook?w=legal',
+				'/hook?w=initech',
+			].sort(),
 		);
 	});
 
 	test('a deleted webhook gets nothing; webhookId narrows a fire to one webhook', async () => {
-		const a = await createWebhook(sim, sim.keys.globalAdmin, { type: 'tenant', callbackUrl: rx.url + '?a' });
-		const b = await createWebhook(sim, sim.keys.globalAdmin, { type: 'tenant', callbackUrl: rx.url + '?b' });
-		expect((await sim.fire({ event: 'documentEdited', webhookId: b.id })).map((d) => d.webhookId)).toEqual([b.id]);
+		const a = await createWebhook(sim, sim.keys.globalAdmin, {
+			type: 'tenant',
+			callbackUrl: rx.url + '?a',
+		});
+		const b = await createWebhook(sim, sim.keys.globalAdmin, {
+			type: 'tenant',
+			callbackUrl: rx.url + '?b',
+		});
+		expect(
+			(await sim.fire({ event: 'documentEdited', webhookId: b.id })).map((d) => d.webhookId),
+		).toEqual([b.id]);
 		expect((await api(sim, 'DELETE', `/webhooks/${b.id}`, sim.keys.globalAdmin)).status).toBe(200);
 		expect((await sim.fire({ event: 'documentEdited' })).map((d) => d.webhookId)).toEqual([a.id]);
 	});
@@ -111,26 +194,43 @@ describe('scoping', () => {
 		expect(EVENTS).toHaveLength(11);
 		for (const event of EVENTS) await sim.fire({ event, documentId: 'doc-sales-2' });
 		expect(rx.requests.map((r) => JSON.parse(r.body.toString()).event)).toEqual([...EVENTS]);
-		await expect(sim.fire({ event: 'documentExploded', documentId: 'doc-sales-2' })).rejects.toThrow(/unknown event/);
-		await sim.fire({ event: 'documentExploded', documentId: 'doc-sales-2', allowUnknownEvent: true });
+		await expect(
+			sim.fire({ event: 'documentExploded', documentId: 'doc-sales-2' }),
+		).rejects.toThrow(/unknown event/);
+		await sim.fire({
+			event: 'documentExploded',
+			documentId: 'doc-sales-2',
+			allowUnknownEvent: true,
+		});
 		expect(JSON.parse(rx.requests.at(-1)?.body.toString() ?? '').event).toBe('documentExploded');
 	});
 
 	test('unknown document -> rejects', async () => {
-		await expect(sim.fire({ event: 'documentCompleted', documentId: 'doc-nope' })).rejects.toThrow(/unknown document/);
+		await expect(sim.fire({ event: 'documentCompleted', documentId: 'doc-nope' })).rejects.toThrow(
+			/unknown document/,
+		);
 	});
 });
 
 describe('repeat, failures and timeouts', () => {
 	test('repeat redelivers the identical bytes and signature', async () => {
-		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: 'k' });
+		await createWebhook(sim, sim.keys.teamAdmin, {
+			type: 'team',
+			callbackUrl: rx.url,
+			hmacSecret: 'k',
+		});
 		const ds = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1', repeat: 3 });
 		expect(ds.map((d) => d.attempt)).toEqual([1, 2, 3]);
 		expect(rx.requests).toHaveLength(3);
 		expect(rx.requests[1].body.equals(rx.requests[0].body)).toBe(true);
 		expect(rx.requests[2].body.equals(rx.requests[0].body)).toBe(true);
 		expect(new Set(rx.requests.map((r) => r.headers['x-circularo-signature'])).size).toBe(1);
-		const par = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1', repeat: 2, parallel: true });
+		const par = await sim.fire({
+			event: 'documentCompleted',
+			documentId: 'doc-sales-1',
+			repeat: 2,
+			parallel: true,
+		});
 		expect(par).toHaveLength(2);
 		expect(par[0].body).toBe(par[1].body);
 	});
@@ -138,7 +238,10 @@ describe('repeat, failures and timeouts', () => {
 	test('receiver status is recorded (500), connection refused is an error, not a throw', async () => {
 		rx.state.status = 500;
 		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url });
-		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: 'http://127.0.0.1:1/closed' });
+		await createWebhook(sim, sim.keys.teamAdmin, {
+			type: 'team',
+			callbackUrl: 'http://127.0.0.1:1/closed',
+		});
 		const ds = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
 		const byUrl = Object.fromEntries(ds.map((d) => [d.url, d]));
 		expect(byUrl[rx.url].status).toBe(500);
@@ -158,7 +261,10 @@ describe('repeat, failures and timeouts', () => {
 	});
 
 	test('non-loopback callback URLs are not contacted unless allowed', async () => {
-		await createWebhook(sim, sim.keys.globalAdmin, { type: 'tenant', callbackUrl: 'https://n8n.example.com/webhook/x' });
+		await createWebhook(sim, sim.keys.globalAdmin, {
+			type: 'tenant',
+			callbackUrl: 'https://n8n.example.com/webhook/x',
+		});
 		const [d] = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
 		expect(d.status).toBeNull();
 		expect(d.error).toMatch(/loopback/);
@@ -167,38 +273,80 @@ describe('repeat, failures and timeouts', () => {
 
 describe('payload shapes', () => {
 	const input = {
-		event: 'documentSigned', documentId: 'doc-1', documentTitle: 'Contract',
-		actor: { id: 'u1', name: 'Pat', username: 'pat@x.test', email: 'pat@x.test' }, at: Date.parse('2026-02-03T04:05:06.000Z'),
+		event: 'documentSigned',
+		documentId: 'doc-1',
+		documentTitle: 'Contract',
+		actor: { id: 'u1', name: 'Pat', username: 'pat@x.test', email: 'pat@x.test' },
+		at: Date.parse('2026-02-03T04:05:06.000Z'),
 	};
 
 	test('default carries document id, event, title, actor and ISO timestamp', () => {
 		expect(buildPayload('default', input)).toEqual({
-			event: 'documentSigned', documentId: 'doc-1', documentTitle: 'Contract',
-			user: { id: 'u1', name: 'Pat', username: 'pat@x.test', email: 'pat@x.test' }, timestamp: '2026-02-03T04:05:06.000Z',
+			event: 'documentSigned',
+			documentId: 'doc-1',
+			documentTitle: 'Contract',
+			user: { id: 'u1', name: 'Pat', username: 'pat@x.test', email: 'pat@x.test' },
+			timestamp: '2026-02-03T04:05:06.000Z',
 		});
 	});
 
 	test('alternative shapes use each candidate family', () => {
 		expect(buildPayload('eventType', input)).toEqual({
-			eventType: 'documentSigned', document: { documentId: 'doc-1', documentTitle: 'Contract' },
-			actor: { username: 'pat@x.test', email: 'pat@x.test' }, date: input.at,
+			eventType: 'documentSigned',
+			document: { documentId: 'doc-1', documentTitle: 'Contract' },
+			actor: { username: 'pat@x.test', email: 'pat@x.test' },
+			date: input.at,
 		});
 		expect(buildPayload('type', input)).toEqual({
-			type: 'documentSigned', document: { id: 'doc-1', title: 'Contract' }, username: 'pat@x.test', time: '2026-02-03T04:05:06.000Z',
+			type: 'documentSigned',
+			document: { id: 'doc-1', title: 'Contract' },
+			username: 'pat@x.test',
+			time: '2026-02-03T04:05:06.000Z',
 		});
 		expect(buildPayload('action', input)).toEqual({
-			action: 'documentSigned', data: { documentId: 'doc-1' }, title: 'Contract', executor: 'pat@x.test', createDate: input.at,
+			action: 'documentSigned',
+			data: { documentId: 'doc-1' },
+			title: 'Contract',
+			executor: 'pat@x.test',
+			createDate: input.at,
 		});
 		expect(buildPayload('name', input)).toEqual({
-			name: 'documentSigned', id: 'doc-1', userName: 'pat@x.test', eventDate: '2026-02-03T04:05:06.000Z', createdBy: { email: 'pat@x.test' },
+			name: 'documentSigned',
+			id: 'doc-1',
+			userName: 'pat@x.test',
+			eventDate: '2026-02-03T04:05:06.000Z',
+			createdBy: { email: 'pat@x.test' },
 		});
 	});
 
 	test('unknown has none of the candidate field names at any depth', () => {
-		const candidates = new Set(['event', 'eventType', 'type', 'action', 'name', 'documentId', 'document', 'data', 'id', 'documentTitle',
-			'title', 'user', 'actor', 'username', 'userName', 'executor', 'createdBy', 'timestamp', 'date', 'time', 'createDate', 'eventDate']);
+		const candidates = new Set([
+			'event',
+			'eventType',
+			'type',
+			'action',
+			'name',
+			'documentId',
+			'document',
+			'data',
+			'id',
+			'documentTitle',
+			'title',
+			'user',
+			'actor',
+			'username',
+			'userName',
+			'executor',
+			'createdBy',
+			'timestamp',
+			'date',
+			'time',
+			'createDate',
+			'eventDate',
+		]);
 		/** @param {any} o @returns {string[]} */
-		const keys = (o) => (o && typeof o === 'object' ? Object.entries(o).flatMap(([k, v]) => [k, ...keys(v)]) : []);
+		const keys = (o) =>
+			o && typeof o === 'object' ? Object.entries(o).flatMap(([k, v]) => [k, ...keys(v)]) : [];
 		const found = keys(buildPayload('unknown', input));
 		expect(found.length).toBeGreaterThan(0);
 		expect(found.filter((k) => candidates.has(k))).toEqual([]);
@@ -207,15 +355,34 @@ describe('payload shapes', () => {
 
 	test('fire sends the chosen shape; unknown shapes are refused', async () => {
 		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url });
-		for (const shape of PAYLOAD_SHAPES) await sim.fire({ event: 'signRejected', documentId: 'doc-sales-1', shape, actor: 'sales.admin@acme.test' });
+		for (const shape of PAYLOAD_SHAPES)
+			await sim.fire({
+				event: 'signRejected',
+				documentId: 'doc-sales-1',
+				shape,
+				actor: 'sales.admin@acme.test',
+			});
 		const bodies = rx.requests.map((r) => JSON.parse(r.body.toString()));
-		expect(bodies[0]).toMatchObject({ event: 'signRejected', documentId: 'doc-sales-1', user: { username: 'sales.admin@acme.test' } });
-		expect(bodies[1]).toMatchObject({ eventType: 'signRejected', document: { documentId: 'doc-sales-1' } });
+		expect(bodies[0]).toMatchObject({
+			event: 'signRejected',
+			documentId: 'doc-sales-1',
+			user: { username: 'sales.admin@acme.test' },
+		});
+		expect(bodies[1]).toMatchObject({
+			eventType: 'signRejected',
+			document: { documentId: 'doc-sales-1' },
+		});
 		expect(bodies[2]).toMatchObject({ type: 'signRejected', document: { id: 'doc-sales-1' } });
-		expect(bodies[3]).toMatchObject({ action: 'signRejected', data: { documentId: 'doc-sales-1' }, executor: 'sales.admin@acme.test' });
+		expect(bodies[3]).toMatchObject({
+			action: 'signRejected',
+			data: { documentId: 'doc-sales-1' },
+			executor: 'sales.admin@acme.test',
+		});
 		expect(bodies[4]).toMatchObject({ name: 'signRejected', id: 'doc-sales-1' });
 		expect(Object.keys(bodies[5]).sort()).toEqual(['bar', 'foo']);
-		await expect(sim.fire({ event: 'signRejected', shape: 'xml' })).rejects.toThrow(/unknown shape/);
+		await expect(sim.fire({ event: 'signRejected', shape: 'xml' })).rejects.toThrow(
+			/unknown shape/,
+		);
 		expect(() => buildPayload('xml', input)).toThrow(/unknown shape/);
 	});
 });

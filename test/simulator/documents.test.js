@@ -21,10 +21,18 @@ test('GET /documents/:id -> documented shape; the hash loads a valid PDF with th
 	expect(r.json.results).toHaveLength(1);
 	const doc = r.json.results[0];
 	expect(doc).toMatchObject({
-		documentId: 'doc-sales-1', documentTitle: 'Sales contract 2026-001', documentType: expect.any(String),
-		pdfFile: { content: expect.stringMatching(/^[0-9a-f]{64}$/) }, workflow: { shareStateName: 'inprogress' },
+		documentId: 'doc-sales-1',
+		documentTitle: 'Sales contract 2026-001',
+		documentType: expect.any(String),
+		pdfFile: { content: expect.stringMatching(/^[0-9a-f]{64}$/) },
+		workflow: { shareStateName: 'inprogress' },
 	});
-	const f = await api(sim, 'GET', `/files/loadFile/hash/${doc.pdfFile.content}`, sim.keys.teamAdmin);
+	const f = await api(
+		sim,
+		'GET',
+		`/files/loadFile/hash/${doc.pdfFile.content}`,
+		sim.keys.teamAdmin,
+	);
 	expect(f.status).toBe(200);
 	expect(f.headers['content-type']).toBe('application/pdf');
 	expect(Number(f.headers['content-length'])).toBe(f.buffer.length);
@@ -32,14 +40,24 @@ test('GET /documents/:id -> documented shape; the hash loads a valid PDF with th
 });
 
 test('documentCompleted changes the state and the PDF (new hash); the old hash still loads', async () => {
-	const before = (await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.globalAdmin)).json.results[0];
+	const before = (await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.globalAdmin)).json
+		.results[0];
 	await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
-	const after = (await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.globalAdmin)).json.results[0];
+	const after = (await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.globalAdmin)).json
+		.results[0];
 	expect(after.workflow.shareStateName).toBe('completed');
 	expect(after.pdfFile.content).not.toBe(before.pdfFile.content);
-	const pdf = await api(sim, 'GET', `/files/loadFile/hash/${after.pdfFile.content}`, sim.keys.globalAdmin);
+	const pdf = await api(
+		sim,
+		'GET',
+		`/files/loadFile/hash/${after.pdfFile.content}`,
+		sim.keys.globalAdmin,
+	);
 	expect(checkPdf(pdf.buffer)).toContain('(State: completed) Tj');
-	expect((await api(sim, 'GET', `/files/loadFile/hash/${before.pdfFile.content}`, sim.keys.globalAdmin)).status).toBe(200);
+	expect(
+		(await api(sim, 'GET', `/files/loadFile/hash/${before.pdfFile.content}`, sim.keys.globalAdmin))
+			.status,
+	).toBe(200);
 });
 
 test.each([
@@ -48,12 +66,19 @@ test.each([
 	['signCancelled', 'cancelled'],
 ])('%s sets shareStateName %s', async (event, state) => {
 	await sim.fire({ event, documentId: 'doc-legal-1' });
-	expect((await api(sim, 'GET', '/documents/doc-legal-1', sim.keys.globalAdmin)).json.results[0].workflow.shareStateName).toBe(state);
+	expect(
+		(await api(sim, 'GET', '/documents/doc-legal-1', sim.keys.globalAdmin)).json.results[0].workflow
+			.shareStateName,
+	).toBe(state);
 });
 
 test('audit trail is a valid PDF listing the fired events', async () => {
 	await sim.fire({ event: 'signRequest', documentId: 'doc-sales-1' });
-	await sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1', actor: 'sales.admin@acme.test' });
+	await sim.fire({
+		event: 'documentSigned',
+		documentId: 'doc-sales-1',
+		actor: 'sales.admin@acme.test',
+	});
 	const r = await api(sim, 'GET', '/documents/doc-sales-1/audit', sim.keys.teamAdmin);
 	expect(r.status).toBe(200);
 	expect(r.headers['content-type']).toBe('application/pdf');
@@ -63,16 +88,29 @@ test('audit trail is a valid PDF listing the fired events', async () => {
 });
 
 test('access: other team 403, other tenant 404, unknown 404, deleted 404, unknown hash 404, no token 401', async () => {
-	const hash = (await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.teamAdmin)).json.results[0].pdfFile.content;
+	const hash = (await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.teamAdmin)).json.results[0]
+		.pdfFile.content;
 	const legal = await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.otherTeamAdmin);
 	expect(legal.status).toBe(403);
 	expect(legal.json.error.code).toBe('DOCUMENT_FORBIDDEN');
-	expect((await api(sim, 'GET', `/files/loadFile/hash/${hash}`, sim.keys.otherTeamAdmin)).status).toBe(403);
-	expect((await api(sim, 'GET', '/documents/doc-sales-1/audit', sim.keys.otherTeamAdmin)).status).toBe(403);
-	expect((await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.otherTenantAdmin)).status).toBe(404);
-	expect((await api(sim, 'GET', `/files/loadFile/hash/${hash}`, sim.keys.otherTenantAdmin)).status).toBe(404);
-	expect((await api(sim, 'GET', '/documents/doc-nope', sim.keys.globalAdmin)).json.error.code).toBe('DOCUMENT_NOT_FOUND');
-	expect((await api(sim, 'GET', `/files/loadFile/hash/${'0'.repeat(64)}`, sim.keys.globalAdmin)).status).toBe(404);
+	expect(
+		(await api(sim, 'GET', `/files/loadFile/hash/${hash}`, sim.keys.otherTeamAdmin)).status,
+	).toBe(403);
+	expect(
+		(await api(sim, 'GET', '/documents/doc-sales-1/audit', sim.keys.otherTeamAdmin)).status,
+	).toBe(403);
+	expect((await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.otherTenantAdmin)).status).toBe(
+		404,
+	);
+	expect(
+		(await api(sim, 'GET', `/files/loadFile/hash/${hash}`, sim.keys.otherTenantAdmin)).status,
+	).toBe(404);
+	expect((await api(sim, 'GET', '/documents/doc-nope', sim.keys.globalAdmin)).json.error.code).toBe(
+		'DOCUMENT_NOT_FOUND',
+	);
+	expect(
+		(await api(sim, 'GET', `/files/loadFile/hash/${'0'.repeat(64)}`, sim.keys.globalAdmin)).status,
+	).toBe(404);
 	expect((await api(sim, 'GET', '/documents/doc-sales-1', null)).status).toBe(401);
 	expect((await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.plainUser)).status).toBe(200);
 	await sim.fire({ event: 'documentDeleted', documentId: 'doc-sales-1' });

@@ -22,7 +22,11 @@ const { buildPdf, startSimulator } = require('../../simulator');
 function request(url, o = {}) {
 	return new Promise((resolve, reject) => {
 		const payload =
-			o.rawBody !== undefined ? Buffer.from(o.rawBody) : o.body !== undefined ? Buffer.from(JSON.stringify(o.body)) : null;
+			o.rawBody !== undefined
+				? Buffer.from(o.rawBody)
+				: o.body !== undefined
+					? Buffer.from(JSON.stringify(o.body))
+					: null;
 		/** @type {Record<string, string>} */
 		const headers = { ...(o.headers ?? {}) };
 		if (payload) {
@@ -30,7 +34,10 @@ function request(url, o = {}) {
 			headers['content-length'] = String(payload.length);
 		}
 		const req = http.request(url, { method: o.method ?? 'GET', agent: false, headers });
-		const timer = setTimeout(() => req.destroy(new Error(`request timeout: ${o.method ?? 'GET'} ${url}`)), o.timeoutMs ?? 5000);
+		const timer = setTimeout(
+			() => req.destroy(new Error(`request timeout: ${o.method ?? 'GET'} ${url}`)),
+			o.timeoutMs ?? 5000,
+		);
 		req.on('response', (res) => {
 			/** @type {Buffer[]} */
 			const chunks = [];
@@ -87,7 +94,12 @@ async function startReceiver(behaviour = {}) {
 		const chunks = [];
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', () => {
-			requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
+			requests.push({
+				method: req.method ?? '',
+				url: req.url ?? '',
+				headers: req.headers,
+				body: Buffer.concat(chunks),
+			});
 			if (state.hang) return; // never answer
 			setTimeout(() => {
 				res.writeHead(state.status, { 'content-type': 'text/plain' });
@@ -203,9 +215,18 @@ function checkPdf(buf) {
  */
 async function upload(sim, key, o) {
 	const form = new FormData();
-	form.append('file', new Blob([typeof o.data === 'string' ? o.data : new Uint8Array(o.data)], { type: o.contentType ?? 'application/pdf' }), o.filename ?? 'upload.pdf');
+	form.append(
+		'file',
+		new Blob([typeof o.data === 'string' ? o.data : new Uint8Array(o.data)], {
+			type: o.contentType ?? 'application/pdf',
+		}),
+		o.filename ?? 'upload.pdf',
+	);
 	if (o.fileName !== null) form.append('fileName', o.fileName ?? 'Uploaded file');
-	const res = await fetch(`${sim.apiUrl}/files/saveFile?token=${encodeURIComponent(key)}`, { method: 'POST', body: form });
+	const res = await fetch(`${sim.apiUrl}/files/saveFile?token=${encodeURIComponent(key)}`, {
+		method: 'POST',
+		body: form,
+	});
 	const text = await res.text();
 	return { status: res.status, json: JSON.parse(text) };
 }
@@ -218,10 +239,18 @@ async function upload(sim, key, o) {
  */
 async function createDocument(sim, key, o = {}) {
 	const title = o.title ?? 'Contract';
-	const up = await upload(sim, key, { data: o.pdf ?? buildPdf({ title, lines: ['Original text'] }), fileName: title });
+	const up = await upload(sim, key, {
+		data: o.pdf ?? buildPdf({ title, lines: ['Original text'] }),
+		fileName: title,
+	});
 	if (up.status !== 200) throw new Error(`upload: ${up.status} ${JSON.stringify(up.json)}`);
 	const r = await api(sim, 'POST', '/documents', key, {
-		body: { documentType: o.documentType ?? 'd_default', documentTitle: title, pdfFile: { content: up.json.file.id, _content_type: 'application/pdf' }, ...o.fields },
+		body: {
+			documentType: o.documentType ?? 'd_default',
+			documentTitle: title,
+			pdfFile: { content: up.json.file.id, _content_type: 'application/pdf' },
+			...o.fields,
+		},
 		definitionType: 'ext',
 		workflow: 'wf_archive',
 	});
@@ -229,4 +258,13 @@ async function createDocument(sim, key, o = {}) {
 	return r.json.results[0];
 }
 
-module.exports = { request, api, startReceiver, useSimulator, createWebhook, checkPdf, upload, createDocument };
+module.exports = {
+	request,
+	api,
+	startReceiver,
+	useSimulator,
+	createWebhook,
+	checkPdf,
+	upload,
+	createDocument,
+};

@@ -6,7 +6,11 @@ import { inspect } from 'util';
 
 import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { circularoApiRequest, circularoDownload, circularoUpload } from '../../nodes/Circularo/transport/request';
+import {
+	circularoApiRequest,
+	circularoDownload,
+	circularoUpload,
+} from '../../nodes/Circularo/transport/request';
 import { executeContext } from '../helpers/executeContext';
 import { samplePdf } from './samples';
 
@@ -24,7 +28,10 @@ afterAll(async () => {
 beforeEach(() => sim.reset());
 
 function context(serverUrl = sim.baseUrl, apiKey = sim.keys.teamAdmin) {
-	return executeContext({ credentials: { serverUrl, apiKey, webhookSecret: secret }, parameters: {} });
+	return executeContext({
+		credentials: { serverUrl, apiKey, webhookSecret: secret },
+		parameters: {},
+	});
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<any> {
@@ -41,23 +48,38 @@ const lastRequest = () => sim.requests[sim.requests.length - 1];
 describe('circularoApiRequest', () => {
 	it('sends the key as the token query parameter, with the query parameters asked for', async () => {
 		const { context: ctx } = context(`${sim.baseUrl}/api/v1/`);
-		const answer = (await circularoApiRequest.call(ctx, 'GET', '/documents/doc-sales-1', undefined, { qs: { lang: 'en' } })) as IDataObject;
+		const answer = (await circularoApiRequest.call(
+			ctx,
+			'GET',
+			'/documents/doc-sales-1',
+			undefined,
+			{ qs: { lang: 'en' } },
+		)) as IDataObject;
 		expect(answer.results).toHaveLength(1);
-		expect(lastRequest()).toMatchObject({ method: 'GET', path: '/api/v1/documents/doc-sales-1', query: { token: '[redacted]', lang: 'en' }, status: 200 });
+		expect(lastRequest()).toMatchObject({
+			method: 'GET',
+			path: '/api/v1/documents/doc-sales-1',
+			query: { token: '[redacted]', lang: 'en' },
+			status: 200,
+		});
 	});
 
 	it('refuses plain http to a public host before n8n is asked to send anything', async () => {
 		const { context: ctx, calls } = context('http://acme.circularo.com');
-		const error = await failureOf(circularoApiRequest.call(ctx, 'GET', '/webhooks', undefined, { action: 'list webhooks' }));
+		const error = await failureOf(
+			circularoApiRequest.call(ctx, 'GET', '/webhooks', undefined, { action: 'list webhooks' }),
+		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe(
 			'Refused to list webhooks: the API key would travel unencrypted, over plain http:// to acme.circularo.com, where anyone on the way could read it',
 		);
-		expect(error.description).toMatch(/^Change the Server URL in the Circularo API credential to the https:\/\//);
+		expect(error.description).toMatch(
+			/^Change the Server URL in the Circularo API credential to the https:\/\//,
+		);
 		expect(calls).toEqual([]);
 	});
 
-	it('maps a failure to a NodeApiError with the status, the fix and Circularo\'s words, redacted', async () => {
+	it("maps a failure to a NodeApiError with the status, the fix and Circularo's words, redacted", async () => {
 		const key = sim.keys.teamAdmin;
 		sim.setFault({
 			path: '/documents/:id',
@@ -67,7 +89,9 @@ describe('circularoApiRequest', () => {
 		});
 		const { context: ctx } = context();
 		const error = await failureOf(
-			circularoApiRequest.call(ctx, 'GET', '/documents/doc-sales-1', undefined, { action: 'get the document' }),
+			circularoApiRequest.call(ctx, 'GET', '/documents/doc-sales-1', undefined, {
+				action: 'get the document',
+			}),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('502');
@@ -86,20 +110,33 @@ describe('circularoApiRequest', () => {
 		const call = (status: number) => {
 			sim.clearFaults();
 			sim.setFault({ path: '/documents/:id', status, message: `said ${status}` });
-			return failureOf(circularoApiRequest.call(ctx, 'GET', '/documents/doc-sales-1', undefined, { action: 'get the document', fixes }));
+			return failureOf(
+				circularoApiRequest.call(ctx, 'GET', '/documents/doc-sales-1', undefined, {
+					action: 'get the document',
+					fixes,
+				}),
+			);
 		};
-		expect((await call(401)).description).toMatch(/API key in the Circularo API credential is wrong.*said 401/);
+		expect((await call(401)).description).toMatch(
+			/API key in the Circularo API credential is wrong.*said 401/,
+		);
 		expect((await call(403)).description).toBe('Needs the right X. Circularo said: "said 403".');
-		expect((await call(404)).description).toMatch(/^Check the Document ID\. Circularo said: "said 404"\. If every call/);
+		expect((await call(404)).description).toMatch(
+			/^Check the Document ID\. Circularo said: "said 404"\. If every call/,
+		);
 		expect((await call(409)).description).toBe('It changed. Circularo said: "said 409".');
 		expect((await call(409)).httpCode).toBe('409');
 	});
 
 	it('says when Circularo cannot be reached', async () => {
 		const { context: ctx } = context('http://127.0.0.1:1');
-		const error = await failureOf(circularoApiRequest.call(ctx, 'GET', '/webhooks', undefined, { action: 'list webhooks' }));
+		const error = await failureOf(
+			circularoApiRequest.call(ctx, 'GET', '/webhooks', undefined, { action: 'list webhooks' }),
+		);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('Could not reach Circularo to list webhooks: the connection was refused');
+		expect(error.message).toBe(
+			'Could not reach Circularo to list webhooks: the connection was refused',
+		);
 		expect(error.httpCode).toBe('ECONNREFUSED');
 	});
 });
@@ -108,13 +145,24 @@ describe('circularoUpload', () => {
 	it('sends multipart/form-data with the text fields and the file, as the simulator parses it', async () => {
 		const { context: ctx } = context();
 		const pdf = samplePdf('Upload test');
-		const answer = await circularoUpload.call(ctx, '/files/saveFile', { fileName: 'Contract "A".pdf' }, 'file', {
-			data: pdf,
-			fileName: 'Contract "A".pdf',
-			mimeType: 'application/pdf',
-		});
+		const answer = await circularoUpload.call(
+			ctx,
+			'/files/saveFile',
+			{ fileName: 'Contract "A".pdf' },
+			'file',
+			{
+				data: pdf,
+				fileName: 'Contract "A".pdf',
+				mimeType: 'application/pdf',
+			},
+		);
 		const request = lastRequest();
-		expect(request).toMatchObject({ method: 'POST', path: '/api/v1/files/saveFile', query: { token: '[redacted]' }, status: 200 });
+		expect(request).toMatchObject({
+			method: 'POST',
+			path: '/api/v1/files/saveFile',
+			query: { token: '[redacted]' },
+			status: 200,
+		});
 		expect(request.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
 		expect(request.multipart.fields).toEqual({ fileName: 'Contract "A".pdf' });
 		expect(request.multipart.files).toEqual([
@@ -126,7 +174,11 @@ describe('circularoUpload', () => {
 				sha256: require('crypto').createHash('sha256').update(pdf).digest('hex'),
 			},
 		]);
-		expect((answer as any).file).toMatchObject({ documentname: 'Contract "A".pdf', mimetype: 'application/pdf', size: pdf.length });
+		expect((answer as any).file).toMatchObject({
+			documentname: 'Contract "A".pdf',
+			mimetype: 'application/pdf',
+			size: pdf.length,
+		});
 	});
 });
 
@@ -137,7 +189,11 @@ describe('circularoDownload', () => {
 		const { context: ctx } = context();
 		const bytes = await circularoDownload.call(ctx, pdfPath());
 		expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
-		expect(lastRequest()).toMatchObject({ method: 'GET', query: { token: '[redacted]' }, status: 200 });
+		expect(lastRequest()).toMatchObject({
+			method: 'GET',
+			query: { token: '[redacted]' },
+			status: 200,
+		});
 	});
 
 	it('refuses a file over the size cap', async () => {
@@ -148,7 +204,11 @@ describe('circularoDownload', () => {
 	});
 
 	it('refuses an answer that is not a PDF, even with status 200', async () => {
-		sim.setFault({ path: '/files/loadFile/hash/:hash', status: 200, message: '<html>Please log in</html>' });
+		sim.setFault({
+			path: '/files/loadFile/hash/:hash',
+			status: 200,
+			message: '<html>Please log in</html>',
+		});
 		const { context: ctx } = context();
 		const error = await failureOf(circularoDownload.call(ctx, pdfPath()));
 		expect(error).toBeInstanceOf(NodeOperationError);
@@ -156,16 +216,24 @@ describe('circularoDownload', () => {
 		expect(error.description).toMatch(/application\/json/);
 	});
 
-	it('maps an error answer (read from the stream) with Circularo\'s words, redacted', async () => {
+	it("maps an error answer (read from the stream) with Circularo's words, redacted", async () => {
 		const key = sim.keys.teamAdmin;
-		sim.setFault({ path: '/documents/:id/audit', status: 404, message: `No audit for ?token=${key}` });
+		sim.setFault({
+			path: '/documents/:id/audit',
+			status: 404,
+			message: `No audit for ?token=${key}`,
+		});
 		const { context: ctx } = context();
 		const error = await failureOf(
-			circularoDownload.call(ctx, '/documents/doc-sales-1/audit', { action: 'download the audit trail' }),
+			circularoDownload.call(ctx, '/documents/doc-sales-1/audit', {
+				action: 'download the audit trail',
+			}),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('404');
-		expect(error.message).toBe('Circularo could not find what it needed to download the audit trail (404)');
+		expect(error.message).toBe(
+			'Circularo could not find what it needed to download the audit trail (404)',
+		);
 		expect(error.description).toContain('Circularo said: "No audit for ?token=[redacted]"');
 		expect(inspect(error, { depth: 8 })).not.toContain(key);
 	});

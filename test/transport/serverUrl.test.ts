@@ -30,7 +30,13 @@ describe('hostClass', () => {
 
 describe('plainHttpRefusal', () => {
 	it('accepts https anywhere and http on this machine or a private network', () => {
-		for (const url of ['https://acme.circularo.com', 'http://127.0.0.1:8787/api/v1', 'http://localhost:8787', 'http://10.0.0.2', 'http://circularo:8080']) {
+		for (const url of [
+			'https://acme.circularo.com',
+			'http://127.0.0.1:8787/api/v1',
+			'http://localhost:8787',
+			'http://10.0.0.2',
+			'http://circularo:8080',
+		]) {
 			expect(plainHttpRefusal(url)).toBeUndefined();
 		}
 	});
@@ -38,19 +44,26 @@ describe('plainHttpRefusal', () => {
 	it('refuses http to a public host and says why and what to change, without the rest of the URL', () => {
 		const refusal = plainHttpRefusal('http://user:pw@acme.circularo.com/api/v1?token=abc');
 		expect(refusal).toEqual({
-			problem: 'the API key would travel unencrypted, over plain http:// to acme.circularo.com, where anyone on the way could read it',
-			fix: expect.stringMatching(/^Change the Server URL in the Circularo API credential to the https:\/\/ address/),
+			problem:
+				'the API key would travel unencrypted, over plain http:// to acme.circularo.com, where anyone on the way could read it',
+			fix: expect.stringMatching(
+				/^Change the Server URL in the Circularo API credential to the https:\/\/ address/,
+			),
 		});
 		expect(JSON.stringify(refusal)).not.toMatch(/pw|abc|user:/);
 	});
 
 	it('refuses other schemes and what is not a URL', () => {
-		expect(plainHttpRefusal('ftp://acme.circularo.com')?.problem).toMatch(/starts with ftp:\/\/ instead of https:\/\//);
+		expect(plainHttpRefusal('ftp://acme.circularo.com')?.problem).toMatch(
+			/starts with ftp:\/\/ instead of https:\/\//,
+		);
 		expect(plainHttpRefusal('acme.circularo.com')?.problem).toMatch(/not a valid URL/);
 	});
 
 	it('apiRootUrl takes the server URL as users paste it', () => {
-		expect(apiRootUrl(' https://acme.circularo.com/api/v1/ ')).toBe('https://acme.circularo.com/api/v1');
+		expect(apiRootUrl(' https://acme.circularo.com/api/v1/ ')).toBe(
+			'https://acme.circularo.com/api/v1',
+		);
 		expect(apiRootUrl('https://acme.circularo.com//')).toBe('https://acme.circularo.com/api/v1');
 	});
 });
@@ -70,16 +83,27 @@ describe('the credential adds the key only where it may go', () => {
 	it('refuses the credential test request (baseURL + url) to a public host over http', async () => {
 		const testRequest = credential.test.request;
 		await expect(
-			credential.authenticate(credentials, { url: testRequest.url!, baseURL: 'http://acme.circularo.com/api/v1' }),
-		).rejects.toThrow(/^Refused to send the Circularo API key: the API key would travel unencrypted, over plain http:\/\/ to acme\.circularo\.com.*Change the Server URL/);
+			credential.authenticate(credentials, {
+				url: testRequest.url!,
+				baseURL: 'http://acme.circularo.com/api/v1',
+			}),
+		).rejects.toThrow(
+			/^Refused to send the Circularo API key: the API key would travel unencrypted, over plain http:\/\/ to acme\.circularo\.com.*Change the Server URL/,
+		);
 		await expect(
-			credential.authenticate(credentials, { url: testRequest.url!, baseURL: 'http://127.0.0.1:8787/api/v1' }),
+			credential.authenticate(credentials, {
+				url: testRequest.url!,
+				baseURL: 'http://127.0.0.1:8787/api/v1',
+			}),
 		).resolves.toMatchObject({ qs: { token: 'the-key' } });
 	});
 
 	it('judges the URL the request goes to: an absolute url wins over the baseURL', async () => {
 		await expect(
-			credential.authenticate(credentials, { url: 'http://evil.example.com/x', baseURL: 'https://acme.circularo.com' }),
+			credential.authenticate(credentials, {
+				url: 'http://evil.example.com/x',
+				baseURL: 'https://acme.circularo.com',
+			}),
 		).rejects.toThrow(/evil\.example\.com/);
 	});
 });

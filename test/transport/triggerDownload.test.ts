@@ -24,7 +24,11 @@ afterAll(async () => {
 /** A Document Completed delivery to a trigger published through its own create(), with faults on the downloads. */
 async function completedDelivery(faults: object[] = []) {
 	sim.reset();
-	const credentials: CircularoTestCredentials = { serverUrl: sim.baseUrl, apiKey: sim.keys.teamAdmin, webhookSecret: '' };
+	const credentials: CircularoTestCredentials = {
+		serverUrl: sim.baseUrl,
+		apiKey: sim.keys.teamAdmin,
+		webhookSecret: '',
+	};
 	const staticData: Record<string, string> = {};
 	await trigger.webhookMethods.default.create.call(
 		hookContext({ credentials, staticData, webhookUrl: receiver.productionUrl }).context,
@@ -37,7 +41,10 @@ async function completedDelivery(faults: object[] = []) {
 		{
 			credentials,
 			staticData,
-			parameters: { events: ['documentCompleted'], options: { downloadSignedDocument: true, includeAuditTrail: true } },
+			parameters: {
+				events: ['documentCompleted'],
+				options: { downloadSignedDocument: true, includeAuditTrail: true },
+			},
 		},
 		receiver.received[0],
 	);
@@ -51,7 +58,9 @@ it('attaches nothing that is not a PDF, and says so', async () => {
 		{ path: '/documents/:id/audit', status: 200, message: '<html>login</html>' },
 	]);
 	expect(item.binary ?? {}).toEqual({});
-	expect(item.json.downloadError).toMatch(/signed document: Circularo's answer is not a PDF.*audit trail: Circularo's answer is not a PDF/);
+	expect(item.json.downloadError).toMatch(
+		/signed document: Circularo's answer is not a PDF.*audit trail: Circularo's answer is not a PDF/,
+	);
 });
 
 it('still attaches real PDFs as application/pdf', async () => {

@@ -20,7 +20,8 @@ export function requiredText(
 	field: string,
 ): string {
 	const value = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	if (value === '') throw badInput(context, itemIndex, `"${field}" is empty`, `Enter the ${field} to use.`);
+	if (value === '')
+		throw badInput(context, itemIndex, `"${field}" is empty`, `Enter the ${field} to use.`);
 	return value;
 }
 

@@ -7,7 +7,10 @@ import { isFileBasedType, resultsOf } from '../assumptions';
 import { circularoApiRequest } from '../transport/request';
 import { DEFINITION_ADVICE } from './advice';
 
-export async function searchDocumentTypes(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchDocumentTypes(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const answer = await circularoApiRequest.call(this, 'GET', '/definitions/documents', undefined, {
 		action: 'list the document types',
 		fixes: DEFINITION_ADVICE,

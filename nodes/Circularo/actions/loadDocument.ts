@@ -13,13 +13,23 @@ export async function loadDocument(
 	itemIndex: number,
 	action = 'get the document',
 ): Promise<IDataObject> {
-	const answer = await circularoApiRequest.call(this, 'GET', `/documents/${encodeURIComponent(documentId)}`, undefined, {
-		action,
-		fixes: DOCUMENT_ADVICE,
-	});
+	const answer = await circularoApiRequest.call(
+		this,
+		'GET',
+		`/documents/${encodeURIComponent(documentId)}`,
+		undefined,
+		{
+			action,
+			fixes: DOCUMENT_ADVICE,
+		},
+	);
 	const record = firstResultOf(answer);
 	if (!record) {
-		throw new NodeOperationError(this.getNode(), `Circularo returned no document for ID "${documentId}"`, { itemIndex });
+		throw new NodeOperationError(
+			this.getNode(),
+			`Circularo returned no document for ID "${documentId}"`,
+			{ itemIndex },
+		);
 	}
 	return record;
 }

@@ -7,7 +7,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { documentVersion, waitingForNames } from '../assumptions';
 
 export function readableDocument(record: IDataObject): IDataObject {
-	const { documentId, documentTitle, documentType, _version, waitingFor, createDate, ...rest } = record;
+	const { documentId, documentTitle, documentType, _version, waitingFor, createDate, ...rest } =
+		record;
 	const workflow = (record.workflow ?? {}) as IDataObject;
 	const pdfFile = (record.pdfFile ?? {}) as IDataObject;
 	return {

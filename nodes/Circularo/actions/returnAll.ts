@@ -28,6 +28,7 @@ export const returnAllProperties: INodeProperties[] = [
 export function wantedCount(context: IExecuteFunctions, itemIndex: number): number {
 	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return Infinity;
 	const limit = Number(context.getNodeParameter('limit', itemIndex, 50));
-	if (!Number.isInteger(limit) || limit < 1) throw badInput(context, itemIndex, '"Limit" must be a whole number of at least 1');
+	if (!Number.isInteger(limit) || limit < 1)
+		throw badInput(context, itemIndex, '"Limit" must be a whole number of at least 1');
 	return limit;
 }

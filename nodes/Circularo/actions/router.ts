@@ -23,7 +23,11 @@ const RESOURCES: Record<string, Record<string, OperationRun>> = {
 	webhook: webhook.operations,
 };
 
-function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+function asNodeError(
+	context: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex ??= itemIndex;
 		return error;
@@ -40,7 +44,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const run = RESOURCES[resource]?.[operation];
 		try {
 			if (!run) {
-				throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, { itemIndex });
+				throw new NodeOperationError(
+					this.getNode(),
+					`The operation "${operation}" of "${resource}" is not supported`,
+					{ itemIndex },
+				);
 			}
 			for (const result of await run.call(this, itemIndex)) {
 				output.push({ ...result, pairedItem: { item: itemIndex } });

@@ -4,11 +4,17 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-export function operationSubtitle(resource: INodeProperties, properties: INodeProperties[]): string {
+export function operationSubtitle(
+	resource: INodeProperties,
+	properties: INodeProperties[],
+): string {
 	const names: Record<string, string> = {};
-	for (const { name: resourceName, value: resourceValue } of (resource.options ?? []) as INodePropertyOptions[]) {
+	for (const { name: resourceName, value: resourceValue } of (resource.options ??
+		[]) as INodePropertyOptions[]) {
 		const operation = properties.find(
-			(property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes(resourceValue),
+			(property) =>
+				property.name === 'operation' &&
+				property.displayOptions?.show?.resource?.includes(resourceValue),
 		);
 		for (const option of (operation?.options ?? []) as INodePropertyOptions[]) {
 			names[`${String(resourceValue)}.${String(option.value)}`] = `${option.name}: ${resourceName}`;

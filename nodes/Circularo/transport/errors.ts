@@ -31,11 +31,15 @@ const MAX_SERVER_MESSAGE = 300;
  * Removes the API key and secrets from text copied out of an answer: a gateway may echo the request
  * URL, and with it `?token=<key>`. Secrets are also removed URL-encoded.
  */
-export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
+export function redactSecrets(
+	text: string,
+	secrets: ReadonlyArray<string | undefined> = [],
+): string {
 	let redacted = text.replace(/(token(?:=|%3D))[^&\s"'<>),;\]}]+/gi, `$1${REDACTED}`);
 	for (const secret of secrets) {
 		if (!secret || secret.length < 4) continue;
-		for (const form of new Set([secret, encodeURIComponent(secret)])) redacted = redacted.split(form).join(REDACTED);
+		for (const form of new Set([secret, encodeURIComponent(secret)]))
+			redacted = redacted.split(form).join(REDACTED);
 	}
 	return redacted;
 }
@@ -59,7 +63,10 @@ function serverMessageOf(data: unknown): string | undefined {
  * Reads status, network error code and Circularo's own message (redacted, then shortened) from
  * whatever n8n threw.
  */
-export function readFailedRequest(error: unknown, secrets: ReadonlyArray<string | undefined> = []): FailedRequest {
+export function readFailedRequest(
+	error: unknown,
+	secrets: ReadonlyArray<string | undefined> = [],
+): FailedRequest {
 	const e = (error ?? {}) as Record<string, any>;
 	const cause = (e.cause ?? {}) as Record<string, any>;
 	const statusText = e.httpCode ?? cause.response?.status ?? e.response?.status ?? e.statusCode;
@@ -71,10 +78,12 @@ export function readFailedRequest(error: unknown, secrets: ReadonlyArray<string 
 	const failed: FailedRequest = {
 		status: isStatus ? status : undefined,
 		code: typeof code === 'string' ? code : undefined,
-		serverMessage: said === undefined ? undefined : redactSecrets(said, secrets).slice(0, MAX_SERVER_MESSAGE),
+		serverMessage:
+			said === undefined ? undefined : redactSecrets(said, secrets).slice(0, MAX_SERVER_MESSAGE),
 	};
 	const refusal = e.context?.refusal as ServerUrlProblem | undefined;
-	if (typeof refusal?.problem === 'string' && typeof refusal.fix === 'string') failed.refusal = refusal;
+	if (typeof refusal?.problem === 'string' && typeof refusal.fix === 'string')
+		failed.refusal = refusal;
 	return failed;
 }
 
@@ -117,7 +126,11 @@ export function describeApiFailure(
 	apiRoot: string,
 	fixes: FailureFixes = {},
 ): ApiFailure {
-	if (failure.refusal) return { message: `Refused to ${action}: ${failure.refusal.problem}`, description: failure.refusal.fix };
+	if (failure.refusal)
+		return {
+			message: `Refused to ${action}: ${failure.refusal.problem}`,
+			description: failure.refusal.fix,
+		};
 	const said = failure.serverMessage ? ` Circularo said: "${failure.serverMessage}".` : '';
 	const httpCode = failure.status === undefined ? undefined : String(failure.status);
 	switch (failure.status) {
@@ -149,7 +162,8 @@ export function describeApiFailure(
 		case 404:
 			return {
 				message: `Circularo could not find what it needed to ${action} (404)`,
-				description: `${fixes[404] ?? ''}${said} If every call fails like this, check that the Server URL in the credential is your Circularo host (${apiRoot}).`.trim(),
+				description:
+					`${fixes[404] ?? ''}${said} If every call fails like this, check that the Server URL in the credential is your Circularo host (${apiRoot}).`.trim(),
 				httpCode,
 			};
 		case 409:
@@ -181,7 +195,11 @@ export function describeApiFailure(
  * the request (URL, token) goes with it. Circularo's redacted words stay readable for
  * readFailedRequest, so a caller may describe the failure again in its own terms.
  */
-export function circularoApiError(node: INode, failure: ApiFailure, failed: FailedRequest): NodeApiError {
+export function circularoApiError(
+	node: INode,
+	failure: ApiFailure,
+	failed: FailedRequest,
+): NodeApiError {
 	const error = new NodeApiError(node, { message: failure.message } as JsonObject, {
 		message: failure.message,
 		description: failure.description,

@@ -30,7 +30,10 @@ export function multipartBody(
 	const parts: Buffer[] = [];
 	for (const [name, value] of Object.entries(fields)) {
 		parts.push(
-			Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name=${quoted(name)}\r\n\r\n${value}\r\n`, 'utf8'),
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: form-data; name=${quoted(name)}\r\n\r\n${value}\r\n`,
+				'utf8',
+			),
 		);
 	}
 	parts.push(

@@ -38,7 +38,8 @@ const DOWNLOAD_TIMEOUT_MS = 30_000;
 export const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 16 * 1024;
 
-export type CircularoContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+export type CircularoContext =
+	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
 export interface CallOptions {
 	qs?: IDataObject;
@@ -55,10 +56,15 @@ interface Server {
 
 /** The credential's server, after refusing to send its key in clear text across the internet. */
 async function serverOf(context: CircularoContext, options: CallOptions = {}): Promise<Server> {
-	const credentials = await context.getCredentials<{ serverUrl: string; apiKey?: string; webhookSecret?: string }>(
-		CREDENTIAL_TYPE,
-	);
-	const server = { apiRoot: apiRootUrl(credentials.serverUrl ?? ''), secrets: [credentials.apiKey, credentials.webhookSecret] };
+	const credentials = await context.getCredentials<{
+		serverUrl: string;
+		apiKey?: string;
+		webhookSecret?: string;
+	}>(CREDENTIAL_TYPE);
+	const server = {
+		apiRoot: apiRootUrl(credentials.serverUrl ?? ''),
+		secrets: [credentials.apiKey, credentials.webhookSecret],
+	};
 	const refusal = plainHttpRefusal(server.apiRoot);
 	if (refusal) throw failure(context, server, options, { refusal });
 	return server;
@@ -69,8 +75,18 @@ export async function redactedCircularoText(this: CircularoContext, text: string
 	return redactSecrets(text, (await serverOf(this)).secrets);
 }
 
-function failure(context: CircularoContext, server: Server, options: CallOptions, failed: FailedRequest) {
-	const described = describeApiFailure(options.action ?? 'complete the request', failed, server.apiRoot, options.fixes);
+function failure(
+	context: CircularoContext,
+	server: Server,
+	options: CallOptions,
+	failed: FailedRequest,
+) {
+	const described = describeApiFailure(
+		options.action ?? 'complete the request',
+		failed,
+		server.apiRoot,
+		options.fixes,
+	);
 	return circularoApiError(context.getNode(), described, failed);
 }
 
@@ -130,7 +146,10 @@ export async function circularoUpload<T = IDataObject>(
 type ByteStream = AsyncIterable<Buffer | string>;
 
 /** Reads at most `limit` bytes; `complete` is false when there was more (the rest is not read). */
-async function readUpTo(stream: ByteStream, limit: number): Promise<{ bytes: Buffer; complete: boolean }> {
+async function readUpTo(
+	stream: ByteStream,
+	limit: number,
+): Promise<{ bytes: Buffer; complete: boolean }> {
 	const chunks: Buffer[] = [];
 	let size = 0;
 	for await (const chunk of stream) {
@@ -180,12 +199,18 @@ export async function circularoDownload(
 	const stream = response.body as unknown as ByteStream;
 	if (response.statusCode >= 400) {
 		const { bytes } = await readUpTo(stream, MAX_ERROR_BODY_BYTES);
-		const failed = readFailedRequest({ response: { status: response.statusCode, data: bytes } }, server.secrets);
+		const failed = readFailedRequest(
+			{ response: { status: response.statusCode, data: bytes } },
+			server.secrets,
+		);
 		throw failure(this, server, options, failed);
 	}
 	const { bytes, complete } = await readUpTo(stream, maxBytes);
 	if (!complete) {
-		throw new NodeOperationError(this.getNode(), `The file is larger than ${sizeText(maxBytes)}, the most this node downloads`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The file is larger than ${sizeText(maxBytes)}, the most this node downloads`,
+		);
 	}
 	if (!isPdf(bytes)) {
 		const type = String(response.headers?.['content-type'] ?? 'no content type');

@@ -48,12 +48,18 @@ function ipv6Class(host: string): HostClass {
  * host) do not resolve on the internet, so they count as private.
  */
 export function hostClass(hostname: string): HostClass {
-	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+	const host = hostname
+		.toLowerCase()
+		.replace(/^\[|\]$/g, '')
+		.replace(/\.$/, '');
 	if (host === 'localhost' || host.endsWith('.localhost')) return 'loopback';
 	const v4 = ipv4Class(host);
 	if (v4) return v4;
 	if (host.includes(':')) return ipv6Class(host);
-	if (['.local', '.internal', '.home.arpa'].some((suffix) => host.endsWith(suffix)) || !host.includes('.')) {
+	if (
+		['.local', '.internal', '.home.arpa'].some((suffix) => host.endsWith(suffix)) ||
+		!host.includes('.')
+	) {
 		return 'private';
 	}
 	return 'public';
@@ -78,11 +84,17 @@ export function plainHttpRefusal(url: string): ServerUrlProblem | undefined {
 	try {
 		parsed = new URL(url.trim());
 	} catch {
-		return { problem: 'the Server URL in the Circularo API credential is not a valid URL', fix: CHANGE_THE_URL };
+		return {
+			problem: 'the Server URL in the Circularo API credential is not a valid URL',
+			fix: CHANGE_THE_URL,
+		};
 	}
 	if (parsed.protocol === 'https:') return undefined;
 	if (parsed.protocol !== 'http:') {
-		return { problem: `the Server URL in the Circularo API credential starts with ${parsed.protocol}// instead of https://`, fix: CHANGE_THE_URL };
+		return {
+			problem: `the Server URL in the Circularo API credential starts with ${parsed.protocol}// instead of https://`,
+			fix: CHANGE_THE_URL,
+		};
 	}
 	if (hostClass(parsed.hostname) !== 'public') return undefined;
 	return {

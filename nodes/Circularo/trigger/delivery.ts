@@ -13,9 +13,20 @@ import type { RegistrationData, TriggerOptions } from '../types';
 import { downloadDocuments } from './downloads';
 import { knownSecret, rememberSecret } from './knownSecrets';
 import { toTriggerItem } from './payload';
-import { registrationDataOf, registrationFor, registrationKey, urlKindOf } from './registrationData';
+import {
+	registrationDataOf,
+	registrationFor,
+	registrationKey,
+	urlKindOf,
+} from './registrationData';
 import { isRepeatDelivery } from './replays';
-import { credentialsOf, CREDENTIAL_CHANGED, fingerprintOf, registeredSecret, REREGISTER_HINT } from './secrets';
+import {
+	credentialsOf,
+	CREDENTIAL_CHANGED,
+	fingerprintOf,
+	registeredSecret,
+	REREGISTER_HINT,
+} from './secrets';
 import { claimedDigest, digestMatches, SIGNATURE_HEADER } from './signature';
 
 export const ALL_EVENTS = '*';
@@ -54,8 +65,10 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 	const registration = registrationFor(registrationDataOf(context), kind);
 	if (registration === undefined) return rejectDelivery(context);
 	const key = registrationKey(context, kind, registration.webhookId);
-	const secret = knownSecret(key) ?? (await secretFromCredential(context, registration, key, rawBody, claimed));
-	if (secret === undefined || !digestMatches(secret, rawBody, claimed)) return rejectDelivery(context);
+	const secret =
+		knownSecret(key) ?? (await secretFromCredential(context, registration, key, rawBody, claimed));
+	if (secret === undefined || !digestMatches(secret, rawBody, claimed))
+		return rejectDelivery(context);
 	if (isRepeatDelivery(key, claimed, receivedAt.getTime())) return {};
 
 	// The signed bytes, never n8n's parse of them, which follows the unsigned Content-Type header.
@@ -67,9 +80,12 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 	}
 	const options = context.getNodeParameter('options', {}) as TriggerOptions;
 	if (options.includeHeaders) item.headers = deliveryHeaders(request.headers as IDataObject);
-	if (!options.downloadSignedDocument && !options.includeAuditTrail) return { workflowData: [[{ json: item }]] };
+	if (!options.downloadSignedDocument && !options.includeAuditTrail)
+		return { workflowData: [[{ json: item }]] };
 	const binary = await downloadDocuments(context, item, options);
-	return { workflowData: [[Object.keys(binary).length > 0 ? { json: item, binary } : { json: item }]] };
+	return {
+		workflowData: [[Object.keys(binary).length > 0 ? { json: item, binary } : { json: item }]],
+	};
 }
 
 /**
@@ -96,7 +112,9 @@ async function secretFromCredential(
 	if (!warnedAbout.has(key)) {
 		if (warnedAbout.size >= 1000) warnedAbout.clear();
 		warnedAbout.add(key);
-		context.logger.warn(`Circularo Trigger: deliveries are answered 401 because ${CREDENTIAL_CHANGED}. ${REREGISTER_HINT}`);
+		context.logger.warn(
+			`Circularo Trigger: deliveries are answered 401 because ${CREDENTIAL_CHANGED}. ${REREGISTER_HINT}`,
+		);
 	}
 	return undefined;
 }
@@ -130,6 +148,10 @@ function deliveryHeaders(headers: IDataObject): IDataObject {
 }
 
 function rejectDelivery(context: IWebhookFunctions): IWebhookResponseData {
-	context.getResponseObject().status(401).json({ message: 'Invalid or missing x-circularo-signature' }).end();
+	context
+		.getResponseObject()
+		.status(401)
+		.json({ message: 'Invalid or missing x-circularo-signature' })
+		.end();
 	return { noWebhookResponse: true };
 }

@@ -18,9 +18,14 @@ import { credentialsOf } from './secrets';
 export const AUDIT_TRAIL_PROPERTY = 'auditTrail';
 
 /** Whether the options ask for any download for this item's event. */
-function wantsDownloads(item: CircularoTriggerItem, options: TriggerOptions): { signed: boolean; audit: boolean } {
+function wantsDownloads(
+	item: CircularoTriggerItem,
+	options: TriggerOptions,
+): { signed: boolean; audit: boolean } {
 	return {
-		signed: options.downloadSignedDocument === true && EVENTS_WITH_SIGNED_DOCUMENT.includes(item.event as CircularoEventName),
+		signed:
+			options.downloadSignedDocument === true &&
+			EVENTS_WITH_SIGNED_DOCUMENT.includes(item.event as CircularoEventName),
 		audit: options.includeAuditTrail === true && item.event !== 'documentDeleted',
 	};
 }
@@ -47,15 +52,22 @@ export async function downloadDocuments(
 	const errors: string[] = [];
 	if (wanted.signed) {
 		try {
-			const found = await circularoApiRequest.call<IWebhookFunctions, ['GET', string], Promise<CircularoDocumentList>>(
-				context,
-				'GET',
-				path,
-			);
+			const found = await circularoApiRequest.call<
+				IWebhookFunctions,
+				['GET', string],
+				Promise<CircularoDocumentList>
+			>(context, 'GET', path);
 			const document = found?.results?.[0];
 			const hash = document?.pdfFile?.content;
-			if (!hash) throw new NodeOperationError(context.getNode(), 'Circularo returned no PDF for this document');
-			const bytes = await circularoDownload.call(context, `/files/loadFile/hash/${encodeURIComponent(hash)}`);
+			if (!hash)
+				throw new NodeOperationError(
+					context.getNode(),
+					'Circularo returned no PDF for this document',
+				);
+			const bytes = await circularoDownload.call(
+				context,
+				`/files/loadFile/hash/${encodeURIComponent(hash)}`,
+			);
 			const title = document.documentTitle ?? item.documentTitle ?? documentId;
 			binary[options.binaryPropertyName || 'data'] = await context.helpers.prepareBinaryData(
 				bytes,

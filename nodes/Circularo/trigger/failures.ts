@@ -1,13 +1,22 @@
 /**
  * The one way the trigger turns a failed Circularo call into text for the user.
  */
-import { NodeApiError, type IHookFunctions, type IWebhookFunctions, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	type IHookFunctions,
+	type IWebhookFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { describeApiFailure, readFailedRequest, type ApiFailure } from '../transport/errors';
 import { apiRootUrl } from '../transport/request';
 
 /** What failed and what to fix, as one sentence pair ("register the webhook" reads as `action`). */
-export function describeCallFailure(action: string, error: unknown, serverUrl: string): ApiFailure & { text: string } {
+export function describeCallFailure(
+	action: string,
+	error: unknown,
+	serverUrl: string,
+): ApiFailure & { text: string } {
 	const failure = describeApiFailure(action, readFailedRequest(error), apiRootUrl(serverUrl));
 	return { ...failure, text: `${failure.message}. ${failure.description}` };
 }
@@ -21,5 +30,8 @@ export function apiError(
 ): NodeApiError {
 	const { text, ...failure } = describeCallFailure(action, error, serverUrl);
 	// Built from the description only: the original error carries the request, and with it the token.
-	return new NodeApiError(context.getNode(), { message: text } as JsonObject, { ...failure, message: text });
+	return new NodeApiError(context.getNode(), { message: text } as JsonObject, {
+		...failure,
+		message: text,
+	});
 }

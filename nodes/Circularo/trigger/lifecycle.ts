@@ -26,15 +26,21 @@ import {
 	storeRegistration,
 	urlKindOf,
 } from './registrationData';
-import { credentialsOf, CREDENTIAL_CHANGED, deriveSigningSecret, fingerprintOf, newRegistration } from './secrets';
+import {
+	credentialsOf,
+	CREDENTIAL_CHANGED,
+	deriveSigningSecret,
+	fingerprintOf,
+	newRegistration,
+} from './secrets';
 
 async function listWebhooks(this: IHookFunctions, serverUrl: string): Promise<CircularoWebhook[]> {
 	try {
-		const list = await circularoApiRequest.call<IHookFunctions, ['GET', string], Promise<CircularoWebhookList>>(
-			this,
-			'GET',
-			'/webhooks',
-		);
+		const list = await circularoApiRequest.call<
+			IHookFunctions,
+			['GET', string],
+			Promise<CircularoWebhookList>
+		>(this, 'GET', '/webhooks');
 		return Array.isArray(list?.results) ? list.results : [];
 	} catch (error) {
 		throw apiError(this, 'list webhooks', error, serverUrl);
@@ -101,7 +107,9 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 		return false;
 	}
 	const wanted = wantedRegistration(this, secret);
-	const remote = (await listWebhooks.call(this, credentials.serverUrl)).find((webhook) => webhook.id === registration.webhookId);
+	const remote = (await listWebhooks.call(this, credentials.serverUrl)).find(
+		(webhook) => webhook.id === registration.webhookId,
+	);
 	if (!remote || !isSameTarget(remote, wanted) || !webhookSecretMatches(remote, secret)) {
 		return false;
 	}
@@ -117,9 +125,13 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	const callbackUrl = this.getNodeWebhookUrl('default') as string;
 	const unreachable = unreachableCallbackReason(callbackUrl, credentials.serverUrl);
 	if (unreachable) {
-		throw new NodeOperationError(this.getNode(), `Circularo cannot deliver events to this n8n: ${unreachable}`, {
-			description: WEBHOOK_URL_HINT,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Circularo cannot deliver events to this n8n: ${unreachable}`,
+			{
+				description: WEBHOOK_URL_HINT,
+			},
+		);
 	}
 	const { nonce, secret, fingerprint } = newRegistration(credentials);
 	const request = wantedRegistration(this, secret);
@@ -132,12 +144,11 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 
 	let created: CircularoWebhook;
 	try {
-		created = await circularoApiRequest.call<IHookFunctions, ['POST', string, IDataObject], Promise<CircularoWebhook>>(
-			this,
-			'POST',
-			'/webhooks',
-			{ ...request },
-		);
+		created = await circularoApiRequest.call<
+			IHookFunctions,
+			['POST', string, IDataObject],
+			Promise<CircularoWebhook>
+		>(this, 'POST', '/webhooks', { ...request });
 	} catch (error) {
 		// The call can fail after Circularo stored the webhook (dropped connection, timeout, 5xx
 		// after commit): remove anything registered for this URL so nothing is orphaned.
@@ -151,9 +162,14 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		throw apiError(this, 'register the webhook', error, credentials.serverUrl);
 	}
 	if (!created || typeof created.id !== 'string' || created.id === '') {
-		throw new NodeOperationError(this.getNode(), 'Circularo answered the webhook registration without an id', {
-			description: 'Deactivate and activate the workflow again. If it keeps happening, contact Circularo support.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Circularo answered the webhook registration without an id',
+			{
+				description:
+					'Deactivate and activate the workflow again. If it keeps happening, contact Circularo support.',
+			},
+		);
 	}
 	storeRegistration(data, { kind, webhookId: created.id, nonce, fingerprint });
 	rememberSecret(registrationKey(this, kind, created.id), secret);

@@ -28,7 +28,8 @@ type Path = readonly string[];
 /** The candidate paths as lists of keys ("document.id" reads key "id" of key "document"). */
 function pathsOf<K extends string>(candidates: Record<K, readonly string[]>): Record<K, Path[]> {
 	const paths = {} as Record<K, Path[]>;
-	for (const field of Object.keys(candidates) as K[]) paths[field] = candidates[field].map((path) => path.split('.'));
+	for (const field of Object.keys(candidates) as K[])
+		paths[field] = candidates[field].map((path) => path.split('.'));
 	return paths;
 }
 
@@ -76,7 +77,9 @@ function readEvent(body: IDataObject): CircularoEventName | UnknownEventName {
 
 function actorFrom(value: unknown): CircularoActor | null {
 	if (typeof value === 'string' && value !== '') {
-		return value.includes('@') ? { id: null, name: null, email: value } : { id: null, name: value, email: null };
+		return value.includes('@')
+			? { id: null, name: null, email: value }
+			: { id: null, name: value, email: null };
 	}
 	if (!isObject(value)) return null;
 	const actor: CircularoActor = {

@@ -52,7 +52,8 @@ export function unreachableCallbackReason(callbackUrl: string, serverUrl: string
 	}
 	const callbackClass = hostClass(callback.hostname);
 	if (REACH[callbackClass] >= REACH[serverClass]) return null;
-	const where = callbackClass === 'loopback' ? 'this machine only (localhost)' : 'a private network';
+	const where =
+		callbackClass === 'loopback' ? 'this machine only (localhost)' : 'a private network';
 	return `the webhook URL ${callback.origin} points to ${where}, which Circularo cannot reach`;
 }
 

@@ -26,7 +26,9 @@ export function registrationDataOf(context: IHookFunctions | IWebhookFunctions):
 
 /** Made by version 0.1.0: an id and possibly a secret in clear, no nonce. Only published ones are kept. */
 export function isFromVersion010(data: RegistrationData): boolean {
-	return data.nonce === undefined && (data.webhookId !== undefined || data.webhookSecret !== undefined);
+	return (
+		data.nonce === undefined && (data.webhookId !== undefined || data.webhookSecret !== undefined)
+	);
 }
 
 /**
@@ -34,9 +36,13 @@ export function isFromVersion010(data: RegistrationData): boolean {
  * one made by this version for that kind, or (production only) one made by version 0.1.0 that has
  * not been replaced yet.
  */
-export function registrationFor(data: RegistrationData, kind: UrlKind): RegistrationData | undefined {
+export function registrationFor(
+	data: RegistrationData,
+	kind: UrlKind,
+): RegistrationData | undefined {
 	if (data.nonce !== undefined) {
-		const complete = data.kind === kind && data.webhookId !== undefined && data.fingerprint !== undefined;
+		const complete =
+			data.kind === kind && data.webhookId !== undefined && data.fingerprint !== undefined;
 		return complete ? data : undefined;
 	}
 	return kind === 'production' && isFromVersion010(data) ? data : undefined;
@@ -47,7 +53,10 @@ export function kindOfRegistration(data: RegistrationData): UrlKind {
 	return data.kind ?? 'production';
 }
 
-export function storeRegistration(data: RegistrationData, stored: Required<Pick<RegistrationData, 'kind' | 'webhookId' | 'nonce' | 'fingerprint'>>): void {
+export function storeRegistration(
+	data: RegistrationData,
+	stored: Required<Pick<RegistrationData, 'kind' | 'webhookId' | 'nonce' | 'fingerprint'>>,
+): void {
 	data.kind = stored.kind;
 	data.webhookId = stored.webhookId;
 	data.nonce = stored.nonce;
@@ -64,6 +73,15 @@ export function clearRegistration(data: RegistrationData): void {
 }
 
 /** The key of a registration in this process's memory: bound to the workflow, node, URL kind and Circularo's webhook id. */
-export function registrationKey(context: IHookFunctions | IWebhookFunctions, kind: UrlKind, webhookId: string | undefined): string {
-	return JSON.stringify([context.getWorkflow().id ?? '', context.getNode().id, kind, webhookId ?? '']);
+export function registrationKey(
+	context: IHookFunctions | IWebhookFunctions,
+	kind: UrlKind,
+	webhookId: string | undefined,
+): string {
+	return JSON.stringify([
+		context.getWorkflow().id ?? '',
+		context.getNode().id,
+		kind,
+		webhookId ?? '',
+	]);
 }

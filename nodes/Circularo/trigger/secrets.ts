@@ -26,9 +26,12 @@ const FINGERPRINT_HEX_LENGTH = 16;
 export const CREDENTIAL_CHANGED =
 	'the Circularo API credential of this trigger (its API key or Webhook Signing Secret) has changed since the webhook was registered';
 
-export const REREGISTER_HINT = 'Unpublish and publish the workflow again (or restart n8n) to register the webhook with the current credential.';
+export const REREGISTER_HINT =
+	'Unpublish and publish the workflow again (or restart n8n) to register the webhook with the current credential.';
 
-export async function credentialsOf(context: IHookFunctions | IWebhookFunctions): Promise<CircularoCredentials> {
+export async function credentialsOf(
+	context: IHookFunctions | IWebhookFunctions,
+): Promise<CircularoCredentials> {
 	return await context.getCredentials<CircularoCredentials>(CREDENTIAL_TYPE);
 }
 
@@ -40,15 +43,24 @@ export function newNonce(): string {
 /** The registration's signing secret: HMAC-SHA256 over the nonce, keyed by a credential field. */
 export function deriveSigningSecret(credentials: CircularoCredentials, nonce: string): string {
 	const key = credentials.webhookSecret || credentials.apiKey;
-	return createHmac('sha256', key).update(DERIVATION_LABEL + nonce).digest('hex');
+	return createHmac('sha256', key)
+		.update(DERIVATION_LABEL + nonce)
+		.digest('hex');
 }
 
 export function fingerprintOf(secret: string): string {
-	return createHmac('sha256', secret).update(FINGERPRINT_LABEL).digest('hex').slice(0, FINGERPRINT_HEX_LENGTH);
+	return createHmac('sha256', secret)
+		.update(FINGERPRINT_LABEL)
+		.digest('hex')
+		.slice(0, FINGERPRINT_HEX_LENGTH);
 }
 
 /** What a registration was made with, as n8n must keep it: no secret in it. */
-export function newRegistration(credentials: CircularoCredentials): { nonce: string; secret: string; fingerprint: string } {
+export function newRegistration(credentials: CircularoCredentials): {
+	nonce: string;
+	secret: string;
+	fingerprint: string;
+} {
 	const nonce = newNonce();
 	const secret = deriveSigningSecret(credentials, nonce);
 	return { nonce, secret, fingerprint: fingerprintOf(secret) };
@@ -59,7 +71,10 @@ export function newRegistration(credentials: CircularoCredentials): { nonce: str
  * tells: derived from the nonce; for a registration made by version 0.1.0, the secret it stored or,
  * when it stored none, the credential's own secret (0.1.0 registered that unchanged).
  */
-export function registeredSecret(data: RegistrationData, credentials: CircularoCredentials): string {
+export function registeredSecret(
+	data: RegistrationData,
+	credentials: CircularoCredentials,
+): string {
 	if (data.nonce !== undefined) return deriveSigningSecret(credentials, data.nonce);
 	return data.webhookSecret || credentials.webhookSecret || '';
 }

@@ -7,7 +7,13 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { createDocumentBody, createdDocumentId, DOCUMENT_DEFAULTS, firstResultOf, uploadedFileId } from '../../assumptions';
+import {
+	createDocumentBody,
+	createdDocumentId,
+	DOCUMENT_DEFAULTS,
+	firstResultOf,
+	uploadedFileId,
+} from '../../assumptions';
 import { circularoApiRequest, circularoUpload, isPdf } from '../../transport/request';
 import { DOCUMENT_ADVICE, FILE_ADVICE } from '../advice';
 import { badInput, requiredText } from '../inputChecks';
@@ -21,7 +27,8 @@ const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		hint: 'The name of the input binary field containing the file to upload',
-		description: 'Name of the binary field of the input item that holds the file (a PDF, or another file with Convert to PDF)',
+		description:
+			'Name of the binary field of the input item that holds the file (a PDF, or another file with Convert to PDF)',
 	},
 	{
 		displayName: 'Title',
@@ -29,7 +36,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'Service agreement ACME 2026',
-		description: 'Title of the new document in Circularo. Leave empty to use the file name without its extension.',
+		description:
+			'Title of the new document in Circularo. Leave empty to use the file name without its extension.',
 	},
 	{
 		displayName: 'Document Type',
@@ -66,7 +74,8 @@ const properties: INodeProperties[] = [
 				name: 'convertToPdf',
 				type: 'boolean',
 				default: false,
-				description: 'Whether Circularo converts the file (for example a Word document or an RTF file) to PDF. Needed for any file that is not a PDF.',
+				description:
+					'Whether Circularo converts the file (for example a Word document or an RTF file) to PDF. Needed for any file that is not a PDF.',
 			},
 			{
 				displayName: 'Metadata Fields',
@@ -75,7 +84,8 @@ const properties: INodeProperties[] = [
 				placeholder: 'Add field',
 				default: {},
 				typeOptions: { multipleValues: true },
-				description: 'Custom fields of the document type, by field name (see Document Type > Get Many for the fields of a type)',
+				description:
+					'Custom fields of the document type, by field name (see Document Type > Get Many for the fields of a type)',
 				options: [
 					{
 						displayName: 'Field',
@@ -111,7 +121,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['create'] } },
+	properties,
+);
 
 interface CreateOptions {
 	convertToPdf?: boolean;
@@ -122,13 +135,23 @@ interface CreateOptions {
 // Set by the node from its own parameters; a metadata field may not replace them.
 const RESERVED_FIELDS = new Set(['documentType', 'documentTitle', 'pdfFile']);
 
-function metadataOf(context: IExecuteFunctions, itemIndex: number, options: CreateOptions): IDataObject {
+function metadataOf(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: CreateOptions,
+): IDataObject {
 	const metadata: IDataObject = {};
 	for (const [position, field] of (options.metadata?.field ?? []).entries()) {
 		const name = (field.name ?? '').trim();
-		if (name === '') throw badInput(context, itemIndex, `"Metadata Fields": field ${position + 1} has no name`);
+		if (name === '')
+			throw badInput(context, itemIndex, `"Metadata Fields": field ${position + 1} has no name`);
 		if (RESERVED_FIELDS.has(name)) {
-			throw badInput(context, itemIndex, `"Metadata Fields": "${name}" is set by the node`, 'Use Title and Document Type instead.');
+			throw badInput(
+				context,
+				itemIndex,
+				`"Metadata Fields": "${name}" is set by the node`,
+				'Use Title and Document Type instead.',
+			);
 		}
 		metadata[name] = field.value ?? '';
 	}
@@ -139,7 +162,10 @@ function withoutExtension(fileName: string): string {
 	return fileName.replace(/\.[^./\\]{1,8}$/, '') || fileName;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const binaryField = requiredText(this, itemIndex, 'binaryPropertyName', 'Input Binary Field');
 	const binary = this.getInputData()[itemIndex].binary?.[binaryField];
 	if (!binary) {
@@ -151,12 +177,25 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		);
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
-	const documentType = String(this.getNodeParameter('documentType', itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (documentType === '') throw badInput(this, itemIndex, '"Document Type" is empty', `Pick a type, or enter ${DOCUMENT_DEFAULTS.documentType}.`);
+	const documentType = String(
+		this.getNodeParameter('documentType', itemIndex, '', { extractValue: true }) ?? '',
+	).trim();
+	if (documentType === '')
+		throw badInput(
+			this,
+			itemIndex,
+			'"Document Type" is empty',
+			`Pick a type, or enter ${DOCUMENT_DEFAULTS.documentType}.`,
+		);
 	const metadata = metadataOf(this, itemIndex, options);
 	const data = await this.helpers.getBinaryDataBuffer(itemIndex, binaryField);
 	const fileName = binary.fileName || `${binaryField}.pdf`;
-	if (data.length === 0) throw badInput(this, itemIndex, `The file "${fileName}" in binary field "${binaryField}" is empty`);
+	if (data.length === 0)
+		throw badInput(
+			this,
+			itemIndex,
+			`The file "${fileName}" in binary field "${binaryField}" is empty`,
+		);
 	const convertToPdf = options.convertToPdf === true;
 	if (!convertToPdf && !isPdf(data)) {
 		throw badInput(
@@ -166,32 +205,58 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			'Turn on "Convert to PDF" in Options to let Circularo convert it, or pass a PDF.',
 		);
 	}
-	const title = String(this.getNodeParameter('title', itemIndex, '') ?? '').trim() || withoutExtension(fileName);
+	const title =
+		String(this.getNodeParameter('title', itemIndex, '') ?? '').trim() ||
+		withoutExtension(fileName);
 	const workflow = (options.workflow ?? '').trim() || DOCUMENT_DEFAULTS.workflow;
 	const mimeType = isPdf(data) ? 'application/pdf' : binary.mimeType || 'application/octet-stream';
 
-	const uploaded = await circularoUpload.call(this, '/files/saveFile', { fileName }, 'file', { data, fileName, mimeType }, {
-		action: 'upload the file',
-		fixes: FILE_ADVICE,
-	});
+	const uploaded = await circularoUpload.call(
+		this,
+		'/files/saveFile',
+		{ fileName },
+		'file',
+		{ data, fileName, mimeType },
+		{
+			action: 'upload the file',
+			fixes: FILE_ADVICE,
+		},
+	);
 	const fileId = uploadedFileId(uploaded);
 	if (!fileId) {
-		throw new NodeOperationError(this.getNode(), 'Circularo accepted the upload but its answer names no file ID', {
-			itemIndex,
-			description: 'Looked for file.id, file.fileId and file.hash in the answer of POST /files/saveFile.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Circularo accepted the upload but its answer names no file ID',
+			{
+				itemIndex,
+				description:
+					'Looked for file.id, file.fileId and file.hash in the answer of POST /files/saveFile.',
+			},
+		);
 	}
-	const body = createDocumentBody({ documentType, title, fileId, mimeType, workflow, convertToPdf, metadata });
+	const body = createDocumentBody({
+		documentType,
+		title,
+		fileId,
+		mimeType,
+		workflow,
+		convertToPdf,
+		metadata,
+	});
 	const created = await circularoApiRequest.call(this, 'POST', '/documents', body, {
 		action: 'create the document',
 		fixes: DOCUMENT_ADVICE,
 	});
 	const documentId = createdDocumentId(created);
 	if (!documentId) {
-		throw new NodeOperationError(this.getNode(), 'Circularo created the document but its answer names no document ID', {
-			itemIndex,
-			description: 'Looked for results[0].documentId in the answer of POST /documents.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Circularo created the document but its answer names no document ID',
+			{
+				itemIndex,
+				description: 'Looked for results[0].documentId in the answer of POST /documents.',
+			},
+		);
 	}
 	// What Circularo answers wins: after a conversion its PDF is not the uploaded file.
 	const record: IDataObject = {

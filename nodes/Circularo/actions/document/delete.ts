@@ -30,7 +30,8 @@ const properties: INodeProperties[] = [
 				name: 'permanent',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to delete the document for good instead of moving it to the trash, where it can be restored',
+				description:
+					'Whether to delete the document for good instead of moving it to the trash, where it can be restored',
 			},
 			{
 				displayName: 'Version',
@@ -38,13 +39,17 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
-				description: 'Version of the document to delete (its "version" from Get). When Circularo reports that the version moved on, the node retries once with the latest one, so this does not prevent the delete.',
+				description:
+					'Version of the document to delete (its "version" from Get). When Circularo reports that the version moved on, the node retries once with the latest one, so this does not prevent the delete.',
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['delete'] } },
+	properties,
+);
 
 interface DeleteOptions {
 	permanent?: boolean;
@@ -60,11 +65,17 @@ async function deleteDocument(
 ): Promise<IDataObject> {
 	const entry: IDataObject = { id: documentId };
 	if (version !== undefined) entry.version = version;
-	const answer: unknown = await circularoApiRequest.call(context, 'DELETE', '/documents', { documents: [entry] }, {
-		qs: { hardDelete: permanent },
-		action,
-		fixes: DOCUMENT_ADVICE,
-	});
+	const answer: unknown = await circularoApiRequest.call(
+		context,
+		'DELETE',
+		'/documents',
+		{ documents: [entry] },
+		{
+			qs: { hardDelete: permanent },
+			action,
+			fixes: DOCUMENT_ADVICE,
+		},
+	);
 	return asObject(answer) ?? {};
 }
 
@@ -80,7 +91,10 @@ async function unlessConflict<T>(call: Promise<T>): Promise<T | undefined> {
  * DELETE /documents. A 409 (the version moved on, for example through a background task) is
  * retried once with the version Circularo reports now.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
 	const options = this.getNodeParameter('options', itemIndex, {}) as DeleteOptions;
 	const permanent = options.permanent === true;
@@ -91,16 +105,30 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	let answer = await unlessConflict(deleteDocument(this, documentId, permanent, version));
 	const retried = answer === undefined;
 	if (answer === undefined) {
-		version = documentVersion(await loadDocument.call(this, documentId, itemIndex, 'read the latest version'));
-		answer = await deleteDocument(this, documentId, permanent, version, 'delete the document, even with its latest version');
+		version = documentVersion(
+			await loadDocument.call(this, documentId, itemIndex, 'read the latest version'),
+		);
+		answer = await deleteDocument(
+			this,
+			documentId,
+			permanent,
+			version,
+			'delete the document, even with its latest version',
+		);
 	}
 	const failures = deleteFailures(answer);
 	if (failures) {
 		const said = await redactedCircularoText.call(this, failures.join('; '));
-		throw new NodeOperationError(this.getNode(), `Circularo could not delete document "${documentId}"`, {
-			itemIndex,
-			description: said ? `Circularo said: ${said}` : 'Circularo answered with errors: true and no details.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Circularo could not delete document "${documentId}"`,
+			{
+				itemIndex,
+				description: said
+					? `Circularo said: ${said}`
+					: 'Circularo answered with errors: true and no details.',
+			},
+		);
 	}
 	const json: IDataObject = { documentId, deleted: true, permanent };
 	if (version !== undefined) json.version = version;

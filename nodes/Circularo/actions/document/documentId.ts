@@ -8,5 +8,6 @@ export const documentIdProperty: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: '7a306bc1-4c52-4f0e-9d1a-2b7e0c9f6a11',
-	description: 'ID of the Circularo document (documentId), as returned by Create or Get Many or sent by the Circularo Trigger',
+	description:
+		'ID of the Circularo document (documentId), as returned by Create or Get Many or sent by the Circularo Trigger',
 };

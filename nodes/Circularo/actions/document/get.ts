@@ -9,11 +9,15 @@ import { loadDocument } from '../loadDocument';
 import { readableDocument } from '../readableDocument';
 import { documentIdProperty } from './documentId';
 
-export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['get'] } }, [
-	documentIdProperty,
-]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['get'] } },
+	[documentIdProperty],
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
 	const record = await loadDocument.call(this, documentId, itemIndex);
 	return [{ json: readableDocument(record) }];

@@ -6,7 +6,14 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { DOCUMENT_STATES, resultsOf, SEARCH_WINDOW, searchBody, searchTotal, type DocumentFilters } from '../../assumptions';
+import {
+	DOCUMENT_STATES,
+	resultsOf,
+	SEARCH_WINDOW,
+	searchBody,
+	searchTotal,
+	type DocumentFilters,
+} from '../../assumptions';
 import { circularoApiRequest } from '../../transport/request';
 import { DOCUMENT_ADVICE } from '../advice';
 import { badInput, optionalDate } from '../inputChecks';
@@ -67,7 +74,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['getAll'] } },
+	properties,
+);
 
 interface FilterParameters {
 	createdAfter?: string;
@@ -84,27 +94,47 @@ function filtersOf(context: IExecuteFunctions, itemIndex: number): DocumentFilte
 		titleContains: given.titleContains?.trim() || undefined,
 		states: given.status?.length ? given.status : undefined,
 	};
-	const unknown = (filters.states ?? []).filter((state) => !(DOCUMENT_STATES as readonly string[]).includes(state));
+	const unknown = (filters.states ?? []).filter(
+		(state) => !(DOCUMENT_STATES as readonly string[]).includes(state),
+	);
 	if (unknown.length > 0) {
-		throw badInput(context, itemIndex, `"Status" has unknown values: ${unknown.join(', ')}`, `Use ${DOCUMENT_STATES.join(', ')}.`);
+		throw badInput(
+			context,
+			itemIndex,
+			`"Status" has unknown values: ${unknown.join(', ')}`,
+			`Use ${DOCUMENT_STATES.join(', ')}.`,
+		);
 	}
-	if (filters.createdAfter && filters.createdBefore && filters.createdAfter > filters.createdBefore) {
+	if (
+		filters.createdAfter &&
+		filters.createdBefore &&
+		filters.createdAfter > filters.createdBefore
+	) {
 		throw badInput(context, itemIndex, '"Created After" is later than "Created Before"');
 	}
 	return filters;
 }
 
 /** Pages through POST /search with from/size until `wanted` documents, the total or the last page. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const limit = Math.min(wantedCount(this, itemIndex), SEARCH_WINDOW);
 	const filters = filtersOf(this, itemIndex);
 	const documents: IDataObject[] = [];
 	while (documents.length < limit) {
 		const size = Math.min(PAGE_SIZE, limit - documents.length);
-		const answer = await circularoApiRequest.call(this, 'POST', '/search', searchBody(filters, documents.length, size), {
-			action: 'search documents',
-			fixes: DOCUMENT_ADVICE,
-		});
+		const answer = await circularoApiRequest.call(
+			this,
+			'POST',
+			'/search',
+			searchBody(filters, documents.length, size),
+			{
+				action: 'search documents',
+				fixes: DOCUMENT_ADVICE,
+			},
+		);
 		const page = resultsOf(answer);
 		documents.push(...page.slice(0, size));
 		const total = searchTotal(answer);

@@ -17,20 +17,29 @@ const properties: INodeProperties[] = [
 		name: 'fileBasedOnly',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to list only the types a document can be created from a file with (definition type "ext"), the ones Document > Create uses',
+		description:
+			'Whether to list only the types a document can be created from a file with (definition type "ext"), the ones Document > Create uses',
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['documentType'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['documentType'], operation: ['getAll'] } },
+	properties,
+);
 
 /** GET /definitions/documents: one item per type, with its fields and default workflow. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const wanted = wantedCount(this, itemIndex);
 	const fileBasedOnly = this.getNodeParameter('fileBasedOnly', itemIndex, true) as boolean;
 	const answer = await circularoApiRequest.call(this, 'GET', '/definitions/documents', undefined, {
 		action: 'list the document types',
 		fixes: DEFINITION_ADVICE,
 	});
-	const types = resultsOf(answer).filter((definition) => !fileBasedOnly || isFileBasedType(definition));
+	const types = resultsOf(answer).filter(
+		(definition) => !fileBasedOnly || isFileBasedType(definition),
+	);
 	return types.slice(0, wanted).map((definition) => ({ json: definition }));
 }

@@ -19,7 +19,8 @@ export const description: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getAll',
 				action: 'Get many document types',
-				description: 'List the document types of the tenant. Returns one item per type with its name (for Document > Create), default workflow and fields.',
+				description:
+					'List the document types of the tenant. Returns one item per type with its name (for Document > Create), default workflow and fields.',
 			},
 		],
 	},

@@ -17,7 +17,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		description: 'ID of one share of the sign request (a value of shareIds from Create). Cancelling one share cancels the whole request.',
+		description:
+			'ID of one share of the sign request (a value of shareIds from Create). Cancelling one share cancels the whole request.',
 	},
 	{
 		displayName: 'Message',
@@ -29,9 +30,15 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['signRequest'], operation: ['cancel'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['signRequest'], operation: ['cancel'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const shareId = requiredText(this, itemIndex, 'shareId', 'Share ID');
 	const message = String(this.getNodeParameter('message', itemIndex, '') ?? '').trim() || undefined;
 	const answer: unknown = await circularoApiRequest.call(

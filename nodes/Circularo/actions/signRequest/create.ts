@@ -21,7 +21,8 @@ const recipientValues: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'name@email.com',
-		description: 'E-mail address of the recipient (anyone, inside or outside the organisation) or the username of a Circularo user',
+		description:
+			'E-mail address of the recipient (anyone, inside or outside the organisation) or the username of a Circularo user',
 	},
 	{
 		displayName: 'Purpose',
@@ -43,7 +44,8 @@ const recipientValues: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
-		description: 'Position of the recipient in sequential signing (1 first). 0 uses the position in this list.',
+		description:
+			'Position of the recipient in sequential signing (1 first). 0 uses the position in this list.',
 	},
 	{
 		displayName: 'Private Message',
@@ -58,14 +60,16 @@ const recipientValues: INodeProperties[] = [
 		name: 'validUntil',
 		type: 'dateTime',
 		default: '',
-		description: 'When the request expires for this recipient (ISO 8601, in the future). Empty: no expiry.',
+		description:
+			'When the request expires for this recipient (ISO 8601, in the future). Empty: no expiry.',
 	},
 	{
 		displayName: 'Protection',
 		name: 'otp',
 		type: 'options',
 		default: 'none',
-		description: 'Whether the recipient must enter a one-time password before opening the document (recommended for recipients outside Circularo)',
+		description:
+			'Whether the recipient must enter a one-time password before opening the document (recommended for recipients outside Circularo)',
 		options: [
 			{ name: 'None', value: 'none' },
 			{ name: 'One-Time Password by E-Mail', value: 'email' },
@@ -78,7 +82,7 @@ const recipientValues: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'name@email.com',
-		description: 'Where the one-time password is sent. Empty: the recipient\'s e-mail address.',
+		description: "Where the one-time password is sent. Empty: the recipient's e-mail address.",
 		displayOptions: { show: { otp: ['email'] } },
 	},
 	{
@@ -106,8 +110,16 @@ const recipientValues: INodeProperties[] = [
 		default: 'auto',
 		description: 'Where on the page the signature field goes',
 		options: [
-			{ name: 'Bottom of the Page', value: 'auto', description: 'Near the bottom, side by side with the other signers' },
-			{ name: 'Custom', value: 'custom', description: 'At a position given in percent of the page' },
+			{
+				name: 'Bottom of the Page',
+				value: 'auto',
+				description: 'Near the bottom, side by side with the other signers',
+			},
+			{
+				name: 'Custom',
+				value: 'custom',
+				description: 'At a position given in percent of the page',
+			},
 		],
 		displayOptions: { show: { purpose: ['sign'] } },
 	},
@@ -117,7 +129,8 @@ const recipientValues: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 100 },
 		default: 5,
-		description: 'Distance of the field\'s left edge from the left edge of the page, in percent of the page width',
+		description:
+			"Distance of the field's left edge from the left edge of the page, in percent of the page width",
 		displayOptions: { show: { purpose: ['sign'], signaturePosition: ['custom'] } },
 	},
 	{
@@ -126,7 +139,8 @@ const recipientValues: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 100 },
 		default: 88,
-		description: 'Distance of the field\'s top edge from the top of the page, in percent of the page height',
+		description:
+			"Distance of the field's top edge from the top of the page, in percent of the page height",
 		displayOptions: { show: { purpose: ['sign'], signaturePosition: ['custom'] } },
 	},
 ];
@@ -140,7 +154,8 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add recipient',
 		typeOptions: { multipleValues: true, sortable: true },
 		default: { recipient: [{ shareTo: '', purpose: 'sign' }] },
-		description: 'Who receives the request. A signer gets a signature field near the bottom of page 1 unless told otherwise.',
+		description:
+			'Who receives the request. A signer gets a signature field near the bottom of page 1 unless told otherwise.',
 		options: [{ displayName: 'Recipient', name: 'recipient', values: recipientValues }],
 	},
 	{
@@ -148,23 +163,40 @@ const properties: INodeProperties[] = [
 		name: 'sequential',
 		type: 'boolean',
 		default: false,
-		description: 'Whether recipients act one after another (by Order, or in list order) instead of all at once',
+		description:
+			'Whether recipients act one after another (by Order, or in list order) instead of all at once',
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['signRequest'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['signRequest'], operation: ['create'] } },
+	properties,
+);
 
 /** POST /share: one share per recipient, a signature field per signer. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
-	const recipients = this.getNodeParameter('recipients', itemIndex, {}) as { recipient?: RecipientParameters[] };
+	const recipients = this.getNodeParameter('recipients', itemIndex, {}) as {
+		recipient?: RecipientParameters[];
+	};
 	const { data, signatureFields } = checkedRecipients(this, itemIndex, recipients.recipient ?? []);
 	const sequential = this.getNodeParameter('sequential', itemIndex, false) as boolean;
 
-	const document = await loadDocument.call(this, documentId, itemIndex, 'read the document to share');
+	const document = await loadDocument.call(
+		this,
+		documentId,
+		itemIndex,
+		'read the document to share',
+	);
 	const body: IDataObject = {
 		id: documentId,
-		type: typeof document.documentType === 'string' ? document.documentType : DOCUMENT_DEFAULTS.documentType,
+		type:
+			typeof document.documentType === 'string'
+				? document.documentType
+				: DOCUMENT_DEFAULTS.documentType,
 		objectType: 'document',
 		sequential,
 		data,
@@ -175,5 +207,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		fixes: SHARE_ADVICE,
 	});
 	const shares = sharesOf(answer);
-	return [{ json: { documentId, sequential, shareIds: shares.map(shareIdOf).filter(Boolean), shares } }];
+	return [
+		{ json: { documentId, sequential, shareIds: shares.map(shareIdOf).filter(Boolean), shares } },
+	];
 }

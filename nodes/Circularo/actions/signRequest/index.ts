@@ -21,13 +21,15 @@ export const description: INodeProperties[] = [
 				name: 'Cancel',
 				value: 'cancel',
 				action: 'Cancel a sign request',
-				description: 'Cancel a sign request by one of its share IDs, with an optional message. Returns the share ID and cancelled: true.',
+				description:
+					'Cancel a sign request by one of its share IDs, with an optional message. Returns the share ID and cancelled: true.',
 			},
 			{
 				name: 'Create',
 				value: 'create',
 				action: 'Send a document for signature',
-				description: 'Share a document with recipients to sign, approve, review, accept or view it. Returns the share IDs, one per recipient.',
+				description:
+					'Share a document with recipients to sign, approve, review, accept or view it. Returns the share IDs, one per recipient.',
 			},
 		],
 	},

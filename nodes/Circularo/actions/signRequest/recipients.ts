@@ -41,7 +41,12 @@ const PHONE = /^\+?[0-9][0-9 ().-]{5,19}$/;
 export function automaticPosition(signerIndex: number): FieldPosition {
 	const column = signerIndex % 3;
 	const row = Math.floor(signerIndex / 3);
-	return { x: 0.05 + column * 0.31, y: Math.max(0.05, 0.88 - row * 0.08), width: FIELD_WIDTH, height: FIELD_HEIGHT };
+	return {
+		x: 0.05 + column * 0.31,
+		y: Math.max(0.05, 0.88 - row * 0.08),
+		width: FIELD_WIDTH,
+		height: FIELD_HEIGHT,
+	};
 }
 
 export interface CheckedRecipients {
@@ -57,13 +62,19 @@ export function checkedRecipients(
 	now = new Date(),
 ): CheckedRecipients {
 	if (entries.length === 0) {
-		throw badInput(context, itemIndex, '"Recipients" is empty', 'Add at least one recipient (an e-mail address or a Circularo username).');
+		throw badInput(
+			context,
+			itemIndex,
+			'"Recipients" is empty',
+			'Add at least one recipient (an e-mail address or a Circularo username).',
+		);
 	}
 	const data: IDataObject[] = [];
 	const signatureFields: IDataObject[] = [];
 	for (const [index, entry] of entries.entries()) {
 		const of = `of recipient ${index + 1}`;
-		const fail = (message: string, description?: string) => badInput(context, itemIndex, message, description);
+		const fail = (message: string, description?: string) =>
+			badInput(context, itemIndex, message, description);
 		const shareTo = (entry.shareTo ?? '').trim();
 		if (shareTo === '') throw fail(`"E-Mail or Username" ${of} is empty`);
 		if (shareTo.includes('@') && !isEmail(shareTo)) {
@@ -71,29 +82,45 @@ export function checkedRecipients(
 		}
 		const purpose = (entry.purpose ?? 'sign') as SharePurpose;
 		if (!SHARE_PURPOSES.includes(purpose)) {
-			throw fail(`"Purpose" ${of} is not one of ${SHARE_PURPOSES.join(', ')}: "${String(entry.purpose)}"`);
+			throw fail(
+				`"Purpose" ${of} is not one of ${SHARE_PURPOSES.join(', ')}: "${String(entry.purpose)}"`,
+			);
 		}
 		const order = entry.order ?? 0;
-		if (!Number.isInteger(order) || order < 0) throw fail(`"Order" ${of} must be a whole number of at least 0`);
+		if (!Number.isInteger(order) || order < 0)
+			throw fail(`"Order" ${of} must be a whole number of at least 0`);
 		const validUntil = optionalDate(context, itemIndex, entry.validUntil, `"Valid Until" ${of}`);
-		if (validUntil && new Date(validUntil) <= now) throw fail(`"Valid Until" ${of} is in the past: ${validUntil}`);
-		const recipient: Recipient = { shareTo, purpose, order: order > 0 ? order : undefined, validUntil };
+		if (validUntil && new Date(validUntil) <= now)
+			throw fail(`"Valid Until" ${of} is in the past: ${validUntil}`);
+		const recipient: Recipient = {
+			shareTo,
+			purpose,
+			order: order > 0 ? order : undefined,
+			validUntil,
+		};
 		if (entry.message?.trim()) recipient.message = entry.message.trim();
 		if (entry.otp === 'phone') {
 			const phone = (entry.otpPhone ?? '').trim();
 			if (!PHONE.test(phone)) {
-				throw fail(`"Phone Number" ${of} is not a phone number: "${phone}"`, 'Use the international format, for example +420 777 123 456.');
+				throw fail(
+					`"Phone Number" ${of} is not a phone number: "${phone}"`,
+					'Use the international format, for example +420 777 123 456.',
+				);
 			}
 			recipient.otp = { phone };
 		} else if (entry.otp === 'email') {
 			const email = (entry.otpEmail ?? '').trim() || shareTo;
 			if (!isEmail(email)) {
-				throw fail(`"OTP E-Mail" ${of} is not a valid e-mail address: "${email}"`, 'Enter the address the one-time password is sent to.');
+				throw fail(
+					`"OTP E-Mail" ${of} is not a valid e-mail address: "${email}"`,
+					'Enter the address the one-time password is sent to.',
+				);
 			}
 			recipient.otp = { email };
 		}
 		data.push(shareRecipient(recipient));
-		if (purpose === 'sign') signatureFields.push(fieldFor(fail, of, entry, shareTo, signatureFields.length));
+		if (purpose === 'sign')
+			signatureFields.push(fieldFor(fail, of, entry, shareTo, signatureFields.length));
 	}
 	return { data, signatureFields };
 }
@@ -106,12 +133,18 @@ function fieldFor(
 	signerIndex: number,
 ): IDataObject {
 	const page = entry.signaturePage ?? 1;
-	if (!Number.isInteger(page) || page < 1) throw fail(`"Signature Page" ${of} must be a whole number of at least 1`);
-	if (entry.signaturePosition !== 'custom') return signatureField(shareTo, page, automaticPosition(signerIndex));
+	if (!Number.isInteger(page) || page < 1)
+		throw fail(`"Signature Page" ${of} must be a whole number of at least 1`);
+	if (entry.signaturePosition !== 'custom')
+		return signatureField(shareTo, page, automaticPosition(signerIndex));
 	const x = entry.signatureX ?? 5;
 	const y = entry.signatureY ?? 88;
-	for (const [name, value] of [['Signature X (%)', x], ['Signature Y (%)', y]] as const) {
-		if (!Number.isFinite(value) || value < 0 || value > 100) throw fail(`"${name}" ${of} must be between 0 and 100`);
+	for (const [name, value] of [
+		['Signature X (%)', x],
+		['Signature Y (%)', y],
+	] as const) {
+		if (!Number.isFinite(value) || value < 0 || value > 100)
+			throw fail(`"${name}" ${of} must be between 0 and 100`);
 	}
 	return signatureField(shareTo, page, {
 		x: Math.min(x / 100, 1 - FIELD_WIDTH),

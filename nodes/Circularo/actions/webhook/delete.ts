@@ -21,14 +21,26 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['webhook'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['webhook'], operation: ['delete'] } },
+	properties,
+);
 
 /** Deletes one webhook (DELETE_WEBHOOK). */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const webhookId = requiredText(this, itemIndex, 'webhookId', 'Webhook ID');
-	const answer: unknown = await circularoApiRequest.call(this, DELETE_WEBHOOK.method, DELETE_WEBHOOK.path(webhookId), undefined, {
-		action: 'delete the webhook',
-		fixes: WEBHOOK_ADVICE,
-	});
+	const answer: unknown = await circularoApiRequest.call(
+		this,
+		DELETE_WEBHOOK.method,
+		DELETE_WEBHOOK.path(webhookId),
+		undefined,
+		{
+			action: 'delete the webhook',
+			fixes: WEBHOOK_ADVICE,
+		},
+	);
 	return [{ json: { id: webhookId, deleted: true, ...asObject(answer) } }];
 }

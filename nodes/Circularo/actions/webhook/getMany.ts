@@ -22,7 +22,10 @@ function withoutSecret(webhook: IDataObject): IDataObject {
 }
 
 /** GET /webhooks: one item per webhook registration the API key can see. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const wanted = wantedCount(this, itemIndex);
 	const answer = await circularoApiRequest.call(this, 'GET', '/webhooks', undefined, {
 		action: 'list webhooks',

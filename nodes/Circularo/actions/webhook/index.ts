@@ -21,13 +21,15 @@ export const description: INodeProperties[] = [
 				name: 'Delete',
 				value: 'delete',
 				action: 'Delete a webhook',
-				description: 'Delete a webhook registration, for example one left behind by another tool. Returns the ID and deleted: true.',
+				description:
+					'Delete a webhook registration, for example one left behind by another tool. Returns the ID and deleted: true.',
 			},
 			{
 				name: 'Get Many',
 				value: 'getAll',
 				action: 'Get many webhooks',
-				description: 'List the webhook registrations the API key can see. Returns one item per webhook with its ID, scope and callback URL (never its secret).',
+				description:
+					'List the webhook registrations the API key can see. Returns one item per webhook with its ID, scope and callback URL (never its secret).',
 			},
 		],
 	},
