@@ -36,7 +36,7 @@ export class CircularoApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'An API key of a team admin or global admin with the use_webhooks right. Create one in Circularo under Preferences > Manage API keys.',
+				'The API key of the Circularo user the nodes act as. The Circularo Trigger needs a team admin or global admin with the use_webhooks right. Create one in Circularo under Preferences > Manage API keys.',
 		},
 		{
 			displayName: 'Webhook Signing Secret',
@@ -71,13 +71,14 @@ export class CircularoApi implements ICredentialType {
 		return { ...requestOptions, qs: { ...requestOptions.qs, token: credentials.apiKey } };
 	}
 
-	// Listing webhooks needs the same role and right as registering one, so a key that could not
-	// activate the trigger fails here rather than at the first activation.
+	// Any valid key may read the document types, so the test checks the server and the key without
+	// asking for more than the Circularo node needs; the trigger's extra role and right are checked,
+	// with Circularo's reason, when it is published.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
 				'={{$credentials.serverUrl.trim().replace(/\\/+$/, "").replace(/\\/api\\/v1$/i, "")}}/api/v1',
-			url: '/webhooks',
+			url: '/definitions/documents',
 			method: 'GET',
 		},
 	};

@@ -50,7 +50,7 @@ describe('Circularo Trigger in real n8n', { timeout: 20 * 60_000 }, () => {
 	const settledExecutions = (/** @type {string} */ id, /** @type {number} */ n) =>
 		n8n.api.waitForExecutions(id, n, { timeoutMs: 60_000, settleMs: SETTLE_MS });
 
-	test('1. the node and credential types are loaded, and the credential test tells admins from plain users', async () => {
+	test('1. the node and credential types are loaded, and the credential test accepts any valid key and names the problem with a wrong one', async () => {
 		const nodes = await n8n.api.nodeTypes();
 		assert.ok(
 			nodes.some((/** @type {any} */ n) => n.name === NODE_TYPE),
@@ -69,15 +69,12 @@ describe('Circularo Trigger in real n8n', { timeout: 20 * 60_000 }, () => {
 		};
 		const admin = await check(sim.keys.teamAdmin);
 		assert.equal(admin.status, 'OK', JSON.stringify(admin));
+		// A plain user's key serves the Circularo node; the trigger's role is checked when it is published.
 		const plain = await check(sim.keys.plainUser);
-		assert.equal(plain.status, 'Error');
-		assert.match(
-			String(plain.message),
-			/403|Forbidden|admin|use_webhooks/i,
-			`message: ${plain.message}`,
-		);
+		assert.equal(plain.status, 'OK', JSON.stringify(plain));
 		const wrong = await check('not-a-key');
 		assert.equal(wrong.status, 'Error');
+		assert.match(String(wrong.message), /401|Unauthorized|token|key/i, `message: ${wrong.message}`);
 		assert.doesNotMatch(JSON.stringify([plain, wrong]), new RegExp(sim.keys.plainUser));
 	});
 
