@@ -1,8 +1,8 @@
 /**
- * Reading Circularo deliveries: the signed body (as readSignedBody in ../assumptions.ts reads it)
+ * Reading Circularo deliveries: the signed body (as readSignedBody in ../assumptions/ reads it)
  * to the trigger's item.
  *
- * The field names are partly assumed (see DELIVERY_FIELD_CANDIDATES in ../assumptions.ts) and read
+ * The field names are partly assumed (see DELIVERY_FIELD_CANDIDATES in ../assumptions/) and read
  * leniently: an unrecognised shape yields empty typed fields and the untouched payload, never an
  * exception.
  */
