@@ -3,6 +3,7 @@
 
 const crypto = require('node:crypto');
 const { EVENTS, PAYLOAD_SHAPES, buildPayload } = require('../../simulator');
+const { DELIVERY_FIELD_CANDIDATES } = require('../../nodes/Circularo/assumptions');
 const { api, useSimulator, createWebhook } = require('./helpers');
 
 /** Independent of the simulator's code: lowercase hex HMAC-SHA256 of the raw bytes. */
@@ -320,30 +321,12 @@ describe('payload shapes', () => {
 	});
 
 	test('unknown has none of the candidate field names at any depth', () => {
-		const candidates = new Set([
-			'event',
-			'eventType',
-			'type',
-			'action',
-			'name',
-			'documentId',
-			'document',
-			'data',
-			'id',
-			'documentTitle',
-			'title',
-			'user',
-			'actor',
-			'username',
-			'userName',
-			'executor',
-			'createdBy',
-			'timestamp',
-			'date',
-			'time',
-			'createDate',
-			'eventDate',
-		]);
+		// Every name the trigger reads a field from, at any depth of a dotted path.
+		const candidates = new Set(
+			Object.values(DELIVERY_FIELD_CANDIDATES).flatMap((paths) =>
+				paths.flatMap((path) => path.split('.')),
+			),
+		);
 		/** @param {any} o @returns {string[]} */
 		const keys = (o) =>
 			o && typeof o === 'object' ? Object.entries(o).flatMap(([k, v]) => [k, ...keys(v)]) : [];
