@@ -34,10 +34,18 @@ export function firstResultOf(answer: unknown): IDataObject | undefined {
 	return body && !('results' in body) && !('hits' in body) ? body : undefined;
 }
 
+/** A value read as text: a non-empty string, or a number written out (ids may come as either). */
+export function textOf(value: unknown): string | undefined {
+	if (typeof value === 'string' && value !== '') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return undefined;
+}
+
+/** The first of the candidates that reads as text. */
 export function firstString(...candidates: unknown[]): string | undefined {
 	for (const candidate of candidates) {
-		if (typeof candidate === 'string' && candidate !== '') return candidate;
-		if (typeof candidate === 'number') return String(candidate);
+		const text = textOf(candidate);
+		if (text !== undefined) return text;
 	}
 	return undefined;
 }

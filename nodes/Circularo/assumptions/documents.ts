@@ -11,7 +11,7 @@ export const DOCUMENT_DEFAULTS = {
 	workflow: 'wf_archive',
 } as const;
 
-export interface NewDocument {
+interface NewDocument {
 	documentType: string;
 	title: string;
 	fileId: string;
