@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
 import { CIRCULARO_EVENTS } from '../../nodes/Circularo/types';
 import { webhookContext, type Delivery } from './n8nContext';
-import { hmacHex, utf8 } from './properties';
+import { hmacHex, signatureFormat, utf8 } from './properties';
 
 const HEADER = 'x-circularo-signature';
 const trigger = new CircularoTrigger();
@@ -95,7 +95,7 @@ const secret = fc.oneof(
 	fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }),
 );
 
-export type Forgery = {
+type Forgery = {
 	kind: string;
 	make: (secret: string, bytes: Buffer) => string | string[] | undefined;
 };
@@ -164,6 +164,12 @@ export const forgery: fc.Arbitrary<Forgery> = fc.oneof(
 		kind: 'signature of the empty body',
 		make: (key) => hmacHex(key, Buffer.alloc(0)),
 	}),
+);
+
+/** A way to sign `bytes`: a forgery, or a correct signature in one of the accepted formats. */
+export const anySignature = fc.oneof(
+	forgery.map((forged) => forged.make),
+	signatureFormat.map((format) => (key: string, bytes: Buffer) => format(hmacHex(key, bytes))),
 );
 
 export const otherHeaders = fc.dictionary(

@@ -134,24 +134,19 @@ describe('signatures', () => {
 	});
 });
 
+/** A webhook to the receiver, told apart from the others by its query. */
+const webhookTo = (
+	/** @type {string} */ key,
+	/** @type {string} */ type,
+	/** @type {string} */ query,
+) => createWebhook(sim, key, { type, callbackUrl: `${rx.url}?${query}` });
+
 describe('scoping', () => {
 	test('tenant webhooks get every document of the tenant; team webhooks only their team; other tenants nothing', async () => {
-		const tenant = await createWebhook(sim, sim.keys.globalAdmin, {
-			type: 'tenant',
-			callbackUrl: rx.url + '?w=tenant',
-		});
-		const sales = await createWebhook(sim, sim.keys.teamAdmin, {
-			type: 'team',
-			callbackUrl: rx.url + '?w=sales',
-		});
-		const legal = await createWebhook(sim, sim.keys.otherTeamAdmin, {
-			type: 'team',
-			callbackUrl: rx.url + '?w=legal',
-		});
-		const initech = await createWebhook(sim, sim.keys.otherTenantAdmin, {
-			type: 'tenant',
-			callbackUrl: rx.url + '?w=initech',
-		});
+		const tenant = await webhookTo(sim.keys.globalAdmin, 'tenant', 'w=tenant');
+		const sales = await webhookTo(sim.keys.teamAdmin, 'team', 'w=sales');
+		const legal = await webhookTo(sim.keys.otherTeamAdmin, 'team', 'w=legal');
+		const initech = await webhookTo(sim.keys.otherTenantAdmin, 'tenant', 'w=initech');
 
 		const sorted = (/** @type {any[]} */ ds) => ds.map((d) => d.webhookId).sort();
 		expect(sorted(await sim.fire({ event: 'signRequest', documentId: 'doc-sales-1' }))).toEqual(
@@ -176,14 +171,8 @@ describe('scoping', () => {
 	});
 
 	test('a deleted webhook gets nothing; webhookId narrows a fire to one webhook', async () => {
-		const a = await createWebhook(sim, sim.keys.globalAdmin, {
-			type: 'tenant',
-			callbackUrl: rx.url + '?a',
-		});
-		const b = await createWebhook(sim, sim.keys.globalAdmin, {
-			type: 'tenant',
-			callbackUrl: rx.url + '?b',
-		});
+		const a = await webhookTo(sim.keys.globalAdmin, 'tenant', 'a');
+		const b = await webhookTo(sim.keys.globalAdmin, 'tenant', 'b');
 		expect(
 			(await sim.fire({ event: 'documentEdited', webhookId: b.id })).map((d) => d.webhookId),
 		).toEqual([b.id]);
