@@ -9,20 +9,26 @@
  * (see simulator/README.md). `default` is the most likely one.
  */
 
-/** The 11 documented events, exactly as sent. */
-const EVENTS = Object.freeze([
-	'documentCreated',
-	'documentEdited',
-	'documentDeleted',
-	'signRequest',
-	'signDelegated',
-	'signRejected',
-	'signExpired',
-	'signCancelled',
-	'documentSigned',
-	'documentCompleted',
-	'documentSimpleActionExecuted',
-]);
+/**
+ * The 11 documented events, exactly as sent, and what each does to the document it names when
+ * fired (its workflow state, whether it is deleted); the others change only its history.
+ * @type {Readonly<Record<string, Readonly<{ shareStateName?: string, deleted?: boolean }>>>}
+ */
+const EVENT_EFFECTS = Object.freeze({
+	documentCreated: { deleted: false },
+	documentEdited: {},
+	documentDeleted: { deleted: true },
+	signRequest: { shareStateName: 'inprogress' },
+	signDelegated: {},
+	signRejected: { shareStateName: 'rejected' },
+	signExpired: { shareStateName: 'expired' },
+	signCancelled: { shareStateName: 'cancelled' },
+	documentSigned: {},
+	documentCompleted: { shareStateName: 'completed' },
+	documentSimpleActionExecuted: {},
+});
+
+const EVENTS = Object.freeze(Object.keys(EVENT_EFFECTS));
 
 /** Names accepted by `buildPayload` and by `fire({ shape })`. */
 const PAYLOAD_SHAPES = Object.freeze(['default', 'eventType', 'type', 'action', 'name', 'unknown']);
@@ -113,4 +119,4 @@ function buildPayload(shape, input) {
 	}
 }
 
-module.exports = { EVENTS, PAYLOAD_SHAPES, buildPayload };
+module.exports = { EVENTS, EVENT_EFFECTS, PAYLOAD_SHAPES, buildPayload };

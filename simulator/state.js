@@ -19,6 +19,7 @@ const {
 	seedDefinitions,
 } = require('./seed');
 const { documentView, recordChange, userActor } = require('./documents');
+const { EVENT_EFFECTS } = require('./payloads');
 const { openSignRequest } = require('./signing');
 
 const MAX_LOG_ENTRIES = 10_000;
@@ -285,17 +286,7 @@ class SimulatorState {
 	 * @param {Date} at
 	 */
 	applyEvent(doc, event, actor, at) {
-		/** @type {Record<string, string>} */
-		const states = {
-			signRequest: 'inprogress',
-			signRejected: 'rejected',
-			signExpired: 'expired',
-			signCancelled: 'cancelled',
-			documentCompleted: 'completed',
-		};
-		if (states[event]) doc.shareStateName = states[event];
-		if (event === 'documentDeleted') doc.deleted = true;
-		if (event === 'documentCreated') doc.deleted = false;
+		if (Object.hasOwn(EVENT_EFFECTS, event)) Object.assign(doc, EVENT_EFFECTS[event]);
 		recordChange(doc, event, actor, { date: at });
 	}
 

@@ -126,19 +126,7 @@ export interface CircularoEventItem<
 	headers?: IDataObject;
 }
 
-export type DocumentCreatedItem = CircularoEventItem<'documentCreated'>;
-export type DocumentEditedItem = CircularoEventItem<'documentEdited'>;
-export type DocumentDeletedItem = CircularoEventItem<'documentDeleted'>;
-export type SignRequestItem = CircularoEventItem<'signRequest'>;
-export type SignDelegatedItem = CircularoEventItem<'signDelegated'>;
-export type SignRejectedItem = CircularoEventItem<'signRejected'>;
-export type SignExpiredItem = CircularoEventItem<'signExpired'>;
-export type SignCancelledItem = CircularoEventItem<'signCancelled'>;
-export type DocumentSignedItem = CircularoEventItem<'documentSigned'>;
-export type DocumentCompletedItem = CircularoEventItem<'documentCompleted'>;
-export type DocumentSimpleActionExecutedItem = CircularoEventItem<'documentSimpleActionExecuted'>;
-export type UnknownEventItem = CircularoEventItem<'unknown'>;
-
 /** Every item the trigger can emit, discriminated by `event`. */
 export type CircularoTriggerItem =
-	{ [E in CircularoEventName]: CircularoEventItem<E> }[CircularoEventName] | UnknownEventItem;
+	| { [E in CircularoEventName]: CircularoEventItem<E> }[CircularoEventName]
+	| CircularoEventItem<UnknownEventName>;

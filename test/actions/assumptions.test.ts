@@ -1,5 +1,5 @@
 /**
- * The lenient readings of nodes/Circularo/assumptions.ts that the simulator's answers do not reach:
+ * The lenient readings of nodes/Circularo/assumptions/ that the simulator's answers do not reach:
  * shapes a real tenant may send that the documentation does not show.
  */
 import {

@@ -1,61 +1,35 @@
 /**
  * webhook(): from a signed delivery to the item, with the downloads. Which secret verifies which
- * delivery, replays and credential loads are in trust-boundary.test.ts.
+ * delivery: trust-boundary.test.ts; replays and credential loads: trust-boundary-deliveries.test.ts.
  */
-import { createHmac } from 'crypto';
-
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
-import {
-	hookContext,
-	webhookContext,
-	type CircularoTestCredentials,
-	type Delivery,
-} from '../helpers/n8nContext';
-import { startReceiver, type Receiver } from '../helpers/receiver';
+import { webhookContext } from '../helpers/n8nContext';
+import { useTriggerHarness } from '../helpers/triggerHarness';
 
-const { startSimulator, EVENTS } = require('../../simulator');
+const { EVENTS, hmacHex } = require('../../simulator');
 
 const trigger = new CircularoTrigger();
+const harness = useTriggerHarness();
+const { owner } = harness;
 
-let sim: any;
-let receiver: Receiver;
 /** The published workflow's static data: one registration, made through the node's own create(). */
 let staticData: Record<string, string>;
 
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0 });
-	receiver = await startReceiver();
-});
-afterAll(async () => {
-	await sim.stop();
-	await receiver.close();
-});
 beforeEach(async () => {
-	sim.reset();
 	staticData = {};
-	const { context } = hookContext({
-		credentials: credentials(),
-		staticData,
-		webhookUrl: receiver.productionUrl,
-	});
-	await trigger.webhookMethods.default.create.call(context);
+	await harness.activate(trigger, staticData, owner());
 });
 
-function credentials(): CircularoTestCredentials {
-	return { serverUrl: sim.baseUrl, apiKey: sim.keys.teamAdmin, webhookSecret: '' };
-}
-
-async function fire(fields: object): Promise<Delivery> {
-	receiver.received.length = 0;
-	await sim.fire({ documentId: 'doc-sales-1', ...fields });
-	expect(receiver.received).toHaveLength(1);
-	return receiver.received[0];
+async function fire(fields: object) {
+	const { production } = await harness.fire(fields);
+	expect(harness.receiver.received).toHaveLength(1);
+	return production!;
 }
 
 async function deliver(fields: object, parameters: object = { events: ['*'] }) {
 	const delivery = await fire(fields);
 	const { context, response } = webhookContext(
-		{ credentials: credentials(), parameters: parameters as never, staticData },
+		{ credentials: owner(), parameters: parameters as never, staticData },
 		delivery,
 	);
 	const result = await trigger.webhook.call(context);
@@ -85,7 +59,7 @@ describe('webhook()', () => {
 	it('answers 401 when the node holds no registration', async () => {
 		const delivery = await fire({ event: 'documentCompleted' });
 		const { context, response } = webhookContext(
-			{ credentials: credentials(), staticData: {} },
+			{ credentials: owner(), staticData: {} },
 			delivery,
 		);
 		expect(await trigger.webhook.call(context)).toEqual({ noWebhookResponse: true });
@@ -116,11 +90,9 @@ describe('webhook()', () => {
 
 	it('verifies bytes that are not JSON, and keeps them as text in the payload', async () => {
 		const rawBody = Buffer.from('{"event":"documentCompleted", truncated');
-		const signature = createHmac('sha256', sim.listWebhooks()[0].hmacSecret)
-			.update(rawBody)
-			.digest('hex');
+		const signature = hmacHex(harness.sim.listWebhooks()[0].hmacSecret, rawBody);
 		const { context } = webhookContext(
-			{ credentials: credentials(), staticData },
+			{ credentials: owner(), staticData },
 			{ rawBody, headers: { 'x-circularo-signature': signature }, body: {} },
 		);
 		const result = await trigger.webhook.call(context);
@@ -167,7 +139,7 @@ describe('webhook()', () => {
 	});
 
 	it('still emits the item, with the reason, when the download fails', async () => {
-		sim.setFault({ method: 'GET', path: '/documents/:id', status: 503 });
+		harness.sim.setFault({ method: 'GET', path: '/documents/:id', status: 503 });
 		const { result } = await deliver(
 			{ event: 'documentCompleted' },
 			{ events: ['documentCompleted'], options: { downloadSignedDocument: true } },
@@ -175,7 +147,7 @@ describe('webhook()', () => {
 		const [[item]] = result.workflowData!;
 		expect(item.json.event).toBe('documentCompleted');
 		expect(item.json.downloadError).toMatch(/503/);
-		expect(item.json.downloadError).not.toContain(sim.keys.teamAdmin);
+		expect(item.json.downloadError).not.toContain(harness.sim.keys.teamAdmin);
 		expect(item.binary).toBeUndefined();
 	});
 
@@ -185,7 +157,7 @@ describe('webhook()', () => {
 			{ events: ['*'], options: { downloadSignedDocument: true, includeHeaders: true } },
 		);
 		const text = JSON.stringify(result.workflowData![0][0].json);
-		expect(text).not.toContain(sim.keys.teamAdmin);
-		expect(text).not.toContain(sim.listWebhooks()[0].hmacSecret);
+		expect(text).not.toContain(harness.sim.keys.teamAdmin);
+		expect(text).not.toContain(harness.sim.listWebhooks()[0].hmacSecret);
 	});
 });

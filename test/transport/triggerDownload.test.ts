@@ -3,53 +3,27 @@
  * not a PDF is never attached as application/pdf; the item says why instead.
  */
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
-import { hookContext, webhookContext, type CircularoTestCredentials } from '../helpers/n8nContext';
-import { startReceiver, type Receiver } from '../helpers/receiver';
-
-const { startSimulator } = require('../../simulator');
+import { useTriggerHarness } from '../helpers/triggerHarness';
 
 const trigger = new CircularoTrigger();
-let sim: any;
-let receiver: Receiver;
-
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0 });
-	receiver = await startReceiver();
-});
-afterAll(async () => {
-	await sim.stop();
-	await receiver.close();
-});
+const harness = useTriggerHarness();
 
 /** A Document Completed delivery to a trigger published through its own create(), with faults on the downloads. */
 async function completedDelivery(faults: object[] = []) {
-	sim.reset();
-	const credentials: CircularoTestCredentials = {
-		serverUrl: sim.baseUrl,
-		apiKey: sim.keys.teamAdmin,
-		webhookSecret: '',
-	};
+	const credentials = harness.owner();
 	const staticData: Record<string, string> = {};
-	await trigger.webhookMethods.default.create.call(
-		hookContext({ credentials, staticData, webhookUrl: receiver.productionUrl }).context,
-	);
-	for (const fault of faults) sim.setFault(fault);
-	receiver.received.length = 0;
-	await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
-	expect(receiver.received).toHaveLength(1);
-	const { context } = webhookContext(
-		{
-			credentials,
-			staticData,
-			parameters: {
-				events: ['documentCompleted'],
-				options: { downloadSignedDocument: true, includeAuditTrail: true },
-			},
+	await harness.activate(trigger, staticData, credentials);
+	for (const fault of faults) harness.sim.setFault(fault);
+	const { production } = await harness.fire();
+	const { item } = await harness.receive(trigger, production!, {
+		credentials,
+		staticData,
+		parameters: {
+			events: ['documentCompleted'],
+			options: { downloadSignedDocument: true, includeAuditTrail: true },
 		},
-		receiver.received[0],
-	);
-	const result = await trigger.webhook.call(context);
-	return result.workflowData![0][0];
+	});
+	return item!;
 }
 
 it('attaches nothing that is not a PDF, and says so', async () => {

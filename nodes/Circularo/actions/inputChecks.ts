@@ -1,7 +1,11 @@
 /**
  * Refusals of bad input before any call to Circularo, each naming the parameter to fix.
  */
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IExecuteFunctions,
+	type IGetNodeParameterOptions,
+} from 'n8n-workflow';
 
 export function badInput(
 	context: IExecuteFunctions,
@@ -12,6 +16,16 @@ export function badInput(
 	return new NodeOperationError(context.getNode(), message, { itemIndex, description });
 }
 
+/** A text parameter, trimmed: '' when it is empty. */
+export function textParameter(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	options?: IGetNodeParameterOptions,
+): string {
+	return String(context.getNodeParameter(name, itemIndex, '', options) ?? '').trim();
+}
+
 /** A text parameter that must not be empty, trimmed. */
 export function requiredText(
 	context: IExecuteFunctions,
@@ -19,7 +33,7 @@ export function requiredText(
 	name: string,
 	field: string,
 ): string {
-	const value = String(context.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	const value = textParameter(context, itemIndex, name);
 	if (value === '')
 		throw badInput(context, itemIndex, `"${field}" is empty`, `Enter the ${field} to use.`);
 	return value;

@@ -10,7 +10,7 @@ export interface MultipartFile {
 	mimeType: string;
 }
 
-export interface MultipartBody {
+interface MultipartBody {
 	body: Buffer;
 	contentType: string;
 }

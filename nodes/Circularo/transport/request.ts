@@ -35,13 +35,13 @@ const API_TIMEOUT_MS = 10_000;
 const UPLOAD_TIMEOUT_MS = 120_000;
 const DOWNLOAD_TIMEOUT_MS = 30_000;
 /** The largest file either node downloads; a bigger answer is refused before it fills memory. */
-export const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 16 * 1024;
 
-export type CircularoContext =
+type CircularoContext =
 	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
-export interface CallOptions {
+interface CallOptions {
 	qs?: IDataObject;
 	/** Reads like "get the document": names the call in error messages. */
 	action?: string;

@@ -15,7 +15,7 @@ import {
 import { describeCallFailure } from './failures';
 import { credentialsOf } from './secrets';
 
-export const AUDIT_TRAIL_PROPERTY = 'auditTrail';
+const AUDIT_TRAIL_PROPERTY = 'auditTrail';
 
 /** Whether the options ask for any download for this item's event. */
 function wantsDownloads(

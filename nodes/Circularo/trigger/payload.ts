@@ -1,8 +1,8 @@
 /**
- * Reading Circularo deliveries: the signed body (as readSignedBody in ../assumptions.ts reads it)
+ * Reading Circularo deliveries: the signed body (as readSignedBody in ../assumptions/ reads it)
  * to the trigger's item.
  *
- * The field names are partly assumed (see DELIVERY_FIELD_CANDIDATES in ../assumptions.ts) and read
+ * The field names are partly assumed (see DELIVERY_FIELD_CANDIDATES in ../assumptions/) and read
  * leniently: an unrecognised shape yields empty typed fields and the untouched payload, never an
  * exception.
  */
@@ -10,8 +10,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import {
 	ACTOR_FIELD_CANDIDATES,
+	asObject,
 	DELIVERY_FIELD_CANDIDATES,
 	EPOCH_MILLISECONDS_THRESHOLD,
+	textOf,
 } from '../assumptions';
 import type {
 	CircularoActor,
@@ -36,29 +38,20 @@ function pathsOf<K extends string>(candidates: Record<K, readonly string[]>): Re
 const DELIVERY_PATHS = pathsOf(DELIVERY_FIELD_CANDIDATES);
 const ACTOR_PATHS = pathsOf(ACTOR_FIELD_CANDIDATES);
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function readPath(body: IDataObject, path: Path): unknown {
 	let current: unknown = body;
 	for (const key of path) {
-		if (!isObject(current) || !Object.prototype.hasOwnProperty.call(current, key)) return undefined;
-		current = current[key];
+		const object = asObject(current);
+		if (!object || !Object.prototype.hasOwnProperty.call(object, key)) return undefined;
+		current = object[key];
 	}
 	return current;
 }
 
-function text(value: unknown): string | null {
-	if (typeof value === 'string' && value !== '') return value;
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return null;
-}
-
 function firstText(body: IDataObject, paths: Path[]): string | null {
 	for (const path of paths) {
-		const found = text(readPath(body, path));
-		if (found !== null) return found;
+		const found = textOf(readPath(body, path));
+		if (found !== undefined) return found;
 	}
 	return null;
 }
@@ -81,11 +74,12 @@ function actorFrom(value: unknown): CircularoActor | null {
 			? { id: null, name: null, email: value }
 			: { id: null, name: value, email: null };
 	}
-	if (!isObject(value)) return null;
+	const object = asObject(value);
+	if (!object) return null;
 	const actor: CircularoActor = {
-		id: firstText(value, ACTOR_PATHS.id),
-		name: firstText(value, ACTOR_PATHS.name),
-		email: firstText(value, ACTOR_PATHS.email),
+		id: firstText(object, ACTOR_PATHS.id),
+		name: firstText(object, ACTOR_PATHS.name),
+		email: firstText(object, ACTOR_PATHS.email),
 	};
 	return actor.id === null && actor.name === null && actor.email === null ? null : actor;
 }
@@ -123,7 +117,7 @@ function readOccurredAt(body: IDataObject): string | null {
 
 /** Maps one delivery body (as readSignedBody returns it) to the trigger's item. Never throws. */
 export function toTriggerItem(body: unknown, receivedAt: Date): CircularoTriggerItem {
-	const fields = isObject(body) ? body : {};
+	const fields = asObject(body) ?? {};
 	return {
 		event: readEvent(fields),
 		documentId: firstText(fields, DELIVERY_PATHS.documentId),

@@ -25,7 +25,7 @@ export function registrationDataOf(context: IHookFunctions | IWebhookFunctions):
 }
 
 /** Made by version 0.1.0: an id and possibly a secret in clear, no nonce. Only published ones are kept. */
-export function isFromVersion010(data: RegistrationData): boolean {
+function isFromVersion010(data: RegistrationData): boolean {
 	return (
 		data.nonce === undefined && (data.webhookId !== undefined || data.webhookSecret !== undefined)
 	);

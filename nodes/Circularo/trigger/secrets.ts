@@ -36,7 +36,7 @@ export async function credentialsOf(
 }
 
 /** A fresh 256-bit nonce for a new registration. */
-export function newNonce(): string {
+function newNonce(): string {
 	return randomBytes(32).toString('hex');
 }
 

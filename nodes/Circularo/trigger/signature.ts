@@ -26,9 +26,3 @@ export function digestMatches(secret: string, rawBody: Buffer, claimed: Buffer):
 	if (secret === '') return false;
 	return timingSafeEqual(createHmac('sha256', secret).update(rawBody).digest(), claimed);
 }
-
-/** True only when `header` is the HMAC-SHA256 of `rawBody` under `secret`. */
-export function isValidSignature(rawBody: Buffer, header: unknown, secret: string): boolean {
-	const claimed = claimedDigest(header);
-	return claimed !== null && digestMatches(secret, rawBody, claimed);
-}

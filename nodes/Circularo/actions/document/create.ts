@@ -16,7 +16,7 @@ import {
 } from '../../assumptions';
 import { circularoApiRequest, circularoUpload, isPdf } from '../../transport/request';
 import { DOCUMENT_ADVICE, FILE_ADVICE } from '../advice';
-import { badInput, requiredText } from '../inputChecks';
+import { badInput, requiredText, textParameter } from '../inputChecks';
 import { readableDocument } from '../readableDocument';
 
 const properties: INodeProperties[] = [
@@ -177,9 +177,7 @@ export async function execute(
 		);
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
-	const documentType = String(
-		this.getNodeParameter('documentType', itemIndex, '', { extractValue: true }) ?? '',
-	).trim();
+	const documentType = textParameter(this, itemIndex, 'documentType', { extractValue: true });
 	if (documentType === '')
 		throw badInput(
 			this,
@@ -205,9 +203,7 @@ export async function execute(
 			'Turn on "Convert to PDF" in Options to let Circularo convert it, or pass a PDF.',
 		);
 	}
-	const title =
-		String(this.getNodeParameter('title', itemIndex, '') ?? '').trim() ||
-		withoutExtension(fileName);
+	const title = textParameter(this, itemIndex, 'title') || withoutExtension(fileName);
 	const workflow = (options.workflow ?? '').trim() || DOCUMENT_DEFAULTS.workflow;
 	const mimeType = isPdf(data) ? 'application/pdf' : binary.mimeType || 'application/octet-stream';
 

@@ -8,7 +8,7 @@ import {
 import { asObject, CANCEL_SHARE } from '../../assumptions';
 import { circularoApiRequest } from '../../transport/request';
 import { SHARE_ADVICE } from '../advice';
-import { requiredText } from '../inputChecks';
+import { requiredText, textParameter } from '../inputChecks';
 
 const properties: INodeProperties[] = [
 	{
@@ -40,7 +40,7 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const shareId = requiredText(this, itemIndex, 'shareId', 'Share ID');
-	const message = String(this.getNodeParameter('message', itemIndex, '') ?? '').trim() || undefined;
+	const message = textParameter(this, itemIndex, 'message') || undefined;
 	const answer: unknown = await circularoApiRequest.call(
 		this,
 		CANCEL_SHARE.method,

@@ -38,7 +38,7 @@ const PHONE = /^\+?[0-9][0-9 ().-]{5,19}$/;
  * Where the k-th signer signs unless told otherwise: near the bottom of the page, three fields per
  * row from the left, further rows above, so that signers do not cover each other.
  */
-export function automaticPosition(signerIndex: number): FieldPosition {
+function automaticPosition(signerIndex: number): FieldPosition {
 	const column = signerIndex % 3;
 	const row = Math.floor(signerIndex / 3);
 	return {
@@ -49,7 +49,7 @@ export function automaticPosition(signerIndex: number): FieldPosition {
 	};
 }
 
-export interface CheckedRecipients {
+interface CheckedRecipients {
 	data: IDataObject[];
 	signatureFields: IDataObject[];
 }
