@@ -1,6 +1,5 @@
 import {
 	NodeOperationError,
-	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -16,6 +15,7 @@ import {
 } from '../../assumptions';
 import { circularoApiRequest, circularoUpload, isPdf } from '../../transport/request';
 import { DOCUMENT_ADVICE, FILE_ADVICE } from '../advice';
+import { forOperation } from '../descriptions';
 import { badInput, requiredText, textParameter } from '../inputChecks';
 import { readableDocument } from '../readableDocument';
 
@@ -121,10 +121,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['document'], operation: ['create'] } },
-	properties,
-);
+export const description = forOperation('document', 'create', properties);
 
 interface CreateOptions {
 	convertToPdf?: boolean;
@@ -156,6 +153,39 @@ function metadataOf(
 		metadata[name] = field.value ?? '';
 	}
 	return metadata;
+}
+
+/** An ID the next step needs from Circularo's answer, and where the node looks for it. */
+interface NeededId {
+	step: string;
+	name: string;
+	lookedFor: string;
+}
+
+const UPLOADED_FILE_ID: NeededId = {
+	step: 'accepted the upload',
+	name: 'file ID',
+	lookedFor: 'file.id, file.fileId and file.hash in the answer of POST /files/saveFile',
+};
+
+const CREATED_DOCUMENT_ID: NeededId = {
+	step: 'created the document',
+	name: 'document ID',
+	lookedFor: 'results[0].documentId in the answer of POST /documents',
+};
+
+function neededId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	id: string | undefined,
+	needed: NeededId,
+): string {
+	if (id) return id;
+	throw new NodeOperationError(
+		context.getNode(),
+		`Circularo ${needed.step} but its answer names no ${needed.name}`,
+		{ itemIndex, description: `Looked for ${needed.lookedFor}.` },
+	);
 }
 
 function withoutExtension(fileName: string): string {
@@ -218,18 +248,7 @@ export async function execute(
 			fixes: FILE_ADVICE,
 		},
 	);
-	const fileId = uploadedFileId(uploaded);
-	if (!fileId) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'Circularo accepted the upload but its answer names no file ID',
-			{
-				itemIndex,
-				description:
-					'Looked for file.id, file.fileId and file.hash in the answer of POST /files/saveFile.',
-			},
-		);
-	}
+	const fileId = neededId(this, itemIndex, uploadedFileId(uploaded), UPLOADED_FILE_ID);
 	const body = createDocumentBody({
 		documentType,
 		title,
@@ -243,17 +262,7 @@ export async function execute(
 		action: 'create the document',
 		fixes: DOCUMENT_ADVICE,
 	});
-	const documentId = createdDocumentId(created);
-	if (!documentId) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'Circularo created the document but its answer names no document ID',
-			{
-				itemIndex,
-				description: 'Looked for results[0].documentId in the answer of POST /documents.',
-			},
-		);
-	}
+	const documentId = neededId(this, itemIndex, createdDocumentId(created), CREATED_DOCUMENT_ID);
 	// What Circularo answers wins: after a conversion its PDF is not the uploaded file.
 	const record: IDataObject = {
 		documentId,

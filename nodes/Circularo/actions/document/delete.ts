@@ -1,6 +1,5 @@
 import {
 	NodeOperationError,
-	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -11,6 +10,7 @@ import { asObject, deleteFailures, documentVersion } from '../../assumptions';
 import { readFailedRequest } from '../../transport/errors';
 import { circularoApiRequest, redactedCircularoText } from '../../transport/request';
 import { DOCUMENT_ADVICE } from '../advice';
+import { forOperation } from '../descriptions';
 import { badInput, requiredText } from '../inputChecks';
 import { loadDocument } from '../loadDocument';
 import { documentIdProperty } from './documentId';
@@ -46,10 +46,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['document'], operation: ['delete'] } },
-	properties,
-);
+export const description = forOperation('document', 'delete', properties);
 
 interface DeleteOptions {
 	permanent?: boolean;

@@ -1,6 +1,5 @@
 import {
 	NodeOperationError,
-	updateDisplayOptions,
 	type IBinaryKeyData,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -10,6 +9,7 @@ import {
 import { DOWNLOAD_FILE_NAMES } from '../../assumptions';
 import { circularoDownload } from '../../transport/request';
 import { FILE_ADVICE } from '../advice';
+import { forOperation } from '../descriptions';
 import { badInput, requiredText } from '../inputChecks';
 import { loadDocument } from '../loadDocument';
 import { readableDocument } from '../readableDocument';
@@ -55,10 +55,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['document'], operation: ['download'] } },
-	properties,
-);
+export const description = forOperation('document', 'download', properties);
 
 interface DownloadOptions {
 	includeAuditTrail?: boolean;

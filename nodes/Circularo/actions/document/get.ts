@@ -1,18 +1,12 @@
-import {
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { forOperation } from '../descriptions';
 import { requiredText } from '../inputChecks';
 import { loadDocument } from '../loadDocument';
 import { readableDocument } from '../readableDocument';
 import { documentIdProperty } from './documentId';
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['document'], operation: ['get'] } },
-	[documentIdProperty],
-);
+export const description = forOperation('document', 'get', [documentIdProperty]);
 
 export async function execute(
 	this: IExecuteFunctions,

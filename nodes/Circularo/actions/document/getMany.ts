@@ -1,9 +1,8 @@
-import {
-	updateDisplayOptions,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
 } from 'n8n-workflow';
 
 import {
@@ -16,6 +15,7 @@ import {
 } from '../../assumptions';
 import { circularoApiRequest } from '../../transport/request';
 import { DOCUMENT_ADVICE } from '../advice';
+import { forOperation } from '../descriptions';
 import { badInput, optionalDate } from '../inputChecks';
 import { readableDocument } from '../readableDocument';
 import { returnAllProperties, wantedCount } from '../returnAll';
@@ -74,10 +74,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['document'], operation: ['getAll'] } },
-	properties,
-);
+export const description = forOperation('document', 'getAll', properties);
 
 interface FilterParameters {
 	createdAfter?: string;

@@ -1,13 +1,9 @@
-import {
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { isFileBasedType, resultsOf } from '../../assumptions';
 import { circularoApiRequest } from '../../transport/request';
 import { DEFINITION_ADVICE } from '../advice';
+import { forOperation } from '../descriptions';
 import { returnAllProperties, wantedCount } from '../returnAll';
 
 const properties: INodeProperties[] = [
@@ -22,10 +18,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['documentType'], operation: ['getAll'] } },
-	properties,
-);
+export const description = forOperation('documentType', 'getAll', properties);
 
 /** GET /definitions/documents: one item per type, with its fields and default workflow. */
 export async function execute(

@@ -1,13 +1,9 @@
-import {
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { asObject, CANCEL_SHARE } from '../../assumptions';
-import { circularoApiRequest } from '../../transport/request';
+import { CANCEL_SHARE } from '../../assumptions';
 import { SHARE_ADVICE } from '../advice';
+import { answerItem } from '../answerItem';
+import { forOperation } from '../descriptions';
 import { requiredText, textParameter } from '../inputChecks';
 
 const properties: INodeProperties[] = [
@@ -30,10 +26,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['signRequest'], operation: ['cancel'] } },
-	properties,
-);
+export const description = forOperation('signRequest', 'cancel', properties);
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -41,12 +34,15 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const shareId = requiredText(this, itemIndex, 'shareId', 'Share ID');
 	const message = textParameter(this, itemIndex, 'message') || undefined;
-	const answer: unknown = await circularoApiRequest.call(
+	return await answerItem.call(
 		this,
-		CANCEL_SHARE.method,
-		CANCEL_SHARE.path,
-		CANCEL_SHARE.body(shareId, message),
-		{ action: 'cancel the sign request', fixes: SHARE_ADVICE },
+		{ shareId, cancelled: true },
+		{
+			method: CANCEL_SHARE.method,
+			path: CANCEL_SHARE.path,
+			body: CANCEL_SHARE.body(shareId, message),
+		},
+		'cancel the sign request',
+		SHARE_ADVICE,
 	);
-	return [{ json: { shareId, cancelled: true, ...asObject(answer) } }];
 }

@@ -1,14 +1,14 @@
-import {
-	updateDisplayOptions,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
 } from 'n8n-workflow';
 
 import { DOCUMENT_DEFAULTS, shareIdOf, sharesOf } from '../../assumptions';
 import { circularoApiRequest } from '../../transport/request';
 import { SHARE_ADVICE } from '../advice';
+import { forOperation } from '../descriptions';
 import { documentIdProperty } from '../document/documentId';
 import { requiredText } from '../inputChecks';
 import { loadDocument } from '../loadDocument';
@@ -168,10 +168,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['signRequest'], operation: ['create'] } },
-	properties,
-);
+export const description = forOperation('signRequest', 'create', properties);
 
 /** POST /share: one share per recipient, a signature field per signer. */
 export async function execute(

@@ -1,13 +1,9 @@
-import {
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { asObject, DELETE_WEBHOOK } from '../../assumptions';
-import { circularoApiRequest } from '../../transport/request';
+import { DELETE_WEBHOOK } from '../../assumptions';
 import { WEBHOOK_ADVICE } from '../advice';
+import { answerItem } from '../answerItem';
+import { forOperation } from '../descriptions';
 import { requiredText } from '../inputChecks';
 
 const properties: INodeProperties[] = [
@@ -21,10 +17,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['webhook'], operation: ['delete'] } },
-	properties,
-);
+export const description = forOperation('webhook', 'delete', properties);
 
 /** Deletes one webhook (DELETE_WEBHOOK). */
 export async function execute(
@@ -32,15 +25,11 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const webhookId = requiredText(this, itemIndex, 'webhookId', 'Webhook ID');
-	const answer: unknown = await circularoApiRequest.call(
+	return await answerItem.call(
 		this,
-		DELETE_WEBHOOK.method,
-		DELETE_WEBHOOK.path(webhookId),
-		undefined,
-		{
-			action: 'delete the webhook',
-			fixes: WEBHOOK_ADVICE,
-		},
+		{ id: webhookId, deleted: true },
+		{ method: DELETE_WEBHOOK.method, path: DELETE_WEBHOOK.path(webhookId) },
+		'delete the webhook',
+		WEBHOOK_ADVICE,
 	);
-	return [{ json: { id: webhookId, deleted: true, ...asObject(answer) } }];
 }

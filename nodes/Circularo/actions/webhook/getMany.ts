@@ -1,19 +1,12 @@
-import {
-	updateDisplayOptions,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { resultsOf } from '../../assumptions';
 import { circularoApiRequest } from '../../transport/request';
 import { WEBHOOK_ADVICE } from '../advice';
+import { forOperation } from '../descriptions';
 import { returnAllProperties, wantedCount } from '../returnAll';
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['webhook'], operation: ['getAll'] } },
-	returnAllProperties,
-);
+export const description = forOperation('webhook', 'getAll', returnAllProperties);
 
 /** A webhook as an item: everything but its signing secret, which no item may carry. */
 function withoutSecret(webhook: IDataObject): IDataObject {

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationProperty } from '../descriptions';
 import * as deleteWebhook from './delete';
 import * as getMany from './getMany';
 
@@ -9,30 +10,22 @@ export const operations = {
 };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['webhook'] } },
-		default: 'getAll',
-		options: [
-			{
-				name: 'Delete',
-				value: 'delete',
-				action: 'Delete a webhook',
-				description:
-					'Delete a webhook registration, for example one left behind by another tool. Returns the ID and deleted: true.',
-			},
-			{
-				name: 'Get Many',
-				value: 'getAll',
-				action: 'Get many webhooks',
-				description:
-					'List the webhook registrations the API key can see. Returns one item per webhook with its ID, scope and callback URL (never its secret).',
-			},
-		],
-	},
+	operationProperty('webhook', 'getAll', [
+		{
+			name: 'Delete',
+			value: 'delete',
+			action: 'Delete a webhook',
+			description:
+				'Delete a webhook registration, for example one left behind by another tool. Returns the ID and deleted: true.',
+		},
+		{
+			name: 'Get Many',
+			value: 'getAll',
+			action: 'Get many webhooks',
+			description:
+				'List the webhook registrations the API key can see. Returns one item per webhook with its ID, scope and callback URL (never its secret).',
+		},
+	]),
 	...deleteWebhook.description,
 	...getMany.description,
 ];
