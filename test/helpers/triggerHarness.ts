@@ -3,6 +3,8 @@
  * place, started once per test file, and the steps n8n takes with a trigger (publish or listen,
  * unpublish, hand a delivery to webhook()), run through fakes of n8n's contexts (./n8nContext.ts).
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import type { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
 import {
 	hookContext,
@@ -48,6 +50,13 @@ export function useTriggerHarness() {
 		return log;
 	}
 
+	/** Publishes with the owner's credential; returns the static data n8n keeps for the workflow. */
+	async function publish(trigger: CircularoTrigger): Promise<IDataObject> {
+		const staticData: IDataObject = {};
+		await activate(trigger, staticData, owner());
+		return staticData;
+	}
+
 	async function deactivate(
 		trigger: CircularoTrigger,
 		staticData: object,
@@ -88,6 +97,11 @@ export function useTriggerHarness() {
 		return { result, response, log, accepted, item: result.workflowData?.[0][0] };
 	}
 
+	/** One production delivery through webhook(), with the owner's credential. */
+	function receiveAsOwner(trigger: CircularoTrigger, delivery: Delivery, staticData: IDataObject) {
+		return receive(trigger, delivery, { credentials: owner(), staticData });
+	}
+
 	beforeAll(async () => {
 		servers.sim = await startSimulator({ port: 0 });
 		servers.receiver = await startReceiver();
@@ -100,5 +114,13 @@ export function useTriggerHarness() {
 		servers.sim.reset();
 		servers.receiver.received.length = 0;
 	});
-	return Object.assign(servers, { owner, activate, deactivate, fire, receive });
+	return Object.assign(servers, {
+		owner,
+		activate,
+		publish,
+		deactivate,
+		fire,
+		receive,
+		receiveAsOwner,
+	});
 }

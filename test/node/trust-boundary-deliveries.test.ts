@@ -12,7 +12,7 @@ const { hmacHex } = require('../../simulator');
 
 const main = new CircularoTrigger();
 const harness = useTriggerHarness();
-const { owner, activate, fire, receive } = harness;
+const { owner, activate, fire, receive, publish, receiveAsOwner } = harness;
 
 describe('3. the item comes from the signed bytes only', () => {
 	// A genuine delivery whose text also reads as a form: as application/x-www-form-urlencoded,
@@ -20,8 +20,7 @@ describe('3. the item comes from the signed bytes only', () => {
 	const title = 'Offer&event=documentDeleted&documentId=someone-elses-document&x=';
 
 	it("ignores n8n's parse of the body, which follows the unsigned Content-Type", async () => {
-		const published = {};
-		await activate(main, published, owner());
+		const published = await publish(main);
 		const { production } = await fire({
 			body: { event: 'documentCompleted', documentId: 'doc-sales-1', documentTitle: title },
 		});
@@ -31,7 +30,7 @@ describe('3. the item comes from the signed bytes only', () => {
 			body: Object.fromEntries(new URLSearchParams(production!.rawBody.toString())),
 		};
 		expect((asForm.body as Record<string, string>).event).toBe('documentDeleted'); // what n8n would hand over
-		const { item } = await receive(main, asForm, { credentials: owner(), staticData: published });
+		const { item } = await receiveAsOwner(main, asForm, published);
 		expect(item?.json).toMatchObject({
 			event: 'documentCompleted',
 			documentId: 'doc-sales-1',
@@ -44,8 +43,7 @@ describe('3. the item comes from the signed bytes only', () => {
 		['no Content-Type', undefined],
 		['an unknown Content-Type', 'application/octet-stream'],
 	])('reads the body itself when n8n did not (%s)', async (_name, contentType) => {
-		const published = {};
-		await activate(main, published, owner());
+		const published = await publish(main);
 		const { production } = await fire();
 		const headers = { ...production!.headers, 'content-type': contentType };
 		const { accepted, item } = await receive(
@@ -60,49 +58,37 @@ describe('3. the item comes from the signed bytes only', () => {
 
 describe('4. replays and headers', () => {
 	it('acknowledges an exact repeat of a verified delivery with 2xx and starts nothing', async () => {
-		const published = {};
-		await activate(main, published, owner());
+		const published = await publish(main);
 		const { production } = await fire();
-		const first = await receive(main, production!, { credentials: owner(), staticData: published });
-		const again = await receive(main, production!, { credentials: owner(), staticData: published });
+		const first = await receiveAsOwner(main, production!, published);
+		const again = await receiveAsOwner(main, production!, published);
 		expect(first.accepted).toBe(true);
 		expect(again.result).toEqual({});
 		expect(again.response.status).toBeUndefined();
 	});
 
 	it("treats Circularo's retries of one delivery the same way", async () => {
-		const published = {};
-		await activate(main, published, owner());
+		const published = await publish(main);
 		await harness.sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1', repeat: 3 });
 		const results = [];
 		for (const delivery of harness.receiver.received)
-			results.push(await receive(main, delivery, { credentials: owner(), staticData: published }));
+			results.push(await receiveAsOwner(main, delivery, published));
 		expect(results.map((r) => r.accepted)).toEqual([true, false, false]);
 	});
 
 	it('forgets deliveries after 24 hours', async () => {
-		const published = {};
-		await activate(main, published, owner());
+		const published = await publish(main);
 		const { production } = await fire();
 		jest.useFakeTimers({
 			now: Date.now(),
 			doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask'],
 		});
 		try {
-			expect(
-				(await receive(main, production!, { credentials: owner(), staticData: published }))
-					.accepted,
-			).toBe(true);
+			expect((await receiveAsOwner(main, production!, published)).accepted).toBe(true);
 			jest.setSystemTime(Date.now() + 23 * 3600_000);
-			expect(
-				(await receive(main, production!, { credentials: owner(), staticData: published }))
-					.accepted,
-			).toBe(false);
+			expect((await receiveAsOwner(main, production!, published)).accepted).toBe(false);
 			jest.setSystemTime(Date.now() + 2 * 3600_000);
-			expect(
-				(await receive(main, production!, { credentials: owner(), staticData: published }))
-					.accepted,
-			).toBe(true);
+			expect((await receiveAsOwner(main, production!, published)).accepted).toBe(true);
 		} finally {
 			jest.useRealTimers();
 		}
@@ -110,12 +96,9 @@ describe('4. replays and headers', () => {
 
 	it('keeps bounded memory: past 10,000 remembered deliveries the oldest is forgotten', async () => {
 		const trigger = triggerInAnotherProcess();
-		const published = {};
-		await activate(trigger, published, owner());
+		const published = await publish(trigger);
 		const { production: oldest } = await fire();
-		expect(
-			(await receive(trigger, oldest!, { credentials: owner(), staticData: published })).accepted,
-		).toBe(true);
+		expect((await receiveAsOwner(trigger, oldest!, published)).accepted).toBe(true);
 		const secret = harness.sim.listWebhooks()[0].hmacSecret;
 		for (let i = 0; i < 10_000; i++) {
 			const rawBody = Buffer.from(`{"event":"documentCreated","documentId":"d-${i}"}`);
@@ -128,14 +111,11 @@ describe('4. replays and headers', () => {
 				{ credentials: owner(), staticData: published, parameters: { events: ['documentSigned'] } },
 			);
 		}
-		expect(
-			(await receive(trigger, oldest!, { credentials: owner(), staticData: published })).accepted,
-		).toBe(true);
+		expect((await receiveAsOwner(trigger, oldest!, published)).accepted).toBe(true);
 	}, 60_000);
 
 	it('"Include Request Headers" passes an allow-list: never the signature, the caller\'s or a proxy\'s credentials', async () => {
-		const published = {};
-		await activate(main, published, owner());
+		const published = await publish(main);
 		const { production } = await fire();
 		const headers = {
 			...production!.headers,
@@ -200,16 +180,12 @@ describe('6. a missing or malformed signature is refused before any secret looku
 
 describe('the path every delivery takes loads no credential after the first verified one', () => {
 	it('a webhook process loads the credential once per registration, not once per delivery', async () => {
-		const published = {};
-		await activate(main, published, owner());
+		const published = await publish(main);
 		const webhookProcess = triggerInAnotherProcess();
 		const loads = [];
 		for (const documentId of ['doc-sales-1', 'doc-sales-2', 'doc-sales-1', 'doc-sales-2']) {
 			const { production } = await fire({ documentId });
-			const { accepted, log } = await receive(webhookProcess, production!, {
-				credentials: owner(),
-				staticData: published,
-			});
+			const { accepted, log } = await receiveAsOwner(webhookProcess, production!, published);
 			expect(accepted).toBe(true);
 			loads.push(log.credentialLoads);
 		}
@@ -217,22 +193,17 @@ describe('the path every delivery takes loads no credential after the first veri
 	});
 
 	it('main after a restart loads none: the start-up check already knows the secret', async () => {
-		const published = {};
-		await activate(main, published, owner());
+		const published = await publish(main);
 		const restarted = triggerInAnotherProcess();
 		await activate(restarted, published, owner()); // n8n runs checkExists at start-up
 		const { production } = await fire();
-		const { accepted, log } = await receive(restarted, production!, {
-			credentials: owner(),
-			staticData: published,
-		});
+		const { accepted, log } = await receiveAsOwner(restarted, production!, published);
 		expect(accepted).toBe(true);
 		expect(log.credentialLoads).toBe(0);
 	});
 
 	it('forged deliveries cannot make a process load the credential more than once', async () => {
-		const published = {};
-		await activate(main, published, owner());
+		const published = await publish(main);
 		const webhookProcess = triggerInAnotherProcess();
 		const { production } = await fire();
 		const loads = [];
@@ -241,10 +212,7 @@ describe('the path every delivery takes loads no credential after the first veri
 				...production!,
 				headers: { ...production!.headers, 'x-circularo-signature': `${i}`.repeat(64) },
 			};
-			const { response, log } = await receive(webhookProcess, forged, {
-				credentials: owner(),
-				staticData: published,
-			});
+			const { response, log } = await receiveAsOwner(webhookProcess, forged, published);
 			expect(response.status).toBe(401);
 			loads.push(log.credentialLoads);
 		}

@@ -13,12 +13,11 @@ import { useTriggerHarness } from '../helpers/triggerHarness';
 
 const main = new CircularoTrigger();
 const harness = useTriggerHarness();
-const { owner, activate, deactivate, fire, receive } = harness;
+const { owner, activate, deactivate, fire, receive, publish, receiveAsOwner } = harness;
 
 describe('1. a secret belongs to one URL kind', () => {
 	it('a delivery signed for the test URL, with a credential the editor chose, is refused at the production URL', async () => {
-		const published = {};
-		await activate(main, published, owner());
+		const published = await publish(main);
 		// Someone who can edit the workflow picks their own credential in the draft and listens once.
 		const attacker = owner({ webhookSecret: 'known-to-the-editor' });
 		const listening = {};
@@ -29,17 +28,14 @@ describe('1. a secret belongs to one URL kind', () => {
 			(await receive(main, test!, { credentials: attacker, staticData: listening, kind: 'test' }))
 				.accepted,
 		).toBe(true);
-		const injected = await receive(main, test!, { credentials: owner(), staticData: published });
+		const injected = await receiveAsOwner(main, test!, published);
 		expect(injected.response.status).toBe(401);
 		expect(injected.result.workflowData).toBeUndefined();
-		expect(
-			(await receive(main, production!, { credentials: owner(), staticData: published })).accepted,
-		).toBe(true);
+		expect((await receiveAsOwner(main, production!, published)).accepted).toBe(true);
 	});
 
 	it('a production delivery is refused at the test URL', async () => {
-		const published = {};
-		await activate(main, published, owner());
+		await publish(main);
 		const listening = {};
 		await activate(main, listening, owner(), 'test');
 		const { production } = await fire();
@@ -62,8 +58,7 @@ describe('2. editing the credential never breaks deliveries silently', () => {
 	])(
 		'when %s: known secrets keep working, a new process warns what to do, and re-registering recovers',
 		async (_name, edit) => {
-			const published = {};
-			await activate(main, published, owner());
+			const published = await publish(main);
 			const edited = await edit();
 			const { production } = await fire();
 			// The process that registered still knows the registered secret.
@@ -110,45 +105,29 @@ describe('2. editing the credential never breaks deliveries silently', () => {
 
 describe('5. a known secret is valid only for its own registration, in every process', () => {
 	it('a process that registered refuses its old secret once another process re-registered', async () => {
-		const published = {};
-		await activate(main, published, owner()); // this process knows the first secret
+		const published = await publish(main); // this process knows the first secret
 		const { production: beforeRepublish } = await fire({ documentId: 'doc-sales-2' });
 		const leader = triggerInAnotherProcess(); // e.g. the multi-main leader re-publishes
 		await deactivate(leader, published, owner());
 		await activate(leader, published, owner());
 
-		const stale = await receive(main, beforeRepublish!, {
-			credentials: owner(),
-			staticData: published,
-		});
+		const stale = await receiveAsOwner(main, beforeRepublish!, published);
 		expect(stale.response.status).toBe(401);
 		const { production: current } = await fire();
-		expect(
-			(await receive(main, current!, { credentials: owner(), staticData: published })).accepted,
-		).toBe(true);
+		expect((await receiveAsOwner(main, current!, published)).accepted).toBe(true);
 	});
 
 	it('a webhook process that verified a delivery refuses that secret after a re-registration', async () => {
-		const published = {};
-		await activate(main, published, owner());
+		const published = await publish(main);
 		const webhookProcess = triggerInAnotherProcess();
 		const { production: first } = await fire({ documentId: 'doc-sales-2' });
-		expect(
-			(await receive(webhookProcess, first!, { credentials: owner(), staticData: published }))
-				.accepted,
-		).toBe(true);
+		expect((await receiveAsOwner(webhookProcess, first!, published)).accepted).toBe(true);
 		await deactivate(main, published, owner());
 		await activate(main, published, owner());
 		// Exactly what Circularo sent before, signed with the first registration's secret.
-		expect(
-			(await receive(webhookProcess, first!, { credentials: owner(), staticData: published }))
-				.response.status,
-		).toBe(401);
+		expect((await receiveAsOwner(webhookProcess, first!, published)).response.status).toBe(401);
 		const { production: current } = await fire();
-		expect(
-			(await receive(webhookProcess, current!, { credentials: owner(), staticData: published }))
-				.accepted,
-		).toBe(true);
+		expect((await receiveAsOwner(webhookProcess, current!, published)).accepted).toBe(true);
 	});
 });
 

@@ -21,13 +21,13 @@ useSimulator((s, r) => ((sim = s), (rx = r)), {
 	options: { deliveryTimeoutMs: 400 },
 });
 
+/** A team webhook that sends every delivery to the receiver, signed with `secret`. */
+const signedTeamWebhook = (secret = 's') =>
+	createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: rx.url, hmacSecret: secret });
+
 describe('signatures', () => {
 	test('valid: x-circularo-signature is the lowercase hex HMAC-SHA256 of the exact bytes received', async () => {
-		const w = await createWebhook(sim, sim.keys.teamAdmin, {
-			type: 'team',
-			callbackUrl: rx.url,
-			hmacSecret: 'correct horse',
-		});
+		const w = await signedTeamWebhook('correct horse');
 		const [d] = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
 		expect(rx.requests).toHaveLength(1);
 		const got = rx.requests[0];
@@ -54,11 +54,7 @@ describe('signatures', () => {
 	});
 
 	test('missing: no header', async () => {
-		await createWebhook(sim, sim.keys.teamAdmin, {
-			type: 'team',
-			callbackUrl: rx.url,
-			hmacSecret: 's',
-		});
+		await signedTeamWebhook();
 		await sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1', signature: 'missing' });
 		expect(rx.requests[0].headers['x-circularo-signature']).toBeUndefined();
 	});
@@ -66,11 +62,7 @@ describe('signatures', () => {
 	test.each(['wrong', 'stale', 'otherSecret'])(
 		'%s: a 64-hex header that does not verify',
 		async (mode) => {
-			await createWebhook(sim, sim.keys.teamAdmin, {
-				type: 'team',
-				callbackUrl: rx.url,
-				hmacSecret: 's',
-			});
+			await signedTeamWebhook();
 			await sim.fire({
 				event: 'documentSigned',
 				documentId: 'doc-sales-1',
@@ -84,11 +76,7 @@ describe('signatures', () => {
 	);
 
 	test('stale is the valid signature of an earlier body of the same event', async () => {
-		await createWebhook(sim, sim.keys.teamAdmin, {
-			type: 'team',
-			callbackUrl: rx.url,
-			hmacSecret: 's',
-		});
+		await signedTeamWebhook();
 		const at = Date.parse('2026-03-01T10:00:00.000Z');
 		await sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1', signature: 'stale', at });
 		const earlier = JSON.parse(rx.requests[0].body.toString());
@@ -99,11 +87,7 @@ describe('signatures', () => {
 	});
 
 	test('signature formats: upper-case hex and sha256= prefix', async () => {
-		await createWebhook(sim, sim.keys.teamAdmin, {
-			type: 'team',
-			callbackUrl: rx.url,
-			hmacSecret: 's',
-		});
+		await signedTeamWebhook();
 		await sim.fire({
 			event: 'documentSigned',
 			documentId: 'doc-sales-1',
@@ -120,11 +104,7 @@ describe('signatures', () => {
 	});
 
 	test('raw body override is sent byte for byte and signed', async () => {
-		await createWebhook(sim, sim.keys.teamAdmin, {
-			type: 'team',
-			callbackUrl: rx.url,
-			hmacSecret: 's',
-		});
+		await signedTeamWebhook();
 		const raw = '{"event":"documentCompleted",  "documentId":"doc-sales-1","note":"čšř"}';
 		await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1', body: raw });
 		expect(rx.requests[0].body.equals(Buffer.from(raw, 'utf8'))).toBe(true);
@@ -206,11 +186,7 @@ describe('scoping', () => {
 
 describe('repeat, failures and timeouts', () => {
 	test('repeat redelivers the identical bytes and signature', async () => {
-		await createWebhook(sim, sim.keys.teamAdmin, {
-			type: 'team',
-			callbackUrl: rx.url,
-			hmacSecret: 'k',
-		});
+		await signedTeamWebhook('k');
 		const ds = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1', repeat: 3 });
 		expect(ds.map((d) => d.attempt)).toEqual([1, 2, 3]);
 		expect(rx.requests).toHaveLength(3);

@@ -2,7 +2,7 @@
 'use strict';
 
 const { buildPdf } = require('../../simulator');
-const { api, checkPdf, useSimulator } = require('./helpers');
+const { api, checkPdf, useSimulator, loadFile } = require('./helpers');
 
 /** @type {import('./helpers').Simulator} */
 let sim;
@@ -27,12 +27,7 @@ test('GET /documents/:id -> documented shape; the hash loads a valid PDF with th
 		pdfFile: { content: expect.stringMatching(/^[0-9a-f]{64}$/) },
 		workflow: { shareStateName: 'inprogress' },
 	});
-	const f = await api(
-		sim,
-		'GET',
-		`/files/loadFile/hash/${doc.pdfFile.content}`,
-		sim.keys.teamAdmin,
-	);
+	const f = await loadFile(sim, doc.pdfFile.content, sim.keys.teamAdmin);
 	expect(f.status).toBe(200);
 	expect(f.headers['content-type']).toBe('application/pdf');
 	expect(Number(f.headers['content-length'])).toBe(f.buffer.length);
@@ -47,17 +42,9 @@ test('documentCompleted changes the state and the PDF (new hash); the old hash s
 		.results[0];
 	expect(after.workflow.shareStateName).toBe('completed');
 	expect(after.pdfFile.content).not.toBe(before.pdfFile.content);
-	const pdf = await api(
-		sim,
-		'GET',
-		`/files/loadFile/hash/${after.pdfFile.content}`,
-		sim.keys.globalAdmin,
-	);
+	const pdf = await loadFile(sim, after.pdfFile.content, sim.keys.globalAdmin);
 	expect(checkPdf(pdf.buffer)).toContain('(State: completed) Tj');
-	expect(
-		(await api(sim, 'GET', `/files/loadFile/hash/${before.pdfFile.content}`, sim.keys.globalAdmin))
-			.status,
-	).toBe(200);
+	expect((await loadFile(sim, before.pdfFile.content, sim.keys.globalAdmin)).status).toBe(200);
 });
 
 test.each([
@@ -93,24 +80,18 @@ test('access: other team 403, other tenant 404, unknown 404, deleted 404, unknow
 	const legal = await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.otherTeamAdmin);
 	expect(legal.status).toBe(403);
 	expect(legal.json.error.code).toBe('DOCUMENT_FORBIDDEN');
-	expect(
-		(await api(sim, 'GET', `/files/loadFile/hash/${hash}`, sim.keys.otherTeamAdmin)).status,
-	).toBe(403);
+	expect((await loadFile(sim, hash, sim.keys.otherTeamAdmin)).status).toBe(403);
 	expect(
 		(await api(sim, 'GET', '/documents/doc-sales-1/audit', sim.keys.otherTeamAdmin)).status,
 	).toBe(403);
 	expect((await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.otherTenantAdmin)).status).toBe(
 		404,
 	);
-	expect(
-		(await api(sim, 'GET', `/files/loadFile/hash/${hash}`, sim.keys.otherTenantAdmin)).status,
-	).toBe(404);
+	expect((await loadFile(sim, hash, sim.keys.otherTenantAdmin)).status).toBe(404);
 	expect((await api(sim, 'GET', '/documents/doc-nope', sim.keys.globalAdmin)).json.error.code).toBe(
 		'DOCUMENT_NOT_FOUND',
 	);
-	expect(
-		(await api(sim, 'GET', `/files/loadFile/hash/${'0'.repeat(64)}`, sim.keys.globalAdmin)).status,
-	).toBe(404);
+	expect((await loadFile(sim, '0'.repeat(64), sim.keys.globalAdmin)).status).toBe(404);
 	expect((await api(sim, 'GET', '/documents/doc-sales-1', null)).status).toBe(401);
 	expect((await api(sim, 'GET', '/documents/doc-sales-1', sim.keys.plainUser)).status).toBe(200);
 	await sim.fire({ event: 'documentDeleted', documentId: 'doc-sales-1' });

@@ -3,7 +3,15 @@
 
 const crypto = require('node:crypto');
 const { startSimulator, buildPdf } = require('../../simulator');
-const { api, request, checkPdf, upload, createDocument, useSimulator } = require('./helpers');
+const {
+	api,
+	request,
+	checkPdf,
+	upload,
+	createDocument,
+	useSimulator,
+	loadFile,
+} = require('./helpers');
 
 /** @type {import('./helpers').Simulator} */
 let sim;
@@ -31,17 +39,14 @@ describe('POST /files/saveFile', () => {
 			},
 			storage: { used: pdf.length, limit: expect.any(Number) },
 		});
-		const f = await api(sim, 'GET', `/files/loadFile/hash/${r.json.file.id}`, sim.keys.teamAdmin);
+		const f = await loadFile(sim, r.json.file.id, sim.keys.teamAdmin);
 		expect(f.status).toBe(200);
 		expect(f.buffer.equals(pdf)).toBe(true);
 		expect(f.headers['content-disposition']).toBe(
 			`inline; filename="My PDF file.pdf"; filename*=UTF-8''My%20PDF%20file.pdf`,
 		);
 		// another tenant cannot read an upload
-		expect(
-			(await api(sim, 'GET', `/files/loadFile/hash/${r.json.file.id}`, sim.keys.otherTenantAdmin))
-				.status,
-		).toBe(404);
+		expect((await loadFile(sim, r.json.file.id, sim.keys.otherTenantAdmin)).status).toBe(404);
 	});
 
 	test('the request log keeps the form: text fields verbatim, the file as name, type, size and hash; token redacted', async () => {
@@ -225,12 +230,7 @@ describe('POST /documents and GET /documents/:id', () => {
 		expect(
 			(await api(sim, 'GET', `/documents/${doc.documentId}`, sim.keys.otherTeamAdmin)).status,
 		).toBe(403);
-		const file = await api(
-			sim,
-			'GET',
-			`/files/loadFile/hash/${doc.pdfFile.content}`,
-			sim.keys.teamAdmin,
-		);
+		const file = await loadFile(sim, doc.pdfFile.content, sim.keys.teamAdmin);
 		expect(file.buffer.equals(pdf)).toBe(true);
 	});
 
@@ -301,7 +301,7 @@ describe('POST /documents and GET /documents/:id', () => {
 		expect(ok.status).toBe(200);
 		const hash = ok.json.results[0].pdfFile.content;
 		expect(hash).not.toBe(up.json.file.id);
-		const pdf = await api(sim, 'GET', `/files/loadFile/hash/${hash}`, sim.keys.teamAdmin);
+		const pdf = await loadFile(sim, hash, sim.keys.teamAdmin);
 		expect(pdf.headers['content-type']).toBe('application/pdf');
 		expect(checkPdf(pdf.buffer)).toContain('(please sign.) Tj');
 	});
@@ -310,12 +310,7 @@ describe('POST /documents and GET /documents/:id', () => {
 		const doc = await createDocument(sim, sim.keys.teamAdmin, {
 			title: 'Smlouva – "Č. 7" (draft)',
 		});
-		const file = await api(
-			sim,
-			'GET',
-			`/files/loadFile/hash/${doc.pdfFile.content}`,
-			sim.keys.teamAdmin,
-		);
+		const file = await loadFile(sim, doc.pdfFile.content, sim.keys.teamAdmin);
 		expect(file.status).toBe(200);
 		const cd = String(file.headers['content-disposition']);
 		expect(cd).toBe(

@@ -170,6 +170,16 @@ async function createWebhook(sim, key, body) {
 }
 
 /**
+ * Downloads a stored file by its hash (GET /files/loadFile/hash/:hash).
+ * @param {{ apiUrl: string }} sim
+ * @param {string} hash
+ * @param {string} key
+ */
+function loadFile(sim, hash, key) {
+	return api(sim, 'GET', `/files/loadFile/hash/${hash}`, key);
+}
+
+/**
  * Structural PDF check written for the test: header, %%EOF, startxref pointing at the xref
  * table, every in-use xref entry pointing at "<n> 0 obj", and stream /Length matching.
  * @param {Buffer} buf
@@ -264,6 +274,7 @@ module.exports = {
 	startReceiver,
 	useSimulator,
 	createWebhook,
+	loadFile,
 	checkPdf,
 	upload,
 	createDocument,

@@ -10,6 +10,7 @@ const {
 	useSimulator,
 	createWebhook,
 	createDocument,
+	loadFile,
 } = require('./helpers');
 
 /** @type {import('./helpers').Simulator} */
@@ -64,6 +65,20 @@ async function received() {
 		const b = JSON.parse(q.body.toString());
 		return `${b.event} ${b.user.username}`;
 	});
+}
+
+/**
+ * The request on the document ended in `state`: nobody is waited for, the history ends with
+ * `last`, and the receiver's last delivery is that event by that actor.
+ * @param {string} documentId
+ * @param {string} state
+ * @param {{ event: string, actor: string, message: string }} last
+ */
+async function expectEnded(documentId, state, last) {
+	const after = await getDoc(documentId);
+	expect(after).toMatchObject({ waitingFor: [], workflow: { shareStateName: state } });
+	expect(after.workflow.history.at(-1)).toMatchObject(last);
+	expect((await received()).at(-1)).toBe(`${last.event} ${last.actor}`);
 }
 
 test('POST /share answers one documented share per recipient, opens the request and delivers a signed signRequest', async () => {
@@ -268,18 +283,12 @@ test('sequential: order is kept, waitingFor follows, the last signature complete
 	});
 	expect(done._version).toBe(mid._version + 2);
 	expect(done.pdfFile.content).not.toBe(mid.pdfFile.content);
-	const pdf = checkPdf(
-		(await api(sim, 'GET', `/files/loadFile/hash/${done.pdfFile.content}`, sim.keys.teamAdmin))
-			.buffer,
-	);
+	const pdf = checkPdf((await loadFile(sim, done.pdfFile.content, sim.keys.teamAdmin)).buffer);
 	expect(pdf).toMatch(/\(Signed by first@example\.com on \d{4}-\d\d-\d\dT[^)]*\) Tj/);
 	expect(pdf).toMatch(/\(Signed by Pat Plain <sales\.user@acme\.test> on [^)]*\) Tj/);
 	expect(pdf).toContain('(All required signatures collected.) Tj');
 	// the original upload is still there, unchanged
-	expect(
-		(await api(sim, 'GET', `/files/loadFile/hash/${doc.pdfFile.content}`, sim.keys.teamAdmin))
-			.status,
-	).toBe(200);
+	expect((await loadFile(sim, doc.pdfFile.content, sim.keys.teamAdmin)).status).toBe(200);
 	const audit = checkPdf(
 		(await api(sim, 'GET', `/documents/${id}/audit`, sim.keys.teamAdmin)).buffer,
 	);
@@ -334,14 +343,11 @@ test('reject: signRejected with the reason in the history, state rejected, nobod
 		reason: 'Wrong amount',
 	});
 	expect(r.events).toEqual(['signRejected']);
-	const after = await getDoc(doc.documentId);
-	expect(after).toMatchObject({ waitingFor: [], workflow: { shareStateName: 'rejected' } });
-	expect(after.workflow.history.at(-1)).toMatchObject({
+	await expectEnded(doc.documentId, 'rejected', {
 		event: 'signRejected',
 		actor: 'b@example.com',
 		message: 'Wrong amount',
 	});
-	expect((await received()).at(-1)).toBe('signRejected b@example.com');
 	await expect(sim.sign({ documentId: doc.documentId })).rejects.toMatchObject({ status: 409 });
 	expect(
 		(await share(doc.documentId, [{ sharePurpose: 'sign', shareTo: 'a@example.com' }])).status,
@@ -370,14 +376,11 @@ test(`cancel (${CANCEL_SHARE.method} ${CANCEL_SHARE.path}): one share id cancels
 		[shares[0].shareId, false],
 		[shares[1].shareId, false],
 	]);
-	const after = await getDoc(doc.documentId);
-	expect(after).toMatchObject({ waitingFor: [], workflow: { shareStateName: 'cancelled' } });
-	expect(after.workflow.history.at(-1)).toMatchObject({
+	await expectEnded(doc.documentId, 'cancelled', {
 		event: 'signCancelled',
 		actor: 'sales.admin@acme.test',
 		message: 'Superseded',
 	});
-	expect((await received()).at(-1)).toBe('signCancelled sales.admin@acme.test');
 	const again = await api(sim, CANCEL_SHARE.method, path, sim.keys.teamAdmin, {
 		id: shares[0].shareId,
 	});
