@@ -1,28 +1,8 @@
 /**
- * The two pieces of description every resource and operation file writes the same way: a
- * resource's "Operation" parameter, and an operation's own parameters shown only for it.
+ * An operation's own parameters, shown only for it. (Each resource's "Operation" parameter stays a
+ * literal in its index.ts: n8n's lint rules, which verification applies, only check it there.)
  */
-import {
-	updateDisplayOptions,
-	type INodeProperties,
-	type INodePropertyOptions,
-} from 'n8n-workflow';
-
-export function operationProperty(
-	resource: string,
-	defaultOperation: string,
-	options: INodePropertyOptions[],
-): INodeProperties {
-	return {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource] } },
-		default: defaultOperation,
-		options,
-	};
-}
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 export function forOperation(
 	resource: string,

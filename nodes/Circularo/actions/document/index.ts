@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { operationProperty } from '../descriptions';
 import * as create from './create';
 import * as deleteDocument from './delete';
 import * as download from './download';
@@ -16,43 +15,51 @@ export const operations = {
 };
 
 export const description: INodeProperties[] = [
-	operationProperty('document', 'get', [
-		{
-			name: 'Create',
-			value: 'create',
-			action: 'Create a document from a file',
-			description:
-				'Upload a file (PDF) from a binary field and create a document from it. Returns the new document ID, title, type and file hash.',
-		},
-		{
-			name: 'Delete',
-			value: 'delete',
-			action: 'Delete a document',
-			description:
-				'Move a document to the trash, or delete it permanently. Returns the document ID and deleted: true.',
-		},
-		{
-			name: 'Download',
-			value: 'download',
-			action: 'Download a document',
-			description:
-				'Download the current (signed, once completed) PDF of a document, optionally with its audit trail, as binary data. Returns the document details with the files attached.',
-		},
-		{
-			name: 'Get',
-			value: 'get',
-			action: 'Get a document',
-			description:
-				'Get one document by ID. Returns its title, status (inprogress, completed, rejected, expired, cancelled), who it is waiting for, version and file hash.',
-		},
-		{
-			name: 'Get Many',
-			value: 'getAll',
-			action: 'Get many documents',
-			description:
-				'Search documents by status, title and creation date. Returns one item per document with its title, status and who it is waiting for.',
-		},
-	]),
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['document'] } },
+		default: 'get',
+		options: [
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create a document from a file',
+				description:
+					'Upload a file (PDF) from a binary field and create a document from it. Returns the new document ID, title, type and file hash.',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete a document',
+				description:
+					'Move a document to the trash, or delete it permanently. Returns the document ID and deleted: true.',
+			},
+			{
+				name: 'Download',
+				value: 'download',
+				action: 'Download a document',
+				description:
+					'Download the current (signed, once completed) PDF of a document, optionally with its audit trail, as binary data. Returns the document details with the files attached.',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a document',
+				description:
+					'Get one document by ID. Returns its title, status (inprogress, completed, rejected, expired, cancelled), who it is waiting for, version and file hash.',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many documents',
+				description:
+					'Search documents by status, title and creation date. Returns one item per document with its title, status and who it is waiting for.',
+			},
+		],
+	},
 	...create.description,
 	...deleteDocument.description,
 	...download.description,

@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { operationProperty } from '../descriptions';
 import * as getMany from './getMany';
 
 export const operations = {
@@ -8,14 +7,22 @@ export const operations = {
 };
 
 export const description: INodeProperties[] = [
-	operationProperty('documentType', 'getAll', [
-		{
-			name: 'Get Many',
-			value: 'getAll',
-			action: 'Get many document types',
-			description:
-				'List the document types of the tenant. Returns one item per type with its name (for Document > Create), default workflow and fields.',
-		},
-	]),
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['documentType'] } },
+		default: 'getAll',
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many document types',
+				description:
+					'List the document types of the tenant. Returns one item per type with its name (for Document > Create), default workflow and fields.',
+			},
+		],
+	},
 	...getMany.description,
 ];

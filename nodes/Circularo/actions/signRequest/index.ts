@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { operationProperty } from '../descriptions';
 import * as cancel from './cancel';
 import * as create from './create';
 
@@ -10,22 +9,30 @@ export const operations = {
 };
 
 export const description: INodeProperties[] = [
-	operationProperty('signRequest', 'create', [
-		{
-			name: 'Cancel',
-			value: 'cancel',
-			action: 'Cancel a sign request',
-			description:
-				'Cancel a sign request by one of its share IDs, with an optional message. Returns the share ID and cancelled: true.',
-		},
-		{
-			name: 'Create',
-			value: 'create',
-			action: 'Send a document for signature',
-			description:
-				'Share a document with recipients to sign, approve, review, accept or view it. Returns the share IDs, one per recipient.',
-		},
-	]),
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['signRequest'] } },
+		default: 'create',
+		options: [
+			{
+				name: 'Cancel',
+				value: 'cancel',
+				action: 'Cancel a sign request',
+				description:
+					'Cancel a sign request by one of its share IDs, with an optional message. Returns the share ID and cancelled: true.',
+			},
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Send a document for signature',
+				description:
+					'Share a document with recipients to sign, approve, review, accept or view it. Returns the share IDs, one per recipient.',
+			},
+		],
+	},
 	...cancel.description,
 	...create.description,
 ];

@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { operationProperty } from '../descriptions';
 import * as deleteWebhook from './delete';
 import * as getMany from './getMany';
 
@@ -10,22 +9,30 @@ export const operations = {
 };
 
 export const description: INodeProperties[] = [
-	operationProperty('webhook', 'getAll', [
-		{
-			name: 'Delete',
-			value: 'delete',
-			action: 'Delete a webhook',
-			description:
-				'Delete a webhook registration, for example one left behind by another tool. Returns the ID and deleted: true.',
-		},
-		{
-			name: 'Get Many',
-			value: 'getAll',
-			action: 'Get many webhooks',
-			description:
-				'List the webhook registrations the API key can see. Returns one item per webhook with its ID, scope and callback URL (never its secret).',
-		},
-	]),
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['webhook'] } },
+		default: 'getAll',
+		options: [
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete a webhook',
+				description:
+					'Delete a webhook registration, for example one left behind by another tool. Returns the ID and deleted: true.',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many webhooks',
+				description:
+					'List the webhook registrations the API key can see. Returns one item per webhook with its ID, scope and callback URL (never its secret).',
+			},
+		],
+	},
 	...deleteWebhook.description,
 	...getMany.description,
 ];
