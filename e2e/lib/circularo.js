@@ -9,10 +9,11 @@
  */
 
 const crypto = require('node:crypto');
-const { startSimulator } = require('../../simulator');
+const { startSimulator, hmacHex } = require('../../simulator');
 const { buildPdf } = require('../../simulator/pdf');
 const { packPackage } = require('./package');
 const { startN8n, setupOwner } = require('./n8n');
+const { PublicApi } = require('./api');
 
 const NODE_TYPE = 'n8n-nodes-circularo.circularoTrigger';
 /** The action node, and the tool variant n8n derives from it (`usableAsTool`). */
@@ -157,7 +158,8 @@ function webhooksFor(sim, url) {
 }
 
 /**
- * A delivery signed as Circularo signs it (our own HMAC, independent of the node's verifier).
+ * A delivery signed as Circularo signs it (the simulator's HMAC, independent of the node's
+ * verifier); `hmacHex(secret, bytes)` alone signs other bytes or with another key.
  * @param {string} secret @param {Buffer | string | object} body
  * @returns {{ body: Buffer, headers: Record<string, string> }}
  */
@@ -169,8 +171,49 @@ function signedDelivery(secret, body) {
 		body: bytes,
 		headers: {
 			'content-type': 'application/json',
-			'x-circularo-signature': crypto.createHmac('sha256', secret).update(bytes).digest('hex'),
+			'x-circularo-signature': hmacHex(secret, bytes),
 		},
+	};
+}
+
+/**
+ * What a batch of Circularo Trigger executions (listed with data) did with the deliveries sent,
+ * each carrying its own document id: how often each id ran, which sent ids did not run
+ * (`lost`), ran more than once (`duplicated`) or were never sent (`unexpected`), and every
+ * execution that did not succeed with one trigger item of a selected event and one run of the
+ * next node (`problems`).
+ * @param {any[]} executions @param {Iterable<string>} sentIds @param {{ events?: string[] }} [o]
+ */
+function deliveryRuns(executions, sentIds, o = {}) {
+	const sent = new Set(sentIds);
+	/** @type {Map<string, number>} */
+	const seen = new Map();
+	/** @type {string[]} */
+	const problems = [];
+	let firstStartedAt = Infinity;
+	let lastStoppedAt = 0;
+	for (const e of executions) {
+		if (e.status !== 'success') problems.push(`execution ${e.id} ${e.status}`);
+		const items = PublicApi.nodeOutput(e, TRIGGER_NAME);
+		if (items.length !== 1) problems.push(`execution ${e.id} has ${items.length} trigger items`);
+		if (PublicApi.nodeOutput(e, NEXT_NODE_NAME).length !== 1)
+			problems.push(`execution ${e.id}: the next node did not run once`);
+		for (const item of items) {
+			seen.set(item.json.documentId, (seen.get(item.json.documentId) || 0) + 1);
+			if (o.events && !o.events.includes(item.json.event))
+				problems.push(`execution ${e.id}: event ${item.json.event}`);
+		}
+		firstStartedAt = Math.min(firstStartedAt, Date.parse(e.startedAt));
+		lastStoppedAt = Math.max(lastStoppedAt, Date.parse(e.stoppedAt));
+	}
+	return {
+		seen,
+		problems,
+		lost: [...sent].filter((id) => !seen.has(id)),
+		duplicated: [...seen].filter(([, n]) => n > 1).map(([id]) => id),
+		unexpected: [...seen.keys()].filter((id) => !sent.has(id)),
+		firstStartedAt,
+		lastStoppedAt,
 	};
 }
 
@@ -301,6 +344,7 @@ module.exports = {
 	createTriggerWorkflow,
 	webhooksFor,
 	signedDelivery,
+	deliveryRuns,
 	actionNode,
 	pdfCodeNode,
 	contractPdf,

@@ -21,14 +21,9 @@ const {
 	webhooksFor,
 	TRIGGER_NAME,
 } = require('../lib/circularo');
-const {
-	SecretWatch,
-	scanForSecrets,
-	settledExecutions,
-	triggerItems,
-	printSummary,
-	machineLine,
-} = require('./helpers');
+const { SecretWatch, scanForSecrets } = require('./helpers');
+const { PublicApi } = require('../lib/api');
+const { printBlock, machineLine } = require('../lib/report');
 
 /** Longer than the node's 10 s API timeout. */
 const TIMEOUT_DELAY_MS = 12_000;
@@ -101,7 +96,7 @@ describe(
 		after(async () => {
 			if (stack) await stack.stop();
 			if (summary.length)
-				printSummary('Reliability: faults (e2e/reliability/faults.test.js)', [
+				printBlock('Reliability: faults (e2e/reliability/faults.test.js)', [
 					...summary,
 					`machine: ${machineLine()}`,
 				]);
@@ -143,14 +138,17 @@ describe(
 				`one delivery (to ${deliveries.map((/** @type {any} */ d) => d.url).join(', ')})`,
 			);
 			assert.equal(deliveries[0].status, 200, `the delivery answered ${deliveries[0].status}`);
-			const list = await settledExecutions(n8n, wf.id, before + 1, {
+			const list = await n8n.api.waitForExecutions(wf.id, before + 1, {
+				timeoutMs: 120_000,
 				settleMs: 1500,
 				includeData: true,
 			});
 			assert.equal(list.length, before + 1, 'exactly one new execution');
-			const newest = list.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+			const newest = list.reduce((/** @type {any} */ a, /** @type {any} */ b) =>
+				Number(a.id) > Number(b.id) ? a : b,
+			);
 			assert.equal(newest.status, 'success');
-			assert.equal(triggerItems(newest, TRIGGER_NAME)[0].json.documentId, 'doc-sales-2');
+			assert.equal(PublicApi.nodeOutput(newest, TRIGGER_NAME)[0].json.documentId, 'doc-sales-2');
 		};
 
 		/**
