@@ -69,6 +69,27 @@ async function startStack(o = {}) {
 }
 
 /**
+ * node:test hooks for a suite: before its tests, the stack (startStack) and a Circularo API
+ * credential for the simulator's team admin, handed to `ready`; after them, the stack stops.
+ * @param {(s: { sim: any, n8n: any, credential: { id: string, name: string } }) => void | Promise<void>} ready
+ * @param {Parameters<typeof startStack>[0]} [o]
+ */
+function useStack(ready, o) {
+	const { before, after } = require('node:test');
+	/** @type {Awaited<ReturnType<typeof startStack>> | undefined} */
+	let stack;
+	before(async () => {
+		stack = await startStack(o);
+		const { sim, n8n } = stack;
+		const credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin });
+		await ready({ sim, n8n, credential });
+	});
+	after(async () => {
+		await stack?.stop();
+	});
+}
+
+/**
  * Stores a Circularo API credential in n8n through the public API.
  * @param {any} n8n @param {any} sim
  * @param {{ apiKey?: string, webhookSecret?: string, name?: string, serverUrl?: string }} [o]
@@ -261,12 +282,24 @@ function contractPdf(title) {
 }
 
 /**
- * A workflow JSON: Manual Trigger -> nodes[0] -> nodes[1] -> ... (positions laid out left to right).
- * Run it with `n8n.api.runManually(id, MANUAL_TRIGGER_NAME)`.
- * @param {{ name: string, nodes: any[] }} o
+ * n8n's own Webhook node (POST, answers on receipt), first in a workflow: the built-in baseline.
+ * @param {string} webhookPath
  */
-function manualWorkflow(o) {
-	const trigger = {
+function webhookNode(webhookPath) {
+	return {
+		id: crypto.randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: crypto.randomUUID(),
+		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+	};
+}
+
+/** n8n's Manual Trigger node, first in a workflow. */
+function manualTriggerNode() {
+	return {
 		id: crypto.randomUUID(),
 		name: MANUAL_TRIGGER_NAME,
 		type: 'n8n-nodes-base.manualTrigger',
@@ -274,6 +307,15 @@ function manualWorkflow(o) {
 		position: [0, 0],
 		parameters: {},
 	};
+}
+
+/**
+ * A workflow JSON: Manual Trigger -> nodes[0] -> nodes[1] -> ... (positions laid out left to right).
+ * Run it with `n8n.api.runManually(id, MANUAL_TRIGGER_NAME)`.
+ * @param {{ name: string, nodes: any[] }} o
+ */
+function manualWorkflow(o) {
+	const trigger = manualTriggerNode();
 	const chain = [trigger, ...o.nodes.map((n, i) => ({ ...n, position: [260 * (i + 1), 0] }))];
 	/** @type {Record<string, any>} */
 	const connections = {};
@@ -294,14 +336,7 @@ function manualWorkflow(o) {
  * @param {{ name: string, tool: any, query: Record<string, any>, major: number }} o `major`: n8n's major version
  */
 function toolExecutorWorkflow(o) {
-	const trigger = {
-		id: crypto.randomUUID(),
-		name: MANUAL_TRIGGER_NAME,
-		type: 'n8n-nodes-base.manualTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
+	const trigger = manualTriggerNode();
 	const query = o.major >= 2 ? { [toolName(o.tool.name)]: o.query } : o.query;
 	const executor = {
 		id: crypto.randomUUID(),
@@ -339,12 +374,14 @@ module.exports = {
 	WEBHOOK_PATH,
 	packedPackage,
 	startStack,
+	useStack,
 	createCircularoCredential,
 	triggerWorkflow,
 	createTriggerWorkflow,
 	webhooksFor,
 	signedDelivery,
 	deliveryRuns,
+	webhookNode,
 	actionNode,
 	pdfCodeNode,
 	contractPdf,

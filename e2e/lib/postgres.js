@@ -16,15 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
-const {
-	spawnServer,
-	stopServer,
-	waitUntilReady,
-	onFreePort,
-	fileSize,
-	removeDir,
-	isExecutable,
-} = require('./serverProcess');
+const proc = require('./serverProcess');
 
 /** @returns {string | undefined} the newest /usr/lib/postgresql/<v>/bin holding `postgres` and `initdb` */
 function findPostgresBin() {
@@ -40,7 +32,8 @@ function findPostgresBin() {
 	}
 	for (const v of versions) {
 		const bin = path.join(root, v, 'bin');
-		if (['postgres', 'initdb', 'psql'].every((b) => isExecutable(path.join(bin, b)))) return bin;
+		if (['postgres', 'initdb', 'psql'].every((b) => proc.isExecutable(path.join(bin, b))))
+			return bin;
 	}
 	return undefined;
 }
@@ -98,7 +91,7 @@ async function startPostgres(o = {}) {
 	fs.mkdirSync(sockDir, { recursive: true });
 	fs.writeFileSync(logFile, '');
 	const cleanupDir = () => {
-		if (ownDir) removeDir(dir);
+		if (ownDir) proc.removeDir(dir);
 	};
 	if (runAs) {
 		fs.chmodSync(dir, 0o755);
@@ -155,7 +148,7 @@ async function startPostgres(o = {}) {
 	};
 
 	try {
-		m = await onFreePort(async (p) => {
+		m = await proc.onFreePort(async (p) => {
 			port = p;
 			const settings = {
 				listen_addresses: '127.0.0.1',
@@ -168,15 +161,15 @@ async function startPostgres(o = {}) {
 			};
 			const args = ['-D', dataDir];
 			for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
-			const logFrom = fileSize(logFile);
-			const server = spawnServer(path.join(bin, 'postgres'), args, {
+			const logFrom = proc.fileSize(logFile);
+			const server = proc.spawnServer(path.join(bin, 'postgres'), args, {
 				logFile,
 				cwd: dir,
 				env,
 				...ids,
 				removeOnOrphan: ownDir ? dir : undefined,
 			});
-			await waitUntilReady(server, () => psql('SELECT 1') === '1', {
+			await proc.waitUntilReady(server, () => psql('SELECT 1') === '1', {
 				what: `postgres on 127.0.0.1:${p}`,
 				logFile,
 				logFrom,
@@ -190,7 +183,7 @@ async function startPostgres(o = {}) {
 		psql(`CREATE ROLE "${user}" LOGIN PASSWORD '${password}'`);
 		psql(`CREATE DATABASE "${database}" OWNER "${user}"`);
 	} catch (err) {
-		if (m) await stopServer(m, 'SIGKILL', 5000);
+		if (m) await proc.stopServer(m, 'SIGKILL', 5000);
 		cleanupDir();
 		throw err;
 	}
@@ -219,7 +212,7 @@ async function startPostgres(o = {}) {
 		running: managed.running,
 		// SIGINT is Postgres's "fast" shutdown: ends sessions, checkpoints, exits.
 		stop: async ({ timeoutMs = 15_000 } = {}) => {
-			await stopServer(managed, 'SIGINT', timeoutMs);
+			await proc.stopServer(managed, 'SIGINT', timeoutMs);
 			cleanupDir();
 		},
 	};

@@ -11,20 +11,12 @@ const fs = require('node:fs');
 const os = require('node:os');
 const net = require('node:net');
 const path = require('node:path');
-const {
-	spawnServer,
-	stopServer,
-	waitUntilReady,
-	onFreePort,
-	fileSize,
-	removeDir,
-	isExecutable,
-} = require('./serverProcess');
+const proc = require('./serverProcess');
 
 /** @returns {string | undefined} */
 function findRedisServer() {
 	for (const p of ['/usr/bin/redis-server', '/usr/local/bin/redis-server'])
-		if (isExecutable(p)) return p;
+		if (proc.isExecutable(p)) return p;
 	return undefined;
 }
 
@@ -64,17 +56,17 @@ async function startRedis(o = {}) {
 		logfile: '',
 		databases: '2',
 	};
-	return onFreePort(async (port) => {
+	return proc.onFreePort(async (port) => {
 		const args = ['--port', String(port)];
 		for (const [k, v] of Object.entries(settings)) args.push(`--${k}`, v);
-		const logFrom = fileSize(logFile);
-		const m = spawnServer(bin, args, {
+		const logFrom = proc.fileSize(logFile);
+		const m = proc.spawnServer(bin, args, {
 			logFile,
 			cwd: dir,
 			removeOnOrphan: ownDir ? dir : undefined,
 		});
 		try {
-			await waitUntilReady(
+			await proc.waitUntilReady(
 				m,
 				async () => (await redisCommand(port, ['PING'], 2000)).startsWith('+PONG'),
 				{
@@ -87,7 +79,7 @@ async function startRedis(o = {}) {
 				},
 			);
 		} catch (err) {
-			if (ownDir) removeDir(dir);
+			if (ownDir) proc.removeDir(dir);
 			throw err;
 		}
 		/** @type {RedisServer} */
@@ -101,8 +93,8 @@ async function startRedis(o = {}) {
 			command: (cmd) => redisCommand(port, cmd, 5000),
 			running: m.running,
 			stop: async ({ timeoutMs = 10_000 } = {}) => {
-				await stopServer(m, 'SIGTERM', timeoutMs);
-				if (!o.keepDir) removeDir(dir);
+				await proc.stopServer(m, 'SIGTERM', timeoutMs);
+				if (!o.keepDir) proc.removeDir(dir);
 			},
 		};
 		return server;

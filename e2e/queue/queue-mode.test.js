@@ -48,6 +48,7 @@ describe(
 		/** @type {string} */ let webhookId;
 
 		const api = () => stack.api();
+		const processes = () => ({ ...stack.set, worker: stack.set.workers[0] });
 		const secret = () => {
 			const [w] = webhooksFor(sim, callbackUrl);
 			assert.ok(
@@ -107,11 +108,7 @@ describe(
 		});
 
 		test('2. signed deliveries are verified by the webhook process and executed by the worker', async () => {
-			const {
-				main,
-				webhook,
-				workers: [worker],
-			} = stack.set;
+			const { main, webhook, worker } = processes();
 			for (const event of ['documentCompleted', 'signRequest', 'documentSigned']) {
 				const [d] = await sim.fire({ event, documentId: 'doc-sales-1' });
 				assert.equal(d.url, callbackUrl);
@@ -153,10 +150,7 @@ describe(
 		});
 
 		test('3. forged deliveries get 401 from the webhook process and run nothing', async () => {
-			const {
-				webhook,
-				workers: [worker],
-			} = stack.set;
+			const { webhook, worker } = processes();
 			const before = (await api().listExecutions(wf.id)).length;
 			const startedBefore = loggedIds(worker, WORKER_STARTED).size;
 			const enqueuedBefore = loggedIds(webhook, ENQUEUED).size;
@@ -184,10 +178,7 @@ describe(
 		});
 
 		test('4. restarting main keeps exactly one webhook, and deliveries still run', async () => {
-			const {
-				main,
-				workers: [worker],
-			} = stack.set;
+			const { main, worker } = processes();
 			const [original] = webhooksFor(sim, callbackUrl);
 			await main.restart();
 			assert.deepEqual(
@@ -218,10 +209,7 @@ describe(
 		});
 
 		test('5. with main stopped, the webhook process and the worker keep serving deliveries', async () => {
-			const {
-				main,
-				workers: [worker],
-			} = stack.set;
+			const { main, worker } = processes();
 			const before = dbExecutions();
 			const [original] = webhooksFor(sim, callbackUrl);
 			const stopped = await main.stop();
@@ -275,9 +263,7 @@ describe(
 		});
 
 		test('6. unpublishing leaves no webhook, and the webhook process stops serving the URL', async () => {
-			const {
-				workers: [worker],
-			} = stack.set;
+			const { worker } = processes();
 			const key = secret();
 			const before = (await api().listExecutions(wf.id)).length;
 			const startedBefore = loggedIds(worker, WORKER_STARTED).size;
@@ -302,11 +288,7 @@ describe(
 		});
 
 		test('7. a signed PDF downloaded in the webhook process is read by the worker (binary data in the database)', async () => {
-			const {
-				main,
-				webhook,
-				workers: [worker],
-			} = stack.set;
+			const { main, webhook, worker } = processes();
 			const { workflow, webhookId: pdfHookId } = triggerWorkflow({
 				credential,
 				events: ['documentCompleted'],

@@ -16,14 +16,8 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { buildPayload, hmacHex } = require('../../simulator');
 const { request, postConcurrent } = require('../lib/http');
-const {
-	startStack,
-	createCircularoCredential,
-	createTriggerWorkflow,
-	webhooksFor,
-	TRIGGER_NAME,
-} = require('../lib/circularo');
-const { SecretWatch, scanForSecrets } = require('./helpers');
+const { webhooksFor, webhookNode, TRIGGER_NAME } = require('../lib/circularo');
+const { startPublishedTrigger, SecretWatch, scanForSecrets } = require('./helpers');
 const { PublicApi } = require('../lib/api');
 const { printBlock, machineLine, mib, fmtMs } = require('../lib/report');
 
@@ -38,21 +32,14 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 	/** @type {any} */ let stack;
 	/** @type {any} */ let sim;
 	/** @type {any} */ let n8n;
-	/** @type {Awaited<ReturnType<typeof createTriggerWorkflow>>} */ let wf;
+	/** @type {{ id: string, productionUrl: string }} */ let wf;
 	/** @type {string} */ let secret;
 	const watch = new SecretWatch();
 	/** Every answer body and error message seen, scanned for secrets at the end. @type {Record<string, string>} */
 	const texts = {};
 
 	before(async () => {
-		stack = await startStack();
-		({ sim, n8n } = stack);
-		const credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin });
-		wf = await createTriggerWorkflow(n8n, { credential, events: SELECTED });
-		await n8n.api.publish(wf.id);
-		const registered = webhooksFor(sim, wf.productionUrl);
-		assert.equal(registered.length, 1);
-		secret = registered[0].hmacSecret;
+		({ stack, sim, n8n, wf, secret } = await startPublishedTrigger({ events: SELECTED }));
 		assert.match(secret, /^[0-9a-f]{64}$/, 'the node generated a signing secret');
 		watch.addFromSimulator(sim);
 	});
@@ -201,22 +188,7 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 		// What n8n answers for the same oversized body on its own Webhook node: the limit is n8n's.
 		const baseline = await n8n.api.createWorkflow({
 			name: 'baseline webhook (n8n built-in)',
-			nodes: [
-				{
-					id: crypto.randomUUID(),
-					name: 'Webhook',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: crypto.randomUUID(),
-					parameters: {
-						httpMethod: 'POST',
-						path: `baseline-${crypto.randomUUID()}`,
-						responseMode: 'onReceived',
-						options: {},
-					},
-				},
-			],
+			nodes: [webhookNode(`baseline-${crypto.randomUUID()}`)],
 			connections: {},
 		});
 		await n8n.api.publish(baseline.id);

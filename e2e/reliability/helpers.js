@@ -1,10 +1,39 @@
 // @ts-check
 'use strict';
 /**
- * What the reliability suites (e2e/reliability/*.test.js) share beyond the harness: a watch list
- * of secrets that must never show up anywhere. The n8n/simulator set-up, waiting for executions
- * and the printed figures come from e2e/lib (startStack, PublicApi, report.js).
+ * What the reliability suites (e2e/reliability/*.test.js) share beyond the harness: a published
+ * Circularo Trigger workflow to aim deliveries at, and a watch list of secrets that must never
+ * show up anywhere. Waiting for executions and the printed figures come from e2e/lib (PublicApi,
+ * load.js, report.js).
  */
+
+const assert = require('node:assert/strict');
+const circularo = require('../lib/circularo');
+
+/**
+ * The simulator and n8n (startStack), a Circularo API credential (with the given Webhook Signing
+ * Secret, if any) and a published Circularo Trigger workflow for `events`, registered exactly
+ * once; `secret` is what Circularo signs its deliveries with.
+ * @param {{ events: string[], webhookSecret?: string, n8nEnv?: Record<string, string> }} o
+ */
+async function startPublishedTrigger(o) {
+	const stack = await circularo.startStack({ n8n: { env: o.n8nEnv || {} } });
+	const { sim, n8n } = stack;
+	try {
+		const credential = await circularo.createCircularoCredential(n8n, sim, {
+			apiKey: sim.keys.teamAdmin,
+			webhookSecret: o.webhookSecret,
+		});
+		const wf = await circularo.createTriggerWorkflow(n8n, { credential, events: o.events });
+		await /** @type {import('../lib/api').PublicApi} */ (n8n.api).publish(wf.id);
+		const registered = circularo.webhooksFor(sim, wf.productionUrl);
+		assert.equal(registered.length, 1, 'publishing registers one webhook');
+		return { stack, sim, n8n, wf, secret: /** @type {string} */ (registered[0].hmacSecret) };
+	} catch (err) {
+		await stack.stop();
+		throw err;
+	}
+}
 
 /**
  * Values (API keys, signing secrets) that must appear in no item, error message or log line.
@@ -81,4 +110,4 @@ async function scanForSecrets(watch, n8n, o) {
 	return { findings, scannedBytes, executions };
 }
 
-module.exports = { SecretWatch, scanForSecrets };
+module.exports = { startPublishedTrigger, SecretWatch, scanForSecrets };

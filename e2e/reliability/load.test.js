@@ -17,17 +17,10 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { buildPayload, hmacHex } = require('../../simulator');
 const { postConcurrent, percentile } = require('../lib/http');
-const {
-	startStack,
-	createCircularoCredential,
-	createTriggerWorkflow,
-	webhooksFor,
-	signedDelivery,
-	deliveryRuns,
-} = require('../lib/circularo');
+const { webhooksFor, signedDelivery, deliveryRuns } = require('../lib/circularo');
 const { sampleMemory, executionsPerSecond } = require('../lib/load');
 const { printBlock, machineLine, mib, fmtMs } = require('../lib/report');
-const { SecretWatch, scanForSecrets } = require('./helpers');
+const { startPublishedTrigger, SecretWatch, scanForSecrets } = require('./helpers');
 
 const VALID = Number(process.env.RELIABILITY_LOAD_VALID || 5000);
 const CONCURRENCY = Number(process.env.RELIABILITY_LOAD_CONCURRENCY || 32);
@@ -44,7 +37,7 @@ describe(
 		/** @type {any} */ let stack;
 		/** @type {any} */ let sim;
 		/** @type {any} */ let n8n;
-		/** @type {Awaited<ReturnType<typeof createTriggerWorkflow>>} */ let wf;
+		/** @type {{ id: string, productionUrl: string }} */ let wf;
 		// A Webhook Signing Secret set by the user in the credential (the other suites leave it empty);
 		// Circularo signs with the registration's secret derived from it.
 		const credentialSecret = crypto.randomBytes(32).toString('hex');
@@ -56,17 +49,11 @@ describe(
 		before(async () => {
 			// The setting the README recommends for high event volumes: without it n8n builds an expression
 			// isolate per delivery for every community trigger, and on 2 cores n8n's own DB health check starves.
-			stack = await startStack({ n8n: { env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } } });
-			({ sim, n8n } = stack);
-			const credential = await createCircularoCredential(n8n, sim, {
-				apiKey: sim.keys.teamAdmin,
+			({ stack, sim, n8n, wf, secret } = await startPublishedTrigger({
+				events: SELECTED,
 				webhookSecret: credentialSecret,
-			});
-			wf = await createTriggerWorkflow(n8n, { credential, events: SELECTED });
-			await n8n.api.publish(wf.id);
-			const registered = webhooksFor(sim, wf.productionUrl);
-			assert.equal(registered.length, 1);
-			secret = registered[0].hmacSecret;
+				n8nEnv: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+			}));
 			assert.equal(
 				secret === credentialSecret,
 				false,
