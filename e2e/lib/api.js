@@ -385,10 +385,12 @@ class PublicApi {
 	/**
 	 * Waits (bounded) until the workflow has at least `n` finished executions and none still
 	 * new, running or waiting; then, if `settleMs` is given, waits that long so that extra
-	 * executions show up. Returns the workflow's executions (callers assert the exact count), or
-	 * nothing with `list: false` (a load of thousands need not be listed).
+	 * executions show up. Returns the workflow's executions (callers assert the exact count; with
+	 * their data when `includeData`), or nothing with `list: false` (a load of thousands need not
+	 * be listed).
 	 * @param {string} workflowId @param {number} n
-	 * @param {{ timeoutMs?: number, settleMs?: number, intervalMs?: number, list?: boolean }} [o]
+	 * @param {{ timeoutMs?: number, settleMs?: number, intervalMs?: number, list?: boolean,
+	 *   includeData?: boolean }} [o]
 	 * @returns {Promise<any[]>}
 	 */
 	async waitForExecutions(workflowId, n, o = {}) {
@@ -409,7 +411,9 @@ class PublicApi {
 			throw new Error(`${error.message}; last seen: ${last}`);
 		});
 		if (o.settleMs) await new Promise((r) => setTimeout(r, o.settleMs));
-		return o.list === false ? [] : this.listExecutions(workflowId);
+		return o.list === false
+			? []
+			: this.listExecutions(workflowId, { includeData: o.includeData === true });
 	}
 
 	/**
@@ -438,4 +442,4 @@ class PublicApi {
 	}
 }
 
-module.exports = { RestClient, PublicApi, HttpError };
+module.exports = { RestClient, PublicApi, HttpError, FINISHED, PENDING };

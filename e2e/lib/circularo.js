@@ -9,10 +9,11 @@
  */
 
 const crypto = require('node:crypto');
-const { startSimulator } = require('../../simulator');
+const { startSimulator, hmacHex } = require('../../simulator');
 const { buildPdf } = require('../../simulator/pdf');
 const { packPackage } = require('./package');
 const { startN8n, setupOwner } = require('./n8n');
+const { PublicApi } = require('./api');
 
 const NODE_TYPE = 'n8n-nodes-circularo.circularoTrigger';
 /** The action node, and the tool variant n8n derives from it (`usableAsTool`). */
@@ -65,6 +66,27 @@ async function startStack(o = {}) {
 		await sim.stop();
 		throw error;
 	}
+}
+
+/**
+ * node:test hooks for a suite: before its tests, the stack (startStack) and a Circularo API
+ * credential for the simulator's team admin, handed to `ready`; after them, the stack stops.
+ * @param {(s: { sim: any, n8n: any, credential: { id: string, name: string } }) => void | Promise<void>} ready
+ * @param {Parameters<typeof startStack>[0]} [o]
+ */
+function useStack(ready, o) {
+	const { before, after } = require('node:test');
+	/** @type {Awaited<ReturnType<typeof startStack>> | undefined} */
+	let stack;
+	before(async () => {
+		stack = await startStack(o);
+		const { sim, n8n } = stack;
+		const credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin });
+		await ready({ sim, n8n, credential });
+	});
+	after(async () => {
+		await stack?.stop();
+	});
 }
 
 /**
@@ -157,7 +179,8 @@ function webhooksFor(sim, url) {
 }
 
 /**
- * A delivery signed as Circularo signs it (our own HMAC, independent of the node's verifier).
+ * A delivery signed as Circularo signs it (the simulator's HMAC, independent of the node's
+ * verifier); `hmacHex(secret, bytes)` alone signs other bytes or with another key.
  * @param {string} secret @param {Buffer | string | object} body
  * @returns {{ body: Buffer, headers: Record<string, string> }}
  */
@@ -169,8 +192,49 @@ function signedDelivery(secret, body) {
 		body: bytes,
 		headers: {
 			'content-type': 'application/json',
-			'x-circularo-signature': crypto.createHmac('sha256', secret).update(bytes).digest('hex'),
+			'x-circularo-signature': hmacHex(secret, bytes),
 		},
+	};
+}
+
+/**
+ * What a batch of Circularo Trigger executions (listed with data) did with the deliveries sent,
+ * each carrying its own document id: how often each id ran, which sent ids did not run
+ * (`lost`), ran more than once (`duplicated`) or were never sent (`unexpected`), and every
+ * execution that did not succeed with one trigger item of a selected event and one run of the
+ * next node (`problems`).
+ * @param {any[]} executions @param {Iterable<string>} sentIds @param {{ events?: string[] }} [o]
+ */
+function deliveryRuns(executions, sentIds, o = {}) {
+	const sent = new Set(sentIds);
+	/** @type {Map<string, number>} */
+	const seen = new Map();
+	/** @type {string[]} */
+	const problems = [];
+	let firstStartedAt = Infinity;
+	let lastStoppedAt = 0;
+	for (const e of executions) {
+		if (e.status !== 'success') problems.push(`execution ${e.id} ${e.status}`);
+		const items = PublicApi.nodeOutput(e, TRIGGER_NAME);
+		if (items.length !== 1) problems.push(`execution ${e.id} has ${items.length} trigger items`);
+		if (PublicApi.nodeOutput(e, NEXT_NODE_NAME).length !== 1)
+			problems.push(`execution ${e.id}: the next node did not run once`);
+		for (const item of items) {
+			seen.set(item.json.documentId, (seen.get(item.json.documentId) || 0) + 1);
+			if (o.events && !o.events.includes(item.json.event))
+				problems.push(`execution ${e.id}: event ${item.json.event}`);
+		}
+		firstStartedAt = Math.min(firstStartedAt, Date.parse(e.startedAt));
+		lastStoppedAt = Math.max(lastStoppedAt, Date.parse(e.stoppedAt));
+	}
+	return {
+		seen,
+		problems,
+		lost: [...sent].filter((id) => !seen.has(id)),
+		duplicated: [...seen].filter(([, n]) => n > 1).map(([id]) => id),
+		unexpected: [...seen.keys()].filter((id) => !sent.has(id)),
+		firstStartedAt,
+		lastStoppedAt,
 	};
 }
 
@@ -218,12 +282,24 @@ function contractPdf(title) {
 }
 
 /**
- * A workflow JSON: Manual Trigger -> nodes[0] -> nodes[1] -> ... (positions laid out left to right).
- * Run it with `n8n.api.runManually(id, MANUAL_TRIGGER_NAME)`.
- * @param {{ name: string, nodes: any[] }} o
+ * n8n's own Webhook node (POST, answers on receipt), first in a workflow: the built-in baseline.
+ * @param {string} webhookPath
  */
-function manualWorkflow(o) {
-	const trigger = {
+function webhookNode(webhookPath) {
+	return {
+		id: crypto.randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: crypto.randomUUID(),
+		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+	};
+}
+
+/** n8n's Manual Trigger node, first in a workflow. */
+function manualTriggerNode() {
+	return {
 		id: crypto.randomUUID(),
 		name: MANUAL_TRIGGER_NAME,
 		type: 'n8n-nodes-base.manualTrigger',
@@ -231,6 +307,15 @@ function manualWorkflow(o) {
 		position: [0, 0],
 		parameters: {},
 	};
+}
+
+/**
+ * A workflow JSON: Manual Trigger -> nodes[0] -> nodes[1] -> ... (positions laid out left to right).
+ * Run it with `n8n.api.runManually(id, MANUAL_TRIGGER_NAME)`.
+ * @param {{ name: string, nodes: any[] }} o
+ */
+function manualWorkflow(o) {
+	const trigger = manualTriggerNode();
 	const chain = [trigger, ...o.nodes.map((n, i) => ({ ...n, position: [260 * (i + 1), 0] }))];
 	/** @type {Record<string, any>} */
 	const connections = {};
@@ -251,14 +336,7 @@ function manualWorkflow(o) {
  * @param {{ name: string, tool: any, query: Record<string, any>, major: number }} o `major`: n8n's major version
  */
 function toolExecutorWorkflow(o) {
-	const trigger = {
-		id: crypto.randomUUID(),
-		name: MANUAL_TRIGGER_NAME,
-		type: 'n8n-nodes-base.manualTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
+	const trigger = manualTriggerNode();
 	const query = o.major >= 2 ? { [toolName(o.tool.name)]: o.query } : o.query;
 	const executor = {
 		id: crypto.randomUUID(),
@@ -296,11 +374,14 @@ module.exports = {
 	WEBHOOK_PATH,
 	packedPackage,
 	startStack,
+	useStack,
 	createCircularoCredential,
 	triggerWorkflow,
 	createTriggerWorkflow,
 	webhooksFor,
 	signedDelivery,
+	deliveryRuns,
+	webhookNode,
 	actionNode,
 	pdfCodeNode,
 	contractPdf,

@@ -40,15 +40,7 @@ function cacheDir() {
 /** @returns {string} path of the system npm's CLI script, run with whichever node we choose */
 function findNpmCli() {
 	const candidates = [
-		path.join(
-			path.dirname(process.execPath),
-			'..',
-			'lib',
-			'node_modules',
-			'npm',
-			'bin',
-			'npm-cli.js',
-		),
+		path.join(path.dirname(process.execPath), '../lib/node_modules/npm/bin/npm-cli.js'),
 		'/usr/lib/node_modules/npm/bin/npm-cli.js',
 		'/usr/local/lib/node_modules/npm/bin/npm-cli.js',
 	];
@@ -400,6 +392,7 @@ module.exports = {
 	harnessDirFor,
 	NODE24_VERSION,
 	DEFAULT_N8N_VERSION,
+	NPM_CLI,
 	run,
 };
 

@@ -15,13 +15,13 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const { spawn } = require('node:child_process');
 const { ensureN8n, cacheDir, DEFAULT_N8N_VERSION } = require('./install');
 const { installPackageInto } = require('./package');
 const { request, waitFor, freePort } = require('./http');
 const { RestClient, PublicApi } = require('./api');
 const { treeRssBytes } = require('./proctree');
-const { reapOnExit, forget, onExit } = require('./reaper');
+const { onExit } = require('./reaper');
+const { spawnServer, stopServer, fileSize, readFrom } = require('./serverProcess');
 
 /** Fixed for tests only; every process of one queue-mode set must share it. */
 const DEFAULT_ENCRYPTION_KEY = 'circularo-e2e-only-encryption-key';
@@ -123,13 +123,9 @@ async function startN8n(opts = {}) {
 	const major = Number(inst.version.split('.')[0]);
 	const encryptionKey = (opts.env && opts.env.N8N_ENCRYPTION_KEY) || DEFAULT_ENCRYPTION_KEY;
 
-	/** @type {import('node:child_process').ChildProcess | undefined} */
+	/** The running process, from the latest (re)start. @type {import('./serverProcess').ServerProcess | undefined} */
 	let child;
-	/** @type {Promise<{ code: number | null, signal: string | null }>} */
-	let exited = Promise.resolve({ code: null, signal: null });
-	let exitInfo = /** @type {{ code: number | null, signal: string | null } | undefined} */ (
-		undefined
-	);
+	const exitInfo = () => child && child.exitInfo();
 	/** @type {Record<string, string>} */
 	let env = {};
 
@@ -193,35 +189,8 @@ async function startN8n(opts = {}) {
 			logFile,
 			`\n===== harness: n8n ${inst.version} ${role} on port ${port} at ${new Date().toISOString()} =====\n`,
 		);
-		const fd = fs.openSync(logFile, 'a');
-		const c = spawn(inst.nodeBin, [inst.n8nBin, role], {
-			cwd: userFolder,
-			env,
-			stdio: ['ignore', fd, fd],
-			detached: true,
-		});
-		fs.closeSync(fd);
-		if (!c.pid) throw new Error(`could not spawn n8n (${inst.nodeBin} ${inst.n8nBin})`);
-		const pid = c.pid;
-		reapOnExit(pid);
-		const guard = startGuard(pid);
-		exitInfo = undefined;
-		exited = new Promise((resolve) => {
-			c.on('exit', (code, signal) => {
-				forget(pid);
-				guard.kill('SIGKILL');
-				// the task runner and anything else n8n started go with it
-				try {
-					process.kill(-pid, 'SIGKILL');
-				} catch {
-					/* gone */
-				}
-				exitInfo = { code, signal };
-				resolve(exitInfo);
-			});
-		});
-		child = c;
-		instance.pid = pid;
+		child = spawnServer(inst.nodeBin, [inst.n8nBin, role], { logFile, cwd: userFolder, env });
+		instance.pid = child.pid;
 	};
 
 	const waitReady = async () => {
@@ -234,16 +203,17 @@ async function startN8n(opts = {}) {
 		for (const p of paths) {
 			await waitFor(
 				async () => {
-					if (exitInfo) throw Object.assign(new Error('exited'), { fatal: true });
+					if (exitInfo()) throw Object.assign(new Error('exited'), { fatal: true });
 					const r = await request('GET', base + p, { timeoutMs: 5000, noThrow: true });
 					return r.status === 200;
 				},
 				{ timeoutMs, intervalMs: 300, what: `n8n ${role} ${base}${p}` },
 			).catch((err) => {
-				const why = exitInfo
-					? `n8n ${role} exited (${exitInfo.code ?? exitInfo.signal}) before it was ready`
+				const exit = exitInfo();
+				const why = exit
+					? `n8n ${role} exited (${exit.code ?? exit.signal}) before it was ready`
 					: err.message;
-				throw new Error(`${why}; log ${logFile}:\n${tailOfLog(logFile, 3000)}`);
+				throw new Error(`${why}; log ${logFile}:\n${readFrom(logFile, 0).slice(-3000)}`);
 			});
 		}
 	};
@@ -279,34 +249,8 @@ async function startN8n(opts = {}) {
 
 	/** @param {NodeJS.Signals} signal @param {number} timeoutMs */
 	const stopProcess = async (signal, timeoutMs) => {
-		const c = child;
-		if (!c || !c.pid || exitInfo) return exitInfo || { code: null, signal: null };
-		const pid = c.pid;
-		try {
-			process.kill(pid, signal);
-		} catch {
-			/* gone */
-		}
-		const res = await raceTimeout(exited, timeoutMs);
-		if (res === 'timeout') {
-			try {
-				process.kill(-pid, 'SIGKILL');
-			} catch {
-				/* gone */
-			}
-			try {
-				process.kill(pid, 'SIGKILL');
-			} catch {
-				/* gone */
-			}
-			await raceTimeout(exited, 10_000);
-		}
-		try {
-			process.kill(-pid, 'SIGKILL');
-		} catch {
-			/* group already gone */
-		}
-		return exitInfo || { code: null, signal: 'SIGKILL' };
+		if (!child) return { code: null, signal: null };
+		return (await stopServer(child, signal, timeoutMs)) || { code: null, signal: 'SIGKILL' };
 	};
 
 	/** @type {N8nInstance} */
@@ -341,7 +285,7 @@ async function startN8n(opts = {}) {
 			await stopProcess(kill ? 'SIGKILL' : 'SIGTERM', 30_000);
 			await startWithRetry(extraEnv);
 		},
-		rssBytes: () => (child && child.pid && !exitInfo ? treeRssBytes(child.pid) : 0),
+		rssBytes: () => (child && child.running() ? treeRssBytes(child.pid) : 0),
 		readLog: () => {
 			try {
 				return fs.readFileSync(logFile, 'utf8');
@@ -349,72 +293,12 @@ async function startN8n(opts = {}) {
 				return '';
 			}
 		},
-		running: () => !!child && !exitInfo,
+		running: () => !!child && child.running(),
 		lastStartMs: 0,
 	};
 	instance.rest = new RestClient(() => instance.baseUrl, major);
 	await startWithRetry();
 	return instance;
-}
-
-/**
- * A tiny watchdog process per n8n: it kills n8n's process group when the test process dies
- * without running its exit hooks (SIGKILL, e.g. a CI timeout), which the stdin pipe reports
- * by closing. It ends by itself when n8n is gone.
- * @param {number} pid
- */
-function startGuard(pid) {
-	const code = `
-    const pid = Number(process.argv[1]);
-    const killGroup = () => { try { process.kill(-pid, 'SIGKILL'); } catch {} process.exit(0); };
-    process.stdin.on('end', killGroup); process.stdin.on('error', killGroup); process.stdin.resume();
-    setInterval(() => { try { process.kill(pid, 0); } catch { process.exit(0); } }, 2000);
-  `;
-	const g = spawn(process.execPath, ['-e', code, String(pid)], {
-		stdio: ['pipe', 'ignore', 'ignore'],
-		env: {},
-	});
-	g.unref();
-	// The pipe must not keep the test process alive either.
-	/** @type {any} */ (g.stdin)?.unref?.();
-	return g;
-}
-
-/**
- * Resolves with the promise's value, or 'timeout' after `ms` (the timer is cleared either way).
- * @template T @param {Promise<T>} p @param {number} ms @returns {Promise<T | 'timeout'>}
- */
-function raceTimeout(p, ms) {
-	/** @type {NodeJS.Timeout | undefined} */
-	let timer;
-	const t = new Promise((r) => {
-		timer = setTimeout(() => r('timeout'), ms);
-	});
-	return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
-
-/** @param {string} file */
-function fileSize(file) {
-	try {
-		return fs.statSync(file).size;
-	} catch {
-		return 0;
-	}
-}
-
-/** @param {string} file @param {number} from */
-function readFrom(file, from) {
-	try {
-		return fs.readFileSync(file).subarray(from).toString('utf8');
-	} catch {
-		return '';
-	}
-}
-
-/** @param {string} file @param {number} n */
-function tailOfLog(file, n) {
-	const s = readFrom(file, 0);
-	return s.slice(-n);
 }
 
 /**

@@ -10,7 +10,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { run } = require('./install');
+const { run, NPM_CLI } = require('./install');
 
 const REPO_DIR = path.resolve(__dirname, '..', '..');
 
@@ -49,11 +49,11 @@ async function packPackage(o = {}) {
 	fs.mkdirSync(outDir, { recursive: true });
 	const before = new Set(fs.readdirSync(outDir));
 	const logFile = path.join(outDir, 'pack.log');
-	await run(
-		process.execPath,
-		[npmCli(), 'pack', '--ignore-scripts', '--pack-destination', outDir],
-		{ cwd: repoDir, timeoutMs: 120_000, logFile },
-	);
+	await run(process.execPath, [NPM_CLI, 'pack', '--ignore-scripts', '--pack-destination', outDir], {
+		cwd: repoDir,
+		timeoutMs: 120_000,
+		logFile,
+	});
 	const tgz = fs.readdirSync(outDir).filter((f) => f.endsWith('.tgz') && !before.has(f));
 	if (tgz.length !== 1) {
 		// packing the same version again overwrites the same file name
@@ -94,7 +94,7 @@ async function installPackageInto(userFolder, tgz) {
 		fs.rmSync(packageDir, { recursive: true, force: true });
 		fs.mkdirSync(path.dirname(packageDir), { recursive: true });
 		fs.renameSync(unpack, packageDir);
-		await run(process.execPath, [npmCli(), ...N8N_INSTALL_ARGS], {
+		await run(process.execPath, [NPM_CLI, ...N8N_INSTALL_ARGS], {
 			cwd: packageDir,
 			timeoutMs: 180_000,
 			logFile,
@@ -160,19 +160,6 @@ async function installAsReadmeSays(userFolder, tgz) {
 		logFile: path.join(userFolder, 'readme-install.log'),
 	});
 	return command;
-}
-
-function npmCli() {
-	const local = path.join(
-		path.dirname(process.execPath),
-		'..',
-		'lib',
-		'node_modules',
-		'npm',
-		'bin',
-		'npm-cli.js',
-	);
-	return fs.existsSync(local) ? path.resolve(local) : '/usr/lib/node_modules/npm/bin/npm-cli.js';
 }
 
 module.exports = {

@@ -29,6 +29,11 @@ function fmt(x, digits = 2) {
 	return Number.isFinite(x) ? x.toFixed(digits) : 'n/a';
 }
 
+/** Milliseconds, whole. @param {number} ms */
+function fmtMs(ms) {
+	return Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : 'n/a';
+}
+
 /** Whole MiB. @param {number} bytes */
 function mib(bytes) {
 	return Math.round(bytes / 2 ** 20);
@@ -37,10 +42,21 @@ function mib(bytes) {
 /** What the figures were measured on: other processes share the CPU, so the load average matters. */
 function machineLine() {
 	const cpus = os.cpus();
-	return `${cpus.length} x ${cpus[0] ? cpus[0].model.trim() : 'cpu'}, ${mib(os.totalmem())} MiB RAM, load average ${os
+	return `${cpus.length} x ${cpus[0] ? cpus[0].model.trim() : 'cpu'}, ${mib(os.totalmem())} MiB RAM, Node ${process.version} (harness), load average ${os
 		.loadavg()
 		.map((l) => l.toFixed(2))
 		.join(' ')}`;
 }
 
-module.exports = { table, fmt, mib, machineLine };
+/**
+ * Prints figures as a block between rules (a docs page can take it as it is); returns its text.
+ * @param {string} title @param {string[]} lines
+ */
+function printBlock(title, lines) {
+	const bar = '-'.repeat(72);
+	const text = [bar, title, bar, ...lines, bar].join('\n');
+	process.stdout.write(`\n${text}\n\n`);
+	return text;
+}
+
+module.exports = { table, fmt, fmtMs, mib, machineLine, printBlock };

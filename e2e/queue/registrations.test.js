@@ -17,14 +17,10 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { request, waitFor } = require('../lib/http');
-const { ensureQueueServices } = require('../lib/services');
-const { startQueueSet } = require('../lib/queue');
-const { setupOwner } = require('../lib/n8n');
-const { startSimulator } = require('../../simulator');
+const { startQueueStack } = require('./fixture');
 const {
 	CREDENTIAL_TYPE,
 	TRIGGER_NAME,
-	packedPackage,
 	createCircularoCredential,
 	createTriggerWorkflow,
 	webhooksFor,
@@ -37,7 +33,7 @@ describe(
 	{ timeout: 15 * 60_000 },
 	() => {
 		/** @type {any} */ let sim;
-		/** @type {Awaited<ReturnType<typeof startQueueSet>> | undefined} */ let q;
+		/** @type {Awaited<ReturnType<typeof startQueueStack>>} */ let stack;
 		/** @type {{ id: string, name: string }} */ let credential;
 		/** @type {Awaited<ReturnType<typeof createTriggerWorkflow>>} */ let wf;
 		/** @type {string} */ let callbackUrl;
@@ -48,28 +44,22 @@ describe(
 			webhookSecret,
 		});
 
-		const set = () => /** @type {NonNullable<typeof q>} */ (q);
-		const api = () => /** @type {import('../lib/api').PublicApi} */ (set().main.api);
+		const set = () => stack.set;
+		const api = () => stack.api();
 
 		before(async () => {
-			await ensureQueueServices();
-			sim = await startSimulator({ port: 0, log: false });
 			// n8n's default: publishing through the workflow publication service (the harness turns it off elsewhere).
-			q = await startQueueSet({
-				packageTgz: await packedPackage(),
-				env: { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true' },
-			});
-			await setupOwner(q.main);
+			stack = await startQueueStack({ env: { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true' } });
+			sim = stack.sim;
 			credential = await createCircularoCredential(
-				q.main,
+				stack.set.main,
 				sim,
 				credentialData('secret-when-published'),
 			);
 		});
 
 		after(async () => {
-			await q?.stop();
-			await sim?.stop();
+			await stack?.stop();
 		});
 
 		/** The webhook Circularo holds for the workflow once n8n has published it (and saved its static data). */

@@ -14,25 +14,12 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { buildPayload } = require('../../simulator');
+const { buildPayload, hmacHex } = require('../../simulator');
 const { request, postConcurrent } = require('../lib/http');
-const {
-	startStack,
-	createCircularoCredential,
-	createTriggerWorkflow,
-	webhooksFor,
-	TRIGGER_NAME,
-} = require('../lib/circularo');
-const {
-	SecretWatch,
-	scanForSecrets,
-	settledExecutions,
-	triggerItems,
-	mib,
-	fmtMs,
-	machineLine,
-	printSummary,
-} = require('./helpers');
+const { webhooksFor, webhookNode, TRIGGER_NAME } = require('../lib/circularo');
+const { startPublishedTrigger, SecretWatch, scanForSecrets } = require('./helpers');
+const { PublicApi } = require('../lib/api');
+const { printBlock, machineLine, mib, fmtMs } = require('../lib/report');
 
 const PER_KIND = Number(process.env.RELIABILITY_BAD_PER_KIND || 60);
 const OVERSIZED = 20;
@@ -41,28 +28,18 @@ const SELECTED = ['documentCompleted', 'documentSigned', 'signRequest'];
 /** n8n's default N8N_PAYLOAD_SIZE_MAX is 16 (MiB); one KiB more is over it. */
 const OVER_LIMIT_BYTES = 16 * 1024 * 1024 + 1024;
 
-const hmac = (/** @type {string} */ secret, /** @type {Buffer} */ bytes) =>
-	crypto.createHmac('sha256', secret).update(bytes).digest('hex');
-
 describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, () => {
 	/** @type {any} */ let stack;
 	/** @type {any} */ let sim;
 	/** @type {any} */ let n8n;
-	/** @type {Awaited<ReturnType<typeof createTriggerWorkflow>>} */ let wf;
+	/** @type {{ id: string, productionUrl: string }} */ let wf;
 	/** @type {string} */ let secret;
 	const watch = new SecretWatch();
 	/** Every answer body and error message seen, scanned for secrets at the end. @type {Record<string, string>} */
 	const texts = {};
 
 	before(async () => {
-		stack = await startStack();
-		({ sim, n8n } = stack);
-		const credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin });
-		wf = await createTriggerWorkflow(n8n, { credential, events: SELECTED });
-		await n8n.api.publish(wf.id);
-		const registered = webhooksFor(sim, wf.productionUrl);
-		assert.equal(registered.length, 1);
-		secret = registered[0].hmacSecret;
+		({ stack, sim, n8n, wf, secret } = await startPublishedTrigger({ events: SELECTED }));
 		assert.match(secret, /^[0-9a-f]{64}$/, 'the node generated a signing secret');
 		watch.addFromSimulator(sim);
 	});
@@ -105,14 +82,14 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 			}),
 			'another secret': () => {
 				const b = body();
-				return { body: b, headers: { ...json, 'x-circularo-signature': hmac(otherSecret, b) } };
+				return { body: b, headers: { ...json, 'x-circularo-signature': hmacHex(otherSecret, b) } };
 			},
 			're-serialised, original signature': () => {
 				const b = body();
 				const again = Buffer.from(
 					JSON.stringify(JSON.parse(b.toString('utf8')), null, n % 2 ? 2 : '\t'),
 				);
-				return { body: again, headers: { ...json, 'x-circularo-signature': hmac(secret, b) } };
+				return { body: again, headers: { ...json, 'x-circularo-signature': hmacHex(secret, b) } };
 			},
 			'tampered field, original signature': () => {
 				const b = body();
@@ -120,7 +97,10 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 					b.toString('utf8').replace(/"documentId":"bad-(\d+)"/, '"documentId":"bad-$1x"'),
 				);
 				assert.notDeepEqual(tampered, b);
-				return { body: tampered, headers: { ...json, 'x-circularo-signature': hmac(secret, b) } };
+				return {
+					body: tampered,
+					headers: { ...json, 'x-circularo-signature': hmacHex(secret, b) },
+				};
 			},
 			// Truncated JSON under application/json is refused by n8n's own body parser (422) before the
 			// node runs; under another content type it reaches the node (401). Half of each.
@@ -130,24 +110,24 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 				const type = n % 2 ? 'application/json' : 'application/octet-stream';
 				return {
 					body: cut,
-					headers: { 'content-type': type, 'x-circularo-signature': hmac(secret, b) },
+					headers: { 'content-type': type, 'x-circularo-signature': hmacHex(secret, b) },
 				};
 			},
 			'replayed signature of another delivery': () => {
 				const earlier = body();
 				return {
 					body: body(),
-					headers: { ...json, 'x-circularo-signature': hmac(secret, earlier) },
+					headers: { ...json, 'x-circularo-signature': hmacHex(secret, earlier) },
 				};
 			},
 			'valid signature under another header': () => {
 				const b = body();
 				const name = ['x-signature', 'x-hub-signature-256', 'x-circularo-signature-256'][n % 3];
-				return { body: b, headers: { ...json, [name]: hmac(secret, b) } };
+				return { body: b, headers: { ...json, [name]: hmacHex(secret, b) } };
 			},
 			'malformed signature': () => {
 				const b = body();
-				const sig = hmac(secret, b);
+				const sig = hmacHex(secret, b);
 				const bad = [
 					`${sig}00`,
 					sig.slice(0, 63),
@@ -160,7 +140,7 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 			},
 			'signature of the empty body': () => ({
 				body: body(),
-				headers: { ...json, 'x-circularo-signature': hmac(secret, Buffer.alloc(0)) },
+				headers: { ...json, 'x-circularo-signature': hmacHex(secret, Buffer.alloc(0)) },
 			}),
 		};
 
@@ -190,7 +170,7 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 		const big = Buffer.alloc(OVER_LIMIT_BYTES, 'x');
 		big.write('{"event":"documentCompleted","documentId":"oversized","blob":"');
 		big.write('"}', OVER_LIMIT_BYTES - 2);
-		const bigSignature = hmac(secret, big);
+		const bigSignature = hmacHex(secret, big);
 		const oversized = await postConcurrent(
 			{
 				count: OVERSIZED,
@@ -208,22 +188,7 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 		// What n8n answers for the same oversized body on its own Webhook node: the limit is n8n's.
 		const baseline = await n8n.api.createWorkflow({
 			name: 'baseline webhook (n8n built-in)',
-			nodes: [
-				{
-					id: crypto.randomUUID(),
-					name: 'Webhook',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: crypto.randomUUID(),
-					parameters: {
-						httpMethod: 'POST',
-						path: `baseline-${crypto.randomUUID()}`,
-						responseMode: 'onReceived',
-						options: {},
-					},
-				},
-			],
+			nodes: [webhookNode(`baseline-${crypto.randomUUID()}`)],
 			connections: {},
 		});
 		await n8n.api.publish(baseline.id);
@@ -243,7 +208,10 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 			byKind[r.tag][r.status] = (byKind[r.tag][r.status] || 0) + 1;
 		}
 
-		const executions = await settledExecutions(n8n, wf.id, 0, { settleMs: 5000 });
+		const executions = await n8n.api.waitForExecutions(wf.id, 0, {
+			timeoutMs: 120_000,
+			settleMs: 5000,
+		});
 		const health = await request('GET', `${n8n.baseUrl}/healthz/readiness`, {
 			timeoutMs: 10_000,
 			noThrow: true,
@@ -252,14 +220,15 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 
 		// A valid delivery still runs, exactly once, after all that.
 		const [delivery] = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
-		const afterwards = await settledExecutions(n8n, wf.id, 1, {
+		const afterwards = await n8n.api.waitForExecutions(wf.id, 1, {
+			timeoutMs: 120_000,
 			settleMs: 2000,
 			includeData: true,
 		});
 
 		const total = plan.length + OVERSIZED;
 		const lines = [
-			`bad deliveries: ${total} (${PER_KIND} x 10 kinds + ${OVERSIZED} oversized of ${mib(OVER_LIMIT_BYTES)}+1 KiB), concurrency ${CONCURRENCY}`,
+			`bad deliveries: ${total} (${PER_KIND} x 10 kinds + ${OVERSIZED} oversized of ${mib(OVER_LIMIT_BYTES)} MiB + 1 KiB), concurrency ${CONCURRENCY}`,
 			...Object.entries(byKind)
 				.sort()
 				.map(
@@ -272,10 +241,10 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 			`executions started by bad deliveries: ${executions.length}`,
 			`latency of the small ones: p50 ${fmtMs(small.latencyMs.p50)}, p99 ${fmtMs(small.latencyMs.p99)}; ${small.perSecond.toFixed(0)} rejections/s`,
 			`n8n afterwards: readiness ${health.status}, valid delivery answered ${delivery.status} and ran ${afterwards.length} execution(s)`,
-			`n8n RSS (n8n + task runner): ${mib(rssBefore)} before, ${mib(rssAfter)} after`,
+			`n8n RSS (n8n + task runner): ${mib(rssBefore)} MiB before, ${mib(rssAfter)} MiB after`,
 			`machine: ${machineLine()}`,
 		];
-		printSummary('Reliability: bad deliveries (e2e/reliability/bad-input.test.js)', lines);
+		printBlock('Reliability: bad deliveries (e2e/reliability/bad-input.test.js)', lines);
 
 		for (const r of [...small.results, ...oversized.results])
 			texts[`answer to "${r.tag}"`] = (texts[`answer to "${r.tag}"`] || '') + (r.error || '');
@@ -308,7 +277,7 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 		assert.equal(delivery.status, 200);
 		assert.equal(afterwards.length, 1);
 		assert.equal(afterwards[0].status, 'success');
-		const [item] = triggerItems(afterwards[0], TRIGGER_NAME);
+		const [item] = PublicApi.nodeOutput(afterwards[0], TRIGGER_NAME);
 		assert.equal(item.json.documentId, 'doc-sales-1');
 		assert.equal(webhooksFor(sim, wf.productionUrl).length, 1);
 	});
@@ -317,7 +286,7 @@ describe('reliability: bad deliveries in real n8n', { timeout: 20 * 60_000 }, ()
 		watch.addFromSimulator(sim);
 		const result = await scanForSecrets(watch, n8n, { texts, workflowIds: [wf.id] });
 		console.log(
-			`secrets scan: ${watch.size} secrets, ${mib(result.scannedBytes)} (${result.scannedBytes} bytes) of log, answers and ${result.executions} executions: ${result.findings.length} findings`,
+			`secrets scan: ${watch.size} secrets, ${mib(result.scannedBytes)} MiB (${result.scannedBytes} bytes) of log, answers and ${result.executions} executions: ${result.findings.length} findings`,
 		);
 		assert.deepEqual(result.findings, []);
 	});

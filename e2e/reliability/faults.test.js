@@ -11,24 +11,13 @@
  * Run: npm run build && node --test e2e/reliability/faults.test.js
  */
 
-const { describe, test, before, after, afterEach } = require('node:test');
+const { describe, test, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const { request, waitFor } = require('../lib/http');
-const {
-	startStack,
-	createCircularoCredential,
-	createTriggerWorkflow,
-	webhooksFor,
-	TRIGGER_NAME,
-} = require('../lib/circularo');
-const {
-	SecretWatch,
-	scanForSecrets,
-	settledExecutions,
-	triggerItems,
-	printSummary,
-	machineLine,
-} = require('./helpers');
+const { useStack, createTriggerWorkflow, webhooksFor, TRIGGER_NAME } = require('../lib/circularo');
+const { SecretWatch, scanForSecrets } = require('./helpers');
+const { PublicApi } = require('../lib/api');
+const { printBlock, machineLine } = require('../lib/report');
 
 /** Longer than the node's 10 s API timeout. */
 const TIMEOUT_DELAY_MS = 12_000;
@@ -57,7 +46,6 @@ describe(
 	'reliability: Circularo faults, deleted webhooks and crashes in real n8n',
 	{ timeout: 30 * 60_000 },
 	() => {
-		/** @type {any} */ let stack;
 		/** @type {any} */ let sim;
 		/** @type {any} */ let n8n;
 		/** @type {{ id: string, name: string }} */ let credential;
@@ -73,11 +61,9 @@ describe(
 		const workflowAnswers = {};
 		/** One line per case for the printed summary. @type {string[]} */ const summary = [];
 
-		before(async () => {
-			stack = await startStack();
-			({ sim, n8n } = stack);
+		useStack((s) => {
+			({ sim, n8n, credential } = s);
 			watch.addFromSimulator(sim);
-			credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin });
 		});
 
 		// Each case starts clean even when the one before failed half-way: no faults, nothing published,
@@ -99,9 +85,8 @@ describe(
 		});
 
 		after(async () => {
-			if (stack) await stack.stop();
 			if (summary.length)
-				printSummary('Reliability: faults (e2e/reliability/faults.test.js)', [
+				printBlock('Reliability: faults (e2e/reliability/faults.test.js)', [
 					...summary,
 					`machine: ${machineLine()}`,
 				]);
@@ -112,6 +97,22 @@ describe(
 			const wf = await createTriggerWorkflow(n8n, { credential, events: ['*'], ...o });
 			workflowIds.push(wf.id);
 			return wf;
+		};
+
+		/** A new workflow, published once the simulator fails no more. */
+		const publishFresh = async () => {
+			sim.clearFaults();
+			const wf = await newWorkflow();
+			await n8n.api.publish(wf.id);
+			return wf;
+		};
+
+		/** A delivery still runs exactly once; unpublishing then leaves no webhook. @param {any} wf @param {string} [why] */
+		const runsThenUnpublish = async (wf, why) => {
+			watch.addFromSimulator(sim);
+			await deliveryRuns(wf);
+			await n8n.api.unpublish(wf.id);
+			assert.equal(sim.listWebhooks().length, 0, why);
 		};
 
 		/** Publish expecting failure; returns status, message and how long it took. @param {string} id */
@@ -143,14 +144,17 @@ describe(
 				`one delivery (to ${deliveries.map((/** @type {any} */ d) => d.url).join(', ')})`,
 			);
 			assert.equal(deliveries[0].status, 200, `the delivery answered ${deliveries[0].status}`);
-			const list = await settledExecutions(n8n, wf.id, before + 1, {
+			const list = await n8n.api.waitForExecutions(wf.id, before + 1, {
+				timeoutMs: 120_000,
 				settleMs: 1500,
 				includeData: true,
 			});
 			assert.equal(list.length, before + 1, 'exactly one new execution');
-			const newest = list.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+			const newest = list.reduce((/** @type {any} */ a, /** @type {any} */ b) =>
+				Number(a.id) > Number(b.id) ? a : b,
+			);
 			assert.equal(newest.status, 'success');
-			assert.equal(triggerItems(newest, TRIGGER_NAME)[0].json.documentId, 'doc-sales-2');
+			assert.equal(PublicApi.nodeOutput(newest, TRIGGER_NAME)[0].json.documentId, 'doc-sales-2');
 		};
 
 		/**
@@ -279,21 +283,13 @@ describe(
 				landed.json.id,
 				'the leftover (a secret n8n never saw) is deleted, not kept',
 			);
-			watch.addFromSimulator(sim);
-			await deliveryRuns(wf);
-			await n8n.api.unpublish(wf.id);
-			assert.equal(sim.listWebhooks().length, 0);
+			await runsThenUnpublish(wf);
 		});
 
 		test('activation works again once Circularo recovers: one webhook, deliveries run', async () => {
-			sim.clearFaults();
-			const wf = await newWorkflow();
-			await n8n.api.publish(wf.id);
+			const wf = await publishFresh();
 			assert.equal(webhooksFor(sim, wf.productionUrl).length, 1);
-			watch.addFromSimulator(sim);
-			await deliveryRuns(wf);
-			await n8n.api.unpublish(wf.id);
-			assert.equal(sim.listWebhooks().length, 0);
+			await runsThenUnpublish(wf);
 		});
 
 		const deactivationFaults = [
@@ -312,9 +308,7 @@ describe(
 		];
 		for (const c of deactivationFaults) {
 			test(`deactivation, ${c.where} ${c.name}: unpublish completes, the failure is logged, the next publish leaves exactly one webhook`, async () => {
-				sim.clearFaults();
-				const wf = await newWorkflow();
-				await n8n.api.publish(wf.id);
+				const wf = await publishFresh();
 				const [original] = webhooksFor(sim, wf.productionUrl);
 				assert.ok(original);
 				watch.addFromSimulator(sim);
@@ -358,17 +352,12 @@ describe(
 					'the leftover is deleted and a new webhook registered',
 				);
 				assert.equal(sim.listWebhooks().length, 1);
-				watch.addFromSimulator(sim);
-				await deliveryRuns(wf);
-				await n8n.api.unpublish(wf.id);
-				assert.equal(sim.listWebhooks().length, 0, 'unpublish without faults removes it');
+				await runsThenUnpublish(wf, 'unpublish without faults removes it');
 			});
 		}
 
 		test('a webhook deleted on the Circularo side while active is registered again by a restart and by the next publish', async () => {
-			sim.clearFaults();
-			const wf = await newWorkflow();
-			await n8n.api.publish(wf.id);
+			const wf = await publishFresh();
 			const removeRemotely = async () => {
 				const [w] = webhooksFor(sim, wf.productionUrl);
 				const r = await request(
@@ -408,15 +397,11 @@ describe(
 			);
 			assert.equal(afterPublish.length, 1, 'the next publish registered it again');
 			assert.equal(sim.listWebhooks().length, 1);
-			await deliveryRuns(wf);
-			await n8n.api.unpublish(wf.id);
-			assert.equal(sim.listWebhooks().length, 0);
+			await runsThenUnpublish(wf);
 		});
 
 		test('n8n killed with SIGKILL while active, then restarted: exactly one webhook and deliveries work again', async () => {
-			sim.clearFaults();
-			const wf = await newWorkflow();
-			await n8n.api.publish(wf.id);
+			const wf = await publishFresh();
 			const [original] = webhooksFor(sim, wf.productionUrl);
 			watch.addFromSimulator(sim);
 			await deliveryRuns(wf);
@@ -435,9 +420,7 @@ describe(
 			assert.equal(sim.listWebhooks().length, 1);
 			assert.equal(whileDown.length, 1);
 			assert.notEqual(whileDown[0].status, 200, 'nobody accepted a delivery while n8n was down');
-			await deliveryRuns(wf);
-			await n8n.api.unpublish(wf.id);
-			assert.equal(sim.listWebhooks().length, 0);
+			await runsThenUnpublish(wf);
 		});
 
 		test("no API key or signing secret in any error message, item or line of n8n's log", async () => {

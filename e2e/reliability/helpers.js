@@ -1,14 +1,39 @@
 // @ts-check
 'use strict';
 /**
- * Shared pieces of the reliability suites (e2e/reliability/*.test.js): a watch list of secrets
- * that must never show up anywhere, execution helpers for thousands of executions, and the
- * printed figures. The n8n/simulator set-up itself comes from e2e/lib (startStack & co).
+ * What the reliability suites (e2e/reliability/*.test.js) share beyond the harness: a published
+ * Circularo Trigger workflow to aim deliveries at, and a watch list of secrets that must never
+ * show up anywhere. Waiting for executions and the printed figures come from e2e/lib (PublicApi,
+ * load.js, report.js).
  */
 
-const os = require('node:os');
-const { PublicApi } = require('../lib/api');
-const { waitFor } = require('../lib/http');
+const assert = require('node:assert/strict');
+const circularo = require('../lib/circularo');
+
+/**
+ * The simulator and n8n (startStack), a Circularo API credential (with the given Webhook Signing
+ * Secret, if any) and a published Circularo Trigger workflow for `events`, registered exactly
+ * once; `secret` is what Circularo signs its deliveries with.
+ * @param {{ events: string[], webhookSecret?: string, n8nEnv?: Record<string, string> }} o
+ */
+async function startPublishedTrigger(o) {
+	const stack = await circularo.startStack({ n8n: { env: o.n8nEnv || {} } });
+	const { sim, n8n } = stack;
+	try {
+		const credential = await circularo.createCircularoCredential(n8n, sim, {
+			apiKey: sim.keys.teamAdmin,
+			webhookSecret: o.webhookSecret,
+		});
+		const wf = await circularo.createTriggerWorkflow(n8n, { credential, events: o.events });
+		await /** @type {import('../lib/api').PublicApi} */ (n8n.api).publish(wf.id);
+		const registered = circularo.webhooksFor(sim, wf.productionUrl);
+		assert.equal(registered.length, 1, 'publishing registers one webhook');
+		return { stack, sim, n8n, wf, secret: /** @type {string} */ (registered[0].hmacSecret) };
+	} catch (err) {
+		await stack.stop();
+		throw err;
+	}
+}
 
 /**
  * Values (API keys, signing secrets) that must appear in no item, error message or log line.
@@ -85,102 +110,4 @@ async function scanForSecrets(watch, n8n, o) {
 	return { findings, scannedBytes, executions };
 }
 
-/**
- * Waits until a workflow has exactly `expected` finished executions, polling every `intervalMs`
- * (listing thousands of executions is not free, so not too often), then waits `settleMs` and lists
- * once more so that late extra executions are counted. Bounded by `timeoutMs`.
- * @param {any} n8n @param {string} workflowId @param {number} expected
- * @param {{ timeoutMs?: number, intervalMs?: number, settleMs?: number, includeData?: boolean }} [o]
- * @returns {Promise<any[]>}
- */
-async function settledExecutions(n8n, workflowId, expected, o = {}) {
-	const done = (/** @type {any} */ e) =>
-		!!e.stoppedAt ||
-		e.finished === true ||
-		['success', 'error', 'crashed', 'canceled'].includes(e.status);
-	if (expected > 0) {
-		let last = 'no list yet';
-		await waitFor(
-			async () => {
-				const list = await n8n.api.listExecutions(workflowId);
-				/** @type {Record<string, number>} */
-				const byStatus = {};
-				for (const e of list) byStatus[e.status] = (byStatus[e.status] || 0) + 1;
-				last = `${list.length} executions ${JSON.stringify(byStatus)}`;
-				return list.length >= expected && list.every(done);
-			},
-			{
-				timeoutMs: o.timeoutMs ?? 120_000,
-				intervalMs: o.intervalMs ?? 2000,
-				what: `${expected} finished executions of workflow ${workflowId}`,
-			},
-		).catch((error) => {
-			throw new Error(`${error.message}; last seen: ${last}`);
-		});
-	}
-	await new Promise((r) => setTimeout(r, o.settleMs ?? 3000));
-	return n8n.api.listExecutions(workflowId, { includeData: o.includeData === true });
-}
-
-/** The Circularo Trigger's output items of one execution (with data). @param {any} execution @param {string} node */
-function triggerItems(execution, node) {
-	return PublicApi.nodeOutput(execution, node);
-}
-
-/** @param {number} bytes */
-const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-
-/** @param {number} ms */
-const fmtMs = (ms) => (Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : 'n/a');
-
-/** What the figures were measured on (load average matters: other processes share the CPU). */
-function machineLine() {
-	const cpus = os.cpus();
-	const load = os
-		.loadavg()
-		.map((l) => l.toFixed(2))
-		.join(' ');
-	return `${cpus.length} x ${cpus[0] ? cpus[0].model.trim() : 'cpu'}, ${mib(os.totalmem())} RAM, Node ${process.version} (harness), load average ${load}`;
-}
-
-/**
- * Prints a block the README can take as it is.
- * @param {string} title @param {string[]} lines
- */
-function printSummary(title, lines) {
-	const bar = '-'.repeat(72);
-	const text = [bar, `${title}`, bar, ...lines, bar].join('\n');
-	console.log(`\n${text}\n`);
-	return text;
-}
-
-/**
- * Samples a value (e.g. RSS) every `intervalMs` until stopped; keeps the maximum.
- * @param {() => number} sample @param {number} intervalMs
- */
-function sampleMax(sample, intervalMs) {
-	let max = sample();
-	const timer = setInterval(() => {
-		max = Math.max(max, sample());
-	}, intervalMs);
-	timer.unref();
-	return {
-		stop: () => {
-			clearInterval(timer);
-			max = Math.max(max, sample());
-			return max;
-		},
-	};
-}
-
-module.exports = {
-	SecretWatch,
-	scanForSecrets,
-	settledExecutions,
-	triggerItems,
-	mib,
-	fmtMs,
-	machineLine,
-	printSummary,
-	sampleMax,
-};
+module.exports = { startPublishedTrigger, SecretWatch, scanForSecrets };

@@ -15,27 +15,12 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { buildPayload } = require('../../simulator');
+const { buildPayload, hmacHex } = require('../../simulator');
 const { postConcurrent, percentile } = require('../lib/http');
-const {
-	startStack,
-	createCircularoCredential,
-	createTriggerWorkflow,
-	webhooksFor,
-	TRIGGER_NAME,
-	NEXT_NODE_NAME,
-} = require('../lib/circularo');
-const {
-	SecretWatch,
-	scanForSecrets,
-	settledExecutions,
-	triggerItems,
-	mib,
-	fmtMs,
-	machineLine,
-	printSummary,
-	sampleMax,
-} = require('./helpers');
+const { webhooksFor, signedDelivery, deliveryRuns } = require('../lib/circularo');
+const { sampleMemory, executionsPerSecond } = require('../lib/load');
+const { printBlock, machineLine, mib, fmtMs } = require('../lib/report');
+const { startPublishedTrigger, SecretWatch, scanForSecrets } = require('./helpers');
 
 const VALID = Number(process.env.RELIABILITY_LOAD_VALID || 5000);
 const CONCURRENCY = Number(process.env.RELIABILITY_LOAD_CONCURRENCY || 32);
@@ -45,9 +30,6 @@ const SELECTED = ['documentCompleted', 'documentSigned', 'signRequest', 'signRej
 /** Payload shapes whose document id the node reads (see simulator/payloads.js). */
 const SHAPES = ['default', 'eventType', 'type', 'action', 'name'];
 
-const hmac = (/** @type {string} */ secret, /** @type {Buffer} */ bytes) =>
-	crypto.createHmac('sha256', secret).update(bytes).digest('hex');
-
 describe(
 	`reliability: ${VALID} valid + ${FORGED} forged deliveries at concurrency ${CONCURRENCY} in real n8n`,
 	{ timeout: 40 * 60_000 },
@@ -55,7 +37,7 @@ describe(
 		/** @type {any} */ let stack;
 		/** @type {any} */ let sim;
 		/** @type {any} */ let n8n;
-		/** @type {Awaited<ReturnType<typeof createTriggerWorkflow>>} */ let wf;
+		/** @type {{ id: string, productionUrl: string }} */ let wf;
 		// A Webhook Signing Secret set by the user in the credential (the other suites leave it empty);
 		// Circularo signs with the registration's secret derived from it.
 		const credentialSecret = crypto.randomBytes(32).toString('hex');
@@ -67,17 +49,11 @@ describe(
 		before(async () => {
 			// The setting the README recommends for high event volumes: without it n8n builds an expression
 			// isolate per delivery for every community trigger, and on 2 cores n8n's own DB health check starves.
-			stack = await startStack({ n8n: { env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } } });
-			({ sim, n8n } = stack);
-			const credential = await createCircularoCredential(n8n, sim, {
-				apiKey: sim.keys.teamAdmin,
+			({ stack, sim, n8n, wf, secret } = await startPublishedTrigger({
+				events: SELECTED,
 				webhookSecret: credentialSecret,
-			});
-			wf = await createTriggerWorkflow(n8n, { credential, events: SELECTED });
-			await n8n.api.publish(wf.id);
-			const registered = webhooksFor(sim, wf.productionUrl);
-			assert.equal(registered.length, 1);
-			secret = registered[0].hmacSecret;
+				n8nEnv: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+			}));
 			assert.equal(
 				secret === credentialSecret,
 				false,
@@ -101,9 +77,9 @@ describe(
 				const j = Math.floor(rnd() * (i + 1));
 				[kinds[i], kinds[j]] = [kinds[j], kinds[i]];
 			}
+			/** @type {Set<string>} */
 			const expectedIds = new Set();
 			const otherSecret = crypto.randomBytes(32).toString('hex');
-			const json = { 'content-type': 'application/json' };
 
 			/** @param {number} i */
 			const make = (i) => {
@@ -124,33 +100,23 @@ describe(
 						}),
 					),
 				);
-				if (kind === 'valid') {
-					expectedIds.add(documentId);
-					return {
-						url: wf.productionUrl,
-						body: bytes,
-						headers: { ...json, 'x-circularo-signature': hmac(secret, bytes) },
-						tag: kind,
-					};
-				}
-				const forgery = i % 3;
-				const signature =
-					forgery === 0
-						? undefined
-						: forgery === 1
-							? hmac(otherSecret, bytes)
-							: hmac(secret, Buffer.concat([bytes, Buffer.from(' ')])); // the signature of other bytes
-				return {
-					url: wf.productionUrl,
-					body: bytes,
-					headers: signature ? { ...json, 'x-circularo-signature': signature } : json,
-					tag: kind,
-				};
+				if (kind === 'valid') expectedIds.add(documentId);
+				const forgery = kind === 'valid' ? 'none' : ['unsigned', 'other key', 'other bytes'][i % 3];
+				const { body, headers } = signedDelivery(
+					forgery === 'other key' ? otherSecret : secret,
+					bytes,
+				);
+				if (forgery === 'unsigned') delete headers['x-circularo-signature'];
+				if (forgery === 'other bytes')
+					headers['x-circularo-signature'] = hmacHex(
+						secret,
+						Buffer.concat([bytes, Buffer.from(' ')]),
+					);
+				return { url: wf.productionUrl, body, headers, tag: kind };
 			};
 
 			const logFrom = n8n.readLog().length;
-			const rssBefore = n8n.rssBytes();
-			const rssPeak = sampleMax(() => n8n.rssBytes(), 1000);
+			const memory = sampleMemory({ n8n: () => n8n.rssBytes() });
 			const sentAt = Date.now();
 			const load = await postConcurrent({ count: kinds.length, make }, CONCURRENCY, {
 				timeoutMs: 120_000,
@@ -167,43 +133,24 @@ describe(
 			// On a timeout, count and print what did run before failing.
 			/** @type {Error | undefined} */
 			let waitError;
-			const executions = await settledExecutions(n8n, wf.id, acknowledged.size, {
-				timeoutMs: Math.max(600_000, VALID * 300),
-				intervalMs: 3000,
-				settleMs: 5000,
-				includeData: true,
-			}).catch(async (error) => {
-				waitError = error;
-				return n8n.api.listExecutions(wf.id, { includeData: true });
-			});
-			const peak = rssPeak.stop();
+			const executions = await n8n.api
+				.waitForExecutions(wf.id, acknowledged.size, {
+					timeoutMs: Math.max(600_000, VALID * 300),
+					intervalMs: 3000,
+					settleMs: 5000,
+					includeData: true,
+				})
+				.catch(async (/** @type {Error} */ error) => {
+					waitError = error;
+					return n8n.api.listExecutions(wf.id, { includeData: true });
+				});
+			const rss = memory.stop();
 			const rssAfter = n8n.rssBytes();
 			executionsText = JSON.stringify(executions);
 
 			// Every execution: successful, one trigger item with a document id we sent, never twice.
-			/** @type {Map<string, number>} */
-			const seen = new Map();
-			const problems = [];
-			let lastStopped = 0;
-			let firstStarted = Infinity;
-			for (const e of executions) {
-				if (e.status !== 'success') problems.push(`execution ${e.id} ${e.status}`);
-				const items = triggerItems(e, TRIGGER_NAME);
-				if (items.length !== 1)
-					problems.push(`execution ${e.id} has ${items.length} trigger items`);
-				if (triggerItems(e, NEXT_NODE_NAME).length !== 1)
-					problems.push(`execution ${e.id}: the next node did not run once`);
-				for (const item of items) {
-					const id = item.json.documentId;
-					seen.set(id, (seen.get(id) || 0) + 1);
-					if (!SELECTED.includes(item.json.event))
-						problems.push(`execution ${e.id}: event ${item.json.event}`);
-				}
-				lastStopped = Math.max(lastStopped, Date.parse(e.stoppedAt));
-				firstStarted = Math.min(firstStarted, Date.parse(e.startedAt));
-			}
-			const duplicated = [...seen].filter(([, c]) => c > 1).map(([id]) => id);
-			const lost = [...expectedIds].filter((id) => !seen.has(id));
+			const { seen, problems, duplicated, lost, unexpected, firstStartedAt, lastStoppedAt } =
+				deliveryRuns(executions, expectedIds, { events: SELECTED });
 			const lostAcknowledged = [...acknowledged].filter((id) => !seen.has(id));
 			const ranWithoutAck = [...seen.keys()].filter(
 				(id) => expectedIds.has(id) && !acknowledged.has(id),
@@ -214,7 +161,6 @@ describe(
 					.slice(logFrom)
 					.match(/Database is not ready/g) || []
 			).length;
-			const unexpected = [...seen.keys()].filter((id) => !expectedIds.has(id));
 
 			const valid = load.results.filter((r) => r.tag === 'valid');
 			const forged = load.results.filter((r) => r.tag === 'forged');
@@ -227,11 +173,11 @@ describe(
 					.sort((a, b) => a - b);
 			const validLat = lat(valid);
 			const forgedLat = lat(forged);
-			const seconds = (lastStopped - sentAt) / 1000;
+			const seconds = (lastStoppedAt - sentAt) / 1000;
 			const answered = load.results.filter((r) => r.status !== 0).length;
 			const notSent = load.results.filter((r) => r.error === 'not sent').length;
 
-			printSummary(
+			printBlock(
 				`Reliability: load (e2e/reliability/load.test.js), n8n ${n8n.version}, SQLite, one process`,
 				[
 					`sent: ${VALID} valid signed deliveries of ${SELECTED.length} selected events (5 payload shapes) + ${FORGED} forged (${((FORGED / kinds.length) * 100).toFixed(1)}%), concurrency ${CONCURRENCY}`,
@@ -242,10 +188,10 @@ describe(
 								`not acknowledged with 200: ${VALID - acknowledged.size} valid deliveries (ran anyway: ${ranWithoutAck.length}); n8n logged "Database is not ready" ${dbNotReady} times`,
 							]
 						: []),
-					`throughput: ${(executions.length / seconds).toFixed(1)} executions/s (${executions.length} executions, first request sent to last execution finished: ${seconds.toFixed(1)} s)`,
+					`throughput: ${executionsPerSecond(executions.length, sentAt, lastStoppedAt).toFixed(1)} executions/s (${executions.length} executions, first request sent to last execution finished: ${seconds.toFixed(1)} s)`,
 					`            ${(answered / ((answeredAt - sentAt) / 1000)).toFixed(1)} requests/s answered (${answered} in ${((answeredAt - sentAt) / 1000).toFixed(1)} s)`,
 					`latency (request sent to answer): valid p50 ${fmtMs(percentile(validLat, 50))}, p99 ${fmtMs(percentile(validLat, 99))}, max ${fmtMs(validLat[validLat.length - 1])}; forged p50 ${fmtMs(percentile(forgedLat, 50))}, p99 ${fmtMs(percentile(forgedLat, 99))}`,
-					`n8n RSS (n8n + task runner): ${mib(rssBefore)} before, ${mib(peak)} peak, ${mib(rssAfter)} after`,
+					`n8n RSS (n8n + task runner): ${mib(rss.idle.n8n)} MiB before, ${mib(rss.peak.n8n)} MiB peak, ${mib(rssAfter)} MiB after`,
 					`machine: ${machineLine()}`,
 				],
 			);
@@ -279,7 +225,7 @@ describe(
 			assert.deepEqual(unexpected.slice(0, 20), [], 'no forged delivery ran');
 			assert.equal(executions.length, VALID);
 			assert.equal(waitError, undefined);
-			assert.ok(firstStarted >= sentAt - 1000, 'no execution predates the run');
+			assert.ok(firstStartedAt >= sentAt - 1000, 'no execution predates the run');
 			assert.equal(webhooksFor(sim, wf.productionUrl).length, 1);
 		});
 
@@ -289,7 +235,7 @@ describe(
 				texts: { 'all executions with data': executionsText },
 			});
 			console.log(
-				`secrets scan: ${watch.size} secrets over ${mib(result.scannedBytes)} (${result.scannedBytes} bytes) of n8n log and execution data: ${result.findings.length} findings`,
+				`secrets scan: ${watch.size} secrets over ${mib(result.scannedBytes)} MiB (${result.scannedBytes} bytes) of n8n log and execution data: ${result.findings.length} findings`,
 			);
 			assert.ok(executionsText.length > 0, 'the executions were scanned');
 			assert.deepEqual(result.findings, []);

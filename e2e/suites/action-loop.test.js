@@ -14,7 +14,7 @@
  * Run: npm run build && node --test e2e/suites/action-loop.test.js
  */
 
-const { describe, test, before, after } = require('node:test');
+const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { PublicApi } = require('../lib/api');
@@ -24,8 +24,7 @@ const {
 	TOOL_NODE_TYPE,
 	MANUAL_TRIGGER_NAME,
 	WEBHOOK_PATH,
-	startStack,
-	createCircularoCredential,
+	useStack,
 	triggerWorkflow,
 	webhooksFor,
 	actionNode,
@@ -42,7 +41,6 @@ describe(
 	'Circularo loop in real n8n: create, send for signature, completed, download, find, delete',
 	{ timeout: 20 * 60_000 },
 	() => {
-		/** @type {any} */ let stack;
 		/** @type {any} */ let sim;
 		/** @type {any} */ let n8n;
 		/** @type {{ id: string, name: string }} */ let credential;
@@ -51,14 +49,8 @@ describe(
 		/** @type {{ id: string, productionUrl: string }} */ let completed;
 		/** @type {string} */ let documentId;
 
-		before(async () => {
-			stack = await startStack();
-			({ sim, n8n } = stack);
-			credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin });
-		});
-
-		after(async () => {
-			if (stack) await stack.stop();
+		useStack((s) => {
+			({ sim, n8n, credential } = s);
 		});
 
 		/** @param {string} name @param {Record<string, any>} parameters */

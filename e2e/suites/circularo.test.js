@@ -8,7 +8,7 @@
  * Run: npm run e2e   (or: npm run build && node --test e2e/suites/circularo.test.js)
  */
 
-const { describe, test, before, after } = require('node:test');
+const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 const { EVENTS } = require('../../simulator');
 const { waitFor, request } = require('../lib/http');
@@ -18,7 +18,7 @@ const {
 	CREDENTIAL_TYPE,
 	TRIGGER_NAME,
 	NEXT_NODE_NAME,
-	startStack,
+	useStack,
 	createCircularoCredential,
 	createTriggerWorkflow,
 	webhooksFor,
@@ -28,20 +28,13 @@ const SELECTED = ['documentCompleted', 'documentSigned'];
 const SETTLE_MS = 2000;
 
 describe('Circularo Trigger in real n8n', { timeout: 20 * 60_000 }, () => {
-	/** @type {any} */ let stack;
 	/** @type {any} */ let sim;
 	/** @type {any} */ let n8n;
 	/** @type {{ id: string, name: string }} */ let credential;
 	/** @type {Awaited<ReturnType<typeof createTriggerWorkflow>>} */ let main;
 
-	before(async () => {
-		stack = await startStack();
-		({ sim, n8n } = stack);
-		credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin });
-	});
-
-	after(async () => {
-		if (stack) await stack.stop();
+	useStack((s) => {
+		({ sim, n8n, credential } = s);
 	});
 
 	const executionsOf = (/** @type {string} */ id) => n8n.api.listExecutions(id);

@@ -66,6 +66,9 @@ function credentialTypesFor(description, node) {
 describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 	/** @type {any} */ let stack;
 	/** @type {any} */ let n8n;
+	/** Stores an example workflow as it is (the public API takes these four fields). @param {any} example */
+	const createFromExample = ({ name, nodes, connections, settings }) =>
+		n8n.api.createWorkflow({ name, nodes, connections, settings });
 	/** @type {any} */ let sim;
 	/** @type {any[]} */ let nodeTypes;
 	/** @type {Set<string>} */ let credentialTypes;
@@ -195,12 +198,7 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 		test(`${file}: imports, every node type is known, no parameter issues, credential types exist, the trigger publishes`, async () => {
 			const example = readExample(file);
 			assert.equal(typeof example.name, 'string');
-			const created = await n8n.api.createWorkflow({
-				name: example.name,
-				nodes: example.nodes,
-				connections: example.connections,
-				settings: example.settings,
-			});
+			const created = await createFromExample(example);
 			const id = String(created.id);
 			try {
 				const stored = await n8n.api.getWorkflow(id);
@@ -292,12 +290,7 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 				);
 		}
 		fs.mkdirSync(path.join(filesDir, 'signed-documents'), { recursive: true });
-		const created = await n8n.api.createWorkflow({
-			name: example.name,
-			nodes: example.nodes,
-			connections: example.connections,
-			settings: example.settings,
-		});
+		const created = await createFromExample(example);
 		const id = String(created.id);
 		try {
 			await n8n.api.publish(id);

@@ -23,6 +23,7 @@ const {
 	waitFor,
 	PublicApi,
 } = require('../lib');
+const { webhookNode } = require('../lib/circularo');
 
 describe(
 	`harness smoke: real n8n ${process.env.CIRCULARO_E2E_N8N_VERSION || '2.41.1'}`,
@@ -97,15 +98,7 @@ describe(
 			workflow = await api.createWorkflow({
 				name: 'harness smoke',
 				nodes: [
-					{
-						id: crypto.randomUUID(),
-						name: 'Webhook',
-						type: 'n8n-nodes-base.webhook',
-						typeVersion: 2,
-						position: [0, 0],
-						webhookId: crypto.randomUUID(),
-						parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-					},
+					webhookNode(path),
 					{
 						id: crypto.randomUUID(),
 						name: 'Done',

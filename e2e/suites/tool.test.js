@@ -13,14 +13,13 @@
  * Run: npm run build && node --test e2e/suites/tool.test.js
  */
 
-const { describe, test, before, after } = require('node:test');
+const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 const { PublicApi } = require('../lib/api');
 const {
 	TOOL_NODE_TYPE,
 	MANUAL_TRIGGER_NAME,
-	startStack,
-	createCircularoCredential,
+	useStack,
 	actionNode,
 	toolExecutorWorkflow,
 } = require('../lib/circularo');
@@ -31,19 +30,12 @@ describe(
 	"Circularo node as an AI tool, run by n8n's Tool Executor",
 	{ timeout: 15 * 60_000 },
 	() => {
-		/** @type {any} */ let stack;
 		/** @type {any} */ let sim;
 		/** @type {any} */ let n8n;
 		/** @type {{ id: string, name: string }} */ let credential;
 
-		before(async () => {
-			stack = await startStack();
-			({ sim, n8n } = stack);
-			credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin });
-		});
-
-		after(async () => {
-			if (stack) await stack.stop();
+		useStack((s) => {
+			({ sim, n8n, credential } = s);
 		});
 
 		/**

@@ -8,63 +8,35 @@
 
 const http = require('node:http');
 const { buildPdf, startSimulator } = require('../../simulator');
+const { request: httpRequest } = require('../../e2e/lib/http');
 
 /**
  * @typedef {{ status: number, headers: http.IncomingHttpHeaders, buffer: Buffer, text: string, json: any }} HttpResult
  */
 
 /**
- * One HTTP request without keep-alive, bounded by a timeout.
+ * One HTTP request without keep-alive, bounded by a timeout (the harness's request, with the
+ * simulator tests' defaults: JSON bodies, 5 s).
  * @param {string} url
  * @param {{ method?: string, body?: unknown, rawBody?: string | Buffer, timeoutMs?: number, headers?: Record<string, string> }} [o]
  * @returns {Promise<HttpResult>}
  */
-function request(url, o = {}) {
-	return new Promise((resolve, reject) => {
-		const payload =
-			o.rawBody !== undefined
-				? Buffer.from(o.rawBody)
-				: o.body !== undefined
-					? Buffer.from(JSON.stringify(o.body))
-					: null;
-		/** @type {Record<string, string>} */
-		const headers = { ...(o.headers ?? {}) };
-		if (payload) {
-			headers['content-type'] = headers['content-type'] ?? 'application/json';
-			headers['content-length'] = String(payload.length);
-		}
-		const req = http.request(url, { method: o.method ?? 'GET', agent: false, headers });
-		const timer = setTimeout(
-			() => req.destroy(new Error(`request timeout: ${o.method ?? 'GET'} ${url}`)),
-			o.timeoutMs ?? 5000,
-		);
-		req.on('response', (res) => {
-			/** @type {Buffer[]} */
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				clearTimeout(timer);
-				const buffer = Buffer.concat(chunks);
-				const text = buffer.toString('utf8');
-				let json;
-				try {
-					json = JSON.parse(text);
-				} catch {
-					json = undefined;
-				}
-				resolve({ status: res.statusCode ?? 0, headers: res.headers, buffer, text, json });
-			});
-			res.on('error', (err) => {
-				clearTimeout(timer);
-				reject(err);
-			});
-		});
-		req.on('error', (err) => {
-			clearTimeout(timer);
-			reject(err);
-		});
-		req.end(payload ?? undefined);
+async function request(url, o = {}) {
+	const body =
+		o.rawBody !== undefined
+			? Buffer.from(o.rawBody)
+			: o.body !== undefined
+				? Buffer.from(JSON.stringify(o.body))
+				: undefined;
+	const headers = { ...(o.headers ?? {}) };
+	if (body) headers['content-type'] = headers['content-type'] ?? 'application/json';
+	const r = await httpRequest(o.method ?? 'GET', url, {
+		headers,
+		body,
+		timeoutMs: o.timeoutMs ?? 5000,
+		agent: /** @type {any} */ (false),
 	});
+	return { status: r.status, headers: r.headers, buffer: r.body, text: r.text, json: r.json };
 }
 
 /**
