@@ -157,6 +157,18 @@ function webhooksFor(sim, url) {
 }
 
 /**
+ * The signing secret Circularo holds for the one webhook registered at `url`: what its deliveries
+ * are signed with. @param {any} sim @param {string} url
+ * @returns {string}
+ */
+function registeredSecret(sim, url) {
+	const hooks = webhooksFor(sim, url);
+	if (hooks.length !== 1 || typeof hooks[0].hmacSecret !== 'string')
+		throw new Error(`expected one webhook with a secret at ${url}, found ${hooks.length}`);
+	return hooks[0].hmacSecret;
+}
+
+/**
  * A delivery signed as Circularo signs it (our own HMAC, independent of the node's verifier).
  * @param {string} secret @param {Buffer | string | object} body
  * @returns {{ body: Buffer, headers: Record<string, string> }}
@@ -300,6 +312,7 @@ module.exports = {
 	triggerWorkflow,
 	createTriggerWorkflow,
 	webhooksFor,
+	registeredSecret,
 	signedDelivery,
 	actionNode,
 	pdfCodeNode,
