@@ -8,7 +8,11 @@
 const { buildPayload } = require('../simulator/payloads');
 const { signedDelivery } = require('../e2e/lib/circularo');
 
-/** Secret used for every benchmark delivery (a test value, not a credential of anyone's). */
+/**
+ * The signing secret of the bench's credentials (a test value, not a credential of anyone's): (c)'s
+ * Crypto credential checks deliveries with it; the Circularo Trigger derives its registration's
+ * secret from it, so deliveries to (a) are signed with the one Circularo holds instead.
+ */
 const BENCH_SECRET = 'bench-only-signing-secret-0123456789abcdef';
 /**
  * A fixed header every delivery carries, for (d)'s Header Auth credential to check: the
@@ -84,13 +88,14 @@ function verdict(ok) {
 }
 
 /**
- * Delivery number `seq`: a signed body of `size` bytes, unique (its timestamp moves by `seq` ms)
- * so that no delivery is an exact repeat of another, which a trigger may acknowledge and drop.
- * @param {number} size @param {number} seq
+ * Delivery number `seq`: a body of `size` bytes signed with `secret`, unique (its timestamp moves
+ * by `seq` ms) so that no delivery is an exact repeat of another, which the trigger acknowledges
+ * and drops.
+ * @param {number} size @param {number} seq @param {string} secret
  */
-function benchDelivery(size, seq) {
+function benchDelivery(size, seq, secret) {
 	const { body, headers } = signedDelivery(
-		BENCH_SECRET,
+		secret,
 		makeBody(size, { event: 'documentCompleted', seq }),
 	);
 	return { body, headers: { ...headers, [BENCH_TOKEN_HEADER]: BENCH_TOKEN } };

@@ -7,8 +7,8 @@
  *
  * The context is a minimal fake of what n8n hands `webhook()`: the request with `rawBody` (a
  * Buffer of the bytes as received), `body` (already parsed by n8n) and headers; the credential;
- * the node parameters. It does what n8n's own accessors would do at the least cost, so the time
- * measured is the node's.
+ * the node parameters; the static data and the process's memory as activation leaves them. It does
+ * what n8n's own accessors would do at the least cost, so the time measured is the node's.
  *
  *   node bench/handler.js [--quick] [--node <path of a compiled CircularoTrigger.node.js>]
  */
@@ -37,28 +37,72 @@ const TARGET_RATIO = 1.5; // from 10 KB up
 const TARGET_FROM_BYTES = 10 * 1024;
 
 /**
- * A fake IWebhookFunctions for one delivery, reused across calls (n8n builds one per request;
- * building it is n8n's work, not the node's).
- * @param {Buffer} raw
- * @param {string} signature
+ * Every call must be a first delivery: the trigger drops an exact repeat (same registration, same
+ * signature) before mapping it, and remembers the last 10,000 deliveries it verified. So the calls
+ * cycle through BODIES bodies (no two alike) for each of REGISTRATIONS registrations (within the
+ * 1,000 secrets a process remembers), more pairs than it remembers. The registrations share one
+ * secret, so BODIES signatures sign them all. The bare HMAC cycles through the same bodies.
+ */
+const BODIES = 12;
+const REGISTRATIONS = 900;
+
+/**
+ * What activation leaves behind for the build under test, so that webhook() takes the path a
+ * published workflow takes (its registration's secret known to the process, no credential load):
+ * from the build's own modules, a registration as newRegistration() makes it, its secret
+ * remembered under each registration's key; for a build without them (23f9d3a), the credential's
+ * secret registered under the workflow and node. Other shapes take whatever path their first
+ * delivery leaves: the "credential loads/call" column shows which.
+ * @param {string} nodePath @param {any} ctx a fake context (for the registration key)
+ * @returns {{ secret: string, staticData: object[] }} the secret deliveries are signed with, and
+ *   each registration's static data
+ */
+function activate(nodePath, ctx) {
+	const trigger = path.join(path.dirname(nodePath), 'trigger');
+	const load = (/** @type {string} */ name) =>
+		fs.existsSync(path.join(trigger, `${name}.js`)) ? require(path.join(trigger, name)) : {};
+	const { newRegistration } = load('secrets');
+	const { rememberSecret } = load('knownSecrets');
+	const { registrationKey } = load('registrationData');
+	if (newRegistration && rememberSecret && registrationKey) {
+		const { nonce, secret, fingerprint } = newRegistration(CREDENTIALS);
+		const staticData = Array.from({ length: REGISTRATIONS }, (_, i) => {
+			const webhookId = `bench-webhook-${i}`;
+			rememberSecret(registrationKey(ctx, 'production', webhookId), secret);
+			return { kind: 'production', webhookId, nonce, fingerprint };
+		});
+		return { secret, staticData };
+	}
+	const { rememberRegisteredSecret } = load('registeredSecrets');
+	if (typeof rememberRegisteredSecret === 'function' && rememberRegisteredSecret.length === 4)
+		rememberRegisteredSecret(
+			BENCH_WORKFLOW_ID,
+			BENCH_NODE_ID,
+			'http://127.0.0.1:5678/webhook/bench/webhook',
+			BENCH_SECRET,
+		);
+	return { secret: BENCH_SECRET, staticData: [{}] };
+}
+
+const CREDENTIALS = {
+	serverUrl: 'http://127.0.0.1:9',
+	apiKey: 'bench-key',
+	webhookSecret: BENCH_SECRET,
+};
+
+/**
+ * A fake IWebhookFunctions for a published workflow's deliveries, reused across calls (n8n builds
+ * one per request; building it is n8n's work, not the node's). `use(i)` makes it call number i:
+ * body i % BODIES to registration i / BODIES (see BODIES).
  * @param {string[]} events
  */
-function fakeContext(raw, signature, events) {
-	const request = {
-		rawBody: raw,
-		body: JSON.parse(raw.toString('utf8')),
-		headers: {
-			'content-type': 'application/json',
-			'content-length': String(raw.length),
-			'x-circularo-signature': signature,
-		},
-	};
-	const credentials = {
-		serverUrl: 'http://127.0.0.1:9',
-		apiKey: 'bench-key',
-		webhookSecret: BENCH_SECRET,
-	};
-	const staticData = {};
+function fakeContext(events) {
+	/** @type {{ rawBody: Buffer, body: unknown, headers: Record<string, string> }[]} */
+	let requests = [];
+	/** @type {object[]} */
+	let registrations = [{}];
+	let request = requests[0];
+	let staticData = registrations[0];
 	/** @type {Record<string, unknown>} */
 	const parameters = { events, options: {}, scope: 'myTeam', teamName: '' };
 	let rejected = 0;
@@ -80,14 +124,33 @@ function fakeContext(raw, signature, events) {
 		},
 	};
 	return {
+		/** @param {{ rawBody: Buffer, signature: string }[]} bodies @param {object[]} staticData */
+		setDeliveries(bodies, staticData) {
+			requests = bodies.map(({ rawBody, signature }) => ({
+				rawBody,
+				body: JSON.parse(rawBody.toString('utf8')),
+				headers: {
+					'content-type': 'application/json',
+					'content-length': String(rawBody.length),
+					'x-circularo-signature': signature,
+				},
+			}));
+			registrations = staticData;
+		},
+		/** @param {number} i */
+		use(i) {
+			request = requests[i % requests.length];
+			staticData = registrations[Math.floor(i / requests.length) % registrations.length];
+		},
 		rejectedCount: () => rejected,
 		credentialLoads: () => credentialLoads,
 		getRequestObject: () => request,
 		getResponseObject: () => response,
 		getCredentials: async () => {
 			credentialLoads++;
-			return credentials;
+			return CREDENTIALS;
 		},
+		getMode: () => 'webhook',
 		getWorkflowStaticData: () => staticData,
 		getNodeParameter: (/** @type {string} */ name, /** @type {unknown} */ fallback) =>
 			name in parameters ? parameters[name] : fallback,
@@ -120,34 +183,23 @@ async function runHandlerBench(o = {}) {
 	const nodePath = o.nodePath ? path.resolve(o.nodePath) : DIST_NODE;
 	const { CircularoTrigger } = require(nodePath);
 	const node = new CircularoTrigger();
-	// What activation leaves in a single n8n process: the registration's secret, so webhook() takes
-	// the path a published workflow takes (no credential load). Builds without that registry (or
-	// with another shape of it) take whatever path their first verified delivery leaves; the
-	// "credential loads/call" column shows which.
-	const registered = path.join(path.dirname(nodePath), 'trigger', 'registeredSecrets.js');
-	const remember = fs.existsSync(registered)
-		? require(registered).rememberRegisteredSecret
-		: undefined;
-	if (typeof remember === 'function' && remember.length === 4) {
-		remember(
-			BENCH_WORKFLOW_ID,
-			BENCH_NODE_ID,
-			'http://127.0.0.1:5678/webhook/bench/webhook',
-			BENCH_SECRET,
-		);
-	}
+	const ctx = fakeContext(['documentCompleted', 'documentSigned']);
+	const { secret, staticData } = activate(nodePath, ctx);
 
 	/** @type {{ size: number, nodeNs: number, bareNs: number, ratio: number, ok: boolean | null, credentialLoadsPerCall: number }[]} */
 	const rows = [];
 	for (const size of SIZES) {
-		const raw = makeBody(size, { event: 'documentCompleted' });
-		const ctx = fakeContext(
-			raw,
-			signedDelivery(BENCH_SECRET, raw).headers['x-circularo-signature'],
-			['documentCompleted', 'documentSigned'],
-		);
+		const bodies = Array.from({ length: BODIES }, (_, seq) => {
+			const rawBody = makeBody(size, { event: 'documentCompleted', seq });
+			return {
+				rawBody,
+				signature: signedDelivery(secret, rawBody).headers['x-circularo-signature'],
+			};
+		});
+		ctx.setDeliveries(bodies, staticData);
 
 		// Correctness first: the delivery must pass and come out as one item of the right event.
+		ctx.use(0);
 		const first = await node.webhook.call(ctx);
 		const item =
 			first &&
@@ -167,19 +219,22 @@ async function runHandlerBench(o = {}) {
 		}
 
 		let sink = 0;
-		let nodeCalls = 0;
+		let items = 1;
+		let nodeCalls = 1;
+		let bareCalls = 0;
 		/** @param {number} n */
 		const runNode = async (n) => {
-			nodeCalls += n;
 			for (let i = 0; i < n; i++) {
+				ctx.use(nodeCalls++);
 				const r = await node.webhook.call(ctx);
-				if (r.workflowData) sink++;
+				if (r.workflowData) items++;
 			}
 		};
 		/** @param {number} n */
 		const runBare = async (n) => {
 			for (let i = 0; i < n; i++) {
-				const d = crypto.createHmac('sha256', BENCH_SECRET).update(raw).digest();
+				const raw = bodies[bareCalls++ % BODIES].rawBody;
+				const d = crypto.createHmac('sha256', secret).update(raw).digest();
 				sink += d[0];
 			}
 		};
@@ -228,6 +283,10 @@ async function runHandlerBench(o = {}) {
 			ratios.push(a / b);
 		}
 		if (sink === 0) throw new Error('unreachable');
+		if (items !== nodeCalls || ctx.rejectedCount() !== 0)
+			throw new Error(
+				`handler bench: ${nodeCalls - items} of ${nodeCalls} calls started nothing (taken for repeats, or refused)`,
+			);
 		const row = {
 			size,
 			// n8n's getCredentials() costs far more than this fake's (decryption, and an expression

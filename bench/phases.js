@@ -55,7 +55,7 @@ function runPhase(n8n, wf, o) {
 		workflowId: wf.id,
 		count: o.count,
 		concurrency: o.concurrency,
-		make: () => ({ url: wf.url, ...benchDelivery(o.bodyBytes, ++deliverySeq) }),
+		make: () => ({ url: wf.url, ...benchDelivery(o.bodyBytes, ++deliverySeq, wf.secret) }),
 		memory: o.memory,
 		memoryIntervalMs: 250,
 		cpu: o.cpu,

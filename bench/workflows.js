@@ -19,6 +19,7 @@ const {
 	NODE_TYPE,
 	createCircularoCredential,
 	createTriggerWorkflow,
+	registeredSecret,
 	signedDelivery,
 } = require('../e2e/lib/circularo');
 const {
@@ -39,7 +40,8 @@ const LABELS = {
 
 /**
  * @typedef {'a' | 'b' | 'c' | 'd'} WorkflowKey
- * @typedef {{ key: WorkflowKey, label: string, id: string, url: string, lastNode: string }} BenchWorkflow
+ * @typedef {{ key: WorkflowKey, label: string, id: string, url: string, lastNode: string, secret: string }} BenchWorkflow
+ *   secret: what its deliveries are signed with
  */
 
 /**
@@ -158,7 +160,10 @@ function builtInWorkflow(key, credential) {
  */
 async function checkWorkflows(n8n, wfs, bodyBytes) {
 	for (const wf of wfs) {
-		const r = await request('POST', wf.url, { ...benchDelivery(bodyBytes, 0), timeoutMs: 30_000 });
+		const r = await request('POST', wf.url, {
+			...benchDelivery(bodyBytes, 0, wf.secret),
+			timeoutMs: 30_000,
+		});
 		if (r.status !== 200)
 			throw new Error(`(${wf.key}) answered ${r.status}: ${r.text.slice(0, 200)}`);
 		const [e] = await n8n.api.waitForExecutions(wf.id, 1, { timeoutMs: 60_000 });
@@ -204,8 +209,8 @@ async function setupBenchWorkflows(n8n, sim, keys) {
 	const wfs = [];
 	for (const key of keys) {
 		if (key === 'a') {
-			// Registered with the simulator on publish; the credential's signing secret is the one the
-			// deliveries are signed with.
+			// Registered with the simulator on publish; deliveries are signed with the secret the
+			// simulator holds for it (derived by the trigger; the credential's own in older builds).
 			const credential = await createCircularoCredential(n8n, sim, {
 				apiKey: sim.keys.teamAdmin,
 				webhookSecret: BENCH_SECRET,
@@ -217,7 +222,14 @@ async function setupBenchWorkflows(n8n, sim, keys) {
 				typeVersion: await loadedTriggerVersion(n8n),
 			});
 			await n8n.api.publish(a.id);
-			wfs.push({ key, label: LABELS.a, id: a.id, url: a.productionUrl, lastNode: 'After Trigger' });
+			wfs.push({
+				key,
+				label: LABELS.a,
+				id: a.id,
+				url: a.productionUrl,
+				lastNode: 'After Trigger',
+				secret: registeredSecret(sim, a.productionUrl),
+			});
 			continue;
 		}
 		const credential =
@@ -243,6 +255,7 @@ async function setupBenchWorkflows(n8n, sim, keys) {
 			id: String(stored.id),
 			url: n8n.webhookUrl(built.path),
 			lastNode: 'Done',
+			secret: BENCH_SECRET,
 		});
 	}
 	return wfs;

@@ -179,6 +179,18 @@ function webhooksFor(sim, url) {
 }
 
 /**
+ * The signing secret Circularo holds for the one webhook registered at `url`: what its deliveries
+ * are signed with. @param {any} sim @param {string} url
+ * @returns {string}
+ */
+function registeredSecret(sim, url) {
+	const hooks = webhooksFor(sim, url);
+	if (hooks.length !== 1 || typeof hooks[0].hmacSecret !== 'string')
+		throw new Error(`expected one webhook with a secret at ${url}, found ${hooks.length}`);
+	return hooks[0].hmacSecret;
+}
+
+/**
  * A delivery signed as Circularo signs it (the simulator's HMAC, independent of the node's
  * verifier); `hmacHex(secret, bytes)` alone signs other bytes or with another key.
  * @param {string} secret @param {Buffer | string | object} body
@@ -379,6 +391,7 @@ module.exports = {
 	triggerWorkflow,
 	createTriggerWorkflow,
 	webhooksFor,
+	registeredSecret,
 	signedDelivery,
 	deliveryRuns,
 	webhookNode,

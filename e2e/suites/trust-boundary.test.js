@@ -26,6 +26,7 @@ const {
 	createTriggerWorkflow,
 	triggerWorkflow,
 	webhooksFor,
+	registeredSecret,
 	signedDelivery,
 } = require('../lib/circularo');
 
@@ -52,11 +53,7 @@ describe('Circularo Trigger trust boundary in real n8n', { timeout: 15 * 60_000 
 		if (stack) await stack.stop();
 	});
 
-	const secretOf = (/** @type {string} */ url) => {
-		const hooks = webhooksFor(sim, url);
-		assert.equal(hooks.length, 1, `exactly one webhook for ${url}`);
-		return /** @type {string} */ (hooks[0].hmacSecret);
-	};
+	const secretOf = (/** @type {string} */ url) => registeredSecret(sim, url);
 	const executionsOf = (/** @type {string} */ id) =>
 		n8n.api.listExecutions(id, { includeData: true });
 	const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
