@@ -101,7 +101,25 @@ function benchDelivery(size, seq, secret) {
 	return { body, headers: { ...headers, [BENCH_TOKEN_HEADER]: BENCH_TOKEN } };
 }
 
+/**
+ * Runs one bench part as a script: prints the text it returns, exit code 2 when it throws.
+ * @param {() => Promise<{ text: string }>} part
+ */
+function runAsScript(part) {
+	Promise.resolve()
+		.then(part)
+		.then((r) => {
+			process.stdout.write(`${r.text}\n`);
+			process.exitCode = 0;
+		})
+		.catch((e) => {
+			process.stderr.write(`${e.stack || e}\n`);
+			process.exitCode = 2;
+		});
+}
+
 module.exports = {
+	runAsScript,
 	BENCH_SECRET,
 	BENCH_TOKEN_HEADER,
 	BENCH_TOKEN,

@@ -18,7 +18,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const { signedDelivery } = require('../e2e/lib/circularo');
 const { table, fmt } = require('../e2e/lib/report');
-const { BENCH_SECRET, makeBody, median, sizeLabel, verdict } = require('./common');
+const { BENCH_SECRET, makeBody, median, runAsScript, sizeLabel, verdict } = require('./common');
 
 const DIST_NODE = path.join(
 	__dirname,
@@ -332,18 +332,12 @@ async function runHandlerBench(o = {}) {
 
 if (require.main === module) {
 	const at = process.argv.indexOf('--node');
-	runHandlerBench({
-		quick: process.argv.includes('--quick'),
-		nodePath: at > 0 ? process.argv[at + 1] : undefined,
-	})
-		.then((r) => {
-			process.stdout.write(`${r.text}\n`);
-			process.exitCode = 0;
-		})
-		.catch((e) => {
-			process.stderr.write(`${e.stack || e}\n`);
-			process.exitCode = 2;
-		});
+	runAsScript(() =>
+		runHandlerBench({
+			quick: process.argv.includes('--quick'),
+			nodePath: at > 0 ? process.argv[at + 1] : undefined,
+		}),
+	);
 }
 
 module.exports = { runHandlerBench, fakeContext };

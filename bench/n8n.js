@@ -20,7 +20,7 @@ const { spawnSync } = require('node:child_process');
 const { packPackage } = require('../e2e/lib/package');
 const { packedPackage } = require('../e2e/lib/circularo');
 const { table, fmt, machineLine } = require('../e2e/lib/report');
-const { verdict } = require('./common');
+const { runAsScript, verdict } = require('./common');
 const { CONFIGS, ratioText } = require('./phases');
 const { runSingle } = require('./single');
 const { runQueue } = require('./queue');
@@ -188,16 +188,7 @@ function parseN8nArgs(argv) {
 }
 
 if (require.main === module) {
-	Promise.resolve()
-		.then(() => runN8nBench(parseN8nArgs(process.argv.slice(2))))
-		.then((r) => {
-			process.stdout.write(`${r.text}\n`);
-			process.exitCode = 0;
-		})
-		.catch((e) => {
-			process.stderr.write(`${e.stack || e}\n`);
-			process.exitCode = 2;
-		});
+	runAsScript(() => runN8nBench(parseN8nArgs(process.argv.slice(2))));
 }
 
 module.exports = { runN8nBench, parseN8nArgs, resolvePackage, MODES };
