@@ -67,7 +67,11 @@ describe('Circularo Trigger in real n8n', { timeout: 20 * 60_000 }, () => {
 		assert.equal(plain.status, 'OK', JSON.stringify(plain));
 		const wrong = await check('not-a-key');
 		assert.equal(wrong.status, 'Error');
-		assert.match(String(wrong.message), /401|Unauthorized|token|key/i, `message: ${wrong.message}`);
+		assert.match(
+			String(wrong.message),
+			/401|Unauthori[sz]ed|Authorization failed|token|key/i,
+			`message: ${wrong.message}`,
+		);
 		assert.doesNotMatch(JSON.stringify([plain, wrong]), new RegExp(sim.keys.plainUser));
 	});
 
