@@ -5,7 +5,7 @@
  * package installed the way users get it) against n8n's own nodes, per n8n configuration:
  *
  *   single  one n8n process (single.js): workflows (a)-(d), then part 3 (memory) in the first configuration
- *   queue   queue mode (queue.js): main + webhook process + worker, workflows (a)-(c) through the webhook process
+ *   queue   queue mode (queue.js): main + webhook process + worker, workflows (a)-(d) through the webhook process
  *
  * and, when both ran, their ratios side by side. Throughput is completed executions per second
  * from the first request sent to the last execution's `stoppedAt` (n8n's own record).
@@ -125,15 +125,22 @@ async function runN8nBench(o = {}) {
 				['abCpu', 'a/b CPU per delivery'],
 				['acCpu', 'a/c CPU per delivery'],
 				['abCpuMs', 'a - b CPU ms per delivery'],
+				['ad', 'a/d throughput'],
+				['adCpuMs', 'a - d CPU ms per delivery'],
+				// a/c = a/b x b/c: where a/c moves between the modes and a/b does not, b/c shows the move
+				// is n8n's own workflows', with no trigger in them.
+				['bc', 'b/c throughput (no trigger; reference)'],
+				['bcCpu', 'b/c CPU per delivery (no trigger; reference)'],
 			])) {
 				const s = c.single[key];
 				const q = c.queue[key];
-				const digits = key === 'abCpuMs' ? 1 : 2;
+				const inMs = key === 'abCpuMs' || key === 'adCpuMs';
+				const digits = inMs ? 1 : 2;
 				rows.push([
 					`${c.config}: ${label}`,
 					ratioText(s, digits),
 					ratioText(q, digits),
-					key === 'abCpuMs' ? '' : fmt(q.value / s.value),
+					inMs ? '' : fmt(q.value / s.value),
 					rounds > 1 ? verdict(rangesOverlap(s, q)) : '',
 				]);
 			}

@@ -9,6 +9,10 @@
  * machine every figure is inflated alike and the comparison, not the absolute value, is the result.
  *
  *   npm run build && node bench/profile.js [--deliveries 1500] [--n8n-config legacy|lazy|defaults]
+ *     [--mode single|queue]
+ *
+ * `--mode queue` profiles every process of a queue-mode set (webhook process, worker, main) and
+ * compares (a) and (b) in each.
  *
  * The profiler's clock and process.hrtime are both the system's monotonic clock, so the
  * measured window is cut out of the profile by timestamp (start-up, set-up and warm-up left out).
@@ -17,7 +21,11 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startStack } = require('../e2e/lib/circularo');
+const { startStack, packedPackage } = require('../e2e/lib/circularo');
+const { startSimulator } = require('../simulator');
+const { setupOwner } = require('../e2e/lib/n8n');
+const { ensureQueueServices } = require('../e2e/lib/services');
+const { startQueueSet } = require('../e2e/lib/queue');
 const { table, fmt } = require('../e2e/lib/report');
 const { setupBenchWorkflows, checkWorkflows } = require('./workflows');
 const { CONFIGS, runPhase } = require('./phases');
@@ -99,77 +107,110 @@ function readProfile(file, t0, t1) {
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /**
- * One n8n with the profiler on; `key`'s workflow warmed up, then `count` deliveries measured.
- * @param {'a' | 'b'} key @param {{ name: string, env: Record<string, string> }} config @param {number} count
+ * Where n8n runs with the profiler on: one process (SQLite), or a queue-mode set (main + webhook
+ * process + worker) whose every delivery goes to the webhook process. `roles` maps each n8n
+ * process that is profiled to its process id.
+ * @typedef {{ n8n: any, sim: any, roles: Record<string, number>, stop: () => Promise<void> }} Target
  */
-async function profileWorkflow(key, config, count) {
+
+/** @param {Record<string, string>} env @returns {Promise<Target>} */
+async function startSingle(env) {
+	const stack = await startStack({ n8n: { env, logLevel: 'warn' } });
+	return { n8n: stack.n8n, sim: stack.sim, roles: { main: stack.n8n.pid }, stop: stack.stop };
+}
+
+/** @param {Record<string, string>} env @returns {Promise<Target>} */
+async function startQueue(env) {
+	await ensureQueueServices({ log: () => {} });
+	const sim = await startSimulator({ port: 0, log: false });
+	try {
+		const q = await startQueueSet({ packageTgz: await packedPackage(), logLevel: 'warn', env });
+		await setupOwner(q.main);
+		const roles = { webhook: q.webhook.pid, worker: q.workers[0].pid, main: q.main.pid };
+		const stop = async () => {
+			// The webhook process can take longer than the harness's 30 s to exit after a run, and
+			// only a clean exit writes its profile.
+			await Promise.all([q.webhook, ...q.workers].map((p) => p.stop({ timeoutMs: 120_000 })));
+			await q.stop();
+			await sim.stop();
+		};
+		return { n8n: q.main, sim, roles, stop };
+	} catch (e) {
+		await sim.stop();
+		throw e;
+	}
+}
+
+/**
+ * `key`'s workflow warmed up, then `count` deliveries measured, with the profiler on in every n8n
+ * process; the profile of each role's process (its main thread) cut to the measured window.
+ * @param {'a' | 'b'} key @param {{ name: string, env: Record<string, string> }} config
+ * @param {number} count @param {'single' | 'queue'} mode
+ */
+async function profileWorkflow(key, config, count, mode) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `circularo-profile-${key}-`));
-	const stack = await startStack({
-		n8n: {
-			env: {
-				EXECUTIONS_DATA_PRUNE_MAX_COUNT: '0',
-				...config.env,
-				NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}`,
-			},
-			logLevel: 'warn',
-		},
-	});
+	const env = {
+		EXECUTIONS_DATA_PRUNE_MAX_COUNT: '0',
+		...config.env,
+		NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}`,
+	};
+	const target = await (mode === 'queue' ? startQueue(env) : startSingle(env));
 	let window;
 	try {
-		const [wf] = await setupBenchWorkflows(stack.n8n, stack.sim, [key]);
-		await checkWorkflows(stack.n8n, [wf], 2048);
+		const [wf] = await setupBenchWorkflows(target.n8n, target.sim, [key]);
+		await checkWorkflows(target.n8n, [wf], 2048);
 		const phase = { concurrency: 16, bodyBytes: 2048 };
-		await runPhase(stack.n8n, wf, { ...phase, count: Math.min(300, count) });
+		await runPhase(target.n8n, wf, { ...phase, count: Math.min(300, count) });
 		const t0 = nowUs();
-		const run = await runPhase(stack.n8n, wf, { ...phase, count });
+		const run = await runPhase(target.n8n, wf, { ...phase, count });
 		window = { t0, t1: nowUs(), rate: run.executionsPerSecond };
 	} finally {
-		await stack.stop(); // n8n exits cleanly, so V8 writes the profiles
+		await target.stop(); // n8n exits cleanly, so V8 writes the profiles
 	}
-	// Every thread and process with the profiler on wrote a file; n8n's main thread is the busiest.
-	const files = fs
-		.readdirSync(dir)
-		.filter((f) => f.endsWith('.cpuprofile'))
-		.map((f) => path.join(dir, f));
-	if (files.length === 0) throw new Error(`no CPU profile was written in ${dir}`);
-	const profiles = files
-		.map((f) => readProfile(f, window.t0, window.t1))
-		.sort((x, y) => y.busyUs - x.busyUs);
-	if (profiles[0].busyUs === 0)
+	// V8 names each file CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; a process's main
+	// thread is its busiest file.
+	const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+	/** @type {Record<string, ReturnType<typeof readProfile>>} */
+	const byRole = {};
+	for (const [role, pid] of Object.entries(target.roles)) {
+		const own = files.filter((f) => f.split('.')[3] === String(pid));
+		if (own.length === 0) throw new Error(`no CPU profile of the ${role} process in ${dir}`);
+		byRole[role] = own
+			.map((f) => readProfile(path.join(dir, f), window.t0, window.t1))
+			.sort((x, y) => y.busyUs - x.busyUs)[0];
+	}
+	if (Object.values(byRole).every((p) => p.busyUs === 0))
 		throw new Error(`no profile samples fall in the measured window (${dir})`);
 	fs.rmSync(dir, { recursive: true, force: true });
-	return { ...profiles[0], rate: window.rate };
+	return { byRole, rate: window.rate };
 }
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-	const o = { deliveries: 1500, config: 'legacy' };
+	const o = { deliveries: 1500, config: 'legacy', mode: 'single' };
 	for (let i = 0; i < argv.length; i++) {
 		if (argv[i] === '--deliveries') o.deliveries = Number(argv[++i]);
 		else if (argv[i] === '--n8n-config') o.config = argv[++i];
+		else if (argv[i] === '--mode') o.mode = argv[++i];
 		else throw new Error(`unknown argument ${argv[i]}`);
 	}
 	if (!Number.isInteger(o.deliveries) || o.deliveries < 100)
 		throw new Error('--deliveries takes a whole number of at least 100');
 	if (!(o.config in CONFIGS))
 		throw new Error(`--n8n-config takes one of ${Object.keys(CONFIGS).join(', ')}`);
+	if (o.mode !== 'single' && o.mode !== 'queue') throw new Error('--mode takes single or queue');
 	return o;
 }
 
-async function main() {
-	const o = parseArgs(process.argv.slice(2));
-	const config = CONFIGS[/** @type {keyof typeof CONFIGS} */ (o.config)];
-	const log = (/** @type {string} */ s) => process.stderr.write(`${s}\n`);
-	log(`profile [${config.name}]: (a) Circularo Trigger, ${o.deliveries} deliveries`);
-	const a = await profileWorkflow('a', config, o.deliveries);
-	log(`profile [${config.name}]: (b) Webhook -> NoOp, ${o.deliveries} deliveries`);
-	const b = await profileWorkflow('b', config, o.deliveries);
-
-	const perDelivery = (/** @type {number} */ us) => us / 1000 / o.deliveries;
+/**
+ * The comparison of (a) and (b) in one process role, as text.
+ * @param {string} role @param {ReturnType<typeof readProfile>} a @param {ReturnType<typeof readProfile>} b
+ * @param {(us: number) => number} perDelivery
+ */
+function roleReport(role, a, b, perDelivery) {
 	const rows = [
-		['throughput, executions/s (profiler on)', fmt(a.rate, 1), fmt(b.rate, 1), ''],
 		[
-			'n8n main thread not idle, ms per delivery',
+			`${role}: main thread not idle, ms per delivery`,
 			fmt(perDelivery(a.busyUs)),
 			fmt(perDelivery(b.busyUs)),
 			fmt(perDelivery(a.busyUs - b.busyUs)),
@@ -187,18 +228,42 @@ async function main() {
 		.filter((x) => !/^\((root|program)\)/.test(x.f))
 		.sort((x, y) => y.d - x.d)
 		.slice(0, 15);
+	return [
+		table(['', '(a) Circularo Trigger', '(b) Webhook -> NoOp', 'a - b'], rows),
+		'',
+		`Frames that cost (a) the most more than (b) in the ${role} process, inclusive ms per delivery:`,
+		table(
+			['a - b', 'frame'],
+			added.map((x) => [fmt(x.d, 3), x.f.slice(0, 120)]),
+		),
+		'',
+	].join('\n');
+}
+
+async function main() {
+	const o = parseArgs(process.argv.slice(2));
+	const mode = /** @type {'single' | 'queue'} */ (o.mode);
+	const config = CONFIGS[/** @type {keyof typeof CONFIGS} */ (o.config)];
+	const log = (/** @type {string} */ s) => process.stderr.write(`${s}\n`);
+	log(`profile [${config.name}, ${mode}]: (a) Circularo Trigger, ${o.deliveries} deliveries`);
+	const a = await profileWorkflow('a', config, o.deliveries, mode);
+	log(`profile [${config.name}, ${mode}]: (b) Webhook -> NoOp, ${o.deliveries} deliveries`);
+	const b = await profileWorkflow('b', config, o.deliveries, mode);
+
+	const perDelivery = (/** @type {number} */ us) => us / 1000 / o.deliveries;
+	const where =
+		mode === 'queue'
+			? 'each in its own queue-mode set (main + webhook process + worker; deliveries to the webhook process)'
+			: 'each in its own n8n';
 	process.stdout.write(
 		[
-			`Profile [${config.name}]: n8n 2.41.1, ${o.deliveries} deliveries of a 2 KB body at concurrency 16 to each workflow, each in its own n8n;`,
-			"ms of n8n's main thread (not idle) per delivery while the deliveries ran (V8 sampling profiler, wall-clock samples, inclusive times)",
-			table(['', '(a) Circularo Trigger', '(b) Webhook -> NoOp', 'a - b'], rows),
+			`Profile [${config.name}, ${mode}]: n8n 2.41.1, ${o.deliveries} deliveries of a 2 KB body at concurrency 16 to each workflow, ${where};`,
+			"ms of each n8n process's main thread (not idle) per delivery while the deliveries ran (V8 sampling profiler, wall-clock samples, inclusive times)",
+			`throughput with the profiler on, executions/s: (a) ${fmt(a.rate, 1)}, (b) ${fmt(b.rate, 1)}`,
 			'',
-			'Frames that cost (a) the most more than (b), inclusive ms per delivery:',
-			table(
-				['a - b', 'frame'],
-				added.map((x) => [fmt(x.d, 3), x.f.slice(0, 120)]),
+			...Object.keys(a.byRole).map((role) =>
+				roleReport(role, a.byRole[role], b.byRole[role], perDelivery),
 			),
-			'',
 		].join('\n'),
 	);
 }

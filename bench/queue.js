@@ -3,7 +3,7 @@
 /**
  * Part 2 in n8n's queue mode: Redis and Postgres on loopback, main + one webhook process + one
  * worker (e2e/lib/queue.js, as the queue-mode suite runs them), the package installed in each.
- * Workflows (a), (b) and (c) are published on main and every delivery goes to the webhook
+ * Workflows (a)-(d) are published on main and every delivery goes to the webhook
  * process, which verifies it (for (a): the Circularo Trigger's webhook(), in a process that never
  * ran the activation) and queues the execution for the worker. CPU time per delivery is read for
  * each process, so the webhook phase's cost shows on its own.
@@ -47,7 +47,7 @@ async function runQueue(config, o) {
 			} = q;
 			await setupOwner(main);
 			o.log(`  ${tag}: ready after ${Math.round((Date.now() - started) / 1000)} s`);
-			const wfs = await setupBenchWorkflows(main, sim, ['a', 'b', 'c']);
+			const wfs = await setupBenchWorkflows(main, sim, ['a', 'b', 'c', 'd']);
 			for (const wf of wfs) {
 				if (!wf.url.startsWith(`${webhook.baseUrl}/`))
 					throw new Error(
@@ -73,9 +73,13 @@ async function runQueue(config, o) {
 			const ratios = {
 				ab: ratio(stats, 'a', 'b'),
 				ac: ratio(stats, 'a', 'c'),
+				ad: ratio(stats, 'a', 'd'),
+				bc: ratio(stats, 'b', 'c'),
 				abCpu: ratio(stats, 'a', 'b', 'cpu'),
 				acCpu: ratio(stats, 'a', 'c', 'cpu'),
+				bcCpu: ratio(stats, 'b', 'c', 'cpu'),
 				abCpuMs: cpuDifference(stats, 'a', 'b'),
+				adCpuMs: cpuDifference(stats, 'a', 'd'),
 			};
 			const lines = [
 				`Part 2 [${config.name}], queue mode (main + webhook process + worker, Postgres, Redis; deliveries to the webhook process): ${o.perWorkflow} signed deliveries per workflow (${sizeLabel(o.bodyBytes)} body) at concurrency ${o.concurrency}, ${o.rounds} interleaved round(s) (${order.join(' ')})`,
@@ -85,12 +89,14 @@ async function runQueue(config, o) {
 					[
 						['a/b throughput (trigger vs unchecked floor)', ratioText(ratios.ab)],
 						['a/c throughput (trigger vs hand-built check)', ratioText(ratios.ac)],
+						['a/d throughput (trigger vs Webhook with a credential)', ratioText(ratios.ad)],
 						[
 							'a/b CPU per delivery, all processes (above 1: the trigger costs more)',
 							ratioText(ratios.abCpu),
 						],
 						['a/c CPU per delivery, all processes', ratioText(ratios.acCpu)],
 						['a - b CPU ms per delivery, all processes', ratioText(ratios.abCpuMs, 1)],
+						['a - d CPU ms per delivery, all processes', ratioText(ratios.adCpuMs, 1)],
 					],
 				),
 			];

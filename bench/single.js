@@ -53,7 +53,9 @@ async function runSingle(config, o) {
 			bc: ratio(stats, 'b', 'c'),
 			abCpu: ratio(stats, 'a', 'b', 'cpu'),
 			acCpu: ratio(stats, 'a', 'c', 'cpu'),
+			bcCpu: ratio(stats, 'b', 'c', 'cpu'),
 			abCpuMs: cpuDifference(stats, 'a', 'b'),
+			adCpuMs: cpuDifference(stats, 'a', 'd'),
 		};
 		const lines = [
 			`Part 2 [${config.name}], single process: n8n 2.41.1, ${o.perWorkflow} signed deliveries per workflow (${sizeLabel(o.bodyBytes)} body) at concurrency ${o.concurrency}, ${o.rounds} interleaved round(s) (${order.join(' ')})`,
@@ -83,6 +85,7 @@ async function runSingle(config, o) {
 					['a/b (above 1: the trigger costs more)', ratioText(ratios.abCpu)],
 					['a/c', ratioText(ratios.acCpu)],
 					['a - b, ms', ratioText(ratios.abCpuMs, 1)],
+					['a - d, ms', ratioText(ratios.adCpuMs, 1)],
 				],
 			),
 		];
