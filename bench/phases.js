@@ -182,6 +182,24 @@ function cpuDifference(stats, x, y) {
 	};
 }
 
+/**
+ * The ratios both modes print and compare, from the stats of workflows (a)-(d).
+ * @param {Record<string, WorkflowStats>} stats
+ */
+function workflowRatios(stats) {
+	return {
+		ab: ratio(stats, 'a', 'b'),
+		ac: ratio(stats, 'a', 'c'),
+		ad: ratio(stats, 'a', 'd'),
+		bc: ratio(stats, 'b', 'c'),
+		abCpu: ratio(stats, 'a', 'b', 'cpu'),
+		acCpu: ratio(stats, 'a', 'c', 'cpu'),
+		bcCpu: ratio(stats, 'b', 'c', 'cpu'),
+		abCpuMs: cpuDifference(stats, 'a', 'b'),
+		adCpuMs: cpuDifference(stats, 'a', 'd'),
+	};
+}
+
 /** @param {{ value: number, low: number, high: number }} r @param {number} [digits] */
 function ratioText(r, digits = 2) {
 	return r.low === r.high
@@ -221,4 +239,11 @@ function workflowTable(wfs, stats) {
 	);
 }
 
-module.exports = { CONFIGS, runPhase, runRounds, ratio, cpuDifference, ratioText, workflowTable };
+module.exports = {
+	CONFIGS,
+	runPhase,
+	runRounds,
+	workflowRatios,
+	ratioText,
+	workflowTable,
+};

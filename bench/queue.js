@@ -17,7 +17,7 @@ const { treeCpuSeconds } = require('../e2e/lib/proctree');
 const { table } = require('../e2e/lib/report');
 const { sizeLabel } = require('./common');
 const { setupBenchWorkflows, checkWorkflows } = require('./workflows');
-const { runRounds, ratio, cpuDifference, ratioText, workflowTable } = require('./phases');
+const { runRounds, ratioText, workflowRatios, workflowTable } = require('./phases');
 
 /**
  * Part 2 in a queue-mode set with one configuration (on every process).
@@ -70,17 +70,7 @@ async function runQueue(config, o) {
 					'pg+redis': () => treeCpuSeconds(services.pg.pid) + treeCpuSeconds(services.redis.pid),
 				},
 			});
-			const ratios = {
-				ab: ratio(stats, 'a', 'b'),
-				ac: ratio(stats, 'a', 'c'),
-				ad: ratio(stats, 'a', 'd'),
-				bc: ratio(stats, 'b', 'c'),
-				abCpu: ratio(stats, 'a', 'b', 'cpu'),
-				acCpu: ratio(stats, 'a', 'c', 'cpu'),
-				bcCpu: ratio(stats, 'b', 'c', 'cpu'),
-				abCpuMs: cpuDifference(stats, 'a', 'b'),
-				adCpuMs: cpuDifference(stats, 'a', 'd'),
-			};
+			const ratios = workflowRatios(stats);
 			const lines = [
 				`Part 2 [${config.name}], queue mode (main + webhook process + worker, Postgres, Redis; deliveries to the webhook process): ${o.perWorkflow} signed deliveries per workflow (${sizeLabel(o.bodyBytes)} body) at concurrency ${o.concurrency}, ${o.rounds} interleaved round(s) (${order.join(' ')})`,
 				workflowTable(wfs, stats),

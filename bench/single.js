@@ -12,7 +12,7 @@ const { settledMemory } = require('../e2e/lib/load');
 const { table, fmt, mib } = require('../e2e/lib/report');
 const { sizeLabel, verdict } = require('./common');
 const { setupBenchWorkflows, checkWorkflows } = require('./workflows');
-const { runPhase, runRounds, ratio, cpuDifference, ratioText, workflowTable } = require('./phases');
+const { runPhase, runRounds, ratioText, workflowRatios, workflowTable } = require('./phases');
 
 const TARGET_AB = 0.95;
 const TARGET_AC = 1.1;
@@ -46,17 +46,7 @@ async function runSingle(config, o) {
 			memory: { n8n: () => n8n.rssBytes() },
 			cpu: { n8n: () => treeCpuSeconds(n8n.pid) },
 		});
-		const ratios = {
-			ab: ratio(stats, 'a', 'b'),
-			ac: ratio(stats, 'a', 'c'),
-			ad: ratio(stats, 'a', 'd'),
-			bc: ratio(stats, 'b', 'c'),
-			abCpu: ratio(stats, 'a', 'b', 'cpu'),
-			acCpu: ratio(stats, 'a', 'c', 'cpu'),
-			bcCpu: ratio(stats, 'b', 'c', 'cpu'),
-			abCpuMs: cpuDifference(stats, 'a', 'b'),
-			adCpuMs: cpuDifference(stats, 'a', 'd'),
-		};
+		const ratios = workflowRatios(stats);
 		const lines = [
 			`Part 2 [${config.name}], single process: n8n 2.41.1, ${o.perWorkflow} signed deliveries per workflow (${sizeLabel(o.bodyBytes)} body) at concurrency ${o.concurrency}, ${o.rounds} interleaved round(s) (${order.join(' ')})`,
 			workflowTable(wfs, stats),
