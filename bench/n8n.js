@@ -134,7 +134,7 @@ async function runN8nBench(o = {}) {
 			])) {
 				const s = c.single[key];
 				const q = c.queue[key];
-				const inMs = key === 'abCpuMs' || key === 'adCpuMs';
+				const inMs = key.endsWith('CpuMs');
 				const digits = inMs ? 1 : 2;
 				rows.push([
 					`${c.config}: ${label}`,

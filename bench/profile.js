@@ -22,13 +22,10 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startStack, packedPackage } = require('../e2e/lib/circularo');
-const { startSimulator } = require('../simulator');
-const { setupOwner } = require('../e2e/lib/n8n');
-const { ensureQueueServices } = require('../e2e/lib/services');
-const { startQueueSet } = require('../e2e/lib/queue');
 const { table, fmt } = require('../e2e/lib/report');
 const { setupBenchWorkflows, checkWorkflows } = require('./workflows');
 const { CONFIGS, runPhase } = require('./phases');
+const { startBenchQueueSet } = require('./queue');
 
 /**
  * Groups shown on their own: the CPU time of the samples with at least one matching frame on the
@@ -121,24 +118,16 @@ async function startSingle(env) {
 
 /** @param {Record<string, string>} env @returns {Promise<Target>} */
 async function startQueue(env) {
-	await ensureQueueServices({ log: () => {} });
-	const sim = await startSimulator({ port: 0, log: false });
-	try {
-		const q = await startQueueSet({ packageTgz: await packedPackage(), logLevel: 'warn', env });
-		await setupOwner(q.main);
-		const roles = { webhook: q.webhook.pid, worker: q.workers[0].pid, main: q.main.pid };
-		const stop = async () => {
-			// The webhook process can take longer than the harness's 30 s to exit after a run, and
-			// only a clean exit writes its profile.
-			await Promise.all([q.webhook, ...q.workers].map((p) => p.stop({ timeoutMs: 120_000 })));
-			await q.stop();
-			await sim.stop();
-		};
-		return { n8n: q.main, sim, roles, stop };
-	} catch (e) {
-		await sim.stop();
-		throw e;
-	}
+	const set = await startBenchQueueSet({ packageTgz: await packedPackage(), env, log: () => {} });
+	const { webhook, workers, main } = set.q;
+	const stop = async () => {
+		// The webhook process can take longer than the harness's 30 s to exit after a run, and
+		// only a clean exit writes its profile.
+		await Promise.all([webhook, ...workers].map((p) => p.stop({ timeoutMs: 120_000 })));
+		await set.stop();
+	};
+	const roles = { webhook: webhook.pid, worker: workers[0].pid, main: main.pid };
+	return { n8n: main, sim: set.sim, roles, stop };
 }
 
 /**
