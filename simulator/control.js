@@ -147,6 +147,22 @@ class SimulatorControl extends SimulatorState {
 	}
 
 	/**
+	 * Right after the next successful `POST /share` (before its answer), the first recipient whose
+	 * turn it is signs (`sign`) or rejects (`reject`, with `reason`): the document is completed or
+	 * rejected before the caller can look at it, and the events follow the share's.
+	 * @param {{ action: 'sign' | 'reject', reason?: string }} o
+	 */
+	actOnNextShare(o) {
+		if (o?.action !== 'sign' && o?.action !== 'reject')
+			throw new ApiError(
+				400,
+				'INVALID_BODY',
+				'Expected { "action": "sign" | "reject", "reason"? }',
+			);
+		this.nextShareAction = { action: o.action, reason: o.reason };
+	}
+
+	/**
 	 * Turns Circularo support's "webhooks enabled" switch of a tenant on or off.
 	 * @param {string} tenantId
 	 * @param {boolean} enabled
@@ -278,6 +294,15 @@ const CONTROL_ROUTES = [
 		async (sim, req) => {
 			const body = await readObject(req);
 			sim.failNextDelete(typeof body.message === 'string' ? body.message : undefined);
+			return [200, { ok: true }];
+		},
+	],
+	[
+		'POST',
+		/^\/_sim\/act-on-next-share$/,
+		async (sim, req) => {
+			const body = await readObject(req);
+			sim.actOnNextShare(/** @type {any} */ (body));
 			return [200, { ok: true }];
 		},
 	],

@@ -138,6 +138,11 @@ class SimulatorState {
 		this.definitions = seedDefinitions();
 		/** Set by `failNextDelete`: the next `DELETE /documents` answers 200 with `errors: true`. @type {string | null} */
 		this.nextDeleteError = null;
+		/**
+		 * Set by `actOnNextShare`: right after the next `POST /share`, its first recipient signs or
+		 * rejects, as a signer who acts within moments would. @type {{ action: 'sign' | 'reject', reason?: string } | null}
+		 */
+		this.nextShareAction = null;
 		/** Deliveries of events the API emitted, in order (see `emit`). @type {Promise<unknown>} */
 		this.emitting = Promise.resolve();
 		/** Counts resets; events emitted before a reset are not delivered after it. */
@@ -177,6 +182,7 @@ class SimulatorState {
 		}
 		this.variants = { ...this.options.variants };
 		this.nextDeleteError = null;
+		this.nextShareAction = null;
 		this.faultTable.clear();
 		this.deliveries.length = 0;
 		this.requests.length = 0;

@@ -5,6 +5,8 @@ import {
 	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import * as document from './actions/document';
@@ -12,6 +14,12 @@ import * as documentType from './actions/documentType';
 import { searchDocumentTypes } from './actions/listSearch';
 import { router } from './actions/router';
 import * as signRequest from './actions/signRequest';
+import { receiveSignatureDelivery } from './actions/signRequest/signatureDelivery';
+import {
+	NODE_OUTPUTS,
+	SIGNATURE_WAIT_WEBHOOKS,
+	WAITING_TOOLTIP,
+} from './actions/signRequest/sendAndWaitForSignature';
 import { operationSubtitle } from './actions/subtitle';
 import * as webhook from './actions/webhook';
 
@@ -51,7 +59,10 @@ export class Circularo implements INodeType {
 		},
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// Two outputs for Send and Wait for Signature (Not Completed, Completed), one otherwise.
+		outputs: NODE_OUTPUTS,
+		webhooks: SIGNATURE_WAIT_WEBHOOKS,
+		waitingNodeTooltip: WAITING_TOOLTIP,
 		credentials: [
 			{
 				name: 'circularoApi',
@@ -67,5 +78,10 @@ export class Circularo implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	/** Deliveries to an execution waiting in Send and Wait for Signature. */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveSignatureDelivery(this);
 	}
 }

@@ -8,7 +8,7 @@
  */
 
 const { ApiError, isObject, nonEmpty } = require('../http');
-const { openSignRequest, shareView, cancelSignRequests } = require('../signing');
+const { actOnSignRequest, openSignRequest, shareView, cancelSignRequests } = require('../signing');
 const { emit } = require('../deliveries');
 
 const CANCEL_SHARE = Object.freeze({ method: 'PUT', path: '/share/disable' });
@@ -48,6 +48,16 @@ function share({ sim, url, body }) {
 		);
 	}
 	const { shares, emitted } = openSignRequest(sim, doc, user, body);
+	const quick = sim.nextShareAction;
+	if (quick) {
+		sim.nextShareAction = null;
+		const acted = actOnSignRequest(
+			sim,
+			{ documentId: doc.documentId, reason: quick.reason },
+			quick.action,
+		);
+		emitted.push(...acted.emitted);
+	}
 	emit(sim, doc, emitted);
 	return sharesAnswer(sim, shares);
 }

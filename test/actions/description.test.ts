@@ -21,6 +21,13 @@ const PARAMETERS: Record<string, string[]> = {
 	'documentType.getAll': ['returnAll', 'limit', 'fileBasedOnly'],
 	'signRequest.cancel': ['shareId', 'message'],
 	'signRequest.create': ['documentId', 'recipients', 'sequential'],
+	'signRequest.sendAndWaitForSignature': [
+		'sendAndWaitNotice',
+		'documentId',
+		'recipients',
+		'sequential',
+		'options',
+	],
 	'webhook.delete': ['webhookId'],
 	'webhook.getAll': ['returnAll', 'limit'],
 };
@@ -67,8 +74,9 @@ describe('the Circularo node description', () => {
 		const visit = (properties: INodeProperties[], path: string) => {
 			for (const property of properties) {
 				const name = `${path}${property.name}`;
-				if (property.name !== 'resource' && property.name !== 'operation' && !property.description)
-					undescribed.push(name);
+				const filled =
+					!['resource', 'operation'].includes(property.name) && property.type !== 'notice';
+				if (filled && !property.description) undescribed.push(name);
 				for (const option of property.options ?? []) {
 					if ('values' in option) visit(option.values, `${name}.`);
 					else if ('displayName' in option) visit([option as INodeProperties], `${name}.`);

@@ -12,6 +12,7 @@ import {
 import * as document from './document';
 import * as documentType from './documentType';
 import * as signRequest from './signRequest';
+import * as sendAndWait from './signRequest/sendAndWaitForSignature';
 import * as webhook from './webhook';
 
 type OperationRun = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
@@ -35,7 +36,24 @@ function asNodeError(
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
+function errorItem(failure: NodeApiError | NodeOperationError, itemIndex: number) {
+	const json = failure.description
+		? { error: failure.message, description: failure.description }
+		: { error: failure.message };
+	return { json, pairedItem: { item: itemIndex } };
+}
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	if (this.getNodeParameter('operation', 0) === sendAndWait.SEND_AND_WAIT_FOR_SIGNATURE) {
+		// One run for the whole input (its first item), with two outputs.
+		try {
+			return await sendAndWait.execute.call(this);
+		} catch (error) {
+			const failure = asNodeError(this, error, 0);
+			if (!this.continueOnFail()) throw failure;
+			return [[errorItem(failure, 0)], []];
+		}
+	}
 	const items = this.getInputData();
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -56,10 +74,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			const failure = asNodeError(this, error, itemIndex);
 			if (!this.continueOnFail()) throw failure;
-			const json = failure.description
-				? { error: failure.message, description: failure.description }
-				: { error: failure.message };
-			output.push({ json, pairedItem: { item: itemIndex } });
+			output.push(errorItem(failure, itemIndex));
 		}
 	}
 	return [output];

@@ -12,3 +12,4 @@ export * from './deliveries';
 export * from './webhooks';
 export * from './errors';
 export * from './downloads';
+export * from './waiting';

@@ -122,13 +122,13 @@ async function secretFromCredential(
 type RequestWithBody = { rawBody?: unknown; readRawBody?: () => Promise<void> };
 
 /** The bytes Circularo signed, when n8n has read them (it does for the content types it parses). */
-function rawBodyOf(request: object): Buffer | undefined {
+export function rawBodyOf(request: object): Buffer | undefined {
 	const { rawBody } = request as RequestWithBody;
 	return Buffer.isBuffer(rawBody) ? rawBody : undefined;
 }
 
 /** Reads the body n8n left unread (no or unknown Content-Type) with the request's readRawBody(). */
-async function readRawBody(request: object): Promise<Buffer | null> {
+export async function readRawBody(request: object): Promise<Buffer | null> {
 	const { readRawBody } = request as RequestWithBody;
 	if (typeof readRawBody !== 'function') return null;
 	try {
@@ -147,7 +147,7 @@ function deliveryHeaders(headers: IDataObject): IDataObject {
 	return passed;
 }
 
-function rejectDelivery(context: IWebhookFunctions): IWebhookResponseData {
+export function rejectDelivery(context: IWebhookFunctions): IWebhookResponseData {
 	context
 		.getResponseObject()
 		.status(401)

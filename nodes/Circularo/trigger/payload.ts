@@ -68,7 +68,7 @@ function readEvent(body: IDataObject): CircularoEventName | UnknownEventName {
 	return 'unknown';
 }
 
-function actorFrom(value: unknown): CircularoActor | null {
+export function actorFrom(value: unknown): CircularoActor | null {
 	if (typeof value === 'string' && value !== '') {
 		return value.includes('@')
 			? { id: null, name: null, email: value }

@@ -145,7 +145,8 @@ const recipientValues: INodeProperties[] = [
 	},
 ];
 
-const properties: INodeProperties[] = [
+/** The document and its recipients: Create's parameters, which Send and Wait for Signature shares. */
+export const shareProperties: INodeProperties[] = [
 	documentIdProperty,
 	{
 		displayName: 'Recipients',
@@ -168,20 +169,37 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('signRequest', 'create', properties);
+export const description = forOperation('signRequest', 'create', shareProperties);
 
-/** POST /share: one share per recipient, a signature field per signer. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
-	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
-	const recipients = this.getNodeParameter('recipients', itemIndex, {}) as {
+export interface ShareRequest {
+	documentId: string;
+	sequential: boolean;
+	data: IDataObject[];
+	signatureFields: IDataObject[];
+}
+
+/** The share parameters of an item, refused before any call when one is wrong. */
+export function readShareRequest(context: IExecuteFunctions, itemIndex: number): ShareRequest {
+	const documentId = requiredText(context, itemIndex, 'documentId', 'Document ID');
+	const recipients = context.getNodeParameter('recipients', itemIndex, {}) as {
 		recipient?: RecipientParameters[];
 	};
-	const { data, signatureFields } = checkedRecipients(this, itemIndex, recipients.recipient ?? []);
-	const sequential = this.getNodeParameter('sequential', itemIndex, false) as boolean;
+	const { data, signatureFields } = checkedRecipients(
+		context,
+		itemIndex,
+		recipients.recipient ?? [],
+	);
+	const sequential = context.getNodeParameter('sequential', itemIndex, false) as boolean;
+	return { documentId, sequential, data, signatureFields };
+}
 
+/** POST /share: one share per recipient, a signature field per signer. Resolves Create's item. */
+export async function sendShare(
+	this: IExecuteFunctions,
+	request: ShareRequest,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const { documentId, sequential, data, signatureFields } = request;
 	const document = await loadDocument.call(
 		this,
 		documentId,
@@ -204,7 +222,13 @@ export async function execute(
 		fixes: SHARE_ADVICE,
 	});
 	const shares = sharesOf(answer);
-	return [
-		{ json: { documentId, sequential, shareIds: shares.map(shareIdOf).filter(Boolean), shares } },
-	];
+	return { documentId, sequential, shareIds: shares.map(shareIdOf).filter(Boolean), shares };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const request = readShareRequest(this, itemIndex);
+	return [{ json: await sendShare.call(this, request, itemIndex) }];
 }

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as cancel from './cancel';
 import * as create from './create';
+import * as sendAndWaitForSignature from './sendAndWaitForSignature';
 
 export const operations = {
 	cancel: cancel.execute,
@@ -31,8 +32,17 @@ export const description: INodeProperties[] = [
 				description:
 					'Share a document with recipients to sign, approve, review, accept or view it. Returns the share IDs, one per recipient.',
 			},
+			{
+				name: 'Send and Wait for Signature',
+				value: 'sendAndWaitForSignature',
+				action: 'Send a document for signature and wait',
+				description:
+					'Share a document for signature and wait until the signing ends. Returns one item with the outcome: completed on the Completed output; rejected, expired, cancelled or the wait limit on Not Completed. Not offered to AI agents.',
+				displayOptions: { show: { '@tool': [false] } },
+			},
 		],
 	},
 	...cancel.description,
 	...create.description,
+	...sendAndWaitForSignature.description,
 ];

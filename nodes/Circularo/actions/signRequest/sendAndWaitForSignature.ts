@@ -1,0 +1,307 @@
+/**
+ * Sign Request > Send and Wait for Signature: shares the document as Create does, registers a
+ * Circularo webhook that delivers to this execution's resume URL, and waits until the sign request
+ * ends (signatureDelivery.ts resumes it) or the wait limit passes (n8n resumes it and runs no node
+ * code). Only the first input item is used, as n8n's own waiting operations do.
+ *
+ * The operation value is not `sendAndWait`: n8n turns a node with that value into an approval
+ * gate for AI agents expecting `approved: true|false`, which a signature is not.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type IWebhookDescription,
+} from 'n8n-workflow';
+
+import { circularoApiRequest, CREDENTIAL_TYPE } from '../../transport/request';
+import {
+	unreachableCallbackReason,
+	webhookRequestFor,
+	WEBHOOK_URL_HINT,
+	type ScopeOption,
+} from '../../trigger/registration';
+import type { CircularoCredentials, CircularoWebhook } from '../../types';
+import { resultsOf } from '../../assumptions';
+import { forOperation } from '../descriptions';
+import { badInput } from '../inputChecks';
+import { loadDocument } from '../loadDocument';
+import { readShareRequest, sendShare, shareProperties } from './create';
+import {
+	endingItem,
+	endingOptions,
+	endingOutputs,
+	outcomeOfState,
+	OUTPUT_NAMES,
+	type EndingOptions,
+} from './signatureOutcome';
+import { deleteRegistration, removeLeftoverWaits } from './waitCleanup';
+import {
+	waitCallbackUrl,
+	waitDeadline,
+	waitSigningSecret,
+	type WaitLimit,
+} from './waitRegistration';
+
+export const SEND_AND_WAIT_FOR_SIGNATURE = 'sendAndWaitForSignature';
+
+/**
+ * The waiting webhook n8n routes `/webhook-waiting/<executionId>/<nodeId>` to. A const, as n8n's
+ * own waiting nodes declare it: registered only while an execution waits, never on publish.
+ */
+export const SIGNATURE_WAIT_WEBHOOKS: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		responseData: '',
+		path: '={{ $nodeId }}',
+		restartWebhook: true,
+		isFullPath: true,
+	},
+];
+
+/** The node's outputs: two for this operation, one for every other. */
+export const NODE_OUTPUTS: `={{${string}}}` = `={{ $parameter.operation === "${SEND_AND_WAIT_FOR_SIGNATURE}" ? ${JSON.stringify(
+	OUTPUT_NAMES.map((displayName) => ({ type: 'main', displayName })),
+)} : ["main"] }}`;
+
+export const WAITING_TOOLTIP =
+	'Waiting until the document is completed, rejected, expired or cancelled in Circularo, or until the wait limit';
+
+/** Registering a webhook needs more than sharing: said before anything is shared. */
+const WEBHOOK_RIGHTS =
+	'Send and Wait for Signature registers a Circularo webhook, which needs an API key of a team admin (or global admin) with the use_webhooks right, in a tenant where Circularo support has enabled webhooks.';
+
+interface SendAndWaitOptions extends EndingOptions {
+	limitWaitTime?: { values?: WaitLimit };
+	webhookScope?: ScopeOption;
+}
+
+const waitLimitValues: INodeProperties[] = [
+	{
+		displayName: 'Limit Type',
+		name: 'limitType',
+		type: 'options',
+		default: 'afterTimeInterval',
+		description: 'Whether the wait ends after an interval or at a date and time',
+		options: [
+			{
+				name: 'After Time Interval',
+				value: 'afterTimeInterval',
+				description: 'Waits at most this long',
+			},
+			{
+				name: 'At Specified Time',
+				value: 'atSpecifiedTime',
+				description: 'Waits until this date and time at the latest',
+			},
+		],
+	},
+	{
+		displayName: 'Amount',
+		name: 'resumeAmount',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 2 },
+		default: 7,
+		description: 'How long to wait at most',
+		displayOptions: { show: { limitType: ['afterTimeInterval'] } },
+	},
+	{
+		displayName: 'Unit',
+		name: 'resumeUnit',
+		type: 'options',
+		default: 'days',
+		description: 'Unit of the amount',
+		options: [
+			{ name: 'Minutes', value: 'minutes' },
+			{ name: 'Hours', value: 'hours' },
+			{ name: 'Days', value: 'days' },
+		],
+		displayOptions: { show: { limitType: ['afterTimeInterval'] } },
+	},
+	{
+		displayName: 'Max Date and Time',
+		name: 'maxDateAndTime',
+		type: 'dateTime',
+		default: '',
+		description: 'When the wait ends at the latest',
+		displayOptions: { show: { limitType: ['atSpecifiedTime'] } },
+	},
+];
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'The workflow waits here until the sign request ends. A completed document leaves by the Completed output; rejected, expired or cancelled ones leave by Not Completed, with their "outcome". At the wait limit n8n passes this node\'s input on by Not Completed unchanged: an item there without "outcome" is a timeout. Only the first input item is used.',
+		name: 'sendAndWaitNotice',
+		type: 'notice',
+		default: '',
+	},
+	...shareProperties,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		description:
+			'The PDFs to attach when the document is completed, the wait limit and the webhook scope',
+		options: [
+			{
+				displayName: 'Attach Audit Trail',
+				name: 'includeAuditTrail',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to attach the audit trail PDF (the Certificate of Fulfilment) when the document is completed',
+			},
+			{
+				displayName: 'Attach Signed PDF',
+				name: 'downloadSignedDocument',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to attach the signed PDF when the document is completed',
+			},
+			{
+				displayName: 'Limit Wait Time',
+				name: 'limitWaitTime',
+				type: 'fixedCollection',
+				default: {
+					values: { limitType: 'afterTimeInterval', resumeAmount: 7, resumeUnit: 'days' },
+				},
+				description:
+					'Whether to stop waiting after a while. The input then goes on by Not Completed. Without a limit the node waits until the sign request ends.',
+				options: [{ displayName: 'Values', name: 'values', values: waitLimitValues }],
+			},
+			{
+				displayName: 'Put Audit Trail in Field',
+				name: 'auditTrailBinaryPropertyName',
+				type: 'string',
+				default: 'auditTrail',
+				description: 'Name of the binary field the audit trail PDF is put in',
+				displayOptions: { show: { includeAuditTrail: [true] } },
+			},
+			{
+				displayName: 'Put Signed PDF in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'Name of the binary field the signed PDF is put in',
+				displayOptions: { show: { downloadSignedDocument: [true] } },
+			},
+			{
+				displayName: 'Webhook Scope',
+				name: 'webhookScope',
+				type: 'options',
+				default: 'myTeam',
+				description:
+					"Which events the temporary webhook receives: those of the API key's team, or (for a global admin's key) of the whole tenant",
+				options: [
+					{ name: 'My Team', value: 'myTeam' },
+					{ name: 'Whole Tenant (Global Admin)', value: 'tenant' },
+				],
+			},
+		],
+	},
+];
+
+export const description = forOperation('signRequest', SEND_AND_WAIT_FOR_SIGNATURE, properties);
+
+/** The options, after refusing what cannot work. */
+function checkedOptions(context: IExecuteFunctions, now: Date) {
+	const options = context.getNodeParameter('options', 0, {}) as SendAndWaitOptions;
+	const until = waitDeadline(options.limitWaitTime?.values, now);
+	if (typeof until === 'string')
+		throw badInput(context, 0, until, 'Set "Limit Wait Time" in the options to a future time.');
+	const ending = endingOptions(options);
+	const pdfField = ending.binaryPropertyName;
+	const auditField = ending.auditTrailBinaryPropertyName;
+	if (ending.downloadSignedDocument && pdfField === '')
+		throw badInput(context, 0, '"Put Signed PDF in Field" is empty');
+	if (ending.includeAuditTrail && auditField === '')
+		throw badInput(context, 0, '"Put Audit Trail in Field" is empty');
+	if (ending.downloadSignedDocument && ending.includeAuditTrail && pdfField === auditField)
+		throw badInput(
+			context,
+			0,
+			'"Put Audit Trail in Field" is the same field as "Put Signed PDF in Field"',
+		);
+	return { until, ending, scope: options.webhookScope ?? 'myTeam' };
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const node = this.getNode();
+	if (node.type.endsWith('Tool')) {
+		throw new NodeOperationError(node, 'Send and Wait for Signature cannot run as an AI tool', {
+			description:
+				"A waiting tool call would hand the agent its own input at once instead of the signature's outcome. Give the agent Sign Request > Create and Document > Get instead, or run Send and Wait for Signature in the workflow.",
+		});
+	}
+	const now = new Date();
+	const request = readShareRequest(this, 0);
+	const { until, ending, scope } = checkedOptions(this, now);
+	const { documentId } = request;
+	const executionId = this.getExecutionId();
+	const resumeUrl = String(this.getWorkflowDataProxy(0).$execution.resumeUrl);
+	const callbackUrl = waitCallbackUrl(resumeUrl, node.id, { documentId, until, since: now });
+	const credentials = await this.getCredentials<CircularoCredentials>(CREDENTIAL_TYPE);
+	const unreachable = unreachableCallbackReason(callbackUrl, credentials.serverUrl);
+	if (unreachable)
+		throw new NodeOperationError(node, `Circularo cannot deliver to this n8n: ${unreachable}`, {
+			description: `${WEBHOOK_URL_HINT} Nothing was shared.`,
+		});
+
+	// Listing webhooks needs the rights registering needs: checked before anything is shared.
+	const listed = await circularoApiRequest.call(this, 'GET', '/webhooks', undefined, {
+		action: 'list the webhooks (Send and Wait for Signature registers one)',
+		fixes: { 403: `${WEBHOOK_RIGHTS} Nothing was shared.` },
+	});
+	await removeLeftoverWaits(this, resultsOf(listed) as unknown as CircularoWebhook[], now);
+
+	const shared = await sendShare.call(this, request, 0);
+	const secret = waitSigningSecret(credentials, executionId, node.id, documentId);
+	let registration: CircularoWebhook;
+	try {
+		registration = (await circularoApiRequest.call(
+			this,
+			'POST',
+			'/webhooks',
+			{ ...webhookRequestFor(scope, '', callbackUrl, secret) },
+			{ action: 'register the webhook to wait for the signature', fixes: { 403: WEBHOOK_RIGHTS } },
+		)) as unknown as CircularoWebhook;
+	} catch (error) {
+		const failure = error as NodeOperationError;
+		throw new NodeOperationError(node, failure.message, {
+			description:
+				`${failure.description ?? ''} The sign request was sent (share IDs: ${(shared.shareIds as string[]).join(', ')}) but the workflow cannot wait for it: follow it with the Circularo Trigger or cancel it.`.trim(),
+		});
+	}
+
+	// A sign request that ended before Circularo knew where to deliver (or before n8n saved the
+	// execution as waiting, when it answers a delivery 409) is caught here: no wait at all.
+	let record: IDataObject;
+	try {
+		record = await loadDocument.call(this, documentId, 0, 'read the state of the document');
+	} catch (error) {
+		await deleteRegistration(this, registration.id);
+		throw new NodeOperationError(node, error as Error, {
+			description: (error as NodeOperationError).description ?? undefined,
+		});
+	}
+	const outcome = outcomeOfState(record);
+	if (outcome) {
+		await deleteRegistration(this, registration.id);
+		const item = await endingItem(
+			this,
+			{ documentId, outcome, actor: null, at: null, record },
+			ending,
+		);
+		return endingOutputs({ ...item, pairedItem: { item: 0 } });
+	}
+	this.getWorkflowDataProxy(0).$execution.customData.set('circularoWaitsForDocument', documentId);
+	await this.putExecutionToWait(until);
+	return [this.getInputData()];
+}

@@ -1,0 +1,94 @@
+/**
+ * A delivery to a waiting Send and Wait for Signature (the node's webhook()): verified like the
+ * trigger's, then either acknowledged (the execution keeps waiting) or turned into the one item the
+ * execution goes on with. Nothing here throws: n8n would end the wait as an error.
+ */
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { readSignedBody, resultsOf, WAIT_QUERY } from '../../assumptions';
+import { circularoApiRequest } from '../../transport/request';
+import { rawBodyOf, readRawBody, rejectDelivery } from '../../trigger/delivery';
+import { toTriggerItem } from '../../trigger/payload';
+import { credentialsOf } from '../../trigger/secrets';
+import { claimedDigest, digestMatches, SIGNATURE_HEADER } from '../../trigger/signature';
+import type { CircularoWebhook } from '../../types';
+import { endingItem, endingOptions, endingOutputs, outcomeOfEvent } from './signatureOutcome';
+import { deleteRegistration } from './waitCleanup';
+import { isWaitOf, waitSigningSecret } from './waitRegistration';
+
+/** The secret this wait's registration was made with; undefined when the credential cannot be read. */
+async function registeredSecret(
+	context: IWebhookFunctions,
+	documentId: string,
+): Promise<string | undefined> {
+	try {
+		const credentials = await credentialsOf(context);
+		return waitSigningSecret(
+			credentials,
+			context.getExecutionId(),
+			context.getNode().id,
+			documentId,
+		);
+	} catch (error) {
+		context.logger.warn(
+			`Circularo: a delivery to a waiting execution was refused because the credential could not be read (${(error as Error).message})`,
+		);
+		return undefined;
+	}
+}
+
+/** Removes this wait's registration (found in Circularo's list by its URL); failures are logged. */
+async function removeOwnRegistration(context: IWebhookFunctions): Promise<void> {
+	let listed: unknown;
+	try {
+		listed = await circularoApiRequest.call(context, 'GET', '/webhooks', undefined, {
+			action: 'list the webhooks to remove the one of this wait',
+		});
+	} catch (error) {
+		context.logger.warn(
+			`Circularo: could not list the webhooks to remove the one of this wait (${(error as Error).message}); a later Send and Wait for Signature run removes it.`,
+		);
+		return;
+	}
+	const executionId = context.getExecutionId();
+	const nodeId = context.getNode().id;
+	for (const webhook of resultsOf(listed) as unknown as CircularoWebhook[]) {
+		if (isWaitOf(webhook, executionId, nodeId)) await deleteRegistration(context, webhook.id);
+	}
+}
+
+export async function receiveSignatureDelivery(
+	context: IWebhookFunctions,
+): Promise<IWebhookResponseData> {
+	const receivedAt = new Date();
+	const request = context.getRequestObject();
+	// Refused before any credential is loaded.
+	const claimed = claimedDigest(request.headers[SIGNATURE_HEADER]);
+	if (claimed === null) return rejectDelivery(context);
+	const rawBody = rawBodyOf(request) ?? (await readRawBody(request));
+	if (rawBody === null) return rejectDelivery(context);
+	const query = context.getQueryData() as Record<string, unknown>;
+	const documentId = query[WAIT_QUERY.documentId];
+	if (typeof documentId !== 'string' || documentId === '') return rejectDelivery(context);
+	const secret = await registeredSecret(context, documentId);
+	if (secret === undefined || !digestMatches(secret, rawBody, claimed))
+		return rejectDelivery(context);
+
+	const delivery = toTriggerItem(readSignedBody(rawBody), receivedAt);
+	const outcome = outcomeOfEvent(delivery.event);
+	// Another document of the team, or a step that does not end the signing: keep waiting.
+	if (delivery.documentId !== documentId || outcome === undefined) return {};
+
+	await removeOwnRegistration(context);
+	const item = await endingItem(
+		context,
+		{
+			documentId,
+			outcome,
+			actor: delivery.actor,
+			at: delivery.occurredAt ?? receivedAt.toISOString(),
+		},
+		endingOptions(context.getNodeParameter('options', {}) as object),
+	);
+	return { workflowData: endingOutputs(item) };
+}

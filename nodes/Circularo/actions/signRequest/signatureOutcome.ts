@@ -1,0 +1,171 @@
+/**
+ * How a sign request ended, as the one item Send and Wait for Signature goes on with, and which of
+ * its two outputs takes it. Used for an ending seen in a delivery (signatureDelivery.ts) and for a
+ * document that had ended before the node waited (sendAndWaitForSignature.ts).
+ */
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+
+import { DOWNLOAD_FILE_NAMES, firstResultOf, lastHistoryEntry } from '../../assumptions';
+import { circularoApiRequest, circularoDownload } from '../../transport/request';
+import { actorFrom } from '../../trigger/payload';
+import type { CircularoActor } from '../../types';
+import { DOCUMENT_ADVICE, FILE_ADVICE } from '../advice';
+import { readableDocument } from '../readableDocument';
+
+/** The events that end a sign request, and the outcome each means. */
+export const OUTCOME_OF_EVENT = {
+	documentCompleted: 'completed',
+	signRejected: 'rejected',
+	signExpired: 'expired',
+	signCancelled: 'cancelled',
+} as const;
+
+export type SignatureOutcome = (typeof OUTCOME_OF_EVENT)[keyof typeof OUTCOME_OF_EVENT];
+
+const EVENT_OF_OUTCOME = Object.fromEntries(
+	Object.entries(OUTCOME_OF_EVENT).map(([event, outcome]) => [outcome, event]),
+) as Record<SignatureOutcome, keyof typeof OUTCOME_OF_EVENT>;
+
+export function outcomeOfEvent(event: string): SignatureOutcome | undefined {
+	return (OUTCOME_OF_EVENT as Record<string, SignatureOutcome>)[event];
+}
+
+/** A document's `workflow.shareStateName` when it has ended (the states are named like the outcomes). */
+export function outcomeOfState(document: IDataObject): SignatureOutcome | undefined {
+	const state = (document.workflow as IDataObject | undefined)?.shareStateName;
+	return typeof state === 'string' && state in EVENT_OF_OUTCOME
+		? (state as SignatureOutcome)
+		: undefined;
+}
+
+/** Output 0 "Not Completed" (also where n8n puts the input at the wait limit), output 1 "Completed". */
+export const OUTPUT_NAMES = ['Not Completed', 'Completed'] as const;
+
+export function endingOutputs(item: INodeExecutionData): INodeExecutionData[][] {
+	return item.json.outcome === 'completed' ? [[], [item]] : [[item], []];
+}
+
+export interface EndingOptions {
+	downloadSignedDocument?: boolean;
+	binaryPropertyName?: string;
+	includeAuditTrail?: boolean;
+	auditTrailBinaryPropertyName?: string;
+}
+
+/** The download options as both execute() and webhook() read them: field names trimmed, defaults filled. */
+export function endingOptions(options: EndingOptions): Required<EndingOptions> {
+	return {
+		downloadSignedDocument: options.downloadSignedDocument === true,
+		binaryPropertyName: (options.binaryPropertyName ?? 'data').trim(),
+		includeAuditTrail: options.includeAuditTrail === true,
+		auditTrailBinaryPropertyName: (options.auditTrailBinaryPropertyName ?? 'auditTrail').trim(),
+	};
+}
+
+export interface Ending {
+	documentId: string;
+	outcome: SignatureOutcome;
+	/** Who signed last or rejected, as the delivery named them; read from the history when null. */
+	actor: CircularoActor | null;
+	/** When, as the delivery said; read from the history when null. */
+	at: string | null;
+	/** The document as Circularo answered GET /documents/:id, when the caller already has it. */
+	record?: IDataObject;
+}
+
+type Context = IExecuteFunctions | IWebhookFunctions;
+
+function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The item: document ID, outcome, actor, when, reason, the document as Document > Get returns it
+ * and, for a completed document, the PDFs asked for. A failed read or download never loses the
+ * ending: the reason goes into `documentError` or `downloadError`.
+ */
+export async function endingItem(
+	context: Context,
+	ending: Ending,
+	options: Required<EndingOptions>,
+): Promise<INodeExecutionData> {
+	const { documentId, outcome } = ending;
+	const json: IDataObject = { documentId, outcome, actor: ending.actor, at: ending.at };
+	let record = ending.record;
+	if (!record) {
+		try {
+			const answer = await circularoApiRequest.call(
+				context,
+				'GET',
+				`/documents/${encodeURIComponent(documentId)}`,
+				undefined,
+				{ action: 'get the document', fixes: DOCUMENT_ADVICE },
+			);
+			record = firstResultOf(answer);
+		} catch (error) {
+			json.documentError = messageOf(error);
+		}
+	}
+	const entry = record ? lastHistoryEntry(record, EVENT_OF_OUTCOME[outcome]) : undefined;
+	json.actor ??= actorFrom(entry?.actor);
+	json.at ??= entry?.date ?? null;
+	json.reason = outcome === 'completed' ? null : (entry?.message ?? null);
+	json.document = record ? readableDocument(record) : null;
+	if (outcome !== 'completed' || !record) return { json };
+	const binary = await attachFiles(context, json, json.document as IDataObject, options);
+	return Object.keys(binary).length > 0 ? { json, binary } : { json };
+}
+
+async function attachFiles(
+	context: Context,
+	json: IDataObject,
+	document: IDataObject,
+	options: Required<EndingOptions>,
+): Promise<IBinaryKeyData> {
+	const binary: IBinaryKeyData = {};
+	const title =
+		typeof document.title === 'string' && document.title !== ''
+			? document.title
+			: String(json.documentId);
+	const failures: string[] = [];
+	const files = [
+		{
+			wanted: options.downloadSignedDocument,
+			path: `/files/loadFile/hash/${encodeURIComponent(String(document.fileHash ?? ''))}`,
+			field: options.binaryPropertyName,
+			fileName: DOWNLOAD_FILE_NAMES.document(title),
+			what: 'the signed document',
+		},
+		{
+			wanted: options.includeAuditTrail,
+			path: `/documents/${encodeURIComponent(String(json.documentId))}/audit`,
+			field: options.auditTrailBinaryPropertyName,
+			fileName: DOWNLOAD_FILE_NAMES.auditTrail(title),
+			what: 'the audit trail',
+		},
+	];
+	for (const file of files) {
+		if (!file.wanted) continue;
+		try {
+			const bytes = await circularoDownload.call(context, file.path, {
+				action: `download ${file.what}`,
+				fixes: FILE_ADVICE,
+			});
+			binary[file.field] = await context.helpers.prepareBinaryData(
+				bytes,
+				file.fileName,
+				'application/pdf',
+			);
+		} catch (error) {
+			failures.push(messageOf(error));
+		}
+	}
+	if (failures.length > 0) json.downloadError = failures.join('; ');
+	return binary;
+}
