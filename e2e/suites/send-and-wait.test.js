@@ -29,6 +29,7 @@ const {
 	actionNode,
 	sendAndWaitWorkflow,
 	signedDelivery,
+	startByWebhook,
 	toolExecutorWorkflow,
 	waitRegistrationsOf,
 } = require('../lib/circularo');
@@ -85,25 +86,7 @@ describe(`Send and Wait for Signature in real n8n ${VERSION}`, { timeout: 20 * 6
 	 */
 	async function start(documentId, options = {}) {
 		const workflow = await workflowFor(options);
-		const before = new Set(
-			(await n8n.api.listExecutions(workflow.id)).map((/** @type {any} */ e) => String(e.id)),
-		);
-		const answer = await request('POST', workflow.url, {
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ documentId }),
-		});
-		assert.equal(answer.status, 200, answer.text);
-		/** @type {string | undefined} */
-		let id;
-		const deadline = Date.now() + 30_000;
-		while (!id && Date.now() < deadline) {
-			const all = await n8n.api.listExecutions(workflow.id);
-			id = all
-				.map((/** @type {any} */ e) => String(e.id))
-				.find((/** @type {string} */ e) => !before.has(e));
-			if (!id) await new Promise((r) => setTimeout(r, 200));
-		}
-		assert.ok(id, `an execution of workflow ${workflow.id} for ${documentId}`);
+		const id = await startByWebhook(n8n.api, workflow.id, workflow.url, { documentId });
 		started.add(id);
 		return id;
 	}
