@@ -1,10 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
-import { DELETE_WEBHOOK } from '../../assumptions';
-import { WEBHOOK_ADVICE } from '../advice';
-import { answerItem } from '../answerItem';
-import { forOperation } from '../descriptions';
-import { requiredText } from '../inputChecks';
+import type { CircularoClient } from '../../circularo/client';
+import { deleteWebhook } from '../../circularo/endpoints';
+import { requiredText } from '../shared/inputChecks';
 
 const properties: INodeProperties[] = [
 	{
@@ -17,19 +20,18 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('webhook', 'delete', properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['webhook'], operation: ['delete'] } },
+	properties,
+);
 
-/** Deletes one webhook (DELETE_WEBHOOK). */
+/** Deletes one webhook registration. */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
+	client: CircularoClient,
 ): Promise<INodeExecutionData[]> {
 	const webhookId = requiredText(this, itemIndex, 'webhookId', 'Webhook ID');
-	return await answerItem.call(
-		this,
-		{ id: webhookId, deleted: true },
-		{ method: DELETE_WEBHOOK.method, path: DELETE_WEBHOOK.path(webhookId) },
-		'delete the webhook',
-		WEBHOOK_ADVICE,
-	);
+	const answer = await deleteWebhook(client, webhookId);
+	return [{ json: { id: webhookId, deleted: true, ...answer } }];
 }

@@ -6,9 +6,29 @@
  * so each holds at most one registration; its `kind` says which URL it is for. A delivery is
  * checked only against the registration of its own URL kind.
  */
-import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import type { RegistrationData, UrlKind } from '../types';
+import { isFromVersion010 } from './version010';
+
+/** Which of n8n's two URLs a registration is for: "Listen for test event" or the published workflow. */
+export type UrlKind = 'test' | 'production';
+
+/**
+ * What the trigger keeps in the workflow's static data (stored unencrypted with the workflow and
+ * returned by n8n's APIs and exports), so nothing here is secret. The signing secret is derived
+ * from the credential and the nonce when needed.
+ */
+export interface RegistrationData extends IDataObject {
+	kind?: UrlKind;
+	/** Circularo's id of the webhook. */
+	webhookId?: string;
+	/** Random, per registration; the signing secret is an HMAC over it keyed by the credential. */
+	nonce?: string;
+	/** Tells whether the credential still derives the registered secret; reveals nothing about it. */
+	fingerprint?: string;
+	/** Version 0.1.0 only (see version010.ts): a generated secret kept in clear. */
+	webhookSecret?: string;
+}
 
 /**
  * The URL kind of the current call. n8n runs checkExists and create with mode 'manual' for test
@@ -22,13 +42,6 @@ export function urlKindOf(context: IHookFunctions | IWebhookFunctions): UrlKind 
 
 export function registrationDataOf(context: IHookFunctions | IWebhookFunctions): RegistrationData {
 	return context.getWorkflowStaticData('node') as RegistrationData;
-}
-
-/** Made by version 0.1.0: an id and possibly a secret in clear, no nonce. Only published ones are kept. */
-function isFromVersion010(data: RegistrationData): boolean {
-	return (
-		data.nonce === undefined && (data.webhookId !== undefined || data.webhookSecret !== undefined)
-	);
 }
 
 /**

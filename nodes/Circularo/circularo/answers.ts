@@ -1,4 +1,7 @@
-/** How Circularo's answers wrap their records, and where their ids and fields are. */
+/**
+ * Reading Circularo's answers leniently: how they wrap their records, and where ids and words are.
+ * Both nodes read every answer through these, so a shape learned from a real tenant changes one line.
+ */
 import type { IDataObject } from 'n8n-workflow';
 
 /** The answer as an object, or undefined when it is none (an array, text, nothing). */
@@ -51,34 +54,10 @@ export function firstString(...candidates: unknown[]): string | undefined {
 }
 
 /**
- * The id of an uploaded file. Documented as `file.id`; clients read `file.fileId` or `file.hash`
- * too, and some answers may come unwrapped.
+ * [assumed] Circularo's own words in an error answer, whose shape is not documented:
+ * `error.message`, `message` or `error` (a text answer is read whole by errors.ts).
  */
-export function uploadedFileId(answer: unknown): string | undefined {
-	const body = asObject(answer) ?? {};
-	const file = asObject(body.file) ?? firstResultOf(answer) ?? body;
-	return firstString(file.id, file.fileId, file.hash, body.fileId, body.hash);
-}
-
-/** The id of a created document: documented at `results[0].documentId`. */
-export function createdDocumentId(answer: unknown): string | undefined {
-	const record = firstResultOf(answer) ?? {};
-	return firstString(record.documentId, record.id, asObject(answer)?.documentId);
-}
-
-/** A document's version: documented as `_version`. */
-export function documentVersion(document: IDataObject): number | undefined {
-	const version = Number(document._version ?? document.version);
-	return Number.isInteger(version) ? version : undefined;
-}
-
-/** Who a document still waits for: `waitingFor` entries are not typed in the docs. */
-export function waitingForNames(document: IDataObject): string[] {
-	const entries = Array.isArray(document.waitingFor) ? document.waitingFor : [];
-	return entries
-		.map((entry) => {
-			const user = asObject(entry);
-			return user ? firstString(user.email, user.username, user.name, user.id) : firstString(entry);
-		})
-		.filter((name): name is string => name !== undefined);
+export function errorMessageOf(body: IDataObject): string | undefined {
+	const message = asObject(body.error)?.message ?? body.message ?? body.error;
+	return typeof message === 'string' ? message : undefined;
 }

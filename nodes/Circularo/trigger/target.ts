@@ -3,8 +3,8 @@
  * is it, whether Circularo could ever reach the callback URL, and what to tell the user when
  * Circularo refuses.
  */
-import { hostClass, type HostClass } from '../transport/serverUrl';
-import type { CircularoWebhook, CircularoWebhookRequest, WebhookScopeType } from '../types';
+import type { CircularoWebhook, WebhookRequest, WebhookScopeType } from '../circularo/endpoints';
+import { hostClass, type HostClass } from '../../../credentials/serverUrl';
 
 export type ScopeOption = 'myTeam' | 'tenant' | 'namedTeam';
 
@@ -13,15 +13,15 @@ export function webhookRequestFor(
 	teamName: string,
 	callbackUrl: string,
 	hmacSecret: string,
-): CircularoWebhookRequest {
+): WebhookRequest {
 	const type: WebhookScopeType = scope === 'tenant' ? 'tenant' : 'team';
-	const request: CircularoWebhookRequest = { type, callbackUrl, hmacSecret };
+	const request: WebhookRequest = { type, callbackUrl, hmacSecret };
 	if (scope === 'namedTeam') request.name = teamName.trim();
 	return request;
 }
 
 /** Same callback URL and scope; the secret is compared separately. */
-export function isSameTarget(remote: CircularoWebhook, wanted: CircularoWebhookRequest): boolean {
+export function isSameTarget(remote: CircularoWebhook, wanted: WebhookRequest): boolean {
 	if (remote.callbackUrl !== wanted.callbackUrl || remote.type !== wanted.type) return false;
 	// For "my team" Circularo fills in the team name itself, so only a requested name must match.
 	return wanted.name === undefined || remote.name === wanted.name;
