@@ -62,6 +62,8 @@ export const EVENTS = {
 
 export type CircularoEventName = keyof typeof EVENTS;
 
+export const CIRCULARO_EVENTS = Object.keys(EVENTS) as CircularoEventName[];
+
 /** Emitted when a delivery carries no recognisable event type (only with "All Events"). */
 export type UnknownEventName = 'unknown';
 
@@ -78,7 +80,7 @@ export function hasSignedPdf(event: string): boolean {
 }
 
 /** The trigger's event options, in the order of EVENTS (sorted by display name). */
-export const EVENT_OPTIONS = (Object.keys(EVENTS) as CircularoEventName[]).map((value) => ({
+export const EVENT_OPTIONS = CIRCULARO_EVENTS.map((value) => ({
 	name: EVENTS[value].displayName,
 	value,
 	description: EVENTS[value].description,

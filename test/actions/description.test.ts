@@ -4,7 +4,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { actionNodeType } from '../helpers/executeContext';
+import { actionNodeType } from '../helpers/n8nContext';
 
 const { description } = actionNodeType;
 const operations = description.properties.filter((p) => p.name === 'operation');

@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { searchDocumentTypes } from '../../nodes/Circularo/actions/listSearch';
-import { executeContext } from '../helpers/executeContext';
+import { executeContext } from '../helpers/n8nContext';
 import { useSimulator } from './harness';
 
 const t = useSimulator();

@@ -1,4 +1,4 @@
-import { multipartBody } from '../../nodes/Circularo/transport/multipart';
+import { multipartBody } from '../../nodes/Circularo/circularo/multipart';
 
 describe('multipartBody', () => {
 	it("is read back exactly by an independent parser (the fetch standard's FormData)", async () => {

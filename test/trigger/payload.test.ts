@@ -1,6 +1,9 @@
-import { EPOCH_MILLISECONDS_THRESHOLD, readSignedBody } from '../../nodes/Circularo/assumptions';
+import {
+	EPOCH_MILLISECONDS_THRESHOLD,
+	readSignedBody,
+} from '../../nodes/Circularo/circularo/deliveries';
 import { toTriggerItem } from '../../nodes/Circularo/trigger/payload';
-import { CIRCULARO_EVENTS } from '../../nodes/Circularo/types';
+import { CIRCULARO_EVENTS } from '../../nodes/Circularo/events';
 
 // The simulator builds each candidate shape from circularo-api.md independently of the node's reader.
 const { buildPayload, PAYLOAD_SHAPES } = require('../../simulator');

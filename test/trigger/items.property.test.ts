@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';
 
-import { CIRCULARO_EVENTS } from '../../nodes/Circularo/types';
+import { CIRCULARO_EVENTS } from '../../nodes/Circularo/events';
 import {
 	circularoLike,
 	jsonObject,

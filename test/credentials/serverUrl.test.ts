@@ -1,5 +1,5 @@
 import { CircularoApi } from '../../credentials/CircularoApi.credentials';
-import { apiRootUrl, hostClass, plainHttpRefusal } from '../../nodes/Circularo/transport/serverUrl';
+import { apiRootUrl, hostClass, plainHttpRefusal } from '../../credentials/serverUrl';
 
 describe('hostClass', () => {
 	it.each([

@@ -4,10 +4,10 @@
  */
 import fc from 'fast-check';
 
-import { DELIVERY_FIELD_CANDIDATES } from '../../nodes/Circularo/assumptions';
+import { DELIVERY_FIELD_CANDIDATES } from '../../nodes/Circularo/circularo/deliveries';
 import { toTriggerItem } from '../../nodes/Circularo/trigger/payload';
 import { claimedDigest, digestMatches } from '../../nodes/Circularo/trigger/signature';
-import { CIRCULARO_EVENTS } from '../../nodes/Circularo/types';
+import { CIRCULARO_EVENTS } from '../../nodes/Circularo/events';
 import {
 	anyValue,
 	check,

@@ -1,17 +1,15 @@
 /**
- * The shared transport against the simulator over HTTP, through n8n-core's own authenticated
- * request and the credential's authenticate().
+ * The client both nodes call Circularo through, against the simulator over HTTP, through n8n-core's
+ * own authenticated request and the credential's authenticate().
  */
+import { createServer } from 'http';
+import type { AddressInfo } from 'net';
 import { inspect } from 'util';
 
 import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import {
-	circularoApiRequest,
-	circularoDownload,
-	circularoUpload,
-} from '../../nodes/Circularo/transport/request';
-import { executeContext } from '../helpers/executeContext';
+import { circularoClient } from '../../nodes/Circularo/circularo/client';
+import { executeContext } from '../helpers/n8nContext';
 import { samplePdf } from './samples';
 
 const { startSimulator } = require('../../simulator');
@@ -28,11 +26,18 @@ afterAll(async () => {
 beforeEach(() => sim.reset());
 
 function context(serverUrl = sim.baseUrl, apiKey = sim.keys.teamAdmin) {
-	return executeContext({
+	const made = executeContext({
 		credentials: { serverUrl, apiKey, webhookSecret: secret },
 		parameters: {},
 	});
+	return { ...made, client: circularoClient(made.context) };
 }
+
+const getDocument = {
+	endpoint: 'getDocument',
+	method: 'GET',
+	path: '/documents/doc-sales-1',
+} as const;
 
 async function failureOf(promise: Promise<unknown>): Promise<any> {
 	try {
@@ -45,16 +50,10 @@ async function failureOf(promise: Promise<unknown>): Promise<any> {
 
 const lastRequest = () => sim.requests[sim.requests.length - 1];
 
-describe('circularoApiRequest', () => {
+describe('request', () => {
 	it('sends the key as the token query parameter, with the query parameters asked for', async () => {
-		const { context: ctx } = context(`${sim.baseUrl}/api/v1/`);
-		const answer = (await circularoApiRequest.call(
-			ctx,
-			'GET',
-			'/documents/doc-sales-1',
-			undefined,
-			{ qs: { lang: 'en' } },
-		)) as IDataObject;
+		const { client } = context(`${sim.baseUrl}/api/v1/`);
+		const answer = await client.request<IDataObject>({ ...getDocument, qs: { lang: 'en' } });
 		expect(answer.results).toHaveLength(1);
 		expect(lastRequest()).toMatchObject({
 			method: 'GET',
@@ -65,9 +64,9 @@ describe('circularoApiRequest', () => {
 	});
 
 	it('refuses plain http to a public host before n8n is asked to send anything', async () => {
-		const { context: ctx, calls } = context('http://acme.circularo.com');
+		const { client, calls } = context('http://acme.circularo.com');
 		const error = await failureOf(
-			circularoApiRequest.call(ctx, 'GET', '/webhooks', undefined, { action: 'list webhooks' }),
+			client.request({ endpoint: 'listWebhooks', method: 'GET', path: '/webhooks' }),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe(
@@ -87,12 +86,8 @@ describe('circularoApiRequest', () => {
 			// A token that is not the credential's (a rotated key, a session token) is caught by its name.
 			message: `Gateway failed GET ${sim.apiUrl}/documents/x?lang=en&token=${key} (key ${key}, secret ${encodeURIComponent(secret)}, earlier ?token=old-key-7f3a)`,
 		});
-		const { context: ctx } = context();
-		const error = await failureOf(
-			circularoApiRequest.call(ctx, 'GET', '/documents/doc-sales-1', undefined, {
-				action: 'get the document',
-			}),
-		);
+		const { client } = context();
+		const error = await failureOf(client.request(getDocument));
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('502');
 		expect(error.message).toBe('Circularo failed to get the document (502)');
@@ -104,34 +99,32 @@ describe('circularoApiRequest', () => {
 		expect(everything).not.toContain('old-key-7f3a');
 	});
 
-	it('gives the advice of the operation for 401, 403, 404 and 409', async () => {
-		const fixes = { 403: 'Needs the right X.', 404: 'Check the Document ID.', 409: 'It changed.' };
-		const { context: ctx } = context();
+	it('gives the advice of the endpoint for 401, 403, 404 and 409', async () => {
+		const { client } = context();
 		const call = (status: number) => {
 			sim.clearFaults();
 			sim.setFault({ path: '/documents/:id', status, message: `said ${status}` });
-			return failureOf(
-				circularoApiRequest.call(ctx, 'GET', '/documents/doc-sales-1', undefined, {
-					action: 'get the document',
-					fixes,
-				}),
-			);
+			return failureOf(client.request(getDocument));
 		};
 		expect((await call(401)).description).toMatch(
 			/API key in the Circularo API credential is wrong.*said 401/,
 		);
-		expect((await call(403)).description).toBe('Needs the right X. Circularo said: "said 403".');
-		expect((await call(404)).description).toMatch(
-			/^Check the Document ID\. Circularo said: "said 404"\. If every call/,
+		expect((await call(403)).description).toMatch(
+			/^The user behind the API key may not do this with this document.* Circularo said: "said 403"\.$/,
 		);
-		expect((await call(409)).description).toBe('It changed. Circularo said: "said 409".');
+		expect((await call(404)).description).toMatch(
+			/^Check the Document ID: no document .* Circularo said: "said 404"\. If every call/,
+		);
+		expect((await call(409)).description).toBe(
+			'Someone or something changed the document at the same time; run the node again. Circularo said: "said 409".',
+		);
 		expect((await call(409)).httpCode).toBe('409');
 	});
 
 	it('says when Circularo cannot be reached', async () => {
-		const { context: ctx } = context('http://127.0.0.1:1');
+		const { client } = context('http://127.0.0.1:1');
 		const error = await failureOf(
-			circularoApiRequest.call(ctx, 'GET', '/webhooks', undefined, { action: 'list webhooks' }),
+			client.request({ endpoint: 'listWebhooks', method: 'GET', path: '/webhooks' }),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe(
@@ -141,21 +134,17 @@ describe('circularoApiRequest', () => {
 	});
 });
 
-describe('circularoUpload', () => {
+describe('upload', () => {
 	it('sends multipart/form-data with the text fields and the file, as the simulator parses it', async () => {
-		const { context: ctx } = context();
+		const { client } = context();
 		const pdf = samplePdf('Upload test');
-		const answer = await circularoUpload.call(
-			ctx,
-			'/files/saveFile',
-			{ fileName: 'Contract "A".pdf' },
-			'file',
-			{
-				data: pdf,
-				fileName: 'Contract "A".pdf',
-				mimeType: 'application/pdf',
-			},
-		);
+		const answer = await client.upload({
+			endpoint: 'uploadFile',
+			path: '/files/saveFile',
+			fields: { fileName: 'Contract "A".pdf' },
+			fileField: 'file',
+			file: { data: pdf, fileName: 'Contract "A".pdf', mimeType: 'application/pdf' },
+		});
 		const request = lastRequest();
 		expect(request).toMatchObject({
 			method: 'POST',
@@ -182,12 +171,12 @@ describe('circularoUpload', () => {
 	});
 });
 
-describe('circularoDownload', () => {
+describe('download', () => {
 	const pdfPath = () => `/files/loadFile/hash/${sim.getDocument('doc-sales-1').pdfHash}`;
 
 	it('returns the PDF bytes', async () => {
-		const { context: ctx } = context();
-		const bytes = await circularoDownload.call(ctx, pdfPath());
+		const { client } = context();
+		const bytes = await client.download({ endpoint: 'downloadFile', path: pdfPath() });
 		expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
 		expect(lastRequest()).toMatchObject({
 			method: 'GET',
@@ -196,11 +185,33 @@ describe('circularoDownload', () => {
 		});
 	});
 
-	it('refuses a file over the size cap', async () => {
-		const { context: ctx } = context();
-		const error = await failureOf(circularoDownload.call(ctx, pdfPath(), { maxBytes: 200 }));
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('The file is larger than 200 bytes, the most this node downloads');
+	it('refuses a file over 100 MB, reading no further', async () => {
+		// A server that sends a PDF of 300 MB in 1 MB pieces, as fast as the client reads them.
+		let sent = 0;
+		const piece = Buffer.alloc(1024 * 1024, 0x20);
+		const server = createServer((_request, response) => {
+			response.writeHead(200, { 'content-type': 'application/pdf' });
+			response.write('%PDF-');
+			const more = () => {
+				while (sent < 300 && !response.destroyed) {
+					sent++;
+					if (!response.write(piece)) return void response.once('drain', more);
+				}
+				response.end();
+			};
+			more();
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { client } = context(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+			const error = await failureOf(client.download({ endpoint: 'downloadFile', path: '/f' }));
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe('The file is larger than 100 MB, the most this node downloads');
+			expect(sent).toBeLessThan(200);
+		} finally {
+			server.closeAllConnections();
+			server.close();
+		}
 	});
 
 	it('refuses an answer that is not a PDF, even with status 200', async () => {
@@ -209,8 +220,8 @@ describe('circularoDownload', () => {
 			status: 200,
 			message: '<html>Please log in</html>',
 		});
-		const { context: ctx } = context();
-		const error = await failureOf(circularoDownload.call(ctx, pdfPath()));
+		const { client } = context();
+		const error = await failureOf(client.download({ endpoint: 'downloadFile', path: pdfPath() }));
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe("Circularo's answer is not a PDF");
 		expect(error.description).toMatch(/application\/json/);
@@ -223,11 +234,9 @@ describe('circularoDownload', () => {
 			status: 404,
 			message: `No audit for ?token=${key}`,
 		});
-		const { context: ctx } = context();
+		const { client } = context();
 		const error = await failureOf(
-			circularoDownload.call(ctx, '/documents/doc-sales-1/audit', {
-				action: 'download the audit trail',
-			}),
+			client.download({ endpoint: 'downloadAuditTrail', path: '/documents/doc-sales-1/audit' }),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('404');
