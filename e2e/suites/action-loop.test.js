@@ -131,7 +131,7 @@ describe(
 			const [created] = PublicApi.nodeOutput(execution, 'Create document');
 			documentId = created.json.documentId;
 			assert.match(documentId, /^[0-9a-f-]{36}$/, JSON.stringify(created.json));
-			assert.equal(created.json.title, title);
+			assert.equal(created.json.documentTitle, title);
 			assert.equal(created.json.fileName, 'service-agreement.pdf');
 			const [sent] = PublicApi.nodeOutput(execution, 'Send for signature');
 			assert.equal(sent.json.documentId, documentId);
@@ -191,7 +191,7 @@ describe(
 			const [item] = PublicApi.nodeOutput(execution, DOWNLOAD_NODE);
 			assert.equal(item.json.documentId, documentId);
 			assert.equal(item.json.status, 'completed');
-			assert.equal(item.json.title, title);
+			assert.equal(item.json.documentTitle, title);
 
 			assert.equal(item.binary.data.mimeType, 'application/pdf');
 			assert.equal(item.binary.data.fileName, `${title}.pdf`);

@@ -46,6 +46,20 @@ describe('Document > Get', () => {
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
+	it('reads GET /documents/:id answered unwrapped, as some Circularo versions do', async () => {
+		t.sim.setVariants({ readResponse: 'bare' });
+		const [item] = await t.run({
+			resource: 'document',
+			operation: 'get',
+			documentId: 'doc-sales-1',
+		});
+		expect(item.json).toMatchObject({
+			documentId: 'doc-sales-1',
+			documentTitle: 'Sales contract 2026-001',
+			status: 'inprogress',
+		});
+	});
+
 	it('says to check the ID for an unknown document (404), and why access is refused (403)', async () => {
 		const missing = await t.failure({
 			resource: 'document',

@@ -113,6 +113,13 @@ describe('Webhook > Get Many and Delete', () => {
 		expect(items[0].json).not.toHaveProperty('hmacSecret');
 	});
 
+	it('reads GET /webhooks answered as a bare array, as some Circularo versions do', async () => {
+		const id = await registerWebhook();
+		t.sim.setVariants({ readResponse: 'bare' });
+		const items = await t.run({ resource: 'webhook', operation: 'getAll' });
+		expect(items.map((item) => item.json.id)).toEqual([id]);
+	});
+
 	it('deletes a webhook by id', async () => {
 		const id = await registerWebhook();
 		const [item] = await t.run({ resource: 'webhook', operation: 'delete', webhookId: id });

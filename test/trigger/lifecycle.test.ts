@@ -1,4 +1,7 @@
 import { createHmac } from 'crypto';
+import { inspect } from 'util';
+
+import { NodeApiError } from 'n8n-workflow';
 
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
 import {
@@ -245,13 +248,28 @@ describe('failed registrations say what to fix and leave nothing behind', () => 
 		expect(sim.listWebhooks()).toHaveLength(0);
 	}, 25_000);
 
-	it('never leaks the API key into the error', async () => {
-		sim.setFault({ method: 'POST', path: '/webhooks', status: 503 });
-		const error = await methods.create.call(ctx({}).context).catch((e: Error) => e);
-		expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(
-			sim.keys.teamAdmin,
+	it('never leaks the API key into the error, even when Circularo echoes it', async () => {
+		const key = sim.keys.teamAdmin;
+		sim.setFault({
+			method: 'POST',
+			path: '/webhooks',
+			status: 503,
+			message: `Upstream failed for POST /webhooks?token=${key} (key ${key})`,
+		});
+		let error: any;
+		try {
+			await methods.create.call(ctx({}).context);
+		} catch (thrown) {
+			error = thrown;
+		}
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.httpCode).toBe('503');
+		expect(error.description).toContain(
+			'Circularo said: "Upstream failed for POST /webhooks?token=[redacted]',
 		);
-		expect(String((error as Error).stack)).not.toContain(sim.keys.teamAdmin);
+		const everything =
+			inspect(error, { depth: 8 }) + JSON.stringify(error, Object.getOwnPropertyNames(error));
+		expect(everything).not.toContain(key);
 	});
 });
 
@@ -259,6 +277,13 @@ describe('checkExists', () => {
 	it('is true for the stored registration', async () => {
 		const staticData = {};
 		await activate(staticData);
+		expect(await methods.checkExists.call(ctx(staticData).context)).toBe(true);
+	});
+
+	it('finds the stored registration in GET /webhooks answered as a bare array', async () => {
+		const staticData = {};
+		await activate(staticData);
+		sim.setVariants({ readResponse: 'bare' });
 		expect(await methods.checkExists.call(ctx(staticData).context)).toBe(true);
 	});
 

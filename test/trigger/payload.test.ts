@@ -1,4 +1,5 @@
 import {
+	DELIVERY_FIELD_CANDIDATES,
 	EPOCH_MILLISECONDS_THRESHOLD,
 	readSignedBody,
 } from '../../nodes/Circularo/circularo/deliveries';
@@ -14,10 +15,14 @@ const at = new Date('2026-11-27T08:30:15.250Z');
 describe('toTriggerItem over every simulator shape', () => {
 	const knownShapes = (PAYLOAD_SHAPES as string[]).filter((shape) => shape !== 'unknown');
 
-	it('covers the candidate families of the reference', () => {
-		expect(knownShapes).toEqual(
-			expect.arrayContaining(['default', 'eventType', 'type', 'action', 'name']),
-		);
+	it('puts the event, in some shape, at every place the node reads it from', () => {
+		const at_ = (body: unknown, path: string) =>
+			path.split('.').reduce((value: any, key) => value?.[key], body);
+		const placesUsed = knownShapes.map((shape) => {
+			const body = buildPayload(shape, { event: 'documentSigned', documentId: 'd', at });
+			return DELIVERY_FIELD_CANDIDATES.event.find((path) => at_(body, path) === 'documentSigned');
+		});
+		expect(new Set(placesUsed)).toEqual(new Set(DELIVERY_FIELD_CANDIDATES.event));
 	});
 
 	describe.each(knownShapes)('shape %s', (shape) => {
