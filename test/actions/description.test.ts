@@ -17,6 +17,7 @@ const PARAMETERS: Record<string, string[]> = {
 	'document.delete': ['documentId', 'options'],
 	'document.download': ['documentId', 'binaryPropertyName', 'options'],
 	'document.get': ['documentId'],
+	'document.getHistory': ['documentId'],
 	'document.getAll': ['returnAll', 'limit', 'filters'],
 	'documentType.getAll': ['returnAll', 'limit', 'fileBasedOnly'],
 	'signRequest.cancel': ['shareId', 'message'],

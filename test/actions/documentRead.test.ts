@@ -46,6 +46,36 @@ describe('Document > Get', () => {
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
+	it("gets a document's history, one item per entry, oldest first", async () => {
+		await t.sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1' });
+		await t.sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
+		t.sim.requests.length = 0;
+		const items = await t.run({
+			resource: 'document',
+			operation: 'getHistory',
+			documentId: 'doc-sales-1',
+		});
+		expect(t.requests()).toEqual([
+			{ method: 'GET', path: '/documents/doc-sales-1', query: {}, status: 200 },
+		]);
+		const history = t.sim.getDocument('doc-sales-1').history;
+		expect(history.length).toBeGreaterThan(0);
+		expect(items.map((item) => item.json)).toEqual(
+			history.map((entry: object) => ({ documentId: 'doc-sales-1', ...entry })),
+		);
+		expect(items.map((item) => item.pairedItem)).toEqual(history.map(() => ({ item: 0 })));
+	});
+
+	it('refuses an empty Document ID for the history before any call', async () => {
+		const error = await t.failure({
+			resource: 'document',
+			operation: 'getHistory',
+			documentId: ' ',
+		});
+		expect(error.message).toBe('"Document ID" is empty');
+		expect(t.requests()).toEqual([]);
+	});
+
 	it('reads GET /documents/:id answered unwrapped, as some Circularo versions do', async () => {
 		t.sim.setVariants({ readResponse: 'bare' });
 		const [item] = await t.run({

@@ -97,6 +97,17 @@ export function waitingForNames(document: IDataObject): string[] {
 		.filter((name): name is string => name !== undefined);
 }
 
+/**
+ * A document's history, documented as `workflow.history`; [assumed] its entries' fields are not
+ * documented: each entry is kept as Circularo sent it.
+ */
+export function documentHistory(document: IDataObject): IDataObject[] {
+	const history = asObject(document.workflow)?.history;
+	return (Array.isArray(history) ? history : []).filter(
+		(entry): entry is IDataObject => asObject(entry) !== undefined,
+	);
+}
+
 export interface DocumentFilters {
 	states?: string[];
 	titleContains?: string;
