@@ -34,23 +34,17 @@ export interface CircularoTestCredentials {
 	webhookSecret?: string;
 }
 
-export const testNode: INode = {
-	id: 'node-1',
-	name: 'Circularo Trigger',
-	type: 'n8n-nodes-circularo.circularoTrigger',
+const nodeOf = (id: string, name: string, type: string): INode => ({
+	id,
+	name,
+	type: `n8n-nodes-circularo.${type}`,
 	typeVersion: 1,
 	position: [0, 0],
 	parameters: {},
-};
+});
 
-export const actionNode: INode = {
-	id: 'node-action',
-	name: 'Circularo',
-	type: 'n8n-nodes-circularo.circularo',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
+export const testNode = nodeOf('node-1', 'Circularo Trigger', 'circularoTrigger');
+export const actionNode = nodeOf('node-action', 'Circularo', 'circularo');
 
 export const testWorkflow = { id: 'workflow-1', name: 'Circularo test workflow', active: true };
 

@@ -52,25 +52,22 @@ const DOWNLOAD_TIMEOUT_MS = 30_000;
 const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 16 * 1024;
 
-export interface ApiCall {
+/** A call to one endpoint (its name picks the advice on failure) at a path below the API root. */
+export interface DownloadCall {
 	endpoint: Endpoint;
-	method: IHttpRequestMethods;
 	path: string;
+}
+
+export interface ApiCall extends DownloadCall {
+	method: IHttpRequestMethods;
 	body?: IDataObject;
 	qs?: IDataObject;
 }
 
-export interface UploadCall {
-	endpoint: Endpoint;
-	path: string;
+export interface UploadCall extends DownloadCall {
 	fields: Record<string, string>;
 	fileField: string;
 	file: MultipartFile;
-}
-
-export interface DownloadCall {
-	endpoint: Endpoint;
-	path: string;
 }
 
 export interface CircularoClient {
@@ -103,6 +100,7 @@ export function circularoClient(
 	options: ClientOptions = {},
 ): CircularoClient {
 	let loading: Promise<Server> | undefined;
+	const loaded = () => (loading ??= load());
 	const fail = (server: Pick<Server, 'apiRoot'>, endpoint: Endpoint, failed: FailedRequest) =>
 		circularoApiError(
 			context.getNode(),
@@ -122,8 +120,7 @@ export function circularoClient(
 
 	/** The credential's server, after refusing to send its key in clear text across the internet. */
 	async function serverFor(endpoint: Endpoint): Promise<Server> {
-		loading ??= load();
-		const server = await loading;
+		const server = await loaded();
 		const refusal = plainHttpRefusal(server.apiRoot);
 		if (refusal) throw fail(server, endpoint, { refusal });
 		return server;
@@ -154,8 +151,7 @@ export function circularoClient(
 		node: context.getNode(),
 
 		async credentials() {
-			loading ??= load();
-			return (await loading).credentials;
+			return (await loaded()).credentials;
 		},
 
 		async request<T>({ endpoint, method, path, body, qs }: ApiCall) {
@@ -219,8 +215,7 @@ export function circularoClient(
 		},
 
 		async redact(text: string) {
-			loading ??= load();
-			return redactSecrets(text, (await loading).secrets);
+			return redactSecrets(text, (await loaded()).secrets);
 		},
 	};
 }

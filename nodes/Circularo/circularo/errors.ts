@@ -218,6 +218,32 @@ const NETWORK_CODES: Record<string, string> = {
 	ERR_SOCKET_CONNECTION_TIMEOUT: 'the request timed out',
 };
 
+/** What a status says whatever the endpoint: the message, and the fix where the endpoint has none. */
+const STATUSES: Record<number, [(action: string) => string, string]> = {
+	400: [
+		(action) => `Circularo did not accept the request to ${action} (400)`,
+		'Check the parameters of this operation.',
+	],
+	// The endpoint's advice does not apply: a rejected key is the credential's matter.
+	401: [
+		(action) => `Circularo rejected the API key (401) when trying to ${action}`,
+		'The API key in the Circularo API credential is wrong, revoked or expired. Create a new one in Circularo under Preferences > Manage API keys.',
+	],
+	403: [
+		(action) => `Circularo refused to ${action} (403)`,
+		'The user behind the API key lacks the rights for this.',
+	],
+	404: [(action) => `Circularo could not find what it needed to ${action} (404)`, ''],
+	409: [
+		(action) => `Circularo reported a conflict (409) when trying to ${action}`,
+		'Someone or something changed the document at the same time; run the node again.',
+	],
+	429: [
+		(action) => `Circularo is rate limiting requests (429) when trying to ${action}`,
+		'Wait a minute and try again.',
+	],
+};
+
 /** Turns a failed call to `endpoint` into a message that says what to fix. */
 export function describeApiFailure(
 	endpoint: Endpoint,
@@ -232,64 +258,27 @@ export function describeApiFailure(
 		};
 	const said = failure.serverMessage ? ` Circularo said: "${failure.serverMessage}".` : '';
 	const status = failure.status;
-	const httpCode = status === undefined ? undefined : String(status);
-	const given = advice[status as 400 | 403 | 404 | 409];
-	const fix = typeof given === 'function' ? given(failure.serverMessage ?? '') : given;
-	switch (status) {
-		case undefined: {
-			const why = (failure.code && NETWORK_CODES[failure.code]) ?? failure.code ?? 'no answer';
-			return {
-				message: `Could not reach Circularo to ${action}: ${why}`,
-				description: `No answer from ${apiRoot}. Check the Server URL in the Circularo API credential (for example https://yourcompany.circularo.com) and that n8n can reach it.`,
-			};
-		}
-		case 400:
-			return {
-				message: `Circularo did not accept the request to ${action} (400)`,
-				description: `${fix ?? 'Check the parameters of this operation.'}${said}`,
-				httpCode,
-			};
-		case 401:
-			return {
-				message: `Circularo rejected the API key (401) when trying to ${action}`,
-				description: `The API key in the Circularo API credential is wrong, revoked or expired. Create a new one in Circularo under Preferences > Manage API keys.${said}`,
-				httpCode,
-			};
-		case 403:
-			return {
-				message: `Circularo refused to ${action} (403)`,
-				description: `${fix ?? 'The user behind the API key lacks the rights for this.'}${said}`,
-				httpCode,
-			};
-		case 404:
-			return {
-				message: `Circularo could not find what it needed to ${action} (404)`,
-				description:
-					`${fix ?? ''}${said} If every call fails like this, check that the Server URL in the credential is your Circularo host (${apiRoot}).`.trim(),
-				httpCode,
-			};
-		case 409:
-			return {
-				message: `Circularo reported a conflict (409) when trying to ${action}`,
-				description: `${fix ?? 'Someone or something changed the document at the same time; run the node again.'}${said}`,
-				httpCode,
-			};
-		case 429:
-			return {
-				message: `Circularo is rate limiting requests (429) when trying to ${action}`,
-				description: `Wait a minute and try again.${said}`,
-				httpCode,
-			};
-		default:
-			return {
-				message: `Circularo failed to ${action} (${status})`,
-				description:
-					status >= 500
-						? `Circularo had a server error; try again later.${said}`
-						: `Unexpected answer from Circularo.${said}`,
-				httpCode,
-			};
+	if (status === undefined) {
+		const why = (failure.code && NETWORK_CODES[failure.code]) ?? failure.code ?? 'no answer';
+		return {
+			message: `Could not reach Circularo to ${action}: ${why}`,
+			description: `No answer from ${apiRoot}. Check the Server URL in the Circularo API credential (for example https://yourcompany.circularo.com) and that n8n can reach it.`,
+		};
 	}
+	const given = advice[status as 400 | 403 | 404 | 409];
+	const [message, fallback] = STATUSES[status] ?? [
+		(doing: string) => `Circularo failed to ${doing} (${status})`,
+		status >= 500
+			? 'Circularo had a server error; try again later.'
+			: 'Unexpected answer from Circularo.',
+	];
+	const fix =
+		typeof given === 'function' ? given(failure.serverMessage ?? '') : (given ?? fallback);
+	const description =
+		status === 404
+			? `${fix}${said} If every call fails like this, check that the Server URL in the credential is your Circularo host (${apiRoot}).`.trim()
+			: `${fix}${said}`;
+	return { message: message(action), description, httpCode: String(status) };
 }
 
 /**

@@ -2,12 +2,12 @@ import {
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
-	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { isPdf, type CircularoClient } from '../../circularo/client';
+import { isPdf } from '../../circularo/client';
 import { createDocument, DOCUMENT_DEFAULTS, uploadFile } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
 import { badInput, requiredText, textParameter } from '../shared/inputChecks';
 import { documentItem } from '../shared/output';
 
@@ -154,11 +154,7 @@ function withoutExtension(fileName: string): string {
 	return fileName.replace(/\.[^./\\]{1,8}$/, '') || fileName;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: CircularoClient,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const binaryField = requiredText(this, itemIndex, 'binaryPropertyName', 'Input Binary Field');
 	const binary = this.getInputData()[itemIndex].binary?.[binaryField];
 	if (!binary) {
@@ -218,4 +214,4 @@ export async function execute(
 		...created,
 	};
 	return [{ json: { ...documentItem(record), fileName } }];
-}
+};

@@ -2,13 +2,11 @@ import {
 	NodeOperationError,
 	updateDisplayOptions,
 	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../circularo/client';
 import { deleteDocument } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
 import { badInput, requiredText } from '../shared/inputChecks';
 import { documentIdProperty } from '../shared/parameters';
 
@@ -54,11 +52,7 @@ interface DeleteOptions {
 }
 
 /** DELETE /documents: to the trash or for good, and with a Version only if it has not changed. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: CircularoClient,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
 	const options = this.getNodeParameter('options', itemIndex, {}) as DeleteOptions;
 	const permanent = options.permanent === true;
@@ -83,4 +77,4 @@ export async function execute(
 	const json: IDataObject = { documentId, deleted: true, permanent };
 	if (version !== undefined) json.version = version;
 	return [{ json: { ...json, ...answer } }];
-}
+};

@@ -1,13 +1,7 @@
-import {
-	updateDisplayOptions,
-	type IBinaryKeyData,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type IBinaryKeyData, type INodeProperties } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../circularo/client';
 import { AUDIT_TRAIL_FIELD, auditTrailPdf, documentPdf } from '../../circularo/files';
+import type { OperationRun } from '../router';
 import { badInput, requiredText } from '../shared/inputChecks';
 import { documentItem } from '../shared/output';
 import { documentIdProperty } from '../shared/parameters';
@@ -62,11 +56,7 @@ interface DownloadOptions {
 	auditTrailBinaryPropertyName?: string;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: CircularoClient,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
 	const binaryField = requiredText(
 		this,
@@ -90,4 +80,4 @@ export async function execute(
 	const binary: IBinaryKeyData = { [binaryField]: pdf };
 	if (auditField) binary[auditField] = await auditTrailPdf(this, client, documentId, title);
 	return [{ json: documentItem(document), binary }];
-}
+};

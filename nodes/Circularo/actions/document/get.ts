@@ -1,11 +1,7 @@
-import {
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../circularo/client';
 import { getDocument } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
 import { requiredText } from '../shared/inputChecks';
 import { documentItem } from '../shared/output';
 import { documentIdProperty } from '../shared/parameters';
@@ -15,11 +11,7 @@ export const description = updateDisplayOptions(
 	[documentIdProperty],
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: CircularoClient,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
 	return [{ json: documentItem(await getDocument(client, documentId)) }];
-}
+};

@@ -1,11 +1,7 @@
-import {
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../circularo/client';
 import { documentHistory, getDocument } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
 import { requiredText } from '../shared/inputChecks';
 import { documentIdProperty } from '../shared/parameters';
 
@@ -15,12 +11,8 @@ export const description = updateDisplayOptions(
 );
 
 /** One item per entry of the document's history, oldest first, each with the document's ID. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: CircularoClient,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
 	const history = documentHistory(await getDocument(client, documentId));
 	return history.map((entry) => ({ json: { documentId, ...entry } }));
-}
+};

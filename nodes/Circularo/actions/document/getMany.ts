@@ -2,17 +2,16 @@ import {
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
-	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../circularo/client';
 import {
 	DOCUMENT_STATES,
 	SEARCH_WINDOW,
 	searchDocuments,
 	type DocumentFilters,
 } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
 import { badInput, optionalDate } from '../shared/inputChecks';
 import { documentItem } from '../shared/output';
 import { returnAllProperties, wantedCount } from '../shared/parameters';
@@ -114,11 +113,7 @@ function filtersOf(context: IExecuteFunctions, itemIndex: number): DocumentFilte
 }
 
 /** Pages through POST /search with from/size until `wanted` documents, the total or the last page. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: CircularoClient,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const limit = Math.min(wantedCount(this, itemIndex), SEARCH_WINDOW);
 	const filters = filtersOf(this, itemIndex);
 	const documents: IDataObject[] = [];
@@ -130,4 +125,4 @@ export async function execute(
 		if (page.documents.length < size || (total !== undefined && documents.length >= total)) break;
 	}
 	return documents.map((document) => ({ json: documentItem(document) }));
-}
+};

@@ -1,12 +1,7 @@
-import {
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../circularo/client';
 import { isFileBasedType, listDocumentTypes } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
 import { returnAllProperties, wantedCount } from '../shared/parameters';
 
 const properties: INodeProperties[] = [
@@ -27,15 +22,11 @@ export const description = updateDisplayOptions(
 );
 
 /** GET /definitions/documents: one item per type, with its fields and default workflow. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: CircularoClient,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const wanted = wantedCount(this, itemIndex);
 	const fileBasedOnly = this.getNodeParameter('fileBasedOnly', itemIndex, true) as boolean;
 	const types = (await listDocumentTypes(client)).filter(
 		(definition) => !fileBasedOnly || isFileBasedType(definition),
 	);
 	return types.slice(0, wanted).map((definition) => ({ json: definition }));
-}
+};

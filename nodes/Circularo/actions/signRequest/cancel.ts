@@ -1,12 +1,7 @@
-import {
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../circularo/client';
 import { cancelShare } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
 import { requiredText, textParameter } from '../shared/inputChecks';
 
 const properties: INodeProperties[] = [
@@ -34,13 +29,9 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: CircularoClient,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const shareId = requiredText(this, itemIndex, 'shareId', 'Share ID');
 	const message = textParameter(this, itemIndex, 'message') || undefined;
 	const answer = await cancelShare(client, shareId, message);
 	return [{ json: { shareId, cancelled: true, ...answer } }];
-}
+};

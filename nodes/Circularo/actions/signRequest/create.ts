@@ -1,12 +1,7 @@
-import {
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../circularo/client';
 import { DOCUMENT_DEFAULTS, getDocument, share } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
 import { requiredText } from '../shared/inputChecks';
 import { documentIdProperty } from '../shared/parameters';
 import { checkedRecipients, type RecipientParameters } from './recipients';
@@ -171,11 +166,7 @@ export const description = updateDisplayOptions(
 );
 
 /** POST /share: one share per recipient, a signature field per signer. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: CircularoClient,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
 	const parameters = this.getNodeParameter('recipients', itemIndex, {}) as {
 		recipient?: RecipientParameters[];
@@ -196,4 +187,4 @@ export async function execute(
 		signatureFields,
 	});
 	return [{ json: { documentId, sequential, shareIds, shares } }];
-}
+};

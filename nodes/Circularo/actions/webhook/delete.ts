@@ -1,12 +1,7 @@
-import {
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../circularo/client';
 import { deleteWebhook } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
 import { requiredText } from '../shared/inputChecks';
 
 const properties: INodeProperties[] = [
@@ -26,12 +21,8 @@ export const description = updateDisplayOptions(
 );
 
 /** Deletes one webhook registration. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: CircularoClient,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const webhookId = requiredText(this, itemIndex, 'webhookId', 'Webhook ID');
 	const answer = await deleteWebhook(client, webhookId);
 	return [{ json: { id: webhookId, deleted: true, ...answer } }];
-}
+};

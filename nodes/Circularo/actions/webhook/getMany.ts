@@ -1,12 +1,7 @@
-import {
-	updateDisplayOptions,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../circularo/client';
 import { listWebhooks } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
 import { returnAllProperties, wantedCount } from '../shared/parameters';
 
 export const description = updateDisplayOptions(
@@ -21,13 +16,9 @@ function withoutSecret(webhook: IDataObject): IDataObject {
 }
 
 /** GET /webhooks: one item per webhook registration the API key can see. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	client: CircularoClient,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const wanted = wantedCount(this, itemIndex);
 	return (await listWebhooks(client))
 		.slice(0, wanted)
 		.map((webhook) => ({ json: withoutSecret(webhook) }));
-}
+};
