@@ -3,9 +3,9 @@
  * signatures it accepts. What it emits for a valid one: webhook-items.property.test.ts.
  *
  * Every property runs NUM_RUNS generated cases (10,000 unless FC_NUM_RUNS says otherwise). A failure
- * prints fast-check's seed and path; re-run one with `FC_SEED=<seed> npx jest test/property`.
+ * prints fast-check's seed and path; re-run one with `FC_SEED=<seed> npx jest property`.
  *
- * No network: the download options stay off here (they are covered by test/node/webhook.test.ts).
+ * No network: the download options stay off here (they are covered by test/trigger/downloads.test.ts).
  * The oracle for "valid" is the documented rule written out in ../helpers/properties.ts,
  * independent of nodes/Circularo/trigger/signature.ts.
  */
