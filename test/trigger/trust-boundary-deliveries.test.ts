@@ -1,5 +1,5 @@
 /**
- * The trigger's trust boundary (issue 14), part two: what a delivery must be and what verifying it
+ * The trigger's trust boundary, part two: what a delivery must be and what verifying it
  * costs. The item comes from the signed bytes only, a repeat starts nothing, headers pass an
  * allow-list, a malformed signature is refused before any lookup, and the credential is loaded once
  * per registration. Which secret verifies which delivery: trust-boundary.test.ts.

@@ -1,5 +1,5 @@
 /**
- * The trigger's trust boundary (issue 14), part one: which secret verifies which delivery, in which
+ * The trigger's trust boundary, part one: which secret verifies which delivery, in which
  * process: a secret belongs to one URL kind and one registration, an edited credential never breaks
  * deliveries silently, and 0.1.0's stored secrets go. What a delivery must be and what verifying it
  * costs: trust-boundary-deliveries.test.ts. Circularo is the simulator over real HTTP; n8n's
