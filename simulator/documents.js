@@ -115,6 +115,9 @@ function currentShares(sim, doc) {
 	return pending.filter((s) => s.order === next);
 }
 
+/** The last page made for each document: what it showed and its hash. @type {WeakMap<DocumentRecord, { key: string, hash: string }>} */
+const generatedPdfs = new WeakMap();
+
 /**
  * The hash of the PDF a download returns now: the uploaded file until someone signed or the document
  * completed; then a generated page marked with the signatures (a new hash after each one).
@@ -143,12 +146,20 @@ function currentPdfHash(sim, doc) {
 			? 'All required signatures collected.'
 			: 'Signatures pending.',
 	);
+	// Every answer naming a document names its PDF: a search over thousands of documents builds
+	// each page once, not once per search.
+	const key = `${doc.documentTitle}\n${lines.join('\n')}`;
+	const made = generatedPdfs.get(doc);
+	if (made && made.key === key && sim.files.get(made.hash)?.documentIds.has(doc.documentId))
+		return made.hash;
 	const bytes = buildPdf({ title: doc.documentTitle, lines });
-	return storeFile(sim, bytes, {
+	const hash = storeFile(sim, bytes, {
 		mimetype: 'application/pdf',
 		name: `${doc.documentTitle}.pdf`,
 		documentId: doc.documentId,
 	});
+	generatedPdfs.set(doc, { key, hash });
+	return hash;
 }
 
 /** @param {DocumentRecord} doc */

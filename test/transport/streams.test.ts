@@ -25,9 +25,12 @@ async function* inPieces(bytes: Buffer, piece: number) {
 	for (let at = 0; at < bytes.length; at += piece) yield bytes.subarray(at, at + piece);
 }
 
-async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Buffer> {
+async function readAll(
+	stream: AsyncIterable<Uint8Array | string> | ReadableStream<Uint8Array>,
+): Promise<Buffer> {
 	const chunks: Buffer[] = [];
-	for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+	for await (const chunk of stream as AsyncIterable<Uint8Array | string>)
+		chunks.push(Buffer.from(chunk));
 	return Buffer.concat(chunks);
 }
 
