@@ -15,6 +15,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { ensureNode24 } = require('../e2e/lib/install');
 const {
 	startStack,
 	createCircularoCredential,
@@ -53,11 +55,38 @@ function memoryOf(pid) {
 }
 
 /**
- * Waits for n8n's resident memory to stop falling after the last run (garbage collected, freed
- * memory returned), at most `maxMs`.
+ * How n8n runs for this part: an inspector on a free port (for `collectGarbage`), and memory of
+ * 1 MB and more taken from the system and given back one allocation at a time, so its resident
+ * memory is what it holds, not what it held before.
+ */
+const MEASURED_N8N_ENV = {
+	NODE_OPTIONS: '--inspect=127.0.0.1:0',
+	MALLOC_MMAP_THRESHOLD_: String(MB),
+};
+
+/** In n8n's Node 24 (which has WebSocket): one full garbage collection through the inspector. */
+const COLLECT_GARBAGE = `
+const ws = new WebSocket(process.argv[1]);
+ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+ws.onmessage = (m) => { if (JSON.parse(m.data).id === 1) process.exit(0); };
+ws.onerror = () => process.exit(1);`;
+
+/**
+ * A full garbage collection in n8n's main process, so every run starts from what n8n holds.
+ * @param {any} n8n @param {string} nodeBin
+ */
+function collectGarbage(n8n, nodeBin) {
+	const url = /Debugger listening on (ws:\/\/\S+)/.exec(n8n.readLog())?.[1];
+	if (!url) throw new Error(`no inspector address in n8n's log ${n8n.logFile}`);
+	const r = spawnSync(nodeBin, ['-e', COLLECT_GARBAGE, url], { timeout: 60_000 });
+	if (r.status !== 0) throw new Error(`garbage collection through ${url} failed: ${r.stderr}`);
+}
+
+/**
+ * Waits for n8n's resident memory to stop falling (freed memory returned), at most `maxMs`.
  * @param {number} pid @param {number} maxMs
  */
-async function settle(pid, maxMs = 15_000) {
+async function settle(pid, maxMs = 5_000) {
 	const until = Date.now() + maxMs;
 	let last = memoryOf(pid).rss;
 	let steady = 0;
@@ -71,10 +100,11 @@ async function settle(pid, maxMs = 15_000) {
 
 /**
  * Runs a Manual Trigger workflow once and measures it: n8n's own start and stop times, and the
- * peak growth of its processes' resident memory.
- * @param {any} n8n @param {string} workflowId
+ * peak growth of its processes' resident memory above what they held, garbage collected, before.
+ * @param {any} n8n @param {string} nodeBin @param {string} workflowId
  */
-async function measuredRun(n8n, workflowId) {
+async function measuredRun(n8n, nodeBin, workflowId) {
+	collectGarbage(n8n, nodeBin);
 	await settle(n8n.pid);
 	const before = memoryOf(n8n.pid).rss;
 	if (!resetTreePeaks(n8n.pid))
@@ -118,13 +148,19 @@ async function runMode(mode, o) {
 	const stack = await startStack({
 		packageTgz: o.packageTgz,
 		n8n: {
-			env: { N8N_DEFAULT_BINARY_DATA_MODE: mode, N8N_RESTRICT_FILE_ACCESS_TO: o.filesDir },
+			env: {
+				...MEASURED_N8N_ENV,
+				N8N_DEFAULT_BINARY_DATA_MODE: mode,
+				N8N_RESTRICT_FILE_ACCESS_TO: o.filesDir,
+			},
 			logLevel: 'warn',
 		},
 	});
 	try {
 		const { sim } = stack;
 		const n8n = /** @type {any} */ (stack.n8n);
+		const { nodeBin } = await ensureNode24();
+		const run = (/** @type {string} */ workflowId) => measuredRun(n8n, nodeBin, workflowId);
 		const circularo = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin });
 		const queryAuth = await n8n.api.createCredential({
 			name: 'Circularo token (Query Auth)',
@@ -175,7 +211,7 @@ async function runMode(mode, o) {
 		o.log(`  ${tag}: warming up the uploads (one each), which also make the documents to download`);
 		for (const op of operations) {
 			for (const side of /** @type {const} */ (['a', 'b'])) {
-				await measuredRun(n8n, op[side]);
+				await run(op[side]);
 				op.check?.(side);
 			}
 		}
@@ -206,7 +242,7 @@ async function runMode(mode, o) {
 		});
 		o.log(`  ${tag}: warming up the downloads and Get Many`);
 		for (const op of operations.filter((x) => !x.key.startsWith('upload')))
-			for (const side of /** @type {const} */ (['a', 'b'])) await measuredRun(n8n, op[side]);
+			for (const side of /** @type {const} */ (['a', 'b'])) await run(op[side]);
 
 		/** @type {Record<string, { a: Runs, b: Runs }>} */
 		const runs = {};
@@ -216,7 +252,7 @@ async function runMode(mode, o) {
 			const sides = r % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
 			for (const op of operations) {
 				for (const side of sides) {
-					const m = await measuredRun(n8n, op[side]);
+					const m = await run(op[side]);
 					op.check?.(side);
 					const s = (runs[op.key] ??= { a: { ms: [], growth: [] }, b: { ms: [], growth: [] } })[
 						side
