@@ -13,6 +13,8 @@ import {
 	type INodeParameters,
 } from 'n8n-workflow';
 
+import type { Readable } from 'stream';
+
 import { CircularoApi } from '../../credentials/CircularoApi.credentials';
 import { Circularo } from '../../nodes/Circularo/Circularo.node';
 import type { CircularoTestCredentials } from './n8nContext';
@@ -63,8 +65,17 @@ function valueAt(parameters: INodeParameters, path: string): unknown {
 	return value;
 }
 
+/** A binary n8n keeps outside the item (its filesystem or object store mode), by its id. */
+export interface StoredBinary {
+	size: number;
+	/** A new read of its bytes, as n8n's getBinaryStream gives. */
+	open: () => Readable;
+}
+
 export interface ExecuteOptions {
 	credentials: CircularoTestCredentials;
+	/** The binaries of `items` that carry an `id`. */
+	binaryStore?: Record<string, StoredBinary>;
 	/** Parameter values as a workflow stores them; per item when a function. */
 	parameters: INodeParameters | ((itemIndex: number) => INodeParameters);
 	items?: INodeExecutionData[];
@@ -81,7 +92,18 @@ export function binaryItem(
 	return { json: {}, binary: { [field]: { data: data.toString('base64'), fileName, mimeType } } };
 }
 
+async function readAll(stream: Readable): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of stream) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks);
+}
+
 export function executeContext(options: ExecuteOptions) {
+	const stored = (id: string) => {
+		const binary = options.binaryStore?.[id];
+		if (!binary) throw new Error(`No stored binary ${id}`);
+		return binary;
+	};
 	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
 	const parametersOf = (itemIndex: number) =>
 		resolvedParameters(
@@ -128,11 +150,28 @@ export function executeContext(options: ExecuteOptions) {
 					additionalData,
 				);
 			},
+			// As n8n does: a binary with an id is read from its store, whole.
 			async getBinaryDataBuffer(itemIndex: number, field: string) {
-				return Buffer.from(items[itemIndex].binary![field].data, 'base64');
+				const binary = items[itemIndex].binary![field];
+				if (binary.id) return await readAll(stored(binary.id).open());
+				return Buffer.from(binary.data, 'base64');
 			},
-			async prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string) {
-				return { data: data.toString('base64'), fileName, mimeType, fileSize: String(data.length) };
+			async getBinaryStream(id: string) {
+				return stored(id).open();
+			},
+			async getBinaryMetadata(id: string) {
+				return { fileSize: stored(id).size };
+			},
+			// As n8n's default (in-memory) mode does: a stream is read whole into the item.
+			async prepareBinaryData(data: Buffer | Readable, fileName?: string, mimeType?: string) {
+				const bytes = Buffer.isBuffer(data) ? data : await readAll(data);
+				return {
+					data: bytes.toString('base64'),
+					fileName,
+					mimeType,
+					fileSize: String(bytes.length),
+					bytes: bytes.length,
+				};
 			},
 		},
 	};
