@@ -311,7 +311,7 @@ async function writeLargePdf(filePath, size) {
 			fs.writeSync(out, b);
 		};
 		write(head);
-		for (let left = size - head.length - tail.length; left > 0; ) {
+		for (let left = size - head.length - tail.length; left > 0;) {
 			const chunk = crypto.randomBytes(Math.min(1024 * 1024, left));
 			left -= chunk.length;
 			write(chunk);
