@@ -12,7 +12,7 @@ import * as documentType from './actions/documentType';
 import { searchDocumentTypes } from './actions/listSearch';
 import { router } from './actions/router';
 import * as signRequest from './actions/signRequest';
-import { operationSubtitle } from './actions/subtitle';
+import { operationSubtitle } from './actions/shared/subtitle';
 import * as webhook from './actions/webhook';
 
 const resource: INodeProperties = {

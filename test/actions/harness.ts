@@ -4,7 +4,7 @@
  */
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { executeContext, actionNodeType, type ExecuteOptions } from '../helpers/executeContext';
+import { executeContext, actionNodeType, type ExecuteOptions } from '../helpers/n8nContext';
 
 const { startSimulator } = require('../../simulator');
 

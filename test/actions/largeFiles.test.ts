@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'fs';
 import { join } from 'path';
 import { Readable } from 'stream';
 
-import { binaryItem } from '../helpers/executeContext';
+import { binaryItem } from '../helpers/n8nContext';
 import { useSimulator } from './harness';
 
 const t = useSimulator();

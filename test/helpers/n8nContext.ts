@@ -1,19 +1,33 @@
 /**
- * Plain fakes of the n8n context objects the trigger sees, for fast tests. HTTP is real: calls go
- * through n8n-core's own httpRequest to the Circularo simulator, and failures are wrapped in
- * NodeApiError exactly as n8n-core's httpRequestWithAuthentication does.
+ * The one fake of the contexts n8n gives the nodes (execute, hook, webhook), for fast tests. What
+ * matters is real: parameters are resolved against the node's own description the way n8n loads a
+ * workflow (defaults filled in, hidden parameters left out), and HTTP goes through n8n-core's own
+ * httpRequestWithAuthentication, which calls the credential's real authenticate(), to the
+ * simulator. Each getCredentials is counted, as n8n's own loads the credential when a node does
+ * not hand it over.
  *
  * What n8n does that matters here (read in n8n 2.41's code): checkExists and create run with mode
  * 'trigger' (published) or 'manual' (Listen for test event), delete with 'internal' for both; the
  * webhook phase runs with 'webhook' or 'manual'; each test registration has its own static data.
  */
-import type { IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
-import type { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
+import type { Readable } from 'stream';
+
+import { CircularoApi } from '../../credentials/CircularoApi.credentials';
+import { Circularo } from '../../nodes/Circularo/Circularo.node';
+import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
 
 const {
-	httpRequest,
+	httpRequestWithAuthentication,
 } = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions.js');
 
 export interface CircularoTestCredentials {
@@ -22,14 +36,17 @@ export interface CircularoTestCredentials {
 	webhookSecret?: string;
 }
 
-export const testNode: INode = {
-	id: 'node-1',
-	name: 'Circularo Trigger',
-	type: 'n8n-nodes-circularo.circularoTrigger',
+const nodeOf = (id: string, name: string, type: string): INode => ({
+	id,
+	name,
+	type: `n8n-nodes-circularo.${type}`,
 	typeVersion: 1,
 	position: [0, 0],
 	parameters: {},
-};
+});
+
+export const testNode = nodeOf('node-1', 'Circularo Trigger', 'circularoTrigger');
+export const actionNode = nodeOf('node-action', 'Circularo', 'circularo');
 
 export const testWorkflow = { id: 'workflow-1', name: 'Circularo test workflow', active: true };
 
@@ -38,9 +55,209 @@ export const PRODUCTION_URL =
 export const TEST_URL =
 	'http://127.0.0.1:5678/webhook-test/11111111-2222-3333-4444-555555555555/webhook';
 
+const actionNodeType = new Circularo();
+const triggerDescription = new CircularoTrigger().description;
+const credentialType = new CircularoApi();
+
+/** What n8n's CredentialsHelper does for a credential whose authenticate is a function. */
+const additionalData = {
+	credentialsHelper: {
+		getParentTypes: () => [],
+		preAuthentication: async () => undefined,
+		authenticate: async (credentials: IDataObject, _type: string, options: IHttpRequestOptions) =>
+			await credentialType.authenticate(credentials as never, options),
+	},
+};
+
+/** The parameters n8n would hand the node for these values: defaults filled in, hidden ones dropped. */
+function resolved(
+	description: INodeTypeDescription,
+	node: INode,
+	values: INodeParameters,
+): INodeParameters {
+	return NodeHelpers.getNodeParameters(
+		description.properties,
+		values,
+		true,
+		false,
+		node,
+		description,
+	)!;
+}
+
+export function resolvedParameters(values: INodeParameters): INodeParameters {
+	return resolved(actionNodeType.description, actionNode, values);
+}
+
+function valueAt(parameters: INodeParameters, path: string): unknown {
+	let value: unknown = parameters;
+	for (const key of path.split('.')) {
+		value = value && typeof value === 'object' ? (value as IDataObject)[key] : undefined;
+	}
+	return value;
+}
+
+export interface FakeLog {
+	warnings: string[];
+	/** How often getCredentials ran (each one costs n8n a decryption and an expression isolate). */
+	credentialLoads: number;
+	/** Every call the node asked n8n to make, as it asked (before authentication). */
+	calls: IHttpRequestOptions[];
+}
+
+type Credentials = CircularoTestCredentials | (() => CircularoTestCredentials);
+
+/** What every context shares: the node, credentials (counted), logger and n8n-core's HTTP. */
+function commonContext(node: INode, credentials: Credentials, log: FakeLog) {
+	const context: Record<string, unknown> = {
+		getNode: () => node,
+		getCredentials: async () => {
+			log.credentialLoads++;
+			return typeof credentials === 'function' ? credentials() : credentials;
+		},
+		logger: {
+			warn: (message: string) => log.warnings.push(message),
+			error: (message: string) => log.warnings.push(message),
+			info: () => undefined,
+			debug: () => undefined,
+		},
+	};
+	context.helpers = {
+		async httpRequestWithAuthentication(
+			type: string,
+			request: IHttpRequestOptions,
+			additionalCredentialOptions?: unknown,
+		) {
+			log.calls.push({ ...request });
+			return await httpRequestWithAuthentication.call(
+				context,
+				type,
+				request,
+				{},
+				node,
+				additionalData,
+				additionalCredentialOptions,
+			);
+		},
+		// As n8n's default (in-memory) mode does: a stream is read whole into the item.
+		async prepareBinaryData(data: Buffer | Readable, fileName?: string, mimeType?: string) {
+			const bytes = Buffer.isBuffer(data) ? data : await readAll(data);
+			return {
+				data: bytes.toString('base64'),
+				fileName,
+				mimeType,
+				fileSize: String(bytes.length),
+				bytes: bytes.length,
+			};
+		},
+	};
+	return context;
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of stream) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks);
+}
+
+function newLog(): FakeLog {
+	return { warnings: [], credentialLoads: 0, calls: [] };
+}
+
+// ---- The action node's execute context ----------------------------------------------------------
+
+/** A binary n8n keeps outside the item (its filesystem or object store mode), by its id. */
+export interface StoredBinary {
+	size: number;
+	/** A new read of its bytes, as n8n's getBinaryStream gives. */
+	open: () => Readable;
+}
+
+export interface ExecuteOptions {
+	credentials: CircularoTestCredentials;
+	/** Parameter values as a workflow stores them; per item when a function. */
+	parameters: INodeParameters | ((itemIndex: number) => INodeParameters);
+	items?: INodeExecutionData[];
+	/** The binaries of `items` that carry an `id`. */
+	binaryStore?: Record<string, StoredBinary>;
+	continueOnFail?: boolean;
+}
+
+/** A binary field as n8n keeps it in memory mode. */
+export function binaryItem(
+	field: string,
+	data: Buffer,
+	fileName: string,
+	mimeType: string,
+): INodeExecutionData {
+	return { json: {}, binary: { [field]: { data: data.toString('base64'), fileName, mimeType } } };
+}
+
+export function executeContext(options: ExecuteOptions) {
+	const log = newLog();
+	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
+	const parametersOf = (itemIndex: number) =>
+		resolvedParameters(
+			typeof options.parameters === 'function' ? options.parameters(itemIndex) : options.parameters,
+		);
+	const context = commonContext(actionNode, options.credentials, log);
+	Object.assign(context, {
+		getWorkflow: () => ({ id: 'workflow-action', name: 'Circularo action test', active: false }),
+		getInputData: () => items,
+		continueOnFail: () => options.continueOnFail === true,
+		getNodeParameter(
+			name: string,
+			itemIndex: number,
+			fallback?: unknown,
+			extra?: { extractValue?: boolean },
+		) {
+			const value = valueAt(parametersOf(itemIndex), name);
+			if (value === undefined) {
+				if (fallback !== undefined) return fallback;
+				throw new Error(`Could not get parameter "${name}"`);
+			}
+			if (extra?.extractValue && value && typeof value === 'object' && '__rl' in value)
+				return (value as IDataObject).value;
+			return value;
+		},
+	});
+	const stored = (id: string) => {
+		const binary = options.binaryStore?.[id];
+		if (!binary) throw new Error(`No stored binary ${id}`);
+		return binary;
+	};
+	Object.assign(context.helpers as object, {
+		// As n8n does: a binary with an id is read from its store, whole.
+		async getBinaryDataBuffer(itemIndex: number, field: string) {
+			const binary = items[itemIndex].binary![field];
+			if (binary.id) return await readAll(stored(binary.id).open());
+			return Buffer.from(binary.data, 'base64');
+		},
+		async getBinaryStream(id: string) {
+			return stored(id).open();
+		},
+		async getBinaryMetadata(id: string) {
+			return { fileSize: stored(id).size };
+		},
+	});
+	return { context: context as never, calls: log.calls, log };
+}
+
+/** Runs the node's execute() as n8n would for one run. */
+export async function runNode(options: ExecuteOptions): Promise<INodeExecutionData[]> {
+	const { context } = executeContext(options);
+	const [output] = await actionNodeType.execute.call(context);
+	return output;
+}
+
+export { actionNodeType };
+
+// ---- The trigger's hook and webhook contexts ----------------------------------------------------
+
 export interface ContextOptions {
 	/** What getCredentials returns, or a function that may throw (to prove it is not called). */
-	credentials: CircularoTestCredentials | (() => CircularoTestCredentials);
+	credentials: Credentials;
+	/** Parameter values as the workflow stores them; "events" is All Events unless given. */
 	parameters?: IDataObject;
 	staticData?: IDataObject;
 	webhookUrl?: string;
@@ -49,70 +266,25 @@ export interface ContextOptions {
 	workflowId?: string;
 }
 
-export interface FakeLog {
-	warnings: string[];
-	/** How often the node called getCredentials (each one costs n8n a decryption and an isolate). */
-	credentialLoads: number;
-}
-
-function credentialsOf(options: ContextOptions): CircularoTestCredentials {
-	return typeof options.credentials === 'function' ? options.credentials() : options.credentials;
-}
-
-function helpersFor(options: ContextOptions) {
-	return {
-		async httpRequestWithAuthentication(_type: string, request: IHttpRequestOptions) {
-			// What the credential's `authenticate` block does: the key as `token` query parameter.
-			const withToken = {
-				...request,
-				qs: { ...(request.qs ?? {}), token: credentialsOf(options).apiKey },
-			};
-			try {
-				return await httpRequest(withToken);
-			} catch (error) {
-				throw new NodeApiError(testNode, error as never);
-			}
-		},
-		async prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string) {
-			return { data: data.toString('base64'), fileName, mimeType, fileSize: String(data.length) };
-		},
-	};
-}
-
-function baseContext(options: ContextOptions, log: FakeLog, defaultMode: string) {
-	const parameters: IDataObject = {
+function triggerContext(options: ContextOptions, log: FakeLog, defaultMode: string) {
+	const parameters = resolved(triggerDescription, testNode, {
 		events: ['*'],
-		scope: 'myTeam',
-		teamName: '',
-		options: {},
 		...options.parameters,
-	};
+	} as INodeParameters);
 	const staticData = options.staticData ?? {};
-	return {
-		getNode: () => testNode,
+	return Object.assign(commonContext(testNode, options.credentials, log), {
 		getWorkflow: () => ({ ...testWorkflow, id: options.workflowId ?? testWorkflow.id }),
 		getMode: () => options.mode ?? defaultMode,
-		getCredentials: async () => {
-			log.credentialLoads++;
-			return credentialsOf(options);
-		},
 		getNodeParameter: (name: string, fallback?: unknown) =>
 			name in parameters ? parameters[name] : fallback,
 		getWorkflowStaticData: () => staticData,
 		getNodeWebhookUrl: () => options.webhookUrl ?? PRODUCTION_URL,
-		logger: {
-			warn: (message: string) => log.warnings.push(message),
-			error: (message: string) => log.warnings.push(message),
-			info: () => undefined,
-			debug: () => undefined,
-		},
-		helpers: helpersFor(options),
-	};
+	});
 }
 
 export function hookContext(options: ContextOptions) {
-	const log: FakeLog = { warnings: [], credentialLoads: 0 };
-	return { context: baseContext(options, log, 'trigger') as never, log };
+	const log = newLog();
+	return { context: triggerContext(options, log, 'trigger') as never, log };
 }
 
 export interface Delivery {
@@ -131,7 +303,7 @@ export interface RecordedResponse {
 }
 
 export function webhookContext(options: ContextOptions, delivery: Delivery) {
-	const log: FakeLog = { warnings: [], credentialLoads: 0 };
+	const log = newLog();
 	const response: RecordedResponse = { ended: false };
 	const res = {
 		status(code: number) {
@@ -173,13 +345,12 @@ export function webhookContext(options: ContextOptions, delivery: Delivery) {
 			request.rawBody ??= delivery.rawBody;
 		},
 	};
-	const context = {
-		...baseContext(options, log, 'webhook'),
+	const context = Object.assign(triggerContext(options, log, 'webhook'), {
 		getRequestObject: () => request,
 		getResponseObject: () => res,
 		getBodyData: () => parsed,
 		getHeaderData: () => delivery.headers,
-	};
+	});
 	return { context: context as never, response, log };
 }
 

@@ -9,12 +9,18 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { circularoClient, type CircularoClient } from '../circularo/client';
 import * as document from './document';
 import * as documentType from './documentType';
 import * as signRequest from './signRequest';
 import * as webhook from './webhook';
 
-type OperationRun = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+/** One operation for one input item; all items of an execution share one client (one credential load). */
+export type OperationRun = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: CircularoClient,
+) => Promise<INodeExecutionData[]>;
 
 const RESOURCES: Record<string, Record<string, OperationRun>> = {
 	document: document.operations,
@@ -38,6 +44,7 @@ function asNodeError(
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const output: INodeExecutionData[] = [];
+	const client = circularoClient(this);
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const resource = this.getNodeParameter('resource', itemIndex) as string;
 		const operation = this.getNodeParameter('operation', itemIndex) as string;
@@ -50,7 +57,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					{ itemIndex },
 				);
 			}
-			for (const result of await run.call(this, itemIndex)) {
+			for (const result of await run.call(this, itemIndex, client)) {
 				output.push({ ...result, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {

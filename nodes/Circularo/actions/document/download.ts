@@ -1,19 +1,16 @@
-import {
-	NodeOperationError,
-	type IBinaryKeyData,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type IBinaryKeyData, type INodeProperties } from 'n8n-workflow';
 
-import { DOWNLOAD_FILE_NAMES } from '../../assumptions';
-import { circularoDownload } from '../../transport/request';
-import { FILE_ADVICE } from '../advice';
-import { forOperation } from '../descriptions';
-import { badInput, requiredText } from '../inputChecks';
-import { loadDocument } from '../loadDocument';
-import { readableDocument } from '../readableDocument';
-import { documentIdProperty } from './documentId';
+import {
+	AUDIT_TRAIL_FIELD,
+	auditTrailPdf,
+	documentPdf,
+	downloadLimit,
+	maxFileSizeOption,
+} from '../../circularo/files';
+import type { OperationRun } from '../router';
+import { badInput, requiredText } from '../shared/inputChecks';
+import { documentItem } from '../shared/output';
+import { documentIdProperty } from '../shared/parameters';
 
 const properties: INodeProperties[] = [
 	documentIdProperty,
@@ -33,7 +30,8 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		description: 'Whether to download the audit trail too, and where to put it',
+		description:
+			'Whether to download the audit trail too, where to put it, and the largest file to download',
 		options: [
 			{
 				displayName: 'Include Audit Trail',
@@ -47,25 +45,27 @@ const properties: INodeProperties[] = [
 				displayName: 'Put Audit Trail in Field',
 				name: 'auditTrailBinaryPropertyName',
 				type: 'string',
-				default: 'auditTrail',
+				default: AUDIT_TRAIL_FIELD,
 				description: 'Name of the binary field the audit trail PDF is put in',
 				displayOptions: { show: { includeAuditTrail: [true] } },
 			},
+			maxFileSizeOption,
 		],
 	},
 ];
 
-export const description = forOperation('document', 'download', properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['download'] } },
+	properties,
+);
 
 interface DownloadOptions {
 	includeAuditTrail?: boolean;
 	auditTrailBinaryPropertyName?: string;
+	maxFileSize?: number;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
 	const binaryField = requiredText(
 		this,
@@ -75,7 +75,7 @@ export async function execute(
 	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as DownloadOptions;
 	const auditField = options.includeAuditTrail
-		? (options.auditTrailBinaryPropertyName ?? 'auditTrail').trim()
+		? (options.auditTrailBinaryPropertyName ?? AUDIT_TRAIL_FIELD).trim()
 		: undefined;
 	if (auditField === '') throw badInput(this, itemIndex, '"Put Audit Trail in Field" is empty');
 	if (auditField === binaryField) {
@@ -85,50 +85,9 @@ export async function execute(
 			'"Put Audit Trail in Field" is the same field as "Put Output File in Field"',
 		);
 	}
-
-	const record = await loadDocument.call(this, documentId, itemIndex);
-	const document = readableDocument(record);
-	const hash = typeof document.fileHash === 'string' ? document.fileHash : '';
-	if (hash === '') {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Circularo returned no PDF for document "${documentId}"`,
-			{
-				itemIndex,
-				description: 'The document has no pdfFile.content (file hash) to download.',
-			},
-		);
-	}
-	const title =
-		typeof document.title === 'string' && document.title !== '' ? document.title : documentId;
-	const binary: IBinaryKeyData = {};
-	const pdf = await circularoDownload.call(
-		this,
-		`/files/loadFile/hash/${encodeURIComponent(hash)}`,
-		{
-			action: 'download the document',
-			fixes: FILE_ADVICE,
-		},
-	);
-	binary[binaryField] = await this.helpers.prepareBinaryData(
-		pdf,
-		DOWNLOAD_FILE_NAMES.document(title),
-		'application/pdf',
-	);
-	if (auditField) {
-		const audit = await circularoDownload.call(
-			this,
-			`/documents/${encodeURIComponent(documentId)}/audit`,
-			{
-				action: 'download the audit trail',
-				fixes: FILE_ADVICE,
-			},
-		);
-		binary[auditField] = await this.helpers.prepareBinaryData(
-			audit,
-			DOWNLOAD_FILE_NAMES.auditTrail(title),
-			'application/pdf',
-		);
-	}
-	return [{ json: document, binary }];
-}
+	const limit = downloadLimit(options.maxFileSize);
+	const { document, pdf, title } = await documentPdf(this, client, documentId, limit);
+	const binary: IBinaryKeyData = { [binaryField]: pdf };
+	if (auditField) binary[auditField] = await auditTrailPdf(this, client, documentId, title, limit);
+	return [{ json: documentItem(document), binary }];
+};

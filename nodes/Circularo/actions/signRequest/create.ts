@@ -1,17 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { DOCUMENT_DEFAULTS, shareIdOf, sharesOf } from '../../assumptions';
-import { circularoApiRequest } from '../../transport/request';
-import { SHARE_ADVICE } from '../advice';
-import { forOperation } from '../descriptions';
-import { documentIdProperty } from '../document/documentId';
-import { requiredText } from '../inputChecks';
-import { loadDocument } from '../loadDocument';
+import { DOCUMENT_DEFAULTS, getDocument, share } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
+import { requiredText } from '../shared/inputChecks';
+import { documentIdProperty } from '../shared/parameters';
 import { checkedRecipients, type RecipientParameters } from './recipients';
 
 const recipientValues: INodeProperties[] = [
@@ -168,43 +160,31 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('signRequest', 'create', properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['signRequest'], operation: ['create'] } },
+	properties,
+);
 
 /** POST /share: one share per recipient, a signature field per signer. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
-	const recipients = this.getNodeParameter('recipients', itemIndex, {}) as {
+	const parameters = this.getNodeParameter('recipients', itemIndex, {}) as {
 		recipient?: RecipientParameters[];
 	};
-	const { data, signatureFields } = checkedRecipients(this, itemIndex, recipients.recipient ?? []);
-	const sequential = this.getNodeParameter('sequential', itemIndex, false) as boolean;
-
-	const document = await loadDocument.call(
+	const { recipients, signatureFields } = checkedRecipients(
 		this,
-		documentId,
 		itemIndex,
-		'read the document to share',
+		parameters.recipient ?? [],
 	);
-	const body: IDataObject = {
-		id: documentId,
-		type:
-			typeof document.documentType === 'string'
-				? document.documentType
-				: DOCUMENT_DEFAULTS.documentType,
-		objectType: 'document',
+	const sequential = this.getNodeParameter('sequential', itemIndex, false) as boolean;
+	// Circularo wants the document's type with the share.
+	const { documentType } = await getDocument(client, documentId);
+	const { shares, shareIds } = await share(client, {
+		documentId,
+		documentType: typeof documentType === 'string' ? documentType : DOCUMENT_DEFAULTS.documentType,
 		sequential,
-		data,
+		recipients,
 		signatureFields,
-	};
-	const answer = await circularoApiRequest.call(this, 'POST', '/share', body, {
-		action: 'send the sign request',
-		fixes: SHARE_ADVICE,
 	});
-	const shares = sharesOf(answer);
-	return [
-		{ json: { documentId, sequential, shareIds: shares.map(shareIdOf).filter(Boolean), shares } },
-	];
-}
+	return [{ json: { documentId, sequential, shareIds, shares } }];
+};
