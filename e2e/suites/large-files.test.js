@@ -51,6 +51,15 @@ describe('files of 1 MB and 90 MB through real n8n', () => {
 		return execution;
 	}
 
+	/** Document > Download of `documentId` with `options`. @param {string} documentId @param {object} options */
+	function downloadNode(documentId, options) {
+		return actionNode({
+			name: 'Download',
+			parameters: { resource: 'document', operation: 'download', documentId, options },
+			credential,
+		});
+	}
+
 	for (const megabytes of [1, 90]) {
 		describe(`${megabytes} MB`, () => {
 			/** @type {{ filePath: string, size: number, sha256: string }} */ let file;
@@ -91,17 +100,9 @@ describe('files of 1 MB and 90 MB through real n8n', () => {
 
 			test('Document > Download with the audit trail: n8n holds the exact bytes', async () => {
 				assert.ok(documentId, 'the document of the previous test');
-				const download = actionNode({
-					name: 'Download',
-					parameters: {
-						resource: 'document',
-						operation: 'download',
-						documentId,
-						options: { includeAuditTrail: true },
-					},
-					credential,
-				});
-				const execution = await run(`download ${megabytes} MB`, [download]);
+				const execution = await run(`download ${megabytes} MB`, [
+					downloadNode(documentId, { includeAuditTrail: true }),
+				]);
 				assert.equal(
 					execution.status,
 					'success',
@@ -117,17 +118,9 @@ describe('files of 1 MB and 90 MB through real n8n', () => {
 
 			if (megabytes === 90) {
 				test('a download over "Max File Size (MB)" fails with the size and the option', async () => {
-					const download = actionNode({
-						name: 'Download',
-						parameters: {
-							resource: 'document',
-							operation: 'download',
-							documentId,
-							options: { maxFileSize: 50 },
-						},
-						credential,
-					});
-					const execution = await run('download over the limit', [download]);
+					const execution = await run('download over the limit', [
+						downloadNode(documentId, { maxFileSize: 50 }),
+					]);
 					assert.equal(execution.status, 'error');
 					const error = execution.data.resultData.error;
 					assert.equal(
