@@ -9,6 +9,10 @@
  *   node bench/run.js --only single,queue      the real-n8n parts only (`--only n8n` says the same)
  *   node bench/run.js --quick                  fewer rounds and deliveries (a smoke run, not for the docs)
  *   node bench/run.js --package ../other-checkout   another build of the package (before/after)
+ *   node bench/run.js --only files             part 5: uploads, downloads and Get Many against n8n's HTTP Request node
+ *
+ * Part 5 options (see bench/files.js): --sizes 1,25,90 (MB), --binary-modes default,filesystem,
+ * --documents N (Get Many, default 10000); --rounds, --package and --quick apply to it too.
  *
  * n8n options (see bench/n8n.js): --deliveries N (per workflow and mode, default 1000),
  * --rounds N (interleaved rounds, default 4), --memory-deliveries N (part 3, default 5000; 0
@@ -22,8 +26,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { runHandlerBench } = require('./handler');
 const { runN8nBench, parseN8nArgs, MODES } = require('./n8n');
+const { runFilesBench, parseFilesArgs } = require('./files');
 
-const PARTS = ['handler', ...MODES];
+const PARTS = ['handler', ...MODES, 'files'];
+/** Options of part 5 only; --rounds, --package and --quick go to every part that takes them. */
+const FILES_ONLY = ['--sizes', '--binary-modes', '--documents'];
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
@@ -34,10 +41,17 @@ function parseArgs(argv) {
 	let pkg;
 	/** @type {string[]} */
 	const n8n = [];
+	/** @type {string[]} */
+	const files = [];
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = () => (inline !== undefined ? inline : argv[++i]);
-		if (flag === '--only')
+		if (FILES_ONLY.includes(flag)) files.push(flag, value());
+		else if (flag === '--rounds') {
+			const rounds = value();
+			n8n.push(flag, rounds);
+			files.push(flag, rounds);
+		} else if (flag === '--only')
 			only = value()
 				.split(',')
 				.flatMap((p) => (p === 'n8n' ? MODES : [p]));
@@ -45,9 +59,11 @@ function parseArgs(argv) {
 		else if (flag === '--quick') {
 			quick = true;
 			n8n.push(flag);
+			files.push(flag);
 		} else if (flag === '--package') {
 			pkg = value();
 			n8n.push(flag, pkg);
+			files.push(flag, pkg);
 		} else if (inline !== undefined) n8n.push(argv[i]);
 		else {
 			n8n.push(flag);
@@ -74,6 +90,7 @@ function parseArgs(argv) {
 		strict,
 		nodePath,
 		n8nOptions: { ...parseN8nArgs(n8n), modes },
+		files: only.includes('files') ? parseFilesArgs(files) : undefined,
 	};
 }
 
@@ -91,6 +108,11 @@ async function main() {
 	}
 	if (o.modes.length > 0) {
 		const r = await runN8nBench(o.n8nOptions);
+		out.push(r.text);
+		ok = ok && r.ok;
+	}
+	if (o.files) {
+		const r = await runFilesBench(o.files);
 		out.push(r.text);
 		ok = ok && r.ok;
 	}

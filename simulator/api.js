@@ -6,6 +6,7 @@
  * themselves live in routes/, one module per area.
  */
 
+const fs = require('node:fs');
 const http = require('node:http');
 
 const { API_PREFIX } = require('./faults');
@@ -17,11 +18,12 @@ const {
 	readBody,
 	parseJson,
 	sendJson,
-	sendBytes,
+	sendFile,
 } = require('./http');
-const { multipartBoundary, parseMultipart, summarise } = require('./multipart');
+const { multipartBoundary, readMultipart, summarise } = require('./multipart');
 
-const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+/** Circularo takes scanned contracts of tens of megabytes; the simulator takes files to 200 MB. */
+const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 const REDACTED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
 /** @type {import('./routes/types').Route[]} */
@@ -62,16 +64,20 @@ function loggedHeaders(headers) {
 }
 
 /**
- * Reads the body: a multipart form (parts, summarised in the log) or JSON (a GET's broken body
- * is ignored).
+ * Reads the body: a multipart form (parts, its files on disk, summarised in the log) or JSON (a
+ * GET's broken body is ignored).
+ * @param {import('./index').CircularoSimulator} sim
  * @param {http.IncomingMessage} req
  * @param {string} method
  * @param {import('./state').RequestLogEntry} entry
  */
-async function readRequestBody(req, method, entry) {
+async function readRequestBody(sim, req, method, entry) {
 	const boundary = multipartBoundary(req.headers['content-type']);
 	if (boundary !== null) {
-		const parts = parseMultipart(await readBody(req, MAX_UPLOAD_BYTES), boundary);
+		const parts = await readMultipart(req, boundary, {
+			maxBytes: MAX_UPLOAD_BYTES,
+			newSink: () => sim.fileStore.sink(),
+		});
 		entry.multipart = summarise(parts);
 		return { body: undefined, parts };
 	}
@@ -173,10 +179,13 @@ async function handleApi(sim, req, res, url) {
 
 	/** @type {import('./routes/types').RouteResult} */
 	let result;
+	/** @type {import('./multipart').Part[] | undefined} */
+	let parts;
 	try {
 		const { handler, params } = findRoute(method, apiPath, url.pathname);
-		const { body, parts } = await readRequestBody(req, method, entry);
-		result = await handler({ sim, url, params, body, parts, method });
+		const read = await readRequestBody(sim, req, method, entry);
+		parts = read.parts;
+		result = await handler({ sim, url, params, body: read.body, parts, method });
 	} catch (err) {
 		if (err instanceof ApiError) result = { status: err.status, json: err.toJson() };
 		else {
@@ -188,15 +197,20 @@ async function handleApi(sim, req, res, url) {
 		}
 	}
 
+	// An upload no stored file points at (a refused request, or bytes stored already) goes.
+	for (const p of parts ?? [])
+		if (p.file && sim.files.get(p.file.sha256)?.path !== p.file.path)
+			fs.rmSync(p.file.path, { force: true });
+
 	if (fault && fault.afterHandling && (await applyFault())) return;
 	if (sim.stopped) return drop();
 
 	done(result.status);
-	if (result.bytes)
-		sendBytes(
+	if (result.file)
+		sendFile(
 			res,
 			result.status,
-			result.bytes,
+			result.file,
 			result.contentType ?? 'application/octet-stream',
 			result.filename,
 		);

@@ -7,33 +7,42 @@
  */
 
 const crypto = require('node:crypto');
+const fs = require('node:fs');
 const { buildPdf } = require('./pdf');
+const { inMemory } = require('./fileStore');
 
 /**
  * @typedef {import('./seed').DocumentRecord} DocumentRecord
  * @typedef {import('./state').SimulatorState} State
  * @typedef {import('./state').Actor} Actor
- * @typedef {{ bytes: Buffer, mimetype: string, name: string, tenants: Set<string>, documentIds: Set<string> }} FileRecord
+ * @typedef {import('./fileStore').FileContent & { mimetype: string, name: string, tenants: Set<string>,
+ *   documentIds: Set<string> }} FileRecord
  */
 
 /** @param {Buffer} bytes */
 const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
 
-/** @param {Buffer} bytes */
-const looksLikePdf = (bytes) => bytes.subarray(0, 1024).includes('%PDF-');
+/** @param {Buffer} head the first bytes of a file */
+const looksLikePdf = (head) => head.subarray(0, 1024).includes('%PDF-');
 
 /**
- * Keeps bytes in the file store under their SHA-256 hash and returns the hash.
+ * Keeps a file under its SHA-256 hash and returns the hash: bytes made in memory, or an upload
+ * received on disk (which is removed when the same bytes are stored already).
  * @param {State} sim
- * @param {Buffer} bytes
+ * @param {Buffer | import('./fileStore').ReceivedFile} content
  * @param {{ mimetype: string, name: string, tenant?: string, documentId?: string }} meta
  */
-function storeFile(sim, bytes, meta) {
-	const hash = sha256(bytes);
+function storeFile(sim, content, meta) {
+	/** @type {import('./fileStore').FileContent} */
+	const stored = Buffer.isBuffer(content)
+		? inMemory(content)
+		: { path: content.path, size: content.size, head: content.head };
+	const hash = Buffer.isBuffer(content) ? sha256(content) : content.sha256;
 	let file = sim.files.get(hash);
+	if (file && stored.path) fs.rmSync(stored.path, { force: true });
 	if (!file) {
 		file = {
-			bytes,
+			...stored,
 			mimetype: meta.mimetype,
 			name: meta.name,
 			tenants: new Set(),
@@ -106,16 +115,19 @@ function currentShares(sim, doc) {
 	return pending.filter((s) => s.order === next);
 }
 
+/** The last page made for each document: what it showed and its hash. @type {WeakMap<DocumentRecord, { key: string, hash: string }>} */
+const generatedPdfs = new WeakMap();
+
 /**
- * The PDF a download returns now: the uploaded file until someone signed or the document
+ * The hash of the PDF a download returns now: the uploaded file until someone signed or the document
  * completed; then a generated page marked with the signatures (a new hash after each one).
  * @param {State} sim
  * @param {DocumentRecord} doc
  */
-function currentPdf(sim, doc) {
+function currentPdfHash(sim, doc) {
 	const source = doc.sourceHash ? sim.files.get(doc.sourceHash) : undefined;
 	if (source && doc.signatures.length === 0 && doc.shareStateName !== 'completed') {
-		return { hash: /** @type {string} */ (doc.sourceHash), bytes: source.bytes };
+		return /** @type {string} */ (doc.sourceHash);
 	}
 	const lines = [
 		'Circularo simulator - not a real signed document',
@@ -124,9 +136,7 @@ function currentPdf(sim, doc) {
 		`State: ${doc.shareStateName ?? 'not shared'}`,
 	];
 	if (source)
-		lines.push(
-			`Original file: ${source.name} (${source.bytes.length} bytes, SHA-256 ${doc.sourceHash})`,
-		);
+		lines.push(`Original file: ${source.name} (${source.size} bytes, SHA-256 ${doc.sourceHash})`);
 	for (const s of doc.signatures)
 		lines.push(
 			`Signed by ${s.name}${s.email && s.email !== s.name ? ` <${s.email}>` : ''} on ${s.date}`,
@@ -136,13 +146,20 @@ function currentPdf(sim, doc) {
 			? 'All required signatures collected.'
 			: 'Signatures pending.',
 	);
+	// Every answer naming a document names its PDF: a search over thousands of documents builds
+	// each page once, not once per search.
+	const key = `${doc.documentTitle}\n${lines.join('\n')}`;
+	const made = generatedPdfs.get(doc);
+	if (made && made.key === key && sim.files.get(made.hash)?.documentIds.has(doc.documentId))
+		return made.hash;
 	const bytes = buildPdf({ title: doc.documentTitle, lines });
 	const hash = storeFile(sim, bytes, {
 		mimetype: 'application/pdf',
 		name: `${doc.documentTitle}.pdf`,
 		documentId: doc.documentId,
 	});
-	return { hash, bytes };
+	generatedPdfs.set(doc, { key, hash });
+	return hash;
 }
 
 /** @param {DocumentRecord} doc */
@@ -171,7 +188,7 @@ function documentView(sim, doc) {
 		_version: doc.version,
 		createDate: doc.createDate,
 		owner: owner ? owner.username : doc.creator,
-		pdfFile: { content: currentPdf(sim, doc).hash, _content_type: 'application/pdf' },
+		pdfFile: { content: currentPdfHash(sim, doc), _content_type: 'application/pdf' },
 		workflow: {
 			workflowType: doc.workflowType,
 			shareStateName: doc.shareStateName,

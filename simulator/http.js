@@ -6,6 +6,9 @@
  * path patterns, answers.
  */
 
+const { pipeline } = require('node:stream');
+const { openFile } = require('./fileStore');
+
 const MAX_JSON_BYTES = 1024 * 1024;
 
 class ApiError extends Error {
@@ -138,16 +141,17 @@ function sendJson(res, status, json, headers = {}) {
 }
 
 /**
+ * Answers with a stored file, streamed from where it is kept.
  * @param {import('node:http').ServerResponse} res
  * @param {number} status
- * @param {Buffer} bytes
+ * @param {import('./fileStore').FileContent} file
  * @param {string} contentType
  * @param {string} [filename]
  */
-function sendBytes(res, status, bytes, contentType, filename) {
+function sendFile(res, status, file, contentType, filename) {
 	if (res.headersSent || res.destroyed) return;
 	/** @type {Record<string, string | number>} */
-	const headers = { 'content-type': contentType, 'content-length': bytes.length };
+	const headers = { 'content-type': contentType, 'content-length': file.size };
 	if (filename) {
 		// RFC 6266: an ASCII fallback, and the exact name percent-encoded as UTF-8.
 		const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
@@ -155,7 +159,8 @@ function sendBytes(res, status, bytes, contentType, filename) {
 			`inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`;
 	}
 	res.writeHead(status, headers);
-	res.end(bytes);
+	// A client that goes away ends the read of the file too.
+	pipeline(openFile(file), res, () => undefined);
 }
 
 module.exports = {
@@ -170,5 +175,5 @@ module.exports = {
 	parseJson,
 	readJsonBody,
 	sendJson,
-	sendBytes,
+	sendFile,
 };

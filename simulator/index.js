@@ -128,11 +128,13 @@ class CircularoSimulator extends SimulatorControl {
 		for (const r of this.inflight) r.destroy(new Error('simulator stopped'));
 		this.inflight.clear();
 		const server = this.server;
-		if (!server) return;
-		await new Promise((resolve) => {
-			server.close(() => resolve(undefined));
-			server.closeAllConnections();
-		});
+		if (server) {
+			await new Promise((resolve) => {
+				server.close(() => resolve(undefined));
+				server.closeAllConnections();
+			});
+		}
+		this.fileStore.remove();
 	}
 }
 

@@ -2,17 +2,25 @@
 'use strict';
 
 /**
- * A small multipart/form-data parser (RFC 7578) for uploads, and the summary of a form that the
- * request log keeps (text fields verbatim, files as name, type, size and hash).
+ * A streaming multipart/form-data parser (RFC 7578) for uploads: text fields are kept in memory,
+ * each file goes to the file store as it arrives (hashed on the way), so an upload of any size
+ * costs the simulator a few chunks of memory. Also the summary of a form that the request log
+ * keeps (text fields verbatim, files as name, type, size and hash).
  */
 
-const crypto = require('node:crypto');
 const { ApiError } = require('./http');
 
+/** A text field larger than this is refused; files have no limit here but the body's. */
+const MAX_FIELD_BYTES = 1024 * 1024;
+const MAX_HEADER_BYTES = 16 * 1024;
+
 /**
- * @typedef {{ name: string, filename: string | null, contentType: string | null, data: Buffer }} Part
+ * @typedef {import('./fileStore').ReceivedFile} ReceivedFile
+ * @typedef {{ name: string, filename: string | null, contentType: string | null, data: Buffer,
+ *   file?: ReceivedFile }} Part  a text field has `data`; a file part has `file` (and empty `data`)
  * @typedef {{ fields: Record<string, string>, files: Array<{ name: string, filename: string | null,
  *   contentType: string | null, size: number, sha256: string }> }} MultipartSummary
+ * @typedef {ReturnType<import('./fileStore').FileStore['sink']>} FileSink
  */
 
 /**
@@ -39,47 +47,153 @@ function headerParam(header, key) {
 	return m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2];
 }
 
+/** @param {string} why */
+const malformed = (why) =>
+	new ApiError(400, 'INVALID_MULTIPART', `Malformed multipart/form-data: ${why}`);
+
 /**
- * @param {Buffer} body
- * @param {string} boundary
- * @returns {Part[]}
+ * The part a header block starts.
+ * @param {Buffer} block the header lines, without the blank line
+ * @returns {Part}
  */
-function parseMultipart(body, boundary) {
-	const bad = (/** @type {string} */ why) =>
-		new ApiError(400, 'INVALID_MULTIPART', `Malformed multipart/form-data: ${why}`);
+function partOf(block) {
+	/** @type {Record<string, string>} */
+	const headers = {};
+	for (const line of block.toString('utf8').split('\r\n')) {
+		const colon = line.indexOf(':');
+		if (colon > 0)
+			headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+	}
+	const disposition = headers['content-disposition'] ?? '';
+	const name = headerParam(disposition, 'name');
+	if (!/^form-data/i.test(disposition) || name === null)
+		throw malformed('part without Content-Disposition: form-data; name=...');
+	return {
+		name,
+		filename: headerParam(disposition, 'filename'),
+		contentType: headers['content-type'] ?? null,
+		data: Buffer.alloc(0),
+	};
+}
+
+/**
+ * Reads a form from `body` (a request) as it arrives. Files go to sinks from `newSink()`;
+ * on any error every file received so far is dropped.
+ * @param {AsyncIterable<Buffer>} body
+ * @param {string} boundary
+ * @param {{ maxBytes: number, newSink: () => FileSink }} o
+ * @returns {Promise<Part[]>}
+ */
+async function readMultipart(body, boundary, o) {
 	const delimiter = Buffer.from(`--${boundary}`);
-	let pos = body.indexOf(delimiter);
-	if (pos < 0) throw bad('boundary not found');
+	const nextDelimiter = Buffer.from(`\r\n--${boundary}`);
 	/** @type {Part[]} */
 	const parts = [];
-	for (;;) {
-		pos += delimiter.length;
-		if (body.subarray(pos, pos + 2).toString() === '--') return parts; // closing delimiter
-		if (body.subarray(pos, pos + 2).toString() !== '\r\n')
-			throw bad('expected CRLF after a boundary');
-		pos += 2;
-		const headerEnd = body.indexOf('\r\n\r\n', pos);
-		if (headerEnd < 0) throw bad('part without a blank line after its headers');
-		/** @type {Record<string, string>} */
-		const headers = {};
-		for (const line of body.subarray(pos, headerEnd).toString('utf8').split('\r\n')) {
-			const colon = line.indexOf(':');
-			if (colon > 0)
-				headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+	/** @type {FileSink[]} */
+	const sinks = [];
+	/** Where the parser is; `advance()` moves it (so TypeScript does not narrow it here). */
+	let state = /** @type {'preamble' | 'afterDelimiter' | 'headers' | 'body' | 'done'} */ (
+		String('preamble')
+	);
+	/** @type {Part | undefined} */
+	let part;
+	/** @type {FileSink | undefined} */
+	let sink;
+	/** @type {Buffer[]} */
+	let fieldChunks = [];
+	let fieldSize = 0;
+	/** @type {Buffer} */
+	let pending = Buffer.alloc(0);
+	let total = 0;
+
+	/** @param {Buffer} bytes */
+	const toPart = async (bytes) => {
+		if (bytes.length === 0) return;
+		if (sink) return sink.write(bytes);
+		fieldSize += bytes.length;
+		if (fieldSize > MAX_FIELD_BYTES)
+			throw malformed(`a text field larger than ${MAX_FIELD_BYTES} bytes`);
+		fieldChunks.push(bytes);
+	};
+	const endPart = () => {
+		const done = /** @type {Part} */ (part);
+		if (sink) done.file = sink.end();
+		else done.data = Buffer.concat(fieldChunks);
+		parts.push(done);
+		part = undefined;
+		sink = undefined;
+		fieldChunks = [];
+		fieldSize = 0;
+	};
+	/** Consumes what `pending` allows; returns when it needs more bytes. */
+	const advance = async () => {
+		for (;;) {
+			if (state === 'preamble') {
+				const at = pending.indexOf(delimiter);
+				if (at < 0) {
+					pending = pending.subarray(Math.max(0, pending.length - delimiter.length + 1));
+					return;
+				}
+				pending = pending.subarray(at + delimiter.length);
+				state = 'afterDelimiter';
+			} else if (state === 'afterDelimiter') {
+				if (pending.length < 2) return;
+				const next = pending.subarray(0, 2).toString('latin1');
+				if (next === '--') {
+					state = 'done';
+					return;
+				}
+				if (next !== '\r\n') throw malformed('expected CRLF after a boundary');
+				pending = pending.subarray(2);
+				state = 'headers';
+			} else if (state === 'headers') {
+				const end = pending.indexOf('\r\n\r\n');
+				if (end < 0) {
+					if (pending.length > MAX_HEADER_BYTES)
+						throw malformed('part without a blank line after its headers');
+					return;
+				}
+				part = partOf(pending.subarray(0, end));
+				if (part.filename !== null) {
+					sink = o.newSink();
+					sinks.push(sink);
+				}
+				pending = pending.subarray(end + 4);
+				state = 'body';
+			} else if (state === 'body') {
+				const at = pending.indexOf(nextDelimiter);
+				if (at < 0) {
+					// Keep what could be the start of the next delimiter.
+					const safe = Math.max(0, pending.length - nextDelimiter.length + 1);
+					await toPart(pending.subarray(0, safe));
+					pending = pending.subarray(safe);
+					return;
+				}
+				await toPart(pending.subarray(0, at));
+				endPart();
+				pending = pending.subarray(at + nextDelimiter.length);
+				state = 'afterDelimiter';
+			} else return;
 		}
-		const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd + 4);
-		if (next < 0) throw bad('missing closing boundary');
-		const disposition = headers['content-disposition'] ?? '';
-		const name = headerParam(disposition, 'name');
-		if (!/^form-data/i.test(disposition) || name === null)
-			throw bad('part without Content-Disposition: form-data; name=...');
-		parts.push({
-			name,
-			filename: headerParam(disposition, 'filename'),
-			contentType: headers['content-type'] ?? null,
-			data: body.subarray(headerEnd + 4, next),
-		});
-		pos = next + 2;
+	};
+
+	try {
+		for await (const chunk of body) {
+			total += chunk.length;
+			if (total > o.maxBytes)
+				throw new ApiError(413, 'BODY_TOO_LARGE', `Request body larger than ${o.maxBytes} bytes`);
+			if (state === 'done') continue; // the epilogue
+			// Copy only the few bytes left over; a chunk on its own is used as it came.
+			pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+			await advance();
+		}
+		if (state === 'preamble') throw malformed('boundary not found');
+		if (state === 'headers') throw malformed('part without a blank line after its headers');
+		if (state !== 'done') throw malformed('missing closing boundary');
+		return parts;
+	} catch (error) {
+		for (const s of sinks) s.abort();
+		throw error;
 	}
 }
 
@@ -92,18 +206,18 @@ function summarise(parts) {
 	/** @type {MultipartSummary} */
 	const summary = { fields: {}, files: [] };
 	for (const p of parts) {
-		if (p.filename === null) summary.fields[p.name] = p.data.toString('utf8');
+		if (!p.file) summary.fields[p.name] = p.data.toString('utf8');
 		else {
 			summary.files.push({
 				name: p.name,
 				filename: p.filename,
 				contentType: p.contentType,
-				size: p.data.length,
-				sha256: crypto.createHash('sha256').update(p.data).digest('hex'),
+				size: p.file.size,
+				sha256: p.file.sha256,
 			});
 		}
 	}
 	return summary;
 }
 
-module.exports = { multipartBoundary, parseMultipart, summarise };
+module.exports = { multipartBoundary, readMultipart, summarise };

@@ -19,6 +19,7 @@ const {
 	seedDefinitions,
 } = require('./seed');
 const { documentView, recordChange, userActor } = require('./documents');
+const { FileStore } = require('./fileStore');
 const { EVENT_EFFECTS } = require('./payloads');
 const { openSignRequest } = require('./signing');
 
@@ -136,6 +137,8 @@ class SimulatorState {
 		this.documents = new Map();
 		/** Files by SHA-256 hash. @type {Map<string, import('./documents').FileRecord>} */
 		this.files = new Map();
+		/** Where uploads are kept (a temporary folder, removed by `stop()`). */
+		this.fileStore = new FileStore();
 		/** @type {Map<string, import('./signing').ShareRecord>} */
 		this.shares = new Map();
 		/** Document types of every tenant. */

@@ -310,10 +310,12 @@ class PublicApi {
 	async binaryBytes(binary) {
 		if (!binary.id) return Buffer.from(binary.data || '', 'base64');
 		const headers = { 'browser-id': this.rest.browserId, cookie: this.rest.cookie || '' };
+		// A connection of its own: one kept alive after a long download may be closed by n8n just
+		// as it is reused.
 		const r = await request(
 			'GET',
 			`${this.baseUrl()}/rest/binary-data?id=${encodeURIComponent(binary.id)}&action=download`,
-			{ headers, timeoutMs: 15_000 },
+			{ headers, timeoutMs: 120_000, agent: /** @type {any} */ (false) },
 		);
 		if (r.status !== 200) throw httpError('GET', '/rest/binary-data', r);
 		return r.body;

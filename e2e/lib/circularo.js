@@ -9,6 +9,7 @@
  */
 
 const crypto = require('node:crypto');
+const fs = require('node:fs');
 const { startSimulator, hmacHex } = require('../../simulator');
 const { buildPdf } = require('../../simulator/pdf');
 const { packPackage } = require('./package');
@@ -388,6 +389,51 @@ function waitRegistrationsOf(sim, executionId) {
 }
 
 /**
+ * Writes a PDF of exactly `size` bytes to `filePath` (a PDF header, random bytes with CR, LF and
+ * dashes among them, `%%EOF`), chunk by chunk, and returns its SHA-256.
+ * @param {string} filePath @param {number} size at least 64
+ * @returns {Promise<{ filePath: string, size: number, sha256: string }>}
+ */
+async function writeLargePdf(filePath, size) {
+	const head = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
+	const tail = Buffer.from('\n%%EOF\n', 'latin1');
+	const hash = crypto.createHash('sha256');
+	const out = fs.openSync(filePath, 'w');
+	try {
+		const write = (/** @type {Buffer} */ b) => {
+			hash.update(b);
+			fs.writeSync(out, b);
+		};
+		write(head);
+		for (let left = size - head.length - tail.length; left > 0;) {
+			const chunk = crypto.randomBytes(Math.min(1024 * 1024, left));
+			left -= chunk.length;
+			write(chunk);
+		}
+		write(tail);
+	} finally {
+		fs.closeSync(out);
+	}
+	return { filePath, size, sha256: hash.digest('hex') };
+}
+
+/**
+ * n8n's Read/Write Files from Disk node reading `filePath` into the binary field `data` (n8n
+ * must be allowed the folder: N8N_RESTRICT_FILE_ACCESS_TO).
+ * @param {{ name?: string, filePath: string }} o
+ */
+function readFileNode(o) {
+	return {
+		id: crypto.randomUUID(),
+		name: o.name || 'Read the file',
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1.1,
+		position: /** @type {[number, number]} */ ([0, 0]),
+		parameters: { fileSelector: o.filePath, options: {} },
+	};
+}
+
+/**
  * n8n's own Webhook node (POST, answers on receipt), first in a workflow: the built-in baseline.
  * @param {string} webhookPath
  */
@@ -469,6 +515,8 @@ function toolName(nodeName) {
 }
 
 module.exports = {
+	writeLargePdf,
+	readFileNode,
 	NODE_TYPE,
 	ACTION_NODE_TYPE,
 	TOOL_NODE_TYPE,

@@ -77,6 +77,45 @@ function treePssBytes(rootPid) {
 	return total;
 }
 
+/**
+ * Resident memory of each process of the tree and its peak since the last `resetTreePeaks` (or
+ * its start): VmRSS and VmHWM of /proc/<pid>/status, in bytes, by pid.
+ * @param {number} rootPid @returns {Map<number, { rss: number, peak: number }>}
+ */
+function treeMemory(rootPid) {
+	/** @type {Map<number, { rss: number, peak: number }>} */
+	const out = new Map();
+	for (const pid of processTree(rootPid).keys()) {
+		try {
+			const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+			const kb = (/** @type {string} */ key) =>
+				Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+			out.set(pid, { rss: kb('VmRSS'), peak: kb('VmHWM') });
+		} catch {
+			/* gone meanwhile */
+		}
+	}
+	return out;
+}
+
+/**
+ * Sets each process's peak resident memory (VmHWM) back to its current resident memory (Linux:
+ * `5` into /proc/<pid>/clear_refs), so `treeMemory` then gives the peak of what runs next, however
+ * short. Returns false where the kernel does not allow it.
+ * @param {number} rootPid
+ */
+function resetTreePeaks(rootPid) {
+	let ok = true;
+	for (const pid of processTree(rootPid).keys()) {
+		try {
+			fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+		} catch {
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 /** Clock ticks per second for /proc times (USER_HZ; 100 on Linux unless `getconf CLK_TCK` says otherwise). */
 let clkTck = 0;
 function ticksPerSecond() {
@@ -107,4 +146,11 @@ function treeCpuSeconds(rootPid) {
 	return ticks / ticksPerSecond();
 }
 
-module.exports = { processTree, treeRssBytes, treePssBytes, treeCpuSeconds };
+module.exports = {
+	processTree,
+	treeRssBytes,
+	treePssBytes,
+	treeCpuSeconds,
+	treeMemory,
+	resetTreePeaks,
+};

@@ -7,6 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { maxFileSizeOption } from './circularo/files';
 import { ALL_EVENTS, EVENT_OPTIONS } from './events';
 import { receiveDelivery } from './trigger/delivery';
 import { checkExists, create, deleteRegistration } from './trigger/lifecycle';
@@ -156,6 +157,10 @@ export class CircularoTrigger implements INodeType {
 						default: false,
 						description:
 							'Whether to download the audit-trail PDF of the document and attach it as binary field "auditTrail"',
+					},
+					{
+						...maxFileSizeOption,
+						description: `${maxFileSizeOption.description} Used with Download Signed Document and Include Audit Trail.`,
 					},
 					{
 						displayName: 'Include Request Headers',

@@ -19,6 +19,7 @@ const {
 	userActor,
 } = require('../documents');
 const { emit } = require('../deliveries');
+const { inMemory } = require('../fileStore');
 
 const MAX_DELETE_BATCH = 100;
 /** Keys of `body` that are not custom metadata fields. */
@@ -43,10 +44,10 @@ function listDefinitions({ sim, url }) {
  */
 function convertedPdf(file, title) {
 	const lines = [
-		`Converted to PDF by the Circularo simulator from "${file.name}" (${file.mimetype}, ${file.bytes.length} bytes).`,
+		`Converted to PDF by the Circularo simulator from "${file.name}" (${file.mimetype}, ${file.size} bytes).`,
 	];
 	if (/^text\/|rtf|json|xml/.test(file.mimetype))
-		lines.push('', ...file.bytes.toString('utf8').split(/\r?\n/).slice(0, 30));
+		lines.push('', ...file.head.toString('utf8').split(/\r?\n/).slice(0, 30));
 	return buildPdf({ title, lines });
 }
 
@@ -105,7 +106,7 @@ function createDocument({ sim, url, body }) {
 	if (!file || !file.tenants.has(user.tenant))
 		throw new ApiError(404, 'FILE_NOT_FOUND', `No uploaded file with hash "${b.pdfFile.content}"`);
 	let sourceHash = b.pdfFile.content;
-	if (!looksLikePdf(file.bytes)) {
+	if (!looksLikePdf(file.head)) {
 		if (body.convertToPDF !== true) {
 			throw new ApiError(
 				400,
@@ -159,7 +160,7 @@ function getAudit({ sim, url, params }) {
 	const doc = sim.requireDocumentAccess(user, sim.documents.get(params.id));
 	return {
 		status: 200,
-		bytes: auditPdf(doc),
+		file: inMemory(auditPdf(doc)),
 		contentType: 'application/pdf',
 		filename: `${doc.documentTitle}-audit.pdf`,
 	};

@@ -15,7 +15,7 @@ const STORAGE_LIMIT_BYTES = 1024 ** 3;
  * @param {import('../multipart').Part} part
  */
 function uploadMimetype(part) {
-	if (looksLikePdf(part.data)) return 'application/pdf';
+	if (looksLikePdf(part.file?.head ?? part.data)) return 'application/pdf';
 	const declared = (part.contentType ?? '').split(';')[0].trim().toLowerCase();
 	return declared && declared !== 'application/pdf' ? declared : 'application/octet-stream';
 }
@@ -30,8 +30,9 @@ function saveFile({ sim, url, parts }) {
 			'Send multipart/form-data with the fields "file" (the file) and "fileName" (its display name)',
 		);
 	}
-	const file = parts.find((p) => p.name === 'file');
-	if (!file || file.data.length === 0)
+	const filePart = parts.find((p) => p.name === 'file');
+	const file = filePart?.file;
+	if (!filePart || !file || file.size === 0)
 		throw new ApiError(
 			400,
 			'FILE_REQUIRED',
@@ -47,10 +48,10 @@ function saveFile({ sim, url, parts }) {
 			'FILE_NAME_REQUIRED',
 			'The form field "fileName" (the display name) is required',
 		);
-	const mimetype = uploadMimetype(file);
-	const hash = storeFile(sim, file.data, { mimetype, name: fileName, tenant: user.tenant });
+	const mimetype = uploadMimetype(filePart);
+	const hash = storeFile(sim, file, { mimetype, name: fileName, tenant: user.tenant });
 	let used = 0;
-	for (const f of sim.files.values()) if (f.tenants.has(user.tenant)) used += f.bytes.length;
+	for (const f of sim.files.values()) if (f.tenants.has(user.tenant)) used += f.size;
 	return {
 		status: 200,
 		json: {
@@ -58,7 +59,7 @@ function saveFile({ sim, url, parts }) {
 				[sim.variants.fileIdKey]: hash,
 				documentname: fileName,
 				mimetype,
-				size: file.data.length,
+				size: file.size,
 				createDate: new Date().toISOString(),
 			},
 			storage: { used, limit: STORAGE_LIMIT_BYTES },
@@ -72,7 +73,7 @@ function loadFile({ sim, url, params }) {
 	const file = sim.requireFileAccess(user, params.hash);
 	const pdf = file.mimetype === 'application/pdf';
 	const filename = pdf && !/\.pdf$/i.test(file.name) ? `${file.name}.pdf` : file.name;
-	return { status: 200, bytes: file.bytes, contentType: file.mimetype, filename };
+	return { status: 200, file, contentType: file.mimetype, filename };
 }
 
 /** @type {Route[]} */

@@ -6,7 +6,8 @@
  *
  * @typedef {{ sim: import('../index').CircularoSimulator, url: URL, params: Record<string, string>,
  *   body: any, parts: import('../multipart').Part[] | undefined, method: string }} RouteContext
- * @typedef {{ status: number, json?: unknown, bytes?: Buffer, contentType?: string, filename?: string }} RouteResult
+ * @typedef {{ status: number, json?: unknown, file?: import('../fileStore').FileContent, contentType?: string,
+ *   filename?: string }} RouteResult  `file`: an answer of the file's bytes
  * @typedef {[method: string, pattern: string, handler: (ctx: RouteContext) => RouteResult | Promise<RouteResult>]} Route
  */
 

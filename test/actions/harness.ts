@@ -4,7 +4,7 @@
  */
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { executeContext, actionNodeType } from '../helpers/n8nContext';
+import { executeContext, actionNodeType, type ExecuteOptions } from '../helpers/n8nContext';
 
 const { startSimulator } = require('../../simulator');
 
@@ -21,6 +21,7 @@ export interface LoggedRequest {
 
 export interface RunOptions {
 	items?: INodeExecutionData[];
+	binaryStore?: ExecuteOptions['binaryStore'];
 	continueOnFail?: boolean;
 	key?: string;
 }
@@ -41,6 +42,7 @@ export function useSimulator() {
 				},
 				parameters,
 				items: options.items,
+				binaryStore: options.binaryStore,
 				continueOnFail: options.continueOnFail,
 			});
 			const [output] = await actionNodeType.execute.call(context);

@@ -400,6 +400,26 @@ describe('Send and Wait for Signature: a sign request that ended before the wait
 			]);
 		},
 	);
+	it('attaches no file over Max File Size, and says its size and the option', async () => {
+		const documentId = newDocument();
+		sim.actOnNextShare({ action: 'sign' });
+		// The simulator's PDFs are about a kilobyte: a limit of 512 bytes refuses both.
+		const { outputs } = await run(
+			sendAndWait(documentId, {
+				options: {
+					downloadSignedDocument: true,
+					includeAuditTrail: true,
+					maxFileSize: 512 / (1024 * 1024),
+				},
+			}),
+		);
+		const [item] = outputs[1];
+		expect(item.json.outcome).toBe('completed');
+		expect(item.binary ?? {}).toEqual({});
+		expect(item.json.downloadError).toMatch(
+			/The file is \d+ bytes, larger than the 512 bytes this node downloads\. Raise "Max File Size \(MB\)" in Options/,
+		);
+	});
 });
 
 describe('Send and Wait for Signature: registrations of waits that have ended', () => {

@@ -143,7 +143,15 @@ describe('upload', () => {
 			path: '/files/saveFile',
 			fields: { fileName: 'Contract "A".pdf' },
 			fileField: 'file',
-			file: { data: pdf, fileName: 'Contract "A".pdf', mimeType: 'application/pdf' },
+			file: {
+				chunks: (async function* () {
+					yield pdf.subarray(0, 100);
+					yield pdf.subarray(100);
+				})(),
+				size: pdf.length,
+				fileName: 'Contract "A".pdf',
+				mimeType: 'application/pdf',
+			},
 		});
 		const request = lastRequest();
 		expect(request).toMatchObject({
@@ -153,6 +161,9 @@ describe('upload', () => {
 			status: 200,
 		});
 		expect(request.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+		// Streamed with its length known, not chunked.
+		expect(Number(request.headers['content-length'])).toBeGreaterThan(pdf.length);
+		expect(request.headers['transfer-encoding']).toBeUndefined();
 		expect(request.multipart.fields).toEqual({ fileName: 'Contract "A".pdf' });
 		expect(request.multipart.files).toEqual([
 			{
@@ -173,10 +184,16 @@ describe('upload', () => {
 
 describe('download', () => {
 	const pdfPath = () => `/files/loadFile/hash/${sim.getDocument('doc-sales-1').pdfHash}`;
+	const limit = { maxBytes: 100 * 1024 * 1024, setting: '"Max File Size (MB)" in Options' };
 
-	it('returns the PDF bytes', async () => {
+	it('hands on the PDF as a stream of its declared length, every byte in it', async () => {
 		const { client } = context();
-		const bytes = await client.download({ endpoint: 'downloadFile', path: pdfPath() });
+		const pdf = await client.download({ endpoint: 'downloadFile', path: pdfPath() }, limit);
+		if (!('stream' in pdf)) throw new Error('expected a stream');
+		const chunks: Buffer[] = [];
+		for await (const chunk of pdf.stream) chunks.push(chunk as Buffer);
+		const bytes = Buffer.concat(chunks);
+		expect(bytes.length).toBe(pdf.size);
 		expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
 		expect(lastRequest()).toMatchObject({
 			method: 'GET',
@@ -185,34 +202,46 @@ describe('download', () => {
 		});
 	});
 
-	it('refuses a file over 100 MB, reading no further', async () => {
-		// A server that sends a PDF of 300 MB in 1 MB pieces, as fast as the client reads them.
-		let sent = 0;
-		const piece = Buffer.alloc(1024 * 1024, 0x20);
-		const server = createServer((_request, response) => {
-			response.writeHead(200, { 'content-type': 'application/pdf' });
-			response.write('%PDF-');
-			const more = () => {
-				while (sent < 300 && !response.destroyed) {
-					sent++;
-					if (!response.write(piece)) return void response.once('drain', more);
-				}
-				response.end();
-			};
-			more();
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		try {
-			const { client } = context(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-			const error = await failureOf(client.download({ endpoint: 'downloadFile', path: '/f' }));
-			expect(error).toBeInstanceOf(NodeOperationError);
-			expect(error.message).toBe('The file is larger than 100 MB, the most this node downloads');
-			expect(sent).toBeLessThan(200);
-		} finally {
-			server.closeAllConnections();
-			server.close();
-		}
-	});
+	it.each([
+		['declared', 'The file is 300 MB, larger than the 100 MB this node downloads', 0],
+		['not declared', 'The file is larger than the 100 MB this node downloads', 200],
+	])(
+		'refuses a file over the limit (size %s), reading no further',
+		async (declared, message, most) => {
+			// A server that sends a PDF of 300 MB in 1 MB pieces, as fast as the client reads them.
+			let sent = 0;
+			const piece = Buffer.alloc(1024 * 1024, 0x20);
+			const server = createServer((_request, response) => {
+				response.writeHead(200, {
+					'content-type': 'application/pdf',
+					...(declared === 'declared' ? { 'content-length': 300 * 1024 * 1024 + 5 } : {}),
+				});
+				response.write('%PDF-');
+				const more = () => {
+					while (sent < 300 && !response.destroyed) {
+						sent++;
+						if (!response.write(piece)) return void response.once('drain', more);
+					}
+					response.end();
+				};
+				more();
+			});
+			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+			try {
+				const { client } = context(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+				const error = await failureOf(
+					client.download({ endpoint: 'downloadFile', path: '/f' }, limit),
+				);
+				expect(error).toBeInstanceOf(NodeOperationError);
+				expect(error.message).toBe(message);
+				expect(error.description).toBe('Raise "Max File Size (MB)" in Options to download it.');
+				expect(sent).toBeLessThanOrEqual(most + 40);
+			} finally {
+				server.closeAllConnections();
+				server.close();
+			}
+		},
+	);
 
 	it('refuses an answer that is not a PDF, even with status 200', async () => {
 		sim.setFault({
@@ -221,7 +250,9 @@ describe('download', () => {
 			message: '<html>Please log in</html>',
 		});
 		const { client } = context();
-		const error = await failureOf(client.download({ endpoint: 'downloadFile', path: pdfPath() }));
+		const error = await failureOf(
+			client.download({ endpoint: 'downloadFile', path: pdfPath() }, limit),
+		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe("Circularo's answer is not a PDF");
 		expect(error.description).toMatch(/application\/json/);
@@ -236,7 +267,10 @@ describe('download', () => {
 		});
 		const { client } = context();
 		const error = await failureOf(
-			client.download({ endpoint: 'downloadAuditTrail', path: '/documents/doc-sales-1/audit' }),
+			client.download(
+				{ endpoint: 'downloadAuditTrail', path: '/documents/doc-sales-1/audit' },
+				limit,
+			),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('404');

@@ -20,6 +20,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import type { Readable } from 'stream';
+
 import { CircularoApi } from '../../credentials/CircularoApi.credentials';
 import { Circularo } from '../../nodes/Circularo/Circularo.node';
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
@@ -140,11 +142,25 @@ function commonContext(node: INode, credentials: Credentials, log: FakeLog) {
 		},
 		/** Unauthenticated requests (Send and Wait for Signature's probes of n8n's own URLs). */
 		httpRequest: async (request: IHttpRequestOptions) => await httpRequest(request),
-		async prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string) {
-			return { data: data.toString('base64'), fileName, mimeType, fileSize: String(data.length) };
+		// As n8n's default (in-memory) mode does: a stream is read whole into the item.
+		async prepareBinaryData(data: Buffer | Readable, fileName?: string, mimeType?: string) {
+			const bytes = Buffer.isBuffer(data) ? data : await readAll(data);
+			return {
+				data: bytes.toString('base64'),
+				fileName,
+				mimeType,
+				fileSize: String(bytes.length),
+				bytes: bytes.length,
+			};
 		},
 	};
 	return context;
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of stream) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks);
 }
 
 function newLog(): FakeLog {
@@ -153,11 +169,20 @@ function newLog(): FakeLog {
 
 // ---- The action node's execute context ----------------------------------------------------------
 
+/** A binary n8n keeps outside the item (its filesystem or object store mode), by its id. */
+export interface StoredBinary {
+	size: number;
+	/** A new read of its bytes, as n8n's getBinaryStream gives. */
+	open: () => Readable;
+}
+
 export interface ExecuteOptions {
 	credentials: CircularoTestCredentials;
 	/** Parameter values as a workflow stores them; per item when a function. */
 	parameters: INodeParameters | ((itemIndex: number) => INodeParameters);
 	items?: INodeExecutionData[];
+	/** The binaries of `items` that carry an `id`. */
+	binaryStore?: Record<string, StoredBinary>;
 	continueOnFail?: boolean;
 	/** The execution as n8n describes it to a node that may wait: its id and resume URL. */
 	execution?: { id: string; resumeUrl: string };
@@ -231,9 +256,23 @@ export function executeContext(options: ExecuteOptions) {
 			return value;
 		},
 	});
+	const stored = (id: string) => {
+		const binary = options.binaryStore?.[id];
+		if (!binary) throw new Error(`No stored binary ${id}`);
+		return binary;
+	};
 	Object.assign(context.helpers as object, {
+		// As n8n does: a binary with an id is read from its store, whole.
 		async getBinaryDataBuffer(itemIndex: number, field: string) {
-			return Buffer.from(items[itemIndex].binary![field].data, 'base64');
+			const binary = items[itemIndex].binary![field];
+			if (binary.id) return await readAll(stored(binary.id).open());
+			return Buffer.from(binary.data, 'base64');
+		},
+		async getBinaryStream(id: string) {
+			return stored(id).open();
+		},
+		async getBinaryMetadata(id: string) {
+			return { fileSize: stored(id).size };
 		},
 	});
 	return { context: context as never, calls: log.calls, log, wait };

@@ -13,7 +13,11 @@ const harness = useTriggerHarness();
  * A Document Completed delivery to a trigger published through its own create(), with faults on the
  * downloads, received by `receiver` (the same process by default).
  */
-async function completedDelivery(faults: object[] = [], receiver = trigger) {
+async function completedDelivery(
+	faults: object[] = [],
+	receiver = trigger,
+	options: Record<string, unknown> = {},
+) {
 	const credentials = harness.owner();
 	const staticData: Record<string, string> = {};
 	await harness.activate(trigger, staticData, credentials);
@@ -24,7 +28,7 @@ async function completedDelivery(faults: object[] = [], receiver = trigger) {
 		staticData,
 		parameters: {
 			events: ['documentCompleted'],
-			options: { downloadSignedDocument: true, includeAuditTrail: true },
+			options: { downloadSignedDocument: true, includeAuditTrail: true, ...options },
 		},
 	});
 }
@@ -52,6 +56,15 @@ it('still attaches real PDFs as application/pdf, named after the document as the
 		mimeType: 'application/pdf',
 		fileName: `${title} audit trail.pdf`,
 	});
+});
+
+it('attaches no file over Max File Size, and says its size and the option', async () => {
+	// The simulator's PDFs are about a kilobyte: a limit of 512 bytes refuses both.
+	const { item } = await completedDelivery([], trigger, { maxFileSize: 512 / (1024 * 1024) });
+	expect(item!.binary ?? {}).toEqual({});
+	expect(item!.json.downloadError).toMatch(
+		/signed document: The file is \d+ bytes, larger than the 512 bytes this node downloads\. Raise "Max File Size \(MB\)" in Options to download it\.; .*audit trail: The file is \d+ bytes, larger than the 512 bytes/,
+	);
 });
 
 it("says what a refused download needs, never the webhook registration's advice", async () => {

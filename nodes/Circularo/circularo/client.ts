@@ -4,8 +4,9 @@
  * hands it to n8n with every call, so n8n does not load it again. Every call refuses to send the
  * key over plain http to the internet and fails with the advice of its endpoint (errors.ts).
  *
- * Three ways to call: `request` (JSON), `upload` (one multipart file) and `download` (one PDF,
- * capped and checked). endpoints.ts is their only caller.
+ * Three ways to call: `request` (JSON), `upload` (one multipart file, streamed from where n8n
+ * keeps it) and `download` (one PDF, checked and capped, handed to n8n's binary storage as it
+ * arrives). endpoints.ts is their only caller.
  */
 import {
 	NodeOperationError,
@@ -30,6 +31,8 @@ import {
 	type FailedRequest,
 } from './errors';
 import { multipartBody, type MultipartFile } from './multipart';
+import type { ByteStream } from './byteStreams';
+import { checkedPdf, RefusedDownload, type CheckedPdf, type DownloadLimit } from './pdfDownload';
 import { apiRootUrl, plainHttpRefusal } from '../../../credentials/serverUrl';
 
 export const CREDENTIAL_TYPE = 'circularoApi';
@@ -46,10 +49,11 @@ export type CircularoContext =
 
 /** Management calls must answer quickly; Circularo also wants webhook deliveries answered within seconds. */
 const API_TIMEOUT_MS = 10_000;
+/** n8n's HTTP client gives an upload this long to be sent and answered: 2 minutes, and 1 more per 50 MB. */
 const UPLOAD_TIMEOUT_MS = 120_000;
+const UPLOAD_BYTES_PER_EXTRA_MINUTE = 50 * 1024 * 1024;
+/** Until the answer's headers; the body then only has to keep arriving. */
 const DOWNLOAD_TIMEOUT_MS = 30_000;
-/** The largest file either node downloads; a bigger answer is refused before it fills memory. */
-const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 16 * 1024;
 
 /** A call to one endpoint (its name picks the advice on failure) at a path below the API root. */
@@ -77,8 +81,8 @@ export interface CircularoClient {
 	credentials(): Promise<CircularoCredentials>;
 	request<T = unknown>(call: ApiCall): Promise<T>;
 	upload<T = unknown>(call: UploadCall): Promise<T>;
-	/** A PDF: refused when over the size cap (reading no further) or when it is not a PDF. */
-	download(call: DownloadCall): Promise<Buffer>;
+	/** A PDF: refused when over the limit (reading no further) or when it is not a PDF. */
+	download(call: DownloadCall, limit: DownloadLimit): Promise<CheckedPdf>;
 	/** Text copied from a Circularo answer, without the key or the signing secret. */
 	redact(text: string): Promise<string>;
 }
@@ -167,21 +171,26 @@ export function circularoClient(
 		},
 
 		async upload<T>({ endpoint, path, fields, fileField, file }: UploadCall) {
-			const { body, contentType } = multipartBody(fields, fileField, file);
+			const body = multipartBody(fields, fileField, file);
 			return (await send(endpoint, {
 				method: 'POST',
 				url: path,
-				body,
-				headers: { 'Content-Type': contentType },
+				// A Blob to n8n's HTTP client: it streams `body.stream()` with `body.size` as the length.
+				body: body as unknown as IHttpRequestOptions['body'],
+				headers: { 'Content-Type': body.type },
 				json: true,
-				timeout: UPLOAD_TIMEOUT_MS,
+				// Following redirects would keep a copy of everything sent, to send it again.
+				disableFollowRedirect: true,
+				timeout: UPLOAD_TIMEOUT_MS + Math.floor(body.size / UPLOAD_BYTES_PER_EXTRA_MINUTE) * 60_000,
 			})) as T;
 		},
 
-		async download({ endpoint, path }: DownloadCall) {
+		async download({ endpoint, path }: DownloadCall, limit: DownloadLimit) {
 			const response = (await send(endpoint, {
 				method: 'GET',
 				url: path,
+				// The length a compressed answer declares is not the file's.
+				headers: { 'Accept-Encoding': 'identity' },
 				encoding: 'stream',
 				json: false,
 				returnFullResponse: true,
@@ -198,20 +207,22 @@ export function circularoClient(
 				);
 				throw fail(server, endpoint, failed);
 			}
-			const { bytes, complete } = await readUpTo(stream, MAX_DOWNLOAD_BYTES);
-			if (!complete) {
-				throw new NodeOperationError(
-					context.getNode(),
-					`The file is larger than ${sizeText(MAX_DOWNLOAD_BYTES)}, the most this node downloads`,
+			const length = Number(response.headers?.['content-length']);
+			try {
+				return await checkedPdf(
+					stream,
+					{
+						size: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
+						contentType: String(response.headers?.['content-type'] ?? ''),
+					},
+					limit,
 				);
-			}
-			if (!isPdf(bytes)) {
-				const type = String(response.headers?.['content-type'] ?? 'no content type');
-				throw new NodeOperationError(context.getNode(), "Circularo's answer is not a PDF", {
-					description: `Expected a PDF file but got ${bytes.length} bytes (${type}). A proxy or login page between n8n and Circularo may have answered instead.`,
+			} catch (error) {
+				// A refused download says what to do; a broken connection says what broke.
+				throw new NodeOperationError(context.getNode(), error as Error, {
+					description: error instanceof RefusedDownload ? error.description : undefined,
 				});
 			}
-			return bytes;
 		},
 
 		async redact(text: string) {
@@ -220,11 +231,9 @@ export function circularoClient(
 	};
 }
 
-type ByteStream = AsyncIterable<Buffer | string>;
-
 /** Reads at most `limit` bytes; `complete` is false when there was more (the rest is not read). */
 async function readUpTo(
-	stream: ByteStream,
+	stream: AsyncIterable<Buffer | string>,
 	limit: number,
 ): Promise<{ bytes: Buffer; complete: boolean }> {
 	const chunks: Buffer[] = [];
@@ -237,13 +246,4 @@ async function readUpTo(
 		if (size > limit) return { bytes: Buffer.concat(chunks).subarray(0, limit), complete: false };
 	}
 	return { bytes: Buffer.concat(chunks), complete: true };
-}
-
-export function isPdf(bytes: Buffer): boolean {
-	return bytes.subarray(0, 5).toString('latin1') === '%PDF-';
-}
-
-function sizeText(bytes: number): string {
-	const megabytes = bytes / (1024 * 1024);
-	return megabytes >= 1 ? `${Math.round(megabytes * 10) / 10} MB` : `${bytes} bytes`;
 }

@@ -9,6 +9,7 @@ import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 import { asObject, firstResultOf, firstString, resultsOf, textOf } from './answers';
 import type { CircularoClient } from './client';
 import type { MultipartFile } from './multipart';
+import type { CheckedPdf, DownloadLimit } from './pdfDownload';
 
 const id = encodeURIComponent;
 
@@ -287,22 +288,27 @@ export async function deleteDocument(
 }
 
 /** GET /files/loadFile/hash/:hash: a document's current PDF, by its `pdfFile.content`. */
-export async function downloadFile(client: CircularoClient, fileHash: string): Promise<Buffer> {
-	return await client.download({
-		endpoint: 'downloadFile',
-		path: `/files/loadFile/hash/${id(fileHash)}`,
-	});
+export async function downloadFile(
+	client: CircularoClient,
+	fileHash: string,
+	limit: DownloadLimit,
+): Promise<CheckedPdf> {
+	return await client.download(
+		{ endpoint: 'downloadFile', path: `/files/loadFile/hash/${id(fileHash)}` },
+		limit,
+	);
 }
 
 /** GET /documents/:id/audit: the audit trail PDF. */
 export async function downloadAuditTrail(
 	client: CircularoClient,
 	documentId: string,
-): Promise<Buffer> {
-	return await client.download({
-		endpoint: 'downloadAuditTrail',
-		path: `/documents/${id(documentId)}/audit`,
-	});
+	limit: DownloadLimit,
+): Promise<CheckedPdf> {
+	return await client.download(
+		{ endpoint: 'downloadAuditTrail', path: `/documents/${id(documentId)}/audit` },
+		limit,
+	);
 }
 
 // ---- Sign requests ------------------------------------------------------------------------------

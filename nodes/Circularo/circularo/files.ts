@@ -7,17 +7,98 @@ import {
 	type IBinaryData,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INodeProperties,
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { firstString } from './answers';
 import type { CircularoClient } from './client';
 import { downloadAuditTrail, downloadFile, getDocument } from './endpoints';
+import { base64ByteLength, base64Pieces, peekBytes, type ByteStream } from './byteStreams';
+import type { MultipartFile } from './multipart';
+import { incompleteDownload, type CheckedPdf, type DownloadLimit } from './pdfDownload';
 
 /** The binary field the trigger puts the audit trail in, and the action node's default for it. */
 export const AUDIT_TRAIL_FIELD = 'auditTrail';
 
 type FileContext = IExecuteFunctions | IWebhookFunctions;
+
+const MB = 1024 * 1024;
+
+/** The size limit of downloads, an option of both nodes ("Options" of each). */
+export const maxFileSizeOption: INodeProperties = {
+	displayName: 'Max File Size (MB)',
+	name: 'maxFileSize',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 100,
+	description:
+		'The largest PDF to download. A larger one fails with its size rather than filling the memory or disk of n8n.',
+};
+
+/** The limit the option sets (its default when not set). */
+export function downloadLimit(maxFileSize: unknown): DownloadLimit {
+	const megabytes = Number(maxFileSize);
+	return {
+		maxBytes: (Number.isFinite(megabytes) && megabytes > 0 ? megabytes : 100) * MB,
+		setting: '"Max File Size (MB)" in Options',
+	};
+}
+
+/** An input file to upload: its first bytes, to tell a PDF, and the rest read as it is sent. */
+export interface UploadSource extends Pick<MultipartFile, 'chunks' | 'size'> {
+	head: Buffer;
+	/** Lets go of the file when it is not sent after all. */
+	close(): void;
+}
+
+/**
+ * An item's binary as an upload source, never read whole: from n8n's binary storage where n8n
+ * keeps it there (filesystem or object store, `binary.id`), else decoded piece by piece from the
+ * item.
+ */
+export async function uploadSource(
+	context: IExecuteFunctions,
+	binary: IBinaryData,
+): Promise<UploadSource> {
+	if (binary.id) {
+		const { fileSize } = await context.helpers.getBinaryMetadata(binary.id);
+		const stream: ByteStream = await context.helpers.getBinaryStream(binary.id);
+		return {
+			head: await peekBytes(stream, 5),
+			size: fileSize,
+			chunks: stream,
+			close: () => stream.destroy(),
+		};
+	}
+	return {
+		head: Buffer.from(binary.data.slice(0, 8), 'base64'),
+		size: base64ByteLength(binary.data),
+		chunks: base64Pieces(binary.data),
+		close: () => undefined,
+	};
+}
+
+/**
+ * A checked PDF into n8n's binary storage: a stream as it arrives (to disk in n8n's filesystem
+ * mode), refused when fewer bytes arrived than its server declared.
+ */
+async function storedPdf(
+	context: FileContext,
+	client: CircularoClient,
+	pdf: CheckedPdf,
+	fileName: string,
+): Promise<IBinaryData> {
+	if ('bytes' in pdf)
+		return await context.helpers.prepareBinaryData(pdf.bytes, fileName, 'application/pdf');
+	const binary = await context.helpers.prepareBinaryData(pdf.stream, fileName, 'application/pdf');
+	const incomplete = incompleteDownload(binary.bytes, pdf.size);
+	if (incomplete)
+		throw new NodeOperationError(client.node, incomplete.message, {
+			description: incomplete.description,
+		});
+	return binary;
+}
 
 /** A file name for a PDF from a title, without characters file systems refuse. */
 function pdfFileName(title: string): string {
@@ -39,6 +120,7 @@ export async function documentPdf(
 	context: FileContext,
 	client: CircularoClient,
 	documentId: string,
+	limit: DownloadLimit,
 	knownTitle?: string | null,
 ): Promise<{ document: IDataObject; pdf: IBinaryData; title: string }> {
 	const document = await getDocument(client, documentId);
@@ -53,8 +135,12 @@ export async function documentPdf(
 		);
 	}
 	const title = fileTitle(documentId, document.documentTitle, knownTitle);
-	const bytes = await downloadFile(client, hash);
-	const pdf = await context.helpers.prepareBinaryData(bytes, pdfFileName(title), 'application/pdf');
+	const pdf = await storedPdf(
+		context,
+		client,
+		await downloadFile(client, hash, limit),
+		pdfFileName(title),
+	);
 	return { document, pdf, title };
 }
 
@@ -64,11 +150,20 @@ export async function auditTrailPdf(
 	client: CircularoClient,
 	documentId: string,
 	title: string,
+	limit: DownloadLimit,
 ): Promise<IBinaryData> {
-	const bytes = await downloadAuditTrail(client, documentId);
-	return await context.helpers.prepareBinaryData(
-		bytes,
+	return await storedPdf(
+		context,
+		client,
+		await downloadAuditTrail(client, documentId, limit),
 		pdfFileName(`${title} audit trail`),
-		'application/pdf',
 	);
+}
+
+/** A failed download as one sentence pair, for an item's `downloadError`: what failed, and what to fix. */
+export function downloadFailureText(error: unknown, what: string): string {
+	const { message, description } = error as { message?: string; description?: string | null };
+	const failed =
+		error instanceof NodeOperationError ? `Could not download ${what}: ${message}` : message;
+	return description ? `${failed}. ${description}` : String(failed);
 }

@@ -1,18 +1,30 @@
 /**
- * A multipart/form-data body built from Node's Buffer, so an upload needs no run-time dependency
- * and goes through n8n's own authenticated request like every other call.
+ * A multipart/form-data body that is read as it is sent: the text fields and the file's part
+ * header, the file's bytes as its source gives them, the closing boundary. No run-time
+ * dependency and no stream module: the body has the shape of a Blob (size, type, stream()),
+ * which n8n's HTTP client sends by reading `stream()` onto the socket with `size` as the
+ * Content-Length, so an upload of any size goes through n8n's own authenticated request without
+ * a copy of the file in memory.
  */
 import { randomBytes } from 'crypto';
 
 export interface MultipartFile {
-	data: Buffer;
+	/** The file's bytes, read once, in order. */
+	chunks: AsyncIterable<Uint8Array>;
+	/** How many bytes `chunks` gives; the body's Content-Length is computed from it. */
+	size: number;
 	fileName: string;
 	mimeType: string;
 }
 
-interface MultipartBody {
-	body: Buffer;
-	contentType: string;
+/** What n8n's HTTP client needs of a Blob to stream it. */
+export interface StreamedBody {
+	readonly [Symbol.toStringTag]: 'Blob';
+	/** Bytes of the whole body: the Content-Length. */
+	readonly size: number;
+	/** The Content-Type, with the boundary. */
+	readonly type: string;
+	stream(): ReadableStream<Uint8Array>;
 }
 
 // What browsers do with a name in a Content-Disposition header (WHATWG HTML, multipart/form-data).
@@ -20,29 +32,57 @@ function quoted(name: string): string {
 	return `"${name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}"`;
 }
 
+/** Yields the file's bytes, failing when they are not as many as it said (a body cut short or overlong). */
+async function* exactly(file: MultipartFile): AsyncGenerator<Uint8Array> {
+	let sent = 0;
+	for await (const chunk of file.chunks) {
+		sent += chunk.length;
+		if (sent > file.size) break;
+		yield chunk;
+	}
+	if (sent !== file.size)
+		throw new Error(
+			`The file "${file.fileName}" gave ${sent > file.size ? 'more than the' : `${sent} bytes, not the`} ${file.size} bytes its binary data declares`,
+		);
+}
+
 /** Text fields first, then the file: the order the parts are read in on the other side. */
 export function multipartBody(
 	fields: Record<string, string>,
 	fileField: string,
 	file: MultipartFile,
-): MultipartBody {
+): StreamedBody {
 	const boundary = `----n8nCircularo${randomBytes(16).toString('hex')}`;
-	const parts: Buffer[] = [];
-	for (const [name, value] of Object.entries(fields)) {
-		parts.push(
-			Buffer.from(
-				`--${boundary}\r\nContent-Disposition: form-data; name=${quoted(name)}\r\n\r\n${value}\r\n`,
-				'utf8',
-			),
-		);
+	let preamble = '';
+	for (const [name, value] of Object.entries(fields))
+		preamble += `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(name)}\r\n\r\n${value}\r\n`;
+	preamble += `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(fileField)}; filename=${quoted(file.fileName)}\r\nContent-Type: ${file.mimeType}\r\n\r\n`;
+	const head = Buffer.from(preamble, 'utf8');
+	const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+	let used = false;
+	async function* parts(): AsyncGenerator<Uint8Array> {
+		yield head;
+		yield* exactly(file);
+		yield tail;
 	}
-	parts.push(
-		Buffer.from(
-			`--${boundary}\r\nContent-Disposition: form-data; name=${quoted(fileField)}; filename=${quoted(file.fileName)}\r\nContent-Type: ${file.mimeType}\r\n\r\n`,
-			'utf8',
-		),
-		file.data,
-		Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'),
-	);
-	return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+	return {
+		[Symbol.toStringTag]: 'Blob',
+		size: head.length + file.size + tail.length,
+		type: `multipart/form-data; boundary=${boundary}`,
+		stream() {
+			if (used) throw new Error('The upload body can be sent once only');
+			used = true;
+			const source = parts();
+			return new ReadableStream<Uint8Array>({
+				async pull(controller) {
+					const next = await source.next();
+					if (next.done) controller.close();
+					else controller.enqueue(next.value);
+				},
+				async cancel() {
+					await source.return(undefined);
+				},
+			});
+		},
+	};
 }

@@ -2,10 +2,17 @@
  * Attaching the signed PDF and the audit trail of a delivery's document (the "Download Signed
  * Document" and "Include Audit Trail" options).
  */
-import { NodeOperationError, type IBinaryKeyData, type IWebhookFunctions } from 'n8n-workflow';
+import type { IBinaryKeyData, IWebhookFunctions } from 'n8n-workflow';
 
 import type { CircularoClient } from '../circularo/client';
-import { AUDIT_TRAIL_FIELD, auditTrailPdf, documentPdf, fileTitle } from '../circularo/files';
+import {
+	AUDIT_TRAIL_FIELD,
+	auditTrailPdf,
+	documentPdf,
+	downloadFailureText,
+	downloadLimit,
+	fileTitle,
+} from '../circularo/files';
 import { hasSignedPdf } from '../events';
 import type { CircularoTriggerItem } from './payload';
 
@@ -14,15 +21,8 @@ export interface TriggerOptions {
 	downloadSignedDocument?: boolean;
 	binaryPropertyName?: string;
 	includeAuditTrail?: boolean;
+	maxFileSize?: number;
 	includeHeaders?: boolean;
-}
-
-/** A failed download as one sentence pair: what failed, and what to fix. */
-function failureText(error: unknown, what: string): string {
-	const { message, description } = error as { message?: string; description?: string | null };
-	const failed =
-		error instanceof NodeOperationError ? `Could not download ${what}: ${message}` : message;
-	return description ? `${failed}. ${description}` : String(failed);
 }
 
 /**
@@ -45,21 +45,22 @@ export async function downloadDocuments(
 		return binary;
 	}
 	let title = fileTitle(documentId, item.documentTitle);
+	const limit = downloadLimit(options.maxFileSize);
 	const errors: string[] = [];
 	if (signed) {
 		try {
-			const downloaded = await documentPdf(context, client, documentId, item.documentTitle);
+			const downloaded = await documentPdf(context, client, documentId, limit, item.documentTitle);
 			binary[options.binaryPropertyName || 'data'] = downloaded.pdf;
 			title = downloaded.title;
 		} catch (error) {
-			errors.push(failureText(error, 'the signed document'));
+			errors.push(downloadFailureText(error, 'the signed document'));
 		}
 	}
 	if (audit) {
 		try {
-			binary[AUDIT_TRAIL_FIELD] = await auditTrailPdf(context, client, documentId, title);
+			binary[AUDIT_TRAIL_FIELD] = await auditTrailPdf(context, client, documentId, title, limit);
 		} catch (error) {
-			errors.push(failureText(error, 'the audit trail'));
+			errors.push(downloadFailureText(error, 'the audit trail'));
 		}
 	}
 	if (errors.length > 0) item.downloadError = errors.join('; ');

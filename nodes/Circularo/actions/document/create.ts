@@ -5,7 +5,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { isPdf } from '../../circularo/client';
+import { uploadSource } from '../../circularo/files';
+import { isPdf } from '../../circularo/pdfDownload';
 import { createDocument, DOCUMENT_DEFAULTS, uploadFile } from '../../circularo/endpoints';
 import type { OperationRun } from '../router';
 import { badInput, requiredText, textParameter } from '../shared/inputChecks';
@@ -175,28 +176,45 @@ export const execute: OperationRun = async function (itemIndex, client) {
 			`Pick a type, or enter ${DOCUMENT_DEFAULTS.documentType}.`,
 		);
 	const metadata = metadataOf(this, itemIndex, options);
-	const data = await this.helpers.getBinaryDataBuffer(itemIndex, binaryField);
+	const source = await uploadSource(this, binary);
 	const fileName = binary.fileName || `${binaryField}.pdf`;
-	if (data.length === 0)
-		throw badInput(
-			this,
-			itemIndex,
-			`The file "${fileName}" in binary field "${binaryField}" is empty`,
-		);
 	const convertToPdf = options.convertToPdf === true;
-	if (!convertToPdf && !isPdf(data)) {
-		throw badInput(
-			this,
-			itemIndex,
-			`The file "${fileName}" is not a PDF`,
-			'Turn on "Convert to PDF" in Options to let Circularo convert it, or pass a PDF.',
-		);
+	const refusal =
+		source.size === 0
+			? badInput(
+					this,
+					itemIndex,
+					`The file "${fileName}" in binary field "${binaryField}" is empty`,
+				)
+			: !convertToPdf && !isPdf(source.head)
+				? badInput(
+						this,
+						itemIndex,
+						`The file "${fileName}" is not a PDF`,
+						'Turn on "Convert to PDF" in Options to let Circularo convert it, or pass a PDF.',
+					)
+				: undefined;
+	if (refusal) {
+		source.close();
+		throw refusal;
 	}
 	const title = textParameter(this, itemIndex, 'title') || withoutExtension(fileName);
 	const workflow = (options.workflow ?? '').trim() || DOCUMENT_DEFAULTS.workflow;
-	const mimeType = isPdf(data) ? 'application/pdf' : binary.mimeType || 'application/octet-stream';
+	const mimeType = isPdf(source.head)
+		? 'application/pdf'
+		: binary.mimeType || 'application/octet-stream';
 
-	const fileId = await uploadFile(client, { data, fileName, mimeType });
+	let fileId: string;
+	try {
+		fileId = await uploadFile(client, {
+			chunks: source.chunks,
+			size: source.size,
+			fileName,
+			mimeType,
+		});
+	} finally {
+		source.close();
+	}
 	const created = await createDocument(client, {
 		documentType,
 		title,

@@ -1,6 +1,12 @@
 import { updateDisplayOptions, type IBinaryKeyData, type INodeProperties } from 'n8n-workflow';
 
-import { AUDIT_TRAIL_FIELD, auditTrailPdf, documentPdf } from '../../circularo/files';
+import {
+	AUDIT_TRAIL_FIELD,
+	auditTrailPdf,
+	documentPdf,
+	downloadLimit,
+	maxFileSizeOption,
+} from '../../circularo/files';
 import type { OperationRun } from '../router';
 import { badInput, requiredText } from '../shared/inputChecks';
 import { documentItem } from '../shared/output';
@@ -34,7 +40,8 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		description: 'Whether to download the audit trail too, and where to put it',
+		description:
+			'Whether to download the audit trail too, where to put it, and the largest file to download',
 		options: [
 			{
 				displayName: 'Include Audit Trail',
@@ -45,6 +52,7 @@ const properties: INodeProperties[] = [
 					'Whether to also download the audit trail PDF (the Certificate of Fulfilment once the document is completed)',
 			},
 			auditTrailFieldOption,
+			maxFileSizeOption,
 		],
 	},
 ];
@@ -57,6 +65,7 @@ export const description = updateDisplayOptions(
 interface DownloadOptions {
 	includeAuditTrail?: boolean;
 	auditTrailBinaryPropertyName?: string;
+	maxFileSize?: number;
 }
 
 export const execute: OperationRun = async function (itemIndex, client) {
@@ -79,8 +88,9 @@ export const execute: OperationRun = async function (itemIndex, client) {
 			'"Put Audit Trail in Field" is the same field as "Put Output File in Field"',
 		);
 	}
-	const { document, pdf, title } = await documentPdf(this, client, documentId);
+	const limit = downloadLimit(options.maxFileSize);
+	const { document, pdf, title } = await documentPdf(this, client, documentId, limit);
 	const binary: IBinaryKeyData = { [binaryField]: pdf };
-	if (auditField) binary[auditField] = await auditTrailPdf(this, client, documentId, title);
+	if (auditField) binary[auditField] = await auditTrailPdf(this, client, documentId, title, limit);
 	return [{ json: documentItem(document), binary }];
 };

@@ -1,7 +1,7 @@
 import {
 	updateDisplayOptions,
-	type IDataObject,
 	type IExecuteFunctions,
+	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
@@ -116,13 +116,15 @@ function filtersOf(context: IExecuteFunctions, itemIndex: number): DocumentFilte
 export const execute: OperationRun = async function (itemIndex, client) {
 	const limit = Math.min(wantedCount(this, itemIndex), SEARCH_WINDOW);
 	const filters = filtersOf(this, itemIndex);
-	const documents: IDataObject[] = [];
-	while (documents.length < limit) {
-		const size = Math.min(PAGE_SIZE, limit - documents.length);
-		const page = await searchDocuments(client, filters, documents.length, size);
-		documents.push(...page.documents.slice(0, size));
+	// Each page becomes output items at once: beyond the items, one page is held at a time.
+	const items: INodeExecutionData[] = [];
+	while (items.length < limit) {
+		const size = Math.min(PAGE_SIZE, limit - items.length);
+		const page = await searchDocuments(client, filters, items.length, size);
+		for (const document of page.documents.slice(0, size))
+			items.push({ json: documentItem(document) });
 		const total = page.total;
-		if (page.documents.length < size || (total !== undefined && documents.length >= total)) break;
+		if (page.documents.length < size || (total !== undefined && items.length >= total)) break;
 	}
-	return documents.map((document) => ({ json: documentItem(document) }));
+	return items;
 };

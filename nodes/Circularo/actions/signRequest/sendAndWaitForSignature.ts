@@ -31,6 +31,7 @@ import {
 	WEBHOOK_URL_HINT,
 	type ScopeOption,
 } from '../../trigger/target';
+import { maxFileSizeOption } from '../../circularo/files';
 import { auditTrailFieldOption } from '../document/download';
 import { badInput } from '../shared/inputChecks';
 import { readShareRequest, sendShare, shareProperties } from './create';
@@ -178,6 +179,7 @@ const properties: INodeProperties[] = [
 					'Whether to stop waiting after a while. The input then goes on by Not Completed. Without a limit the node waits until the sign request ends.',
 				options: [{ displayName: 'Values', name: 'values', values: waitLimitValues }],
 			},
+			maxFileSizeOption,
 			auditTrailFieldOption,
 			{
 				displayName: 'Put Signed PDF in Field',

@@ -13,7 +13,15 @@ import type {
 
 import type { CircularoClient } from '../../circularo/client';
 import { getDocument, lastHistoryEntry } from '../../circularo/endpoints';
-import { AUDIT_TRAIL_FIELD, auditTrailPdf, documentPdf, fileTitle } from '../../circularo/files';
+import {
+	AUDIT_TRAIL_FIELD,
+	auditTrailPdf,
+	documentPdf,
+	downloadFailureText,
+	downloadLimit,
+	fileTitle,
+	maxFileSizeOption,
+} from '../../circularo/files';
 import type { CircularoEventName } from '../../events';
 import { actorFrom, type CircularoActor } from '../../trigger/payload';
 import { documentItem } from '../shared/output';
@@ -56,6 +64,7 @@ export interface EndingOptions {
 	binaryPropertyName?: string;
 	includeAuditTrail?: boolean;
 	auditTrailBinaryPropertyName?: string;
+	maxFileSize?: number;
 }
 
 /** The download options as both execute() and webhook() read them: field names trimmed, defaults filled. */
@@ -67,6 +76,7 @@ export function endingOptions(options: EndingOptions): Required<EndingOptions> {
 		auditTrailBinaryPropertyName: (
 			options.auditTrailBinaryPropertyName ?? AUDIT_TRAIL_FIELD
 		).trim(),
+		maxFileSize: options.maxFileSize ?? (maxFileSizeOption.default as number),
 	};
 }
 
@@ -103,11 +113,16 @@ export async function endingItem(
 	let record = ending.record;
 	if (outcome === 'completed' && options.downloadSignedDocument) {
 		try {
-			const signed = await documentPdf(context, client, documentId);
+			const signed = await documentPdf(
+				context,
+				client,
+				documentId,
+				downloadLimit(options.maxFileSize),
+			);
 			record = signed.document;
 			binary[options.binaryPropertyName] = signed.pdf;
 		} catch (error) {
-			failures.push(messageOf(error));
+			failures.push(downloadFailureText(error, 'the signed document'));
 		}
 	}
 	if (!record) {
@@ -125,9 +140,10 @@ export async function endingItem(
 				client,
 				documentId,
 				title,
+				downloadLimit(options.maxFileSize),
 			);
 		} catch (error) {
-			failures.push(messageOf(error));
+			failures.push(downloadFailureText(error, 'the audit trail'));
 		}
 	}
 	const entry = record ? lastHistoryEntry(record, EVENT_OF_OUTCOME[outcome]) : undefined;
