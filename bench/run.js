@@ -7,12 +7,15 @@
  *   node bench/run.js                          every part: handler, single-process n8n, queue-mode n8n
  *   node bench/run.js --only handler           part 1 only (no n8n needed, about half a minute)
  *   node bench/run.js --only single,queue      the real-n8n parts only (`--only n8n` says the same)
+ *   node bench/run.js --only wait              part 4: executions waiting at Send and Wait for Signature
  *   node bench/run.js --quick                  fewer rounds and deliveries (a smoke run, not for the docs)
  *   node bench/run.js --package ../other-checkout   another build of the package (before/after)
  *
  * n8n options (see bench/n8n.js): --deliveries N (per workflow and mode, default 1000),
  * --rounds N (interleaved rounds, default 4), --memory-deliveries N (part 3, default 5000; 0
  * skips it), --concurrency N (16), --body-bytes N (2048), --n8n-config defaults,lazy,legacy.
+ * Wait options (see bench/wait.js): --waiting 1,10,100, --events N, --signs N; --rounds and the
+ * first --n8n-config apply to it too.
  *
  * Exit code 0 when the run completes (missed targets are reported as MISSED in the tables),
  * 2 on an error; with --strict, 1 when a target is missed.
@@ -21,9 +24,13 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { runHandlerBench } = require('./handler');
-const { runN8nBench, parseN8nArgs, MODES } = require('./n8n');
+const { runN8nBench, parseN8nArgs, resolvePackage, MODES } = require('./n8n');
+const { runWaitBench, parseWaitArgs } = require('./wait');
 
-const PARTS = ['handler', ...MODES];
+const PARTS = ['handler', ...MODES, 'wait'];
+/** Options of the wait part only; --rounds, --n8n-config and --quick go to it too. */
+const WAIT_ONLY = ['--waiting', '--events', '--signs'];
+const SHARED = ['--rounds', '--n8n-config'];
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
@@ -34,6 +41,8 @@ function parseArgs(argv) {
 	let pkg;
 	/** @type {string[]} */
 	const n8n = [];
+	/** @type {string[]} */
+	const wait = [];
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = () => (inline !== undefined ? inline : argv[++i]);
@@ -45,6 +54,11 @@ function parseArgs(argv) {
 		else if (flag === '--quick') {
 			quick = true;
 			n8n.push(flag);
+			wait.push(flag);
+		} else if (WAIT_ONLY.includes(flag) || SHARED.includes(flag)) {
+			const given = inline !== undefined ? [argv[i]] : [flag, argv[++i]];
+			wait.push(...given);
+			if (SHARED.includes(flag)) n8n.push(...given);
 		} else if (flag === '--package') {
 			pkg = value();
 			n8n.push(flag, pkg);
@@ -70,6 +84,8 @@ function parseArgs(argv) {
 	return {
 		handler: only.includes('handler'),
 		modes,
+		wait: only.includes('wait') ? parseWaitArgs(wait) : undefined,
+		pkg,
 		quick,
 		strict,
 		nodePath,
@@ -91,6 +107,12 @@ async function main() {
 	}
 	if (o.modes.length > 0) {
 		const r = await runN8nBench(o.n8nOptions);
+		out.push(r.text);
+		ok = ok && r.ok;
+	}
+	if (o.wait) {
+		const { packageTgz } = await resolvePackage(o.pkg);
+		const r = await runWaitBench({ ...o.wait, packageTgz });
 		out.push(r.text);
 		ok = ok && r.ok;
 	}
