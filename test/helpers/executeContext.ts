@@ -18,6 +18,7 @@ import { Circularo } from '../../nodes/Circularo/Circularo.node';
 import type { CircularoTestCredentials } from './n8nContext';
 
 const {
+	httpRequest,
 	httpRequestWithAuthentication,
 } = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions.js');
 
@@ -69,6 +70,62 @@ export interface ExecuteOptions {
 	parameters: INodeParameters | ((itemIndex: number) => INodeParameters);
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
+	/** The execution as n8n describes it to a node that may wait: its id and resume URL. */
+	execution?: { id: string; resumeUrl: string };
+	/** The node, when not the plain action node (for example its tool variant). */
+	node?: INode;
+}
+
+/** What the node asked of n8n's waiting mechanism in execute(). */
+export interface WaitRecord {
+	/** The date given to putExecutionToWait, when it was called. */
+	waitTill?: Date;
+	/** What the node put into the execution's custom data. */
+	customData: Record<string, string>;
+}
+
+/**
+ * n8n-core's authenticated request for `context`, as n8n runs it for the action node (the
+ * credential's real authenticate()); every request is recorded in `calls` first.
+ */
+export function authenticatedRequest(context: object, node: INode, calls: IHttpRequestOptions[]) {
+	return async (type: string, request: IHttpRequestOptions) => {
+		calls.push({ ...request });
+		return await httpRequestWithAuthentication.call(
+			context,
+			type,
+			request,
+			{},
+			node,
+			additionalData,
+		);
+	};
+}
+
+/** A binary as n8n keeps it in memory mode. */
+export async function prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string) {
+	return { data: data.toString('base64'), fileName, mimeType, fileSize: String(data.length) };
+}
+
+export const quietLogger = {
+	warn: () => undefined,
+	error: () => undefined,
+	info: () => undefined,
+	debug: () => undefined,
+};
+
+/** Reads a parameter as n8n's getNodeParameter does from resolved parameters. */
+export function parameterReader(parameters: () => INodeParameters) {
+	return (name: string, fallback?: unknown, extra?: { extractValue?: boolean }) => {
+		const value = valueAt(parameters(), name);
+		if (value === undefined) {
+			if (fallback !== undefined) return fallback;
+			throw new Error(`Could not get parameter "${name}"`);
+		}
+		if (extra?.extractValue && value && typeof value === 'object' && '__rl' in value)
+			return (value as IDataObject).value;
+		return value;
+	};
 }
 
 /** A binary field as n8n keeps it in memory mode. */
@@ -89,54 +146,54 @@ export function executeContext(options: ExecuteOptions) {
 		);
 	/** Every call the node asked n8n to make, as it asked (before authentication). */
 	const calls: IHttpRequestOptions[] = [];
+	const wait: WaitRecord = { customData: {} };
+	const node = options.node ?? actionNode;
+	const execution = options.execution ?? {
+		id: 'execution-1',
+		resumeUrl: 'http://127.0.0.1:5678/webhook-waiting/execution-1',
+	};
+	const read = (itemIndex: number) => parameterReader(() => parametersOf(itemIndex));
 	const context = {
-		getNode: () => actionNode,
+		getNode: () => node,
 		getWorkflow: () => ({ id: 'workflow-action', name: 'Circularo action test', active: false }),
 		getInputData: () => items,
 		getCredentials: async () => options.credentials,
 		continueOnFail: () => options.continueOnFail === true,
+		getExecutionId: () => execution.id,
+		getWorkflowDataProxy: () => ({
+			$execution: {
+				id: execution.id,
+				resumeUrl: execution.resumeUrl,
+				customData: {
+					set: (key: string, value: string) => {
+						wait.customData[key] = value;
+					},
+				},
+			},
+		}),
+		async putExecutionToWait(waitTill: Date) {
+			wait.waitTill = waitTill;
+		},
 		getNodeParameter(
 			name: string,
 			itemIndex: number,
 			fallback?: unknown,
 			extra?: { extractValue?: boolean },
 		) {
-			const value = valueAt(parametersOf(itemIndex), name);
-			if (value === undefined) {
-				if (fallback !== undefined) return fallback;
-				throw new Error(`Could not get parameter "${name}"`);
-			}
-			if (extra?.extractValue && value && typeof value === 'object' && '__rl' in value)
-				return (value as IDataObject).value;
-			return value;
+			return read(itemIndex)(name, fallback, extra);
 		},
-		logger: {
-			warn: () => undefined,
-			error: () => undefined,
-			info: () => undefined,
-			debug: () => undefined,
-		},
+		logger: quietLogger,
 		helpers: {
-			async httpRequestWithAuthentication(type: string, request: IHttpRequestOptions) {
-				calls.push({ ...request });
-				return await httpRequestWithAuthentication.call(
-					context,
-					type,
-					request,
-					{},
-					actionNode,
-					additionalData,
-				);
-			},
+			httpRequestWithAuthentication: undefined as unknown,
+			httpRequest: async (request: IHttpRequestOptions) => await httpRequest(request),
 			async getBinaryDataBuffer(itemIndex: number, field: string) {
 				return Buffer.from(items[itemIndex].binary![field].data, 'base64');
 			},
-			async prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string) {
-				return { data: data.toString('base64'), fileName, mimeType, fileSize: String(data.length) };
-			},
+			prepareBinaryData,
 		},
 	};
-	return { context: context as never, calls };
+	context.helpers.httpRequestWithAuthentication = authenticatedRequest(context, node, calls);
+	return { context: context as never, calls, wait };
 }
 
 /** Runs the node's execute() as n8n would for one run. */

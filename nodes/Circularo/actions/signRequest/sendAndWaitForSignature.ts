@@ -37,6 +37,7 @@ import {
 	OUTPUT_NAMES,
 	type EndingOptions,
 } from './signatureOutcome';
+import { MINIMUM_N8N_VERSION, resumesOnEveryOutput } from './n8nSupport';
 import { deleteRegistration, removeLeftoverWaits } from './waitCleanup';
 import {
 	waitCallbackUrl,
@@ -239,6 +240,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			description:
 				"A waiting tool call would hand the agent its own input at once instead of the signature's outcome. Give the agent Sign Request > Create and Document > Get instead, or run Send and Wait for Signature in the workflow.",
 		});
+	}
+	if (!resumesOnEveryOutput()) {
+		throw new NodeOperationError(
+			node,
+			`Send and Wait for Signature needs n8n ${MINIMUM_N8N_VERSION} or later`,
+			{
+				description: `This n8n passes on only the first output of a node that resumes from a wait, so a completed document would be lost. Update n8n to ${MINIMUM_N8N_VERSION} or later, or send with Sign Request > Create and follow the document with the Circularo Trigger. Nothing was shared.`,
+			},
+		);
 	}
 	const now = new Date();
 	const request = readShareRequest(this, 0);

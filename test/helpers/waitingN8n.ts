@@ -1,0 +1,148 @@
+/**
+ * Stands in for n8n's waiting-webhook route in unit tests: an HTTP server at
+ * `/webhook-waiting/<executionId>/<nodeId>` that answers as n8n 2.41 does (read in its
+ * waiting-webhooks.ts): 401 for a wrong resume token, 404 for an unknown (deleted) execution, 409
+ * for a cancelled or finished one, and for a waiting one it runs the Circularo node's webhook()
+ * with the request as received. An execution resumes when webhook() returns workflowData.
+ * The real route is exercised by the e2e suite e2e/suites/send-and-wait.test.js.
+ */
+import { createServer, type IncomingMessage, type Server } from 'http';
+import type { AddressInfo } from 'net';
+import type { INodeExecutionData, INodeParameters, IWebhookResponseData } from 'n8n-workflow';
+
+import type { CircularoTestCredentials } from './n8nContext';
+import {
+	actionNode,
+	actionNodeType,
+	authenticatedRequest,
+	parameterReader,
+	prepareBinaryData,
+	quietLogger,
+	resolvedParameters,
+} from './executeContext';
+
+export interface WaitingExecution {
+	id: string;
+	token: string;
+	status: 'waiting' | 'resumed' | 'canceled';
+	parameters: INodeParameters;
+	credentials: CircularoTestCredentials;
+	/** What the node resumed with (webhook()'s workflowData). */
+	outputs?: INodeExecutionData[][];
+}
+
+export interface WaitingN8n {
+	baseUrl: string;
+	/** The resume URL n8n 2.x gives an execution (`$execution.resumeUrl`). */
+	resumeUrl(execution: WaitingExecution): string;
+	executions: Map<string, WaitingExecution>;
+	/** Every request answered: path, status, whether it carried a Circularo signature. */
+	answers: Array<{ path: string; status: number; signed: boolean }>;
+	close(): Promise<void>;
+}
+
+async function bodyOf(req: IncomingMessage): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks);
+}
+
+/** Runs webhook() as n8n does for a waiting execution; resolves the status n8n answers with. */
+async function runWebhook(
+	execution: WaitingExecution,
+	req: IncomingMessage,
+	url: URL,
+	rawBody: Buffer,
+): Promise<{ status: number; body: unknown }> {
+	const response: { status: number; body: unknown; written: boolean } = {
+		status: 200,
+		body: undefined,
+		written: false,
+	};
+	const res = {
+		status(code: number) {
+			response.status = code;
+			response.written = true;
+			return res;
+		},
+		json(body: unknown) {
+			response.body = body;
+			return res;
+		},
+		send(body: unknown) {
+			response.body = body;
+			return res;
+		},
+		end() {
+			return res;
+		},
+	};
+	const calls: never[] = [];
+	const read = parameterReader(() => resolvedParameters(execution.parameters));
+	const context = {
+		getNode: () => actionNode,
+		getExecutionId: () => execution.id,
+		getCredentials: async () => execution.credentials,
+		getNodeParameter: (name: string, fallback?: unknown) => read(name, fallback),
+		getRequestObject: () => ({ headers: req.headers, rawBody, query: url.searchParams }),
+		getResponseObject: () => res,
+		getQueryData: () => Object.fromEntries(url.searchParams),
+		logger: quietLogger,
+		helpers: { httpRequestWithAuthentication: undefined as unknown, prepareBinaryData },
+	};
+	context.helpers.httpRequestWithAuthentication = authenticatedRequest(context, actionNode, calls);
+	let result: IWebhookResponseData;
+	try {
+		result = await actionNodeType.webhook!.call(context as never);
+	} catch (error) {
+		// n8n resumes the execution as an error: the wait is spent.
+		execution.status = 'resumed';
+		return { status: 500, body: { error: (error as Error).message } };
+	}
+	if (result.workflowData) {
+		execution.status = 'resumed';
+		execution.outputs = result.workflowData;
+		return { status: 200, body: { message: 'Workflow was started' } };
+	}
+	if (result.noWebhookResponse) return { status: response.status, body: response.body };
+	return { status: 200, body: { message: 'Webhook call received' } };
+}
+
+export async function startWaitingN8n(): Promise<WaitingN8n> {
+	const executions = new Map<string, WaitingExecution>();
+	const answers: WaitingN8n['answers'] = [];
+	const server: Server = createServer((req, res) => {
+		void (async () => {
+			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+			const rawBody = await bodyOf(req);
+			const [, route, executionId, nodeId] = url.pathname.split('/');
+			const execution = executions.get(executionId ?? '');
+			let answer: { status: number; body: unknown };
+			if (route !== 'webhook-waiting' || !execution) {
+				answer = { status: 404, body: { message: 'The execution does not exist' } };
+			} else if (url.searchParams.get('signature') !== execution.token) {
+				answer = { status: 401, body: { error: 'Invalid token' } };
+			} else if (execution.status !== 'waiting') {
+				answer = { status: 409, body: { message: 'The execution has finished already' } };
+			} else if (nodeId !== actionNode.id) {
+				answer = { status: 404, body: { message: 'No waiting webhook with this path' } };
+			} else {
+				answer = await runWebhook(execution, req, url, rawBody);
+			}
+			const signed = req.headers['x-circularo-signature'] !== undefined;
+			answers.push({ path: url.pathname, status: answer.status, signed });
+			res.writeHead(answer.status, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(answer.body ?? {}));
+		})();
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	return {
+		baseUrl,
+		resumeUrl: (execution) =>
+			`${baseUrl}/webhook-waiting/${execution.id}?signature=${execution.token}`,
+		executions,
+		answers,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
