@@ -269,17 +269,27 @@ class PublicApi {
 			throw new Error(
 				`running workflow ${workflowId} from "${triggerNodeName}" started no execution: ${JSON.stringify(started)}`,
 			);
+		return this.waitForStatus(started.executionId, FINISHED, {
+			timeoutMs: o.timeoutMs,
+			what: `execution ${started.executionId} of workflow ${workflowId} to finish`,
+		});
+	}
+
+	/**
+	 * Waits (bounded) until execution `id` has one of `statuses` (e.g. `['waiting']`, or FINISHED)
+	 * and its data is stored; resolves the execution with its data (editor route).
+	 * @param {string | number} id @param {string[]} statuses
+	 * @param {{ timeoutMs?: number, what?: string }} [o]
+	 */
+	async waitForStatus(id, statuses, o = {}) {
 		return waitFor(
 			async () => {
-				const execution = await this.call(
-					'GET',
-					`/executions/${started.executionId}?includeData=true`,
-					undefined,
-					{ allowStatus: [404] },
-				);
+				const execution = await this.call('GET', `/executions/${id}?includeData=true`, undefined, {
+					allowStatus: [404],
+				});
 				// n8n 1.x may mark the execution finished a moment before its data is stored
 				return execution.status === 200 &&
-					FINISHED.includes(execution.json.status) &&
+					statuses.includes(execution.json.status) &&
 					execution.json.data
 					? execution.json
 					: undefined;
@@ -287,7 +297,7 @@ class PublicApi {
 			{
 				timeoutMs: o.timeoutMs ?? 60_000,
 				intervalMs: 300,
-				what: `execution ${started.executionId} of workflow ${workflowId} to finish`,
+				what: o.what ?? `execution ${id} to be ${statuses.join(' or ')}`,
 			},
 		);
 	}
