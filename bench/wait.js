@@ -23,14 +23,13 @@
  */
 
 const os = require('node:os');
-const { startStack } = require('../e2e/lib/circularo');
+const { startStack, SEND_AND_WAIT_NODES } = require('../e2e/lib/circularo');
 const { PublicApi, FINISHED } = require('../e2e/lib/api');
 const { treeCpuSeconds } = require('../e2e/lib/proctree');
-const { waitFor } = require('../e2e/lib/http');
 const { table, fmt, machineLine } = require('../e2e/lib/report');
 const { runAsScript, median } = require('./common');
 const { CONFIGS, ratioText } = require('./phases');
-const { startWaitPool, SIGNED_NODE } = require('./waiting');
+const { startWaitPool } = require('./waiting');
 
 const DEFAULT_WAITING = [1, 10, 100];
 const EVENT = 'documentSigned';
@@ -103,24 +102,17 @@ async function runWaitBench(o = {}) {
 				intervalMs: 20,
 				what: `the registration of ${documentId} removed`,
 			});
-			const done = await waitFor(
-				async () => {
-					const e = await api.getExecution(w.executionId, { includeData: false });
-					return FINISHED.includes(e.status) ? e : undefined;
-				},
-				{ timeoutMs: 120_000, intervalMs: 100, what: `execution ${w.executionId} finished` },
-			);
+			const done = await api.waitForStatus(w.executionId, FINISHED, { timeoutMs: 120_000 });
 			const signCpuMs = (cpu() - c0) * 1000;
 			pool.waiting.delete(documentId);
-			const full = await api.getExecution(w.executionId);
-			const signed = PublicApi.nodeOutput(full, SIGNED_NODE);
+			const signed = PublicApi.nodeOutput(done, SEND_AND_WAIT_NODES.completed);
 			if (
-				full.status !== 'success' ||
+				done.status !== 'success' ||
 				signed.length !== 1 ||
 				signed[0].json.documentId !== documentId
 			)
 				throw new Error(
-					`${documentId} (${n} waiting): execution ${w.executionId} ${full.status}, "${SIGNED_NODE}" got ${JSON.stringify(signed.map((/** @type {any} */ i) => i.json))}`,
+					`${documentId} (${n} waiting): execution ${w.executionId} ${done.status}, "${SEND_AND_WAIT_NODES.completed}" got ${JSON.stringify(signed.map((/** @type {any} */ i) => i.json))}`,
 				);
 			return { signMs: Date.parse(done.stoppedAt) - t0, signCpuMs };
 		}

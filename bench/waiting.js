@@ -2,9 +2,9 @@
 'use strict';
 /**
  * The executions that wait at Send and Wait for Signature, for the bench's wait part (wait.js):
- * the workflow that starts them (n8n's Webhook with a document id -> Send and Wait for Signature
- * -> "Signed" / "Not signed"), and a pool of N waiting executions, each on its own document of the
- * simulator's team Sales, grown by starting executions and shrunk by stopping them.
+ * a pool of N waiting executions of the harness's `sendAndWaitWorkflow` (n8n's Webhook with a
+ * document id -> Send and Wait for Signature -> "Not completed" / "Completed"), each on its own
+ * document of the simulator's team Sales, grown by starting executions and shrunk by stopping them.
  *
  * Every registration of a wait is a team webhook, so every event of the team goes to every
  * waiting execution's resume URL: that fan-out is what the wait part measures.
@@ -12,69 +12,11 @@
 
 const crypto = require('node:crypto');
 const { postConcurrent, request, waitFor } = require('../e2e/lib/http');
-const { actionNode, createCircularoCredential } = require('../e2e/lib/circularo');
+const { createCircularoCredential, sendAndWaitWorkflow } = require('../e2e/lib/circularo');
 
-const WAIT_NODE = 'Wait for signature';
-const SIGNED_NODE = 'Signed';
-const NOT_SIGNED_NODE = 'Not signed';
 const SIGNER = 'signer@example.com';
 /** Executions started at once when the pool grows. */
 const START_CONCURRENCY = 4;
-
-/**
- * Webhook (POST `{ documentId }`) -> Send and Wait for Signature (one signer, no wait limit) ->
- * output 0 "Not Completed" to NoOp "Not signed", output 1 "Completed" to NoOp "Signed".
- * @param {{ id: string, name: string }} credential @param {string} webhookPath
- */
-function waitingWorkflow(credential, webhookPath) {
-	const id = () => crypto.randomUUID();
-	const noOp = (/** @type {string} */ name, /** @type {number} */ y) => ({
-		id: id(),
-		name,
-		type: 'n8n-nodes-base.noOp',
-		typeVersion: 1,
-		position: [560, y],
-		parameters: {},
-	});
-	return {
-		name: 'bench: Send and Wait for Signature',
-		nodes: [
-			{
-				id: id(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, 0],
-				webhookId: id(),
-				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived' },
-			},
-			actionNode({
-				name: WAIT_NODE,
-				credential,
-				position: [280, 0],
-				parameters: {
-					resource: 'signRequest',
-					operation: 'sendAndWaitForSignature',
-					documentId: '={{ $json.body.documentId }}',
-					recipients: { recipient: [{ shareTo: SIGNER, purpose: 'sign' }] },
-					options: {},
-				},
-			}),
-			noOp(NOT_SIGNED_NODE, -100),
-			noOp(SIGNED_NODE, 100),
-		],
-		connections: {
-			Webhook: { main: [[{ node: WAIT_NODE, type: 'main', index: 0 }]] },
-			[WAIT_NODE]: {
-				main: [
-					[{ node: NOT_SIGNED_NODE, type: 'main', index: 0 }],
-					[{ node: SIGNED_NODE, type: 'main', index: 0 }],
-				],
-			},
-		},
-		settings: { executionOrder: 'v1' },
-	};
-}
 
 /**
  * The execution a wait's registration delivers to: its callback URL is the execution's resume URL,
@@ -94,7 +36,14 @@ async function startWaitPool(o) {
 	const { n8n, sim } = o;
 	const credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.teamAdmin });
 	const webhookPath = `bench-wait-${crypto.randomBytes(4).toString('hex')}`;
-	const created = await n8n.api.createWorkflow(waitingWorkflow(credential, webhookPath));
+	const created = await n8n.api.createWorkflow(
+		sendAndWaitWorkflow({
+			name: 'bench: Send and Wait for Signature',
+			credential,
+			webhookPath,
+			signer: SIGNER,
+		}),
+	);
 	const workflowId = String(created.id);
 	await n8n.api.publish(workflowId);
 	const url = n8n.webhookUrl(webhookPath);
@@ -185,11 +134,4 @@ async function startWaitPool(o) {
 	};
 }
 
-module.exports = {
-	startWaitPool,
-	waitingWorkflow,
-	executionOfCallback,
-	WAIT_NODE,
-	SIGNED_NODE,
-	NOT_SIGNED_NODE,
-};
+module.exports = { startWaitPool, executionOfCallback };
