@@ -73,11 +73,9 @@ async function sendAndWaitFlow(ctx) {
 		.click();
 
 	step(`the Circularo node's actions list "${option.action}"`);
-	const action = creator
-		.getByTestId('item-iterator-item')
-		.filter({
-			has: page.getByTestId('node-creator-item-name').getByText(option.action, { exact: true }),
-		});
+	const action = creator.getByTestId('item-iterator-item').filter({
+		has: page.getByTestId('node-creator-item-name').getByText(option.action, { exact: true }),
+	});
 	await action.first().waitFor({ state: 'visible' });
 	assert.equal(await action.count(), 1, `one action "${option.action}"`);
 	await assertOwnIcon(action.first(), 'the action');
