@@ -57,7 +57,16 @@ async function runWaitBench(o = {}) {
 	log(`  wait [${config.name}]: starting simulator + n8n with the packed package`);
 	const stack = await startStack({
 		packageTgz: o.packageTgz,
-		n8n: { env: { EXECUTIONS_DATA_PRUNE_MAX_COUNT: '0', ...config.env }, logLevel: 'warn' },
+		n8n: {
+			env: {
+				EXECUTIONS_DATA_PRUNE_MAX_COUNT: '0',
+				// n8n answers every request 503 while a 'SELECT 1' takes over 5 s, which happens on a
+				// shared 2-core machine while a hundred deliveries queue on SQLite.
+				DB_PING_TIMEOUT_MS: '60000',
+				...config.env,
+			},
+			logLevel: 'warn',
+		},
 	});
 	try {
 		const { n8n, sim } = stack;

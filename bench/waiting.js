@@ -16,7 +16,7 @@ const { createCircularoCredential, sendAndWaitWorkflow } = require('../e2e/lib/c
 
 const SIGNER = 'signer@example.com';
 /** Executions started at once when the pool grows. */
-const START_CONCURRENCY = 4;
+const START_CONCURRENCY = 2;
 
 /**
  * The execution a wait's registration delivers to: its callback URL is the execution's resume URL,

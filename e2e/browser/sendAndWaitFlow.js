@@ -94,6 +94,8 @@ async function sendAndWaitFlow(ctx) {
 		assert.equal(await input.inputValue(), shown, `${name} shows "${shown}"`);
 	}
 	await params.getByText(own.sendAndWaitNotice.displayName).waitFor({ state: 'visible' });
+	await page.mouse.move(5, 5);
+	await shot('send-and-wait-parameters', ndv);
 	for (const name of ['documentId', 'recipients', 'sequential'])
 		await assertLabelled(page, params, own[name], 'parameters');
 	await assertLabelled(
@@ -102,20 +104,28 @@ async function sendAndWaitFlow(ctx) {
 		{ name: 'options', displayName: own.options.displayName },
 		'parameters',
 	);
-	for (const o of own.options.options) {
+	/** Adds option `o` through "Add option" and checks its label and description. @param {any} o */
+	const addOption = async (o) => {
 		await params.getByTestId('collection-parameter-add').click();
 		await page
 			.getByTestId('collection-parameter-option')
 			.filter({ hasText: o.displayName })
 			.first()
 			.click();
-		// the field-name options show only once their switch is on
-		if (o.displayOptions) continue;
 		await assertLabelled(page, params, o, 'options');
-	}
+	};
+	// The field-name options are offered once their switch is on.
+	const dependent = own.options.options.filter((/** @type {any} */ o) => o.displayOptions);
+	for (const o of own.options.options) if (!o.displayOptions) await addOption(o);
+	for (const o of dependent)
+		for (const name of Object.keys(o.displayOptions.show))
+			if (!(await params.locator(`[data-test-id="parameter-input-${name}"] .is-checked`).count()))
+				await params.locator(`[data-test-id="parameter-input-${name}"] .el-switch`).click();
+	for (const o of dependent) await addOption(o);
+	assert.ok(dependent.length >= 2, 'the signed PDF and audit trail field names depend on switches');
 	await assertNoMissingNodeWarning(page, 'parameter panel');
 	await page.mouse.move(5, 5);
-	await shot('send-and-wait-parameters', ndv);
+	await shot('send-and-wait-options', ndv);
 
 	step('the node on the canvas: two outputs, named as the node names them');
 	await page.keyboard.press('Escape');
