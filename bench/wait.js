@@ -46,8 +46,8 @@ async function runWaitBench(o = {}) {
 	const log = o.log || ((/** @type {string} */ s) => process.stderr.write(`${s}\n`));
 	const quick = !!o.quick;
 	const sizes = o.waiting ?? DEFAULT_WAITING;
-	const rounds = o.rounds ?? (quick ? 1 : 3);
-	const eventsPerRound = o.events ?? (quick ? 2 : 5);
+	const rounds = o.rounds ?? (quick ? 1 : 2);
+	const eventsPerRound = o.events ?? (quick ? 2 : 3);
 	const signsPerRound = o.signs ?? (quick ? 1 : 2);
 	const configName = o.config ?? 'defaults';
 	const config = CONFIGS[/** @type {keyof typeof CONFIGS} */ (configName)];

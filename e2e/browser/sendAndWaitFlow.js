@@ -130,7 +130,8 @@ async function sendAndWaitFlow(ctx) {
 	step('the node on the canvas: two outputs, named as the node names them');
 	await page.keyboard.press('Escape');
 	await ndv.waitFor({ state: 'hidden' });
-	const node = page.getByTestId('canvas-node').filter({ hasText: 'Circularo' }).first();
+	const node = page.getByTestId('canvas-node').filter({ hasNotText: MANUAL_TRIGGER_NAME });
+	assert.equal(await node.count(), 1, 'the trigger and the new node on the canvas');
 	await assertOwnIcon(node, 'canvas node');
 	const outputs = await node.locator('[data-handleid^="outputs/main/"]').allInnerTexts();
 	assert.deepEqual(
