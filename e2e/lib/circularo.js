@@ -352,6 +352,32 @@ function sendAndWaitWorkflow(o) {
 }
 
 /**
+ * POSTs `body` (JSON) to a published workflow's Webhook node at `url` and resolves the id of the
+ * execution that started (the one of workflow `workflowId` that was not there before).
+ * @param {any} api main's PublicApi @param {string} workflowId @param {string} url @param {object} body
+ * @returns {Promise<string>}
+ */
+async function startByWebhook(api, workflowId, url, body) {
+	const { request, waitFor } = require('./http');
+	const listIds = async () =>
+		(await api.listExecutions(workflowId)).map((/** @type {any} */ e) => String(e.id));
+	const before = new Set(await listIds());
+	const answer = await request('POST', url, {
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	if (answer.status !== 200) throw new Error(`POST ${url}: ${answer.status} ${answer.text}`);
+	return waitFor(
+		async () => (await listIds()).find((/** @type {string} */ id) => !before.has(id)),
+		{
+			timeoutMs: 30_000,
+			intervalMs: 200,
+			what: `an execution of workflow ${workflowId}`,
+		},
+	);
+}
+
+/**
  * Circularo's registrations that deliver to execution `executionId`'s resume URL (any node).
  * @param {any} sim @param {string | number} executionId
  */
@@ -471,5 +497,6 @@ module.exports = {
 	toolName,
 	SEND_AND_WAIT_NODES,
 	sendAndWaitWorkflow,
+	startByWebhook,
 	waitRegistrationsOf,
 };

@@ -19,6 +19,9 @@
 const { describe, test, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const path = require('node:path');
+const { promisify } = require('node:util');
+const execFileAsync = promisify(require('node:child_process').execFile);
 const { PublicApi, FINISHED } = require('../lib/api');
 const { request } = require('../lib/http');
 const { DEFAULT_N8N_VERSION } = require('../lib/install');
@@ -29,6 +32,7 @@ const {
 	actionNode,
 	sendAndWaitWorkflow,
 	signedDelivery,
+	startByWebhook,
 	toolExecutorWorkflow,
 	waitRegistrationsOf,
 } = require('../lib/circularo');
@@ -85,25 +89,7 @@ describe(`Send and Wait for Signature in real n8n ${VERSION}`, { timeout: 20 * 6
 	 */
 	async function start(documentId, options = {}) {
 		const workflow = await workflowFor(options);
-		const before = new Set(
-			(await n8n.api.listExecutions(workflow.id)).map((/** @type {any} */ e) => String(e.id)),
-		);
-		const answer = await request('POST', workflow.url, {
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ documentId }),
-		});
-		assert.equal(answer.status, 200, answer.text);
-		/** @type {string | undefined} */
-		let id;
-		const deadline = Date.now() + 30_000;
-		while (!id && Date.now() < deadline) {
-			const all = await n8n.api.listExecutions(workflow.id);
-			id = all
-				.map((/** @type {any} */ e) => String(e.id))
-				.find((/** @type {string} */ e) => !before.has(e));
-			if (!id) await new Promise((r) => setTimeout(r, 200));
-		}
-		assert.ok(id, `an execution of workflow ${workflow.id} for ${documentId}`);
+		const id = await startByWebhook(n8n.api, workflow.id, workflow.url, { documentId });
 		started.add(id);
 		return id;
 	}
@@ -213,11 +199,23 @@ describe(`Send and Wait for Signature in real n8n ${VERSION}`, { timeout: 20 * 6
 		assert.ok(item.binary.auditTrail, 'the audit trail is attached');
 	});
 
-	test('2. rejected: goes on by Not completed with who and why', async () => {
+	test('2. rejected (with `npm run simulator -- reject`): goes on by Not completed with who and why', async () => {
 		const documentId = newDocument('Rejected contract');
 		const id = await start(documentId);
 		await waiting(id);
-		await sim.reject({ documentId, reason: 'Wrong amount' });
+		// What a user without a tenant types: the simulator's CLI against the running simulator.
+		const cli = path.join(__dirname, '..', '..', 'simulator', 'cli.js');
+		const args = [
+			'reject',
+			'--url',
+			sim.baseUrl,
+			'--document',
+			documentId,
+			'--reason',
+			'Wrong amount',
+		];
+		const { stdout } = await execFileAsync(process.execPath, [cli, ...args]);
+		assert.match(stdout, /rejected .*: events signRejected; state rejected/);
 		const { output, item } = wentOnWith(await finished(id));
 		assert.equal(output, 'notCompleted');
 		assert.equal(item.json.outcome, 'rejected');

@@ -447,3 +447,31 @@ test('control API: POST /_sim/sign and /_sim/reject act on the seeded open reque
 			.status,
 	).toBe(404);
 });
+
+test('actOnNextShare: the first recipient signs (or rejects) right after the next share, before its answer; only once', async () => {
+	const doc = await createDocument(sim, sim.keys.teamAdmin);
+	sim.actOnNextShare({ action: 'sign' });
+	const answer = await share(doc.documentId, [{ sharePurpose: 'sign', shareTo: 'a@example.com' }]);
+	expect(answer.status).toBe(200);
+	expect((await getDoc(doc.documentId)).workflow.shareStateName).toBe('completed');
+	expect(await received()).toEqual([
+		'documentCreated sales.admin@acme.test',
+		'signRequest sales.admin@acme.test',
+		'documentSigned a@example.com',
+		'documentCompleted a@example.com',
+	]);
+
+	const next = await createDocument(sim, sim.keys.teamAdmin);
+	await share(next.documentId, [{ sharePurpose: 'sign', shareTo: 'a@example.com' }]);
+	expect((await getDoc(next.documentId)).workflow.shareStateName).toBe('inprogress');
+
+	const rejected = await createDocument(sim, sim.keys.teamAdmin);
+	sim.actOnNextShare({ action: 'reject', reason: 'No' });
+	await share(rejected.documentId, [{ sharePurpose: 'sign', shareTo: 'a@example.com' }]);
+	await expectEnded(rejected.documentId, 'rejected', {
+		event: 'signRejected',
+		actor: 'a@example.com',
+		message: 'No',
+	});
+	expect(() => sim.actOnNextShare({ action: 'approve' })).toThrow(/"sign" \| "reject"/);
+});
