@@ -130,8 +130,8 @@ export interface RecordedResponse {
 	ended: boolean;
 }
 
-export function webhookContext(options: ContextOptions, delivery: Delivery) {
-	const log: FakeLog = { warnings: [], credentialLoads: 0 };
+/** n8n's response object as a node writes to it, recording what was written. */
+export function recordingResponse() {
 	const response: RecordedResponse = { ended: false };
 	const res = {
 		status(code: number) {
@@ -151,6 +151,12 @@ export function webhookContext(options: ContextOptions, delivery: Delivery) {
 			return res;
 		},
 	};
+	return { res, response };
+}
+
+export function webhookContext(options: ContextOptions, delivery: Delivery) {
+	const log: FakeLog = { warnings: [], credentialLoads: 0 };
+	const { res, response } = recordingResponse();
 	let parsed = delivery.body;
 	if (!('body' in delivery)) {
 		try {

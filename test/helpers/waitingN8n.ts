@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import type { INodeExecutionData, INodeParameters, IWebhookResponseData } from 'n8n-workflow';
 
-import type { CircularoTestCredentials } from './n8nContext';
+import { recordingResponse, type CircularoTestCredentials } from './n8nContext';
 import {
 	actionNode,
 	actionNodeType,
@@ -54,29 +54,7 @@ async function runWebhook(
 	url: URL,
 	rawBody: Buffer,
 ): Promise<{ status: number; body: unknown }> {
-	const response: { status: number; body: unknown; written: boolean } = {
-		status: 200,
-		body: undefined,
-		written: false,
-	};
-	const res = {
-		status(code: number) {
-			response.status = code;
-			response.written = true;
-			return res;
-		},
-		json(body: unknown) {
-			response.body = body;
-			return res;
-		},
-		send(body: unknown) {
-			response.body = body;
-			return res;
-		},
-		end() {
-			return res;
-		},
-	};
+	const { res, response } = recordingResponse();
 	const calls: never[] = [];
 	const read = parameterReader(() => resolvedParameters(execution.parameters));
 	const context = {
@@ -104,7 +82,7 @@ async function runWebhook(
 		execution.outputs = result.workflowData;
 		return { status: 200, body: { message: 'Workflow was started' } };
 	}
-	if (result.noWebhookResponse) return { status: response.status, body: response.body };
+	if (result.noWebhookResponse) return { status: response.status ?? 200, body: response.body };
 	return { status: 200, body: { message: 'Webhook call received' } };
 }
 

@@ -473,5 +473,7 @@ test('actOnNextShare: the first recipient signs (or rejects) right after the nex
 		actor: 'a@example.com',
 		message: 'No',
 	});
-	expect(() => sim.actOnNextShare({ action: 'approve' })).toThrow(/"sign" \| "reject"/);
+	expect(() => sim.actOnNextShare(/** @type {any} */ ({ action: 'approve' }))).toThrow(
+		/"sign" \| "reject"/,
+	);
 });

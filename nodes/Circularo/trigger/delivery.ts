@@ -56,10 +56,9 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 	const receivedAt = new Date();
 	const request = context.getRequestObject();
 	// Refused before any secret is looked up or any credential loaded.
-	const claimed = claimedDigest(request.headers[SIGNATURE_HEADER]);
-	if (claimed === null) return rejectDelivery(context);
-	const rawBody = rawBodyOf(request) ?? (await readRawBody(request));
-	if (rawBody === null) return rejectDelivery(context);
+	const signed = await signedBytes(request);
+	if (signed === null) return rejectDelivery(context);
+	const { claimed, rawBody } = signed;
 
 	const kind = urlKindOf(context);
 	const registration = registrationFor(registrationDataOf(context), kind);
@@ -119,16 +118,29 @@ async function secretFromCredential(
 	return undefined;
 }
 
+/**
+ * The digest a delivery's signature header claims and the bytes it must be the HMAC of; null when
+ * either is missing (the delivery is refused before any secret is looked up).
+ */
+export async function signedBytes(request: {
+	headers: Record<string, unknown>;
+}): Promise<{ claimed: Buffer; rawBody: Buffer } | null> {
+	const claimed = claimedDigest(request.headers[SIGNATURE_HEADER]);
+	if (claimed === null) return null;
+	const rawBody = rawBodyOf(request) ?? (await readRawBody(request));
+	return rawBody === null ? null : { claimed, rawBody };
+}
+
 type RequestWithBody = { rawBody?: unknown; readRawBody?: () => Promise<void> };
 
 /** The bytes Circularo signed, when n8n has read them (it does for the content types it parses). */
-export function rawBodyOf(request: object): Buffer | undefined {
+function rawBodyOf(request: object): Buffer | undefined {
 	const { rawBody } = request as RequestWithBody;
 	return Buffer.isBuffer(rawBody) ? rawBody : undefined;
 }
 
 /** Reads the body n8n left unread (no or unknown Content-Type) with the request's readRawBody(). */
-export async function readRawBody(request: object): Promise<Buffer | null> {
+async function readRawBody(request: object): Promise<Buffer | null> {
 	const { readRawBody } = request as RequestWithBody;
 	if (typeof readRawBody !== 'function') return null;
 	try {

@@ -15,6 +15,16 @@ import { loadDocument } from '../loadDocument';
 import { readableDocument } from '../readableDocument';
 import { documentIdProperty } from './documentId';
 
+/** Where the audit trail PDF goes, once the option "includeAuditTrail" is on. */
+export const auditTrailFieldOption: INodeProperties = {
+	displayName: 'Put Audit Trail in Field',
+	name: 'auditTrailBinaryPropertyName',
+	type: 'string',
+	default: 'auditTrail',
+	description: 'Name of the binary field the audit trail PDF is put in',
+	displayOptions: { show: { includeAuditTrail: [true] } },
+};
+
 const properties: INodeProperties[] = [
 	documentIdProperty,
 	{
@@ -43,14 +53,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether to also download the audit trail PDF (the Certificate of Fulfilment once the document is completed)',
 			},
-			{
-				displayName: 'Put Audit Trail in Field',
-				name: 'auditTrailBinaryPropertyName',
-				type: 'string',
-				default: 'auditTrail',
-				description: 'Name of the binary field the audit trail PDF is put in',
-				displayOptions: { show: { includeAuditTrail: [true] } },
-			},
+			auditTrailFieldOption,
 		],
 	},
 ];

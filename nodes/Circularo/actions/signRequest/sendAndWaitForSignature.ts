@@ -26,6 +26,7 @@ import {
 import type { CircularoCredentials, CircularoWebhook } from '../../types';
 import { resultsOf } from '../../assumptions';
 import { forOperation } from '../descriptions';
+import { auditTrailFieldOption } from '../document/download';
 import { badInput } from '../inputChecks';
 import { loadDocument } from '../loadDocument';
 import { readShareRequest, sendShare, shareProperties } from './create';
@@ -177,14 +178,7 @@ const properties: INodeProperties[] = [
 					'Whether to stop waiting after a while. The input then goes on by Not Completed. Without a limit the node waits until the sign request ends.',
 				options: [{ displayName: 'Values', name: 'values', values: waitLimitValues }],
 			},
-			{
-				displayName: 'Put Audit Trail in Field',
-				name: 'auditTrailBinaryPropertyName',
-				type: 'string',
-				default: 'auditTrail',
-				description: 'Name of the binary field the audit trail PDF is put in',
-				displayOptions: { show: { includeAuditTrail: [true] } },
-			},
+			auditTrailFieldOption,
 			{
 				displayName: 'Put Signed PDF in Field',
 				name: 'binaryPropertyName',

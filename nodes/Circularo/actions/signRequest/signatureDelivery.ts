@@ -7,10 +7,10 @@ import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { readSignedBody, resultsOf, WAIT_QUERY } from '../../assumptions';
 import { circularoApiRequest } from '../../transport/request';
-import { rawBodyOf, readRawBody, rejectDelivery } from '../../trigger/delivery';
+import { rejectDelivery, signedBytes } from '../../trigger/delivery';
 import { toTriggerItem } from '../../trigger/payload';
 import { credentialsOf } from '../../trigger/secrets';
-import { claimedDigest, digestMatches, SIGNATURE_HEADER } from '../../trigger/signature';
+import { digestMatches } from '../../trigger/signature';
 import type { CircularoWebhook } from '../../types';
 import { endingItem, endingOptions, endingOutputs, outcomeOfEvent } from './signatureOutcome';
 import { deleteRegistration } from './waitCleanup';
@@ -63,10 +63,9 @@ export async function receiveSignatureDelivery(
 	const receivedAt = new Date();
 	const request = context.getRequestObject();
 	// Refused before any credential is loaded.
-	const claimed = claimedDigest(request.headers[SIGNATURE_HEADER]);
-	if (claimed === null) return rejectDelivery(context);
-	const rawBody = rawBodyOf(request) ?? (await readRawBody(request));
-	if (rawBody === null) return rejectDelivery(context);
+	const signed = await signedBytes(request);
+	if (signed === null) return rejectDelivery(context);
+	const { claimed, rawBody } = signed;
 	const query = context.getQueryData() as Record<string, unknown>;
 	const documentId = query[WAIT_QUERY.documentId];
 	if (typeof documentId !== 'string' || documentId === '') return rejectDelivery(context);
