@@ -34,7 +34,14 @@ const toolingRules = {
 };
 
 const tooling = tseslint.config({
-	files: ['simulator/**/*.js', 'e2e/**/*.js', 'bench/**/*.js', 'test/**/*.{js,ts}', '*.js'],
+	files: [
+		'simulator/**/*.js',
+		'e2e/**/*.js',
+		'bench/**/*.js',
+		'scripts/**/*.js',
+		'test/**/*.{js,ts}',
+		'*.js',
+	],
 	extends: [js.configs.recommended, ...tseslint.configs.recommended],
 	languageOptions: { globals: { ...globals.node, ...globals.jest }, sourceType: 'commonjs' },
 	rules: toolingRules,

@@ -63,7 +63,8 @@ function activate(nodePath, ctx) {
 		fs.existsSync(path.join(trigger, `${name}.js`)) ? require(path.join(trigger, name)) : {};
 	const { newRegistration } = load('secrets');
 	const { rememberSecret } = load('knownSecrets');
-	const { registrationKey } = load('registrationData');
+	// staticData.js; registrationData.js in builds before it was renamed
+	const { registrationKey } = { ...load('registrationData'), ...load('staticData') };
 	if (newRegistration && rememberSecret && registrationKey) {
 		const { nonce, secret, fingerprint } = newRegistration(CREDENTIALS);
 		const staticData = Array.from({ length: REGISTRATIONS }, (_, i) => {

@@ -7,7 +7,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { plainHttpRefusal } from '../nodes/Circularo/transport/serverUrl';
+import { plainHttpRefusal } from './serverUrl';
 
 export class CircularoApi implements ICredentialType {
 	name = 'circularoApi';

@@ -40,11 +40,13 @@ const MAX_LOG_ENTRIES = 10_000;
  *   durationMs?: number, fault?: string, dropped?: boolean }} RequestLogEntry
  * @typedef {{ id?: string | null, name?: string | null, username?: string | null, email?: string | null }} Actor
  * @typedef {{ fileIdKey: 'id' | 'fileId' | 'hash', searchTotal: 'total' | 'hitsTotal' | 'none',
- *   shareResponse: 'array' | 'results' }} Variants
+ *   shareResponse: 'array' | 'results', readResponse: 'results' | 'bare' }} Variants
  *   Answer shapes a real tenant may use where Circularo's documentation is not explicit:
  *   where `POST /files/saveFile` puts the file hash (`file.id`, `file.fileId` or `file.hash`), how
  *   `POST /search` reports the total (`total`, `hits.total.value` or not at all), and whether
- *   `POST /share` and the cancel call answer with a bare array or `{ results: [...] }`.
+ *   `POST /share` and the cancel call answer with a bare array or `{ results: [...] }`, and whether
+ *   `GET /documents/:id` and `GET /webhooks` wrap their records in `{ results: [...] }` (documented)
+ *   or answer them bare (the document itself, an array of webhooks).
  * @typedef {{ port?: number, host?: string, log?: boolean | ((line: string) => void),
  *   deliveryTimeoutMs?: number, sessionTtlMs?: number, allowRemoteCallbacks?: boolean,
  *   variants?: Partial<Variants> }} SimulatorOptions
@@ -55,12 +57,14 @@ const DEFAULT_VARIANTS = Object.freeze({
 	fileIdKey: 'id',
 	searchTotal: 'total',
 	shareResponse: 'array',
+	readResponse: 'results',
 });
 /** @type {{ [K in keyof Variants]: readonly Variants[K][] }} */
 const VARIANT_CHOICES = Object.freeze({
 	fileIdKey: ['id', 'fileId', 'hash'],
 	searchTotal: ['total', 'hitsTotal', 'none'],
 	shareResponse: ['array', 'results'],
+	readResponse: ['results', 'bare'],
 });
 
 /**

@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 /**
- * The Circularo Trigger in n8n's queue mode (issue 7): Debian's Redis and Postgres on loopback,
+ * The Circularo Trigger in n8n's queue mode: Debian's Redis and Postgres on loopback,
  * n8n 2.41.1 as main + one webhook process + one worker, each with the package installed the way
  * users get it, and the Circularo simulator registering the webhook process's URL. Which process
  * did what is read from their logs. The load through the same set is e2e/queue/load.test.js.

@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 /**
- * The Circularo Trigger's registrations across n8n processes in queue mode (issue 14): main
+ * The Circularo Trigger's registrations across n8n processes in queue mode: main
  * registers, the webhook process verifies. With n8n's defaults, so publishing goes through n8n
  * 2.41's workflow publication service (asynchronous) and the webhook process loads the published
  * workflow through its published-data service.

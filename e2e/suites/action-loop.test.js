@@ -131,7 +131,7 @@ describe(
 			const [created] = PublicApi.nodeOutput(execution, 'Create document');
 			documentId = created.json.documentId;
 			assert.match(documentId, /^[0-9a-f-]{36}$/, JSON.stringify(created.json));
-			assert.equal(created.json.title, title);
+			assert.equal(created.json.documentTitle, title);
 			assert.equal(created.json.fileName, 'service-agreement.pdf');
 			const [sent] = PublicApi.nodeOutput(execution, 'Send for signature');
 			assert.equal(sent.json.documentId, documentId);
@@ -191,7 +191,7 @@ describe(
 			const [item] = PublicApi.nodeOutput(execution, DOWNLOAD_NODE);
 			assert.equal(item.json.documentId, documentId);
 			assert.equal(item.json.status, 'completed');
-			assert.equal(item.json.title, title);
+			assert.equal(item.json.documentTitle, title);
 
 			assert.equal(item.binary.data.mimeType, 'application/pdf');
 			assert.equal(item.binary.data.fileName, `${title}.pdf`);
@@ -292,35 +292,41 @@ describe(
 			assert.equal(PublicApi.nodeOutput(again, 'Find any').length, 0);
 		});
 
-		test('6. Delete permanently at a stale version: the 409 is retried once with the current version, and the document is gone', async () => {
+		test('6. Delete at a stale Version fails and deletes nothing; without a Version it deletes for good', async () => {
 			const doc = sim.createDocument({ title: `${title} (old draft)` });
 			// any change moves the version on (here a fired event, which the trigger ignores)
 			await sim.fire({ event: 'documentSigned', documentId: doc.documentId });
-			const current = sim.getDocument(doc.documentId)._version;
-			assert.ok(current > doc._version);
-			const from = sim.requests.length;
-			const execution = await run('Delete permanently', [
+			assert.ok(sim.getDocument(doc.documentId)._version > doc._version);
+			const deleteNode = (/** @type {object} */ options) =>
 				node('Delete for good', {
 					resource: 'document',
 					operation: 'delete',
 					documentId: doc.documentId,
-					options: { permanent: true, version: doc._version },
-				}),
-			]);
-			assert.deepEqual(callsSince(from), [
-				'DELETE /documents',
-				`GET /documents/${doc.documentId}`,
-				'DELETE /documents',
-			]);
-			const [stale, , fresh] = sim.requests.slice(from);
-			assert.equal(stale.status, 409);
-			assert.deepEqual(stale.body.documents, [{ id: doc.documentId, version: doc._version }]);
-			assert.equal(fresh.query.hardDelete, 'true');
-			assert.deepEqual(fresh.body.documents, [{ id: doc.documentId, version: current }]);
+					options,
+				});
+			let from = sim.requests.length;
+			const refused = await run(
+				'Delete at a stale version',
+				[deleteNode({ permanent: true, version: doc._version })],
+				{ allowError: true },
+			);
+			assert.equal(refused.status, 'error');
+			assert.match(
+				JSON.stringify(refused.data?.resultData?.error),
+				/The document changed since the given Version/,
+			);
+			assert.deepEqual(callsSince(from), ['DELETE /documents']);
+			assert.equal(sim.requests[from].status, 409);
+			assert.ok(sim.getDocument(doc.documentId), 'nothing deleted');
+
+			from = sim.requests.length;
+			const execution = await run('Delete permanently', [deleteNode({ permanent: true })]);
+			assert.deepEqual(callsSince(from), ['DELETE /documents']);
+			assert.equal(sim.requests[from].query.hardDelete, 'true');
+			assert.deepEqual(sim.requests[from].body.documents, [{ id: doc.documentId }]);
 			const [deleted] = PublicApi.nodeOutput(execution, 'Delete for good');
 			assert.equal(deleted.json.deleted, true);
 			assert.equal(deleted.json.permanent, true);
-			assert.equal(deleted.json.version, current);
 			assert.equal(
 				sim.getDocument(doc.documentId),
 				undefined,

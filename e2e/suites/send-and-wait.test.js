@@ -340,7 +340,16 @@ describe(`Send and Wait for Signature in real n8n ${VERSION}`, { timeout: 20 * 6
 		assert.equal(aDone.item.json.documentId, first);
 	});
 
-	test('9. as an AI tool it is refused before any Circularo call', async () => {
+	test('9. no approval gate is generated for it; as an AI tool it is refused before any Circularo call', async () => {
+		const types = (await n8n.api.nodeTypes()).map((/** @type {any} */ t) => t.name);
+		assert.ok(types.includes('n8n-nodes-circularo.circularoTool'), 'the tool variant exists');
+		assert.ok(
+			!types.some(
+				(/** @type {string} */ name) =>
+					name.startsWith('n8n-nodes-circularo.') && name.endsWith('HitlTool'),
+			),
+			'no "Human review" gate (the operation is not named sendAndWait)',
+		);
 		const tool = actionNode({
 			tool: true,
 			name: 'Circularo send and wait',

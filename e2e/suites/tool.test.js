@@ -104,7 +104,7 @@ describe(
 			const [doc] = answer;
 			const stored = sim.getDocument('doc-sales-1');
 			assert.equal(doc.documentId, 'doc-sales-1');
-			assert.equal(doc.title, stored.documentTitle);
+			assert.equal(doc.documentTitle, stored.documentTitle);
 			assert.equal(doc.status, 'inprogress');
 			assert.deepEqual(doc.waitingFor, ['signer@example.com']);
 			assert.equal(doc.version, stored._version);
@@ -176,7 +176,7 @@ describe(
 			assert.match(JSON.stringify(search.body.query), /"contract"/);
 			assert.equal(search.body.size, 1);
 			assert.equal(answer.length, 1);
-			assert.match(answer[0].title, /contract/i);
+			assert.match(answer[0].documentTitle, /contract/i);
 		});
 
 		test('Document > Create: a tool gets no file, so it is refused before any call, naming the binary field', async () => {

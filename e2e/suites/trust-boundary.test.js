@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 /**
- * The Circularo Trigger's trust boundary (issue 14) in a real n8n 2.41.1: which secret verifies
+ * The Circularo Trigger's trust boundary in a real n8n 2.41.1: which secret verifies
  * which delivery, what n8n keeps in the workflow, what the item is built from, replays, and the
  * upgrade from 0.1.0 at activation and at start. Queue mode has its own suite
  * (e2e/queue/registrations.test.js).

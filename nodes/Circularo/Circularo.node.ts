@@ -14,13 +14,13 @@ import * as documentType from './actions/documentType';
 import { searchDocumentTypes } from './actions/listSearch';
 import { router } from './actions/router';
 import * as signRequest from './actions/signRequest';
-import { receiveSignatureDelivery } from './actions/signRequest/signatureDelivery';
 import {
 	NODE_OUTPUTS,
 	SIGNATURE_WAIT_WEBHOOKS,
 	WAITING_TOOLTIP,
 } from './actions/signRequest/sendAndWaitForSignature';
-import { operationSubtitle } from './actions/subtitle';
+import { receiveSignatureDelivery } from './actions/signRequest/signatureDelivery';
+import { operationSubtitle } from './actions/shared/subtitle';
 import * as webhook from './actions/webhook';
 
 const resource: INodeProperties = {

@@ -7,47 +7,9 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { ALL_EVENTS, receiveDelivery } from './trigger/delivery';
+import { ALL_EVENTS, EVENT_OPTIONS } from './events';
+import { receiveDelivery } from './trigger/delivery';
 import { checkExists, create, deleteRegistration } from './trigger/lifecycle';
-import type { CircularoEventName } from './types';
-
-const EVENT_OPTIONS: Array<{ name: string; value: CircularoEventName; description: string }> = [
-	{
-		name: 'Document Completed',
-		value: 'documentCompleted',
-		description: 'All required signatures are collected',
-	},
-	{ name: 'Document Created', value: 'documentCreated', description: 'A document is created' },
-	{ name: 'Document Deleted', value: 'documentDeleted', description: 'A document is deleted' },
-	{ name: 'Document Edited', value: 'documentEdited', description: 'A document is edited' },
-	{ name: 'Document Signed', value: 'documentSigned', description: 'A user signs a document' },
-	{
-		name: 'Simple Action Executed',
-		value: 'documentSimpleActionExecuted',
-		description: 'An approve, review or accept action is executed',
-	},
-	{
-		name: 'Sign Request Cancelled',
-		value: 'signCancelled',
-		description: 'A sign request is cancelled',
-	},
-	{
-		name: 'Sign Request Created',
-		value: 'signRequest',
-		description: 'A document is shared for signing',
-	},
-	{
-		name: 'Sign Request Delegated',
-		value: 'signDelegated',
-		description: 'A sign request is delegated to someone else',
-	},
-	{ name: 'Sign Request Expired', value: 'signExpired', description: 'A sign request expires' },
-	{
-		name: 'Sign Request Rejected',
-		value: 'signRejected',
-		description: 'A recipient rejects the sign request',
-	},
-];
 
 /** The selected events by their display names, e.g. "Document Completed, Document Signed". */
 const EVENT_NAMES = JSON.stringify(

@@ -149,7 +149,8 @@ function createDocument({ sim, url, body }) {
 function getDocument({ sim, url, params }) {
 	const user = sim.authenticate(url);
 	const doc = sim.requireDocumentAccess(user, sim.documents.get(params.id));
-	return { status: 200, json: { results: [documentView(sim, doc)] } };
+	const view = documentView(sim, doc);
+	return { status: 200, json: sim.variants.readResponse === 'bare' ? view : { results: [view] } };
 }
 
 /** @param {RouteContext} ctx */

@@ -121,7 +121,7 @@ function listWebhooks({ sim, url }) {
 				(user.role === 'globalAdmin' || (w.type === 'team' && w.team === user.team)),
 		)
 		.map((w) => sim.publicWebhook(w));
-	return { status: 200, json: { results } };
+	return { status: 200, json: sim.variants.readResponse === 'bare' ? results : { results } };
 }
 
 /** @param {RouteContext} ctx */

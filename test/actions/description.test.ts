@@ -4,7 +4,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { actionNodeType } from '../helpers/executeContext';
+import { actionNodeType } from '../helpers/n8nContext';
 
 const { description } = actionNodeType;
 const operations = description.properties.filter((p) => p.name === 'operation');
@@ -17,6 +17,7 @@ const PARAMETERS: Record<string, string[]> = {
 	'document.delete': ['documentId', 'options'],
 	'document.download': ['documentId', 'binaryPropertyName', 'options'],
 	'document.get': ['documentId'],
+	'document.getHistory': ['documentId'],
 	'document.getAll': ['returnAll', 'limit', 'filters'],
 	'documentType.getAll': ['returnAll', 'limit', 'fileBasedOnly'],
 	'signRequest.cancel': ['shareId', 'message'],

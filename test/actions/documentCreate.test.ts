@@ -2,8 +2,8 @@ import { createHash } from 'crypto';
 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { binaryItem } from '../helpers/executeContext';
-import { samplePdf, sampleText } from '../transport/samples';
+import { binaryItem } from '../helpers/n8nContext';
+import { samplePdf, sampleText } from '../circularo/samples';
 import { useSimulator } from './harness';
 
 const t = useSimulator();
@@ -58,7 +58,7 @@ describe('Document > Create', () => {
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 		expect(item.json).toMatchObject({
-			title: 'contract',
+			documentTitle: 'contract',
 			documentType: 'd_default',
 			fileHash: sha256(pdf),
 			fileName: 'contract.pdf',
@@ -105,7 +105,7 @@ describe('Document > Create', () => {
 			workflow: 'wf_archive',
 		});
 		expect(item.json).toMatchObject({
-			title: 'ACME service agreement',
+			documentTitle: 'ACME service agreement',
 			documentType: 'd_contract',
 			contractNumber: 'C-2026-7',
 		});
@@ -146,7 +146,7 @@ describe('Document > Create', () => {
 		// The document's PDF is Circularo's conversion, not the uploaded file.
 		expect(item.json.fileHash).toBe(t.sim.getDocument(item.json.documentId as string).pdfHash);
 		expect(item.json.fileHash).not.toBe(sha256(sampleText));
-		expect(item.json).toMatchObject({ title: 'terms', fileName: 'terms.rtf' });
+		expect(item.json).toMatchObject({ documentTitle: 'terms', fileName: 'terms.rtf' });
 	});
 
 	describe('refuses bad input before any call, naming the field', () => {
@@ -195,7 +195,7 @@ describe('Document > Create', () => {
 		expect(error.httpCode).toBe('400');
 		expect(error.message).toBe('Circularo did not accept the request to create the document (400)');
 		expect(error.description).toMatch(
-			/^Check the parameters of this operation\. Circularo said: ".*d_unknown/,
+			/^Check the Document Type, the metadata fields and the workflow\. Circularo said: ".*d_unknown/,
 		);
 	});
 });

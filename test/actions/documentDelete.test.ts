@@ -49,8 +49,8 @@ describe('Document > Delete', () => {
 		expect(t.sim.getDocument('doc-sales-1')).toBeUndefined();
 	});
 
-	it('retries a version mismatch (409) once with the version Circularo reports now', async () => {
-		const [item] = await t.run(remove({ version: 0 }));
+	it('with a Version, fails when the document has changed since, deleting nothing', async () => {
+		const error = await t.failure(remove({ version: 0 }));
 		expect(t.requests()).toEqual([
 			{
 				method: 'DELETE',
@@ -59,44 +59,14 @@ describe('Document > Delete', () => {
 				status: 409,
 				body: { documents: [{ id: 'doc-sales-1', version: 0 }] },
 			},
-			{ method: 'GET', path: '/documents/doc-sales-1', query: {}, status: 200 },
-			{
-				method: 'DELETE',
-				path: '/documents',
-				query: { hardDelete: 'false' },
-				status: 200,
-				body: { documents: [{ id: 'doc-sales-1', version: 1 }] },
-			},
-		]);
-		expect(item.json).toMatchObject({
-			deleted: true,
-			version: 1,
-			retriedAfterVersionConflict: true,
-		});
-	});
-
-	it('reports a second version mismatch clearly', async () => {
-		t.sim.setFault({
-			method: 'DELETE',
-			path: '/documents',
-			status: 409,
-			message: 'Version mismatch',
-			times: 2,
-		});
-		const error = await t.failure(remove());
-		expect(t.requests().map((r) => `${r.method} ${r.status}`)).toEqual([
-			'DELETE 409',
-			'GET 200',
-			'DELETE 409',
 		]);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('409');
 		expect(error.message).toBe(
-			'Circularo reported a conflict (409) when trying to delete the document, even with its latest version',
+			'Circularo reported a conflict (409) when trying to delete the document',
 		);
-		expect(error.description).toMatch(
-			/changed while the node worked on it.*Circularo said: "Version mismatch"/,
-		);
+		expect(error.description).toMatch(/^The document changed since the given Version\./);
+		expect(t.sim.getDocument('doc-sales-1').deleted).toBe(false);
 	});
 
 	it('treats errors: true in a 200 answer as a failure', async () => {

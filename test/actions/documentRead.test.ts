@@ -5,7 +5,7 @@ import { useSimulator } from './harness';
 const t = useSimulator();
 
 describe('Document > Get', () => {
-	it('gets one document, readable, with every other field kept', async () => {
+	it("gets one document under Circularo's names, each field once, every other field kept", async () => {
 		const [item] = await t.run({
 			resource: 'document',
 			operation: 'get',
@@ -17,7 +17,7 @@ describe('Document > Get', () => {
 		const hash = t.sim.getDocument('doc-sales-1').pdfHash;
 		expect(item.json).toMatchObject({
 			documentId: 'doc-sales-1',
-			title: 'Sales contract 2026-001',
+			documentTitle: 'Sales contract 2026-001',
 			documentType: 'd_default',
 			status: 'inprogress',
 			waitingFor: ['signer@example.com'],
@@ -25,12 +25,12 @@ describe('Document > Get', () => {
 			fileHash: hash,
 			createDate: '2026-01-15T09:00:00.000Z',
 			owner: 'sales.user@acme.test',
-			pdfFile: { content: hash },
-			workflow: { shareStateName: 'inprogress' },
+			pdfFile: { _content_type: 'application/pdf' },
+			workflow: { workflowType: 'wf_archive' },
 		});
 		expect(Object.keys(item.json).slice(0, 8)).toEqual([
 			'documentId',
-			'title',
+			'documentTitle',
 			'documentType',
 			'status',
 			'waitingFor',
@@ -38,9 +38,56 @@ describe('Document > Get', () => {
 			'fileHash',
 			'createDate',
 		]);
-		expect(item.json).not.toHaveProperty('documentTitle');
+		// Lifted to the top once: status, fileHash and version are not repeated where Circularo has them.
+		expect(item.json).not.toHaveProperty('title');
 		expect(item.json).not.toHaveProperty('_version');
+		expect(item.json).not.toHaveProperty(['workflow', 'shareStateName']);
+		expect(item.json).not.toHaveProperty(['pdfFile', 'content']);
 		expect(item.pairedItem).toEqual({ item: 0 });
+	});
+
+	it("gets a document's history, one item per entry, oldest first", async () => {
+		await t.sim.fire({ event: 'documentSigned', documentId: 'doc-sales-1' });
+		await t.sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
+		t.sim.requests.length = 0;
+		const items = await t.run({
+			resource: 'document',
+			operation: 'getHistory',
+			documentId: 'doc-sales-1',
+		});
+		expect(t.requests()).toEqual([
+			{ method: 'GET', path: '/documents/doc-sales-1', query: {}, status: 200 },
+		]);
+		const history = t.sim.getDocument('doc-sales-1').history;
+		expect(history.length).toBeGreaterThan(0);
+		expect(items.map((item) => item.json)).toEqual(
+			history.map((entry: object) => ({ documentId: 'doc-sales-1', ...entry })),
+		);
+		expect(items.map((item) => item.pairedItem)).toEqual(history.map(() => ({ item: 0 })));
+	});
+
+	it('refuses an empty Document ID for the history before any call', async () => {
+		const error = await t.failure({
+			resource: 'document',
+			operation: 'getHistory',
+			documentId: ' ',
+		});
+		expect(error.message).toBe('"Document ID" is empty');
+		expect(t.requests()).toEqual([]);
+	});
+
+	it('reads GET /documents/:id answered unwrapped, as some Circularo versions do', async () => {
+		t.sim.setVariants({ readResponse: 'bare' });
+		const [item] = await t.run({
+			resource: 'document',
+			operation: 'get',
+			documentId: 'doc-sales-1',
+		});
+		expect(item.json).toMatchObject({
+			documentId: 'doc-sales-1',
+			documentTitle: 'Sales contract 2026-001',
+			status: 'inprogress',
+		});
 	});
 
 	it('says to check the ID for an unknown document (404), and why access is refused (403)', async () => {

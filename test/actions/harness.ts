@@ -4,7 +4,7 @@
  */
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { executeContext, actionNodeType } from '../helpers/executeContext';
+import { executeContext, actionNodeType } from '../helpers/n8nContext';
 
 const { startSimulator } = require('../../simulator');
 

@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { searchDocumentTypes } from '../../nodes/Circularo/actions/listSearch';
-import { executeContext } from '../helpers/executeContext';
+import { executeContext } from '../helpers/n8nContext';
 import { useSimulator } from './harness';
 
 const t = useSimulator();
@@ -111,6 +111,13 @@ describe('Webhook > Get Many and Delete', () => {
 		});
 		expect(JSON.stringify(items)).not.toContain(secret);
 		expect(items[0].json).not.toHaveProperty('hmacSecret');
+	});
+
+	it('reads GET /webhooks answered as a bare array, as some Circularo versions do', async () => {
+		const id = await registerWebhook();
+		t.sim.setVariants({ readResponse: 'bare' });
+		const items = await t.run({ resource: 'webhook', operation: 'getAll' });
+		expect(items.map((item) => item.json.id)).toEqual([id]);
 	});
 
 	it('deletes a webhook by id', async () => {

@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { binaryItem } from '../helpers/executeContext';
-import { samplePdf } from '../transport/samples';
+import { binaryItem } from '../helpers/n8nContext';
+import { samplePdf } from '../circularo/samples';
 import { useSimulator } from './harness';
 
 const t = useSimulator();
@@ -25,7 +25,7 @@ describe('one run over many items', () => {
 				],
 			},
 		);
-		expect(output.map((o) => [o.json.title, o.pairedItem])).toEqual([
+		expect(output.map((o) => [o.json.documentTitle, o.pairedItem])).toEqual([
 			['one', { item: 0 }],
 			['two', { item: 1 }],
 		]);

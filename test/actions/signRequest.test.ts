@@ -219,7 +219,7 @@ describe('Sign Request > Create', () => {
 		const error = await t.failure(createRequest('doc-sales-1', [{ shareTo: 'bill@example.com' }]));
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('409');
-		expect(error.description).toMatch(/already has an open sign request \(cancel it first\)/);
+		expect(error.description).toMatch(/already has an open sign request: cancel it first/);
 	});
 });
 
@@ -283,6 +283,6 @@ describe('Sign Request > Cancel', () => {
 		expect(error.message).toBe(
 			'Circularo could not find what it needed to cancel the sign request (404)',
 		);
-		expect(error.description).toMatch(/^Check the Document ID or Share ID/);
+		expect(error.description).toMatch(/^Check the Share ID/);
 	});
 });

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
-import { CIRCULARO_EVENTS } from '../../nodes/Circularo/types';
+import { CIRCULARO_EVENTS } from '../../nodes/Circularo/events';
 import { webhookContext, type Delivery } from './n8nContext';
 import { hmacHex, signatureFormat, utf8 } from './properties';
 

@@ -1,19 +1,32 @@
 /**
- * Plain fakes of the n8n context objects the trigger sees, for fast tests. HTTP is real: calls go
- * through n8n-core's own httpRequest to the Circularo simulator, and failures are wrapped in
- * NodeApiError exactly as n8n-core's httpRequestWithAuthentication does.
+ * The one fake of the contexts n8n gives the nodes (execute, hook, webhook), for fast tests. What
+ * matters is real: parameters are resolved against the node's own description the way n8n loads a
+ * workflow (defaults filled in, hidden parameters left out), and HTTP goes through n8n-core's own
+ * httpRequestWithAuthentication, which calls the credential's real authenticate(), to the
+ * simulator. Each getCredentials is counted, as n8n's own loads the credential when a node does
+ * not hand it over.
  *
  * What n8n does that matters here (read in n8n 2.41's code): checkExists and create run with mode
  * 'trigger' (published) or 'manual' (Listen for test event), delete with 'internal' for both; the
  * webhook phase runs with 'webhook' or 'manual'; each test registration has its own static data.
  */
-import type { IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
-import type { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
+import { CircularoApi } from '../../credentials/CircularoApi.credentials';
+import { Circularo } from '../../nodes/Circularo/Circularo.node';
+import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
 
 const {
 	httpRequest,
+	httpRequestWithAuthentication,
 } = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions.js');
 
 export interface CircularoTestCredentials {
@@ -22,14 +35,17 @@ export interface CircularoTestCredentials {
 	webhookSecret?: string;
 }
 
-export const testNode: INode = {
-	id: 'node-1',
-	name: 'Circularo Trigger',
-	type: 'n8n-nodes-circularo.circularoTrigger',
+const nodeOf = (id: string, name: string, type: string): INode => ({
+	id,
+	name,
+	type: `n8n-nodes-circularo.${type}`,
 	typeVersion: 1,
 	position: [0, 0],
 	parameters: {},
-};
+});
+
+export const testNode = nodeOf('node-1', 'Circularo Trigger', 'circularoTrigger');
+export const actionNode = nodeOf('node-action', 'Circularo', 'circularo');
 
 export const testWorkflow = { id: 'workflow-1', name: 'Circularo test workflow', active: true };
 
@@ -38,9 +54,206 @@ export const PRODUCTION_URL =
 export const TEST_URL =
 	'http://127.0.0.1:5678/webhook-test/11111111-2222-3333-4444-555555555555/webhook';
 
+const actionNodeType = new Circularo();
+const triggerDescription = new CircularoTrigger().description;
+const credentialType = new CircularoApi();
+
+/** What n8n's CredentialsHelper does for a credential whose authenticate is a function. */
+const additionalData = {
+	credentialsHelper: {
+		getParentTypes: () => [],
+		preAuthentication: async () => undefined,
+		authenticate: async (credentials: IDataObject, _type: string, options: IHttpRequestOptions) =>
+			await credentialType.authenticate(credentials as never, options),
+	},
+};
+
+/** The parameters n8n would hand the node for these values: defaults filled in, hidden ones dropped. */
+function resolved(
+	description: INodeTypeDescription,
+	node: INode,
+	values: INodeParameters,
+): INodeParameters {
+	return NodeHelpers.getNodeParameters(
+		description.properties,
+		values,
+		true,
+		false,
+		node,
+		description,
+	)!;
+}
+
+export function resolvedParameters(values: INodeParameters): INodeParameters {
+	return resolved(actionNodeType.description, actionNode, values);
+}
+
+function valueAt(parameters: INodeParameters, path: string): unknown {
+	let value: unknown = parameters;
+	for (const key of path.split('.')) {
+		value = value && typeof value === 'object' ? (value as IDataObject)[key] : undefined;
+	}
+	return value;
+}
+
+export interface FakeLog {
+	warnings: string[];
+	/** How often getCredentials ran (each one costs n8n a decryption and an expression isolate). */
+	credentialLoads: number;
+	/** Every call the node asked n8n to make, as it asked (before authentication). */
+	calls: IHttpRequestOptions[];
+}
+
+type Credentials = CircularoTestCredentials | (() => CircularoTestCredentials);
+
+/** What every context shares: the node, credentials (counted), logger and n8n-core's HTTP. */
+function commonContext(node: INode, credentials: Credentials, log: FakeLog) {
+	const context: Record<string, unknown> = {
+		getNode: () => node,
+		getCredentials: async () => {
+			log.credentialLoads++;
+			return typeof credentials === 'function' ? credentials() : credentials;
+		},
+		logger: {
+			warn: (message: string) => log.warnings.push(message),
+			error: (message: string) => log.warnings.push(message),
+			info: () => undefined,
+			debug: () => undefined,
+		},
+	};
+	context.helpers = {
+		async httpRequestWithAuthentication(
+			type: string,
+			request: IHttpRequestOptions,
+			additionalCredentialOptions?: unknown,
+		) {
+			log.calls.push({ ...request });
+			return await httpRequestWithAuthentication.call(
+				context,
+				type,
+				request,
+				{},
+				node,
+				additionalData,
+				additionalCredentialOptions,
+			);
+		},
+		/** Unauthenticated requests (Send and Wait for Signature's probes of n8n's own URLs). */
+		httpRequest: async (request: IHttpRequestOptions) => await httpRequest(request),
+		async prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string) {
+			return { data: data.toString('base64'), fileName, mimeType, fileSize: String(data.length) };
+		},
+	};
+	return context;
+}
+
+function newLog(): FakeLog {
+	return { warnings: [], credentialLoads: 0, calls: [] };
+}
+
+// ---- The action node's execute context ----------------------------------------------------------
+
+export interface ExecuteOptions {
+	credentials: CircularoTestCredentials;
+	/** Parameter values as a workflow stores them; per item when a function. */
+	parameters: INodeParameters | ((itemIndex: number) => INodeParameters);
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	/** The execution as n8n describes it to a node that may wait: its id and resume URL. */
+	execution?: { id: string; resumeUrl: string };
+	/** The node, when not the plain action node (for example its tool variant). */
+	node?: INode;
+}
+
+/** What the node asked of n8n's waiting mechanism in execute(). */
+export interface WaitRecord {
+	/** The date given to putExecutionToWait, when it was called. */
+	waitTill?: Date;
+	/** What the node put into the execution's custom data. */
+	customData: Record<string, string>;
+}
+
+/** A binary field as n8n keeps it in memory mode. */
+export function binaryItem(
+	field: string,
+	data: Buffer,
+	fileName: string,
+	mimeType: string,
+): INodeExecutionData {
+	return { json: {}, binary: { [field]: { data: data.toString('base64'), fileName, mimeType } } };
+}
+
+export function executeContext(options: ExecuteOptions) {
+	const log = newLog();
+	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
+	const parametersOf = (itemIndex: number) =>
+		resolvedParameters(
+			typeof options.parameters === 'function' ? options.parameters(itemIndex) : options.parameters,
+		);
+	const wait: WaitRecord = { customData: {} };
+	const execution = options.execution ?? {
+		id: 'execution-1',
+		resumeUrl: 'http://127.0.0.1:5678/webhook-waiting/execution-1',
+	};
+	const context = commonContext(options.node ?? actionNode, options.credentials, log);
+	Object.assign(context, {
+		getExecutionId: () => execution.id,
+		getWorkflowDataProxy: () => ({
+			$execution: {
+				id: execution.id,
+				resumeUrl: execution.resumeUrl,
+				customData: {
+					set: (key: string, value: string) => {
+						wait.customData[key] = value;
+					},
+				},
+			},
+		}),
+		async putExecutionToWait(waitTill: Date) {
+			wait.waitTill = waitTill;
+		},
+		getWorkflow: () => ({ id: 'workflow-action', name: 'Circularo action test', active: false }),
+		getInputData: () => items,
+		continueOnFail: () => options.continueOnFail === true,
+		getNodeParameter(
+			name: string,
+			itemIndex: number,
+			fallback?: unknown,
+			extra?: { extractValue?: boolean },
+		) {
+			const value = valueAt(parametersOf(itemIndex), name);
+			if (value === undefined) {
+				if (fallback !== undefined) return fallback;
+				throw new Error(`Could not get parameter "${name}"`);
+			}
+			if (extra?.extractValue && value && typeof value === 'object' && '__rl' in value)
+				return (value as IDataObject).value;
+			return value;
+		},
+	});
+	Object.assign(context.helpers as object, {
+		async getBinaryDataBuffer(itemIndex: number, field: string) {
+			return Buffer.from(items[itemIndex].binary![field].data, 'base64');
+		},
+	});
+	return { context: context as never, calls: log.calls, log, wait };
+}
+
+/** Runs the node's execute() as n8n would for one run. */
+export async function runNode(options: ExecuteOptions): Promise<INodeExecutionData[]> {
+	const { context } = executeContext(options);
+	const [output] = await actionNodeType.execute.call(context);
+	return output;
+}
+
+export { actionNodeType };
+
+// ---- The trigger's hook and webhook contexts ----------------------------------------------------
+
 export interface ContextOptions {
 	/** What getCredentials returns, or a function that may throw (to prove it is not called). */
-	credentials: CircularoTestCredentials | (() => CircularoTestCredentials);
+	credentials: Credentials;
+	/** Parameter values as the workflow stores them; "events" is All Events unless given. */
 	parameters?: IDataObject;
 	staticData?: IDataObject;
 	webhookUrl?: string;
@@ -49,70 +262,25 @@ export interface ContextOptions {
 	workflowId?: string;
 }
 
-export interface FakeLog {
-	warnings: string[];
-	/** How often the node called getCredentials (each one costs n8n a decryption and an isolate). */
-	credentialLoads: number;
-}
-
-function credentialsOf(options: ContextOptions): CircularoTestCredentials {
-	return typeof options.credentials === 'function' ? options.credentials() : options.credentials;
-}
-
-function helpersFor(options: ContextOptions) {
-	return {
-		async httpRequestWithAuthentication(_type: string, request: IHttpRequestOptions) {
-			// What the credential's `authenticate` block does: the key as `token` query parameter.
-			const withToken = {
-				...request,
-				qs: { ...(request.qs ?? {}), token: credentialsOf(options).apiKey },
-			};
-			try {
-				return await httpRequest(withToken);
-			} catch (error) {
-				throw new NodeApiError(testNode, error as never);
-			}
-		},
-		async prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string) {
-			return { data: data.toString('base64'), fileName, mimeType, fileSize: String(data.length) };
-		},
-	};
-}
-
-function baseContext(options: ContextOptions, log: FakeLog, defaultMode: string) {
-	const parameters: IDataObject = {
+function triggerContext(options: ContextOptions, log: FakeLog, defaultMode: string) {
+	const parameters = resolved(triggerDescription, testNode, {
 		events: ['*'],
-		scope: 'myTeam',
-		teamName: '',
-		options: {},
 		...options.parameters,
-	};
+	} as INodeParameters);
 	const staticData = options.staticData ?? {};
-	return {
-		getNode: () => testNode,
+	return Object.assign(commonContext(testNode, options.credentials, log), {
 		getWorkflow: () => ({ ...testWorkflow, id: options.workflowId ?? testWorkflow.id }),
 		getMode: () => options.mode ?? defaultMode,
-		getCredentials: async () => {
-			log.credentialLoads++;
-			return credentialsOf(options);
-		},
 		getNodeParameter: (name: string, fallback?: unknown) =>
 			name in parameters ? parameters[name] : fallback,
 		getWorkflowStaticData: () => staticData,
 		getNodeWebhookUrl: () => options.webhookUrl ?? PRODUCTION_URL,
-		logger: {
-			warn: (message: string) => log.warnings.push(message),
-			error: (message: string) => log.warnings.push(message),
-			info: () => undefined,
-			debug: () => undefined,
-		},
-		helpers: helpersFor(options),
-	};
+	});
 }
 
 export function hookContext(options: ContextOptions) {
-	const log: FakeLog = { warnings: [], credentialLoads: 0 };
-	return { context: baseContext(options, log, 'trigger') as never, log };
+	const log = newLog();
+	return { context: triggerContext(options, log, 'trigger') as never, log };
 }
 
 export interface Delivery {
@@ -155,7 +323,7 @@ export function recordingResponse() {
 }
 
 export function webhookContext(options: ContextOptions, delivery: Delivery) {
-	const log: FakeLog = { warnings: [], credentialLoads: 0 };
+	const log = newLog();
 	const { res, response } = recordingResponse();
 	let parsed = delivery.body;
 	if (!('body' in delivery)) {
@@ -179,13 +347,39 @@ export function webhookContext(options: ContextOptions, delivery: Delivery) {
 			request.rawBody ??= delivery.rawBody;
 		},
 	};
-	const context = {
-		...baseContext(options, log, 'webhook'),
+	const context = Object.assign(triggerContext(options, log, 'webhook'), {
 		getRequestObject: () => request,
 		getResponseObject: () => res,
 		getBodyData: () => parsed,
 		getHeaderData: () => delivery.headers,
-	};
+	});
+	return { context: context as never, response, log };
+}
+
+// ---- The action node waiting in Send and Wait for Signature ---------------------------------------
+
+export interface WaitingDelivery {
+	credentials: CircularoTestCredentials;
+	/** The waiting node's parameters, as the workflow stores them. */
+	parameters: INodeParameters;
+	executionId: string;
+	headers: Record<string, string | string[] | undefined>;
+	rawBody: Buffer;
+	query: Record<string, string>;
+}
+
+/** The webhook context n8n gives the action node for a delivery to an execution waiting in it. */
+export function waitingWebhookContext(delivery: WaitingDelivery) {
+	const log = newLog();
+	const parameters = resolvedParameters(delivery.parameters);
+	const { res, response } = recordingResponse();
+	const context = Object.assign(commonContext(actionNode, delivery.credentials, log), {
+		getExecutionId: () => delivery.executionId,
+		getNodeParameter: (name: string, fallback?: unknown) => valueAt(parameters, name) ?? fallback,
+		getRequestObject: () => ({ headers: delivery.headers, rawBody: delivery.rawBody }),
+		getResponseObject: () => res,
+		getQueryData: () => delivery.query,
+	});
 	return { context: context as never, response, log };
 }
 

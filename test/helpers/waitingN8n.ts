@@ -10,16 +10,12 @@ import { createServer, type IncomingMessage, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import type { INodeExecutionData, INodeParameters, IWebhookResponseData } from 'n8n-workflow';
 
-import { recordingResponse, type CircularoTestCredentials } from './n8nContext';
 import {
 	actionNode,
 	actionNodeType,
-	authenticatedRequest,
-	parameterReader,
-	prepareBinaryData,
-	quietLogger,
-	resolvedParameters,
-} from './executeContext';
+	waitingWebhookContext,
+	type CircularoTestCredentials,
+} from './n8nContext';
 
 export interface WaitingExecution {
 	id: string;
@@ -54,24 +50,17 @@ async function runWebhook(
 	url: URL,
 	rawBody: Buffer,
 ): Promise<{ status: number; body: unknown }> {
-	const { res, response } = recordingResponse();
-	const calls: never[] = [];
-	const read = parameterReader(() => resolvedParameters(execution.parameters));
-	const context = {
-		getNode: () => actionNode,
-		getExecutionId: () => execution.id,
-		getCredentials: async () => execution.credentials,
-		getNodeParameter: (name: string, fallback?: unknown) => read(name, fallback),
-		getRequestObject: () => ({ headers: req.headers, rawBody, query: url.searchParams }),
-		getResponseObject: () => res,
-		getQueryData: () => Object.fromEntries(url.searchParams),
-		logger: quietLogger,
-		helpers: { httpRequestWithAuthentication: undefined as unknown, prepareBinaryData },
-	};
-	context.helpers.httpRequestWithAuthentication = authenticatedRequest(context, actionNode, calls);
+	const { context, response } = waitingWebhookContext({
+		credentials: execution.credentials,
+		parameters: execution.parameters,
+		executionId: execution.id,
+		headers: req.headers,
+		rawBody,
+		query: Object.fromEntries(url.searchParams),
+	});
 	let result: IWebhookResponseData;
 	try {
-		result = await actionNodeType.webhook!.call(context as never);
+		result = await actionNodeType.webhook!.call(context);
 	} catch (error) {
 		// n8n resumes the execution as an error: the wait is spent.
 		execution.status = 'resumed';

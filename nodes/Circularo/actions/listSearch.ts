@@ -3,20 +3,15 @@
  */
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { isFileBasedType, resultsOf } from '../assumptions';
-import { circularoApiRequest } from '../transport/request';
-import { DEFINITION_ADVICE } from './advice';
+import { circularoClient } from '../circularo/client';
+import { isFileBasedType, listDocumentTypes } from '../circularo/endpoints';
 
 export async function searchDocumentTypes(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const answer = await circularoApiRequest.call(this, 'GET', '/definitions/documents', undefined, {
-		action: 'list the document types',
-		fixes: DEFINITION_ADVICE,
-	});
 	const wanted = (filter ?? '').trim().toLowerCase();
-	const results = resultsOf(answer)
+	const results = (await listDocumentTypes(circularoClient(this)))
 		.filter(isFileBasedType)
 		.map((definition) => String(definition.name ?? ''))
 		.filter((name) => name !== '' && name.toLowerCase().includes(wanted))

@@ -9,13 +9,19 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { circularoClient, type CircularoClient } from '../circularo/client';
 import * as document from './document';
 import * as documentType from './documentType';
 import * as signRequest from './signRequest';
 import * as sendAndWait from './signRequest/sendAndWaitForSignature';
 import * as webhook from './webhook';
 
-type OperationRun = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+/** One operation for one input item; all items of an execution share one client (one credential load). */
+export type OperationRun = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: CircularoClient,
+) => Promise<INodeExecutionData[]>;
 
 const RESOURCES: Record<string, Record<string, OperationRun>> = {
 	document: document.operations,
@@ -44,10 +50,11 @@ function errorItem(failure: NodeApiError | NodeOperationError, itemIndex: number
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const client = circularoClient(this);
 	if (this.getNodeParameter('operation', 0) === sendAndWait.SEND_AND_WAIT_FOR_SIGNATURE) {
 		// One run for the whole input (its first item), with two outputs.
 		try {
-			return await sendAndWait.execute.call(this);
+			return await sendAndWait.execute.call(this, client);
 		} catch (error) {
 			const failure = asNodeError(this, error, 0);
 			if (!this.continueOnFail()) throw failure;
@@ -68,7 +75,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					{ itemIndex },
 				);
 			}
-			for (const result of await run.call(this, itemIndex)) {
+			for (const result of await run.call(this, itemIndex, client)) {
 				output.push({ ...result, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {

@@ -8,28 +8,22 @@
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { readSignedBody } from '../assumptions';
-import type { RegistrationData, TriggerOptions } from '../types';
-import { downloadDocuments } from './downloads';
+import { circularoClient, type CircularoClient } from '../circularo/client';
+import { readSignedBody } from '../circularo/deliveries';
+import { ALL_EVENTS } from '../events';
+import { downloadDocuments, type TriggerOptions } from './downloads';
 import { knownSecret, rememberSecret } from './knownSecrets';
 import { toTriggerItem } from './payload';
+import { CREDENTIAL_CHANGED, fingerprintOf, registeredSecret, REREGISTER_HINT } from './secrets';
+import { isRepeatDelivery } from './replays';
+import { claimedDigest, digestMatches, SIGNATURE_HEADER } from './signature';
 import {
 	registrationDataOf,
 	registrationFor,
 	registrationKey,
 	urlKindOf,
-} from './registrationData';
-import { isRepeatDelivery } from './replays';
-import {
-	credentialsOf,
-	CREDENTIAL_CHANGED,
-	fingerprintOf,
-	registeredSecret,
-	REREGISTER_HINT,
-} from './secrets';
-import { claimedDigest, digestMatches, SIGNATURE_HEADER } from './signature';
-
-export const ALL_EVENTS = '*';
+	type RegistrationData,
+} from './staticData';
 
 /**
  * The headers "Include Request Headers" passes on: how the delivery was sent and through which
@@ -64,8 +58,11 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 	const registration = registrationFor(registrationDataOf(context), kind);
 	if (registration === undefined) return rejectDelivery(context);
 	const key = registrationKey(context, kind, registration.webhookId);
+	// One client per delivery: the credential is loaded at most once, and only when needed.
+	const client = circularoClient(context);
 	const secret =
-		knownSecret(key) ?? (await secretFromCredential(context, registration, key, rawBody, claimed));
+		knownSecret(key) ??
+		(await secretFromCredential(context, client, registration, key, rawBody, claimed));
 	if (secret === undefined || !digestMatches(secret, rawBody, claimed))
 		return rejectDelivery(context);
 	if (isRepeatDelivery(key, claimed, receivedAt.getTime())) return {};
@@ -81,7 +78,7 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 	if (options.includeHeaders) item.headers = deliveryHeaders(request.headers as IDataObject);
 	if (!options.downloadSignedDocument && !options.includeAuditTrail)
 		return { workflowData: [[{ json: item }]] };
-	const binary = await downloadDocuments(context, item, options);
+	const binary = await downloadDocuments(context, client, item, options);
 	return {
 		workflowData: [[Object.keys(binary).length > 0 ? { json: item, binary } : { json: item }]],
 	};
@@ -93,12 +90,13 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
  */
 async function secretFromCredential(
 	context: IWebhookFunctions,
+	client: CircularoClient,
 	registration: RegistrationData,
 	key: string,
 	rawBody: Buffer,
 	claimed: Buffer,
 ): Promise<string | undefined> {
-	const candidate = registeredSecret(registration, await credentialsOf(context));
+	const candidate = registeredSecret(registration, await client.credentials());
 	if (registration.fingerprint === undefined) {
 		// Version 0.1.0 kept no fingerprint: only a delivery that verifies confirms its secret.
 		if (digestMatches(candidate, rawBody, claimed)) rememberSecret(key, candidate);

@@ -1,100 +1,67 @@
 /**
- * Attaching the signed PDF and the audit trail of a delivery's document.
+ * Attaching the signed PDF and the audit trail of a delivery's document (the "Download Signed
+ * Document" and "Include Audit Trail" options).
  */
 import { NodeOperationError, type IBinaryKeyData, type IWebhookFunctions } from 'n8n-workflow';
 
-import { DOWNLOAD_FILE_NAMES } from '../assumptions';
-import { circularoApiRequest, circularoDownload } from '../transport/request';
-import {
-	EVENTS_WITH_SIGNED_DOCUMENT,
-	type CircularoDocumentList,
-	type CircularoEventName,
-	type CircularoTriggerItem,
-	type TriggerOptions,
-} from '../types';
-import { describeCallFailure } from './failures';
-import { credentialsOf } from './secrets';
+import type { CircularoClient } from '../circularo/client';
+import { AUDIT_TRAIL_FIELD, auditTrailPdf, documentPdf, fileTitle } from '../circularo/files';
+import { hasSignedPdf } from '../events';
+import type { CircularoTriggerItem } from './payload';
 
-const AUDIT_TRAIL_PROPERTY = 'auditTrail';
+/** The trigger's "Options" parameter. */
+export interface TriggerOptions {
+	downloadSignedDocument?: boolean;
+	binaryPropertyName?: string;
+	includeAuditTrail?: boolean;
+	includeHeaders?: boolean;
+}
 
-/** Whether the options ask for any download for this item's event. */
-function wantsDownloads(
-	item: CircularoTriggerItem,
-	options: TriggerOptions,
-): { signed: boolean; audit: boolean } {
-	return {
-		signed:
-			options.downloadSignedDocument === true &&
-			EVENTS_WITH_SIGNED_DOCUMENT.includes(item.event as CircularoEventName),
-		audit: options.includeAuditTrail === true && item.event !== 'documentDeleted',
-	};
+/** A failed download as one sentence pair: what failed, and what to fix. */
+function failureText(error: unknown, what: string): string {
+	const { message, description } = error as { message?: string; description?: string | null };
+	const failed =
+		error instanceof NodeOperationError ? `Could not download ${what}: ${message}` : message;
+	return description ? `${failed}. ${description}` : String(failed);
 }
 
 /**
- * Downloads what the options ask for. A failed download never loses the event: the reason goes into
- * `item.downloadError` and the item is still emitted.
+ * Downloads what the options ask for. A failed download never loses the event: what failed and
+ * what to fix go into `item.downloadError` and the item is still emitted.
  */
 export async function downloadDocuments(
 	context: IWebhookFunctions,
+	client: CircularoClient,
 	item: CircularoTriggerItem,
 	options: TriggerOptions,
 ): Promise<IBinaryKeyData> {
 	const binary: IBinaryKeyData = {};
-	const wanted = wantsDownloads(item, options);
-	if (!wanted.signed && !wanted.audit) return binary;
+	const signed = options.downloadSignedDocument === true && hasSignedPdf(item.event);
+	const audit = options.includeAuditTrail === true && item.event !== 'documentDeleted';
+	if (!signed && !audit) return binary;
 	const documentId = item.documentId;
 	if (!documentId) {
 		item.downloadError = 'The delivery carries no document id, so no file could be downloaded';
 		return binary;
 	}
-	const { serverUrl } = await credentialsOf(context);
-	const path = `/documents/${encodeURIComponent(documentId)}`;
+	let title = fileTitle(documentId, item.documentTitle);
 	const errors: string[] = [];
-	if (wanted.signed) {
+	if (signed) {
 		try {
-			const found = await circularoApiRequest.call<
-				IWebhookFunctions,
-				['GET', string],
-				Promise<CircularoDocumentList>
-			>(context, 'GET', path);
-			const document = found?.results?.[0];
-			const hash = document?.pdfFile?.content;
-			if (!hash)
-				throw new NodeOperationError(
-					context.getNode(),
-					'Circularo returned no PDF for this document',
-				);
-			const bytes = await circularoDownload.call(
-				context,
-				`/files/loadFile/hash/${encodeURIComponent(hash)}`,
-			);
-			const title = document.documentTitle ?? item.documentTitle ?? documentId;
-			binary[options.binaryPropertyName || 'data'] = await context.helpers.prepareBinaryData(
-				bytes,
-				DOWNLOAD_FILE_NAMES.document(title),
-				'application/pdf',
-			);
+			const downloaded = await documentPdf(context, client, documentId, item.documentTitle);
+			binary[options.binaryPropertyName || 'data'] = downloaded.pdf;
+			title = downloaded.title;
 		} catch (error) {
-			errors.push(downloadFailure(error, 'the signed document', serverUrl));
+			errors.push(failureText(error, 'the signed document'));
 		}
 	}
-	if (wanted.audit) {
+	if (audit) {
 		try {
-			const bytes = await circularoDownload.call(context, `${path}/audit`);
-			binary[AUDIT_TRAIL_PROPERTY] = await context.helpers.prepareBinaryData(
-				bytes,
-				DOWNLOAD_FILE_NAMES.auditTrail(item.documentTitle ?? documentId),
-				'application/pdf',
-			);
+			binary[AUDIT_TRAIL_FIELD] = await auditTrailPdf(context, client, documentId, title);
 		} catch (error) {
-			errors.push(downloadFailure(error, 'the audit trail', serverUrl));
+			errors.push(failureText(error, 'the audit trail'));
 		}
 	}
 	if (errors.length > 0) item.downloadError = errors.join('; ');
 	return binary;
-}
-
-function downloadFailure(error: unknown, what: string, serverUrl: string): string {
-	if (error instanceof NodeOperationError) return `Could not download ${what}: ${error.message}`;
-	return describeCallFailure(`download ${what}`, error, serverUrl).text;
 }

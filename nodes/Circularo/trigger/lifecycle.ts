@@ -2,21 +2,19 @@
  * The webhook lifecycle n8n runs on publish, unpublish and "Listen for test event": checkExists,
  * create and delete (webhookMethods.default).
  */
-import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 
-import { DELETE_WEBHOOK, webhookSecretMatches } from '../assumptions';
-import { readFailedRequest } from '../transport/errors';
-import { circularoApiRequest } from '../transport/request';
-import type { CircularoWebhook, CircularoWebhookList } from '../types';
-import { apiError } from './failures';
-import { forgetSecret, rememberSecret } from './knownSecrets';
+import { statusOf } from '../circularo/errors';
+import { circularoClient, type CircularoClient } from '../circularo/client';
 import {
-	isSameTarget,
-	unreachableCallbackReason,
-	webhookRequestFor,
-	WEBHOOK_URL_HINT,
-	type ScopeOption,
-} from './registration';
+	createWebhook,
+	type CircularoWebhook,
+	deleteWebhook,
+	listWebhooks,
+	WEBHOOK_GONE_STATUS,
+	webhookSecretMatches,
+} from '../circularo/endpoints';
+import { forgetSecret, rememberSecret } from './knownSecrets';
 import {
 	clearRegistration,
 	kindOfRegistration,
@@ -25,55 +23,45 @@ import {
 	registrationKey,
 	storeRegistration,
 	urlKindOf,
-} from './registrationData';
+} from './staticData';
 import {
-	credentialsOf,
-	CREDENTIAL_CHANGED,
-	deriveSigningSecret,
-	fingerprintOf,
-	newRegistration,
-} from './secrets';
+	isSameTarget,
+	unreachableCallbackReason,
+	webhookRequestFor,
+	WEBHOOK_URL_HINT,
+	type ScopeOption,
+} from './target';
+import { CREDENTIAL_CHANGED, deriveSigningSecret, fingerprintOf, newRegistration } from './secrets';
 
-async function listWebhooks(this: IHookFunctions, serverUrl: string): Promise<CircularoWebhook[]> {
-	try {
-		const list = await circularoApiRequest.call<
-			IHookFunctions,
-			['GET', string],
-			Promise<CircularoWebhookList>
-		>(this, 'GET', '/webhooks');
-		return Array.isArray(list?.results) ? list.results : [];
-	} catch (error) {
-		throw apiError(this, 'list webhooks', error, serverUrl);
-	}
+/** n8n shows only the message of an error thrown while publishing, so it carries the fix. */
+function lifecycleClient(context: IHookFunctions): CircularoClient {
+	return circularoClient(context, { fixInMessage: true });
 }
 
 /**
  * Deletes the stored registration and any other remote webhook pointing at this node's URL (left
- * over by a failed call or an old secret); one already gone is no failure. Throws the first failure after
- * trying them all.
+ * over by a failed call or an old secret); one already gone is no failure. Throws the first failure
+ * after trying them all.
  */
 async function removeRegistrations(
-	this: IHookFunctions,
+	client: CircularoClient,
 	storedId: string | undefined,
 	callbackUrl: string,
-	serverUrl: string,
 ): Promise<void> {
 	const ids = new Set<string>(storedId ? [storedId] : []);
-	let firstFailure: Error | undefined;
+	let firstFailure: unknown;
 	try {
-		for (const webhook of await listWebhooks.call(this, serverUrl)) {
+		for (const webhook of await listWebhooks(client)) {
 			if (webhook.callbackUrl === callbackUrl) ids.add(webhook.id);
 		}
 	} catch (error) {
-		firstFailure = error as Error;
+		firstFailure = error;
 	}
 	for (const id of ids) {
 		try {
-			await circularoApiRequest.call(this, DELETE_WEBHOOK.method, DELETE_WEBHOOK.path(id));
+			await deleteWebhook(client, id);
 		} catch (error) {
-			if (readFailedRequest(error).status !== DELETE_WEBHOOK.goneStatus) {
-				firstFailure ??= apiError(this, 'remove the webhook', error, serverUrl);
-			}
+			if (statusOf(error) !== WEBHOOK_GONE_STATUS) firstFailure ??= error;
 		}
 	}
 	if (firstFailure) throw firstFailure;
@@ -100,14 +88,14 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const kind = urlKindOf(this);
 	const registration = registrationFor(data, kind);
 	if (registration?.nonce === undefined) return false;
-	const credentials = await credentialsOf(this);
-	const secret = deriveSigningSecret(credentials, registration.nonce);
+	const client = lifecycleClient(this);
+	const secret = deriveSigningSecret(await client.credentials(), registration.nonce);
 	if (fingerprintOf(secret) !== registration.fingerprint) {
 		this.logger.warn(`Circularo Trigger: ${CREDENTIAL_CHANGED}; registering the webhook again.`);
 		return false;
 	}
 	const wanted = wantedRegistration(this, secret);
-	const remote = (await listWebhooks.call(this, credentials.serverUrl)).find(
+	const remote = (await listWebhooks(client)).find(
 		(webhook) => webhook.id === registration.webhookId,
 	);
 	if (!remote || !isSameTarget(remote, wanted) || !webhookSecretMatches(remote, secret)) {
@@ -121,7 +109,8 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 export async function create(this: IHookFunctions): Promise<boolean> {
 	const data = registrationDataOf(this);
 	const kind = urlKindOf(this);
-	const credentials = await credentialsOf(this);
+	const client = lifecycleClient(this);
+	const credentials = await client.credentials();
 	const callbackUrl = this.getNodeWebhookUrl('default') as string;
 	const unreachable = unreachableCallbackReason(callbackUrl, credentials.serverUrl);
 	if (unreachable) {
@@ -138,38 +127,24 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 
 	// Replace, never duplicate: whatever this node registered before (an old secret or scope, a
 	// leftover of a failed call, or 0.1.0's registration) goes first.
-	await removeRegistrations.call(this, data.webhookId, callbackUrl, credentials.serverUrl);
+	await removeRegistrations(client, data.webhookId, callbackUrl);
 	forgetSecret(registrationKey(this, kindOfRegistration(data), data.webhookId));
 	clearRegistration(data);
 
-	let created: CircularoWebhook;
+	let created: CircularoWebhook | undefined;
 	try {
-		created = await circularoApiRequest.call<
-			IHookFunctions,
-			['POST', string, IDataObject],
-			Promise<CircularoWebhook>
-		>(this, 'POST', '/webhooks', { ...request });
-	} catch (error) {
+		created = await createWebhook(client, request);
+	} finally {
 		// The call can fail after Circularo stored the webhook (dropped connection, timeout, 5xx
-		// after commit): remove anything registered for this URL so nothing is orphaned.
-		try {
-			await removeRegistrations.call(this, undefined, callbackUrl, credentials.serverUrl);
-		} catch (cleanupError) {
-			this.logger.warn(
-				`Circularo Trigger: could not check for a half-created webhook after a failed registration: ${(cleanupError as Error).message}`,
+		// after commit): remove anything registered for this URL so nothing is orphaned. The
+		// failure of the registration itself goes on to n8n.
+		if (created === undefined) {
+			await removeRegistrations(client, undefined, callbackUrl).catch((cleanupError: Error) =>
+				this.logger.warn(
+					`Circularo Trigger: could not check for a half-created webhook after a failed registration: ${cleanupError.message}`,
+				),
 			);
 		}
-		throw apiError(this, 'register the webhook', error, credentials.serverUrl);
-	}
-	if (!created || typeof created.id !== 'string' || created.id === '') {
-		throw new NodeOperationError(
-			this.getNode(),
-			'Circularo answered the webhook registration without an id',
-			{
-				description:
-					'Deactivate and activate the workflow again. If it keeps happening, contact Circularo support.',
-			},
-		);
 	}
 	storeRegistration(data, { kind, webhookId: created.id, nonce, fingerprint });
 	rememberSecret(registrationKey(this, kind, created.id), secret);
@@ -186,8 +161,7 @@ export async function deleteRegistration(this: IHookFunctions): Promise<boolean>
 	const callbackUrl = this.getNodeWebhookUrl('default') as string;
 	forgetSecret(registrationKey(this, kindOfRegistration(data), data.webhookId));
 	try {
-		const credentials = await credentialsOf(this);
-		await removeRegistrations.call(this, data.webhookId, callbackUrl, credentials.serverUrl);
+		await removeRegistrations(lifecycleClient(this), data.webhookId, callbackUrl);
 	} catch (error) {
 		this.logger.warn(
 			`Circularo Trigger: could not remove the webhook from Circularo (${(error as Error).message}). It will be replaced at the next activation.`,

@@ -1,29 +1,52 @@
 /**
- * Reading Circularo deliveries: the signed body (as readSignedBody in ../assumptions/ reads it)
+ * Reading Circularo deliveries: the signed body (as readSignedBody in ../circularo/deliveries.ts reads it)
  * to the trigger's item.
  *
- * The field names are partly assumed (see DELIVERY_FIELD_CANDIDATES in ../assumptions/) and read
+ * The field names are partly assumed (see DELIVERY_FIELD_CANDIDATES in ../circularo/deliveries.ts) and read
  * leniently: an unrecognised shape yields empty typed fields and the untouched payload, never an
  * exception.
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { asObject, textOf } from '../circularo/answers';
 import {
 	ACTOR_FIELD_CANDIDATES,
-	asObject,
 	DELIVERY_FIELD_CANDIDATES,
 	EPOCH_MILLISECONDS_THRESHOLD,
-	textOf,
-} from '../assumptions';
-import type {
-	CircularoActor,
-	CircularoEventName,
-	CircularoTriggerItem,
-	UnknownEventName,
-} from '../types';
-import { CIRCULARO_EVENTS } from '../types';
+} from '../circularo/deliveries';
+import { isCircularoEvent, type CircularoEventName, type UnknownEventName } from '../events';
 
-const KNOWN_EVENTS = new Set<string>(CIRCULARO_EVENTS);
+/** Who caused the event, normalised from whatever shape the delivery used. */
+export interface CircularoActor extends IDataObject {
+	id: string | null;
+	name: string | null;
+	email: string | null;
+}
+
+/** The item the trigger emits for one delivery of event E (its fields are those of version 0.1.0). */
+export interface CircularoEventItem<
+	E extends CircularoEventName | UnknownEventName,
+> extends IDataObject {
+	event: E;
+	documentId: string | null;
+	documentTitle: string | null;
+	actor: CircularoActor | null;
+	/** ISO 8601; null when the delivery carried no readable timestamp. */
+	occurredAt: string | null;
+	/** ISO 8601, when n8n received the delivery. */
+	receivedAt: string;
+	/** The delivery body exactly as signed: its bytes parsed as JSON, or the text when they are not JSON. */
+	payload: IDataObject | IDataObject[] | string | number | boolean | null;
+	/** Set when the signed PDF or audit trail was requested but could not be downloaded. */
+	downloadError?: string;
+	/** Present only when the "Include Request Headers" option is on. */
+	headers?: IDataObject;
+}
+
+/** Every item the trigger can emit, discriminated by `event`. */
+export type CircularoTriggerItem =
+	| { [E in CircularoEventName]: CircularoEventItem<E> }[CircularoEventName]
+	| CircularoEventItem<UnknownEventName>;
 
 type Path = readonly string[];
 
@@ -63,7 +86,7 @@ function firstText(body: IDataObject, paths: Path[]): string | null {
 function readEvent(body: IDataObject): CircularoEventName | UnknownEventName {
 	for (const path of DELIVERY_PATHS.event) {
 		const value = readPath(body, path);
-		if (typeof value === 'string' && KNOWN_EVENTS.has(value)) return value as CircularoEventName;
+		if (isCircularoEvent(value)) return value;
 	}
 	return 'unknown';
 }

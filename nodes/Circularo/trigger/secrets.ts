@@ -14,10 +14,10 @@
  * derives the secret that was registered, so a rotated API key or an edited secret is detected.
  */
 import { createHmac, randomBytes } from 'crypto';
-import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../transport/request';
-import type { CircularoCredentials, RegistrationData } from '../types';
+import type { CircularoCredentials } from '../circularo/client';
+import type { RegistrationData } from './staticData';
+import { version010Secret } from './version010';
 
 const DERIVATION_LABEL = 'n8n-nodes-circularo/signing-secret/';
 const FINGERPRINT_LABEL = 'n8n-nodes-circularo/fingerprint';
@@ -28,12 +28,6 @@ export const CREDENTIAL_CHANGED =
 
 export const REREGISTER_HINT =
 	'Unpublish and publish the workflow again (or restart n8n) to register the webhook with the current credential.';
-
-export async function credentialsOf(
-	context: IHookFunctions | IWebhookFunctions,
-): Promise<CircularoCredentials> {
-	return await context.getCredentials<CircularoCredentials>(CREDENTIAL_TYPE);
-}
 
 /** A fresh 256-bit nonce for a new registration. */
 function newNonce(): string {
@@ -68,13 +62,12 @@ export function newRegistration(credentials: CircularoCredentials): {
 
 /**
  * The secret Circularo signs this registration's deliveries with, as far as the current credential
- * tells: derived from the nonce; for a registration made by version 0.1.0, the secret it stored or,
- * when it stored none, the credential's own secret (0.1.0 registered that unchanged).
+ * tells: derived from the nonce, or what version 0.1.0 registered.
  */
 export function registeredSecret(
 	data: RegistrationData,
 	credentials: CircularoCredentials,
 ): string {
 	if (data.nonce !== undefined) return deriveSigningSecret(credentials, data.nonce);
-	return data.webhookSecret || credentials.webhookSecret || '';
+	return version010Secret(data, credentials);
 }

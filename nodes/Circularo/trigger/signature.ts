@@ -4,7 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'crypto';
 
-import { signatureHexOf } from '../assumptions';
+import { signatureHexOf } from '../circularo/deliveries';
 
 export const SIGNATURE_HEADER = 'x-circularo-signature';
 

@@ -1,23 +1,15 @@
 import {
-	NodeOperationError,
+	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
-	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	createDocumentBody,
-	createdDocumentId,
-	DOCUMENT_DEFAULTS,
-	firstResultOf,
-	uploadedFileId,
-} from '../../assumptions';
-import { circularoApiRequest, circularoUpload, isPdf } from '../../transport/request';
-import { DOCUMENT_ADVICE, FILE_ADVICE } from '../advice';
-import { forOperation } from '../descriptions';
-import { badInput, requiredText, textParameter } from '../inputChecks';
-import { readableDocument } from '../readableDocument';
+import { isPdf } from '../../circularo/client';
+import { createDocument, DOCUMENT_DEFAULTS, uploadFile } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
+import { badInput, requiredText, textParameter } from '../shared/inputChecks';
+import { documentItem } from '../shared/output';
 
 const properties: INodeProperties[] = [
 	{
@@ -121,7 +113,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('document', 'create', properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['create'] } },
+	properties,
+);
 
 interface CreateOptions {
 	convertToPdf?: boolean;
@@ -155,47 +150,11 @@ function metadataOf(
 	return metadata;
 }
 
-/** An ID the next step needs from Circularo's answer, and where the node looks for it. */
-interface NeededId {
-	step: string;
-	name: string;
-	lookedFor: string;
-}
-
-const UPLOADED_FILE_ID: NeededId = {
-	step: 'accepted the upload',
-	name: 'file ID',
-	lookedFor: 'file.id, file.fileId and file.hash in the answer of POST /files/saveFile',
-};
-
-const CREATED_DOCUMENT_ID: NeededId = {
-	step: 'created the document',
-	name: 'document ID',
-	lookedFor: 'results[0].documentId in the answer of POST /documents',
-};
-
-function neededId(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	id: string | undefined,
-	needed: NeededId,
-): string {
-	if (id) return id;
-	throw new NodeOperationError(
-		context.getNode(),
-		`Circularo ${needed.step} but its answer names no ${needed.name}`,
-		{ itemIndex, description: `Looked for ${needed.lookedFor}.` },
-	);
-}
-
 function withoutExtension(fileName: string): string {
 	return fileName.replace(/\.[^./\\]{1,8}$/, '') || fileName;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const binaryField = requiredText(this, itemIndex, 'binaryPropertyName', 'Input Binary Field');
 	const binary = this.getInputData()[itemIndex].binary?.[binaryField];
 	if (!binary) {
@@ -237,19 +196,8 @@ export async function execute(
 	const workflow = (options.workflow ?? '').trim() || DOCUMENT_DEFAULTS.workflow;
 	const mimeType = isPdf(data) ? 'application/pdf' : binary.mimeType || 'application/octet-stream';
 
-	const uploaded = await circularoUpload.call(
-		this,
-		'/files/saveFile',
-		{ fileName },
-		'file',
-		{ data, fileName, mimeType },
-		{
-			action: 'upload the file',
-			fixes: FILE_ADVICE,
-		},
-	);
-	const fileId = neededId(this, itemIndex, uploadedFileId(uploaded), UPLOADED_FILE_ID);
-	const body = createDocumentBody({
+	const fileId = await uploadFile(client, { data, fileName, mimeType });
+	const created = await createDocument(client, {
 		documentType,
 		title,
 		fileId,
@@ -258,18 +206,12 @@ export async function execute(
 		convertToPdf,
 		metadata,
 	});
-	const created = await circularoApiRequest.call(this, 'POST', '/documents', body, {
-		action: 'create the document',
-		fixes: DOCUMENT_ADVICE,
-	});
-	const documentId = neededId(this, itemIndex, createdDocumentId(created), CREATED_DOCUMENT_ID);
 	// What Circularo answers wins: after a conversion its PDF is not the uploaded file.
 	const record: IDataObject = {
-		documentId,
 		documentTitle: title,
 		documentType,
 		pdfFile: { content: fileId },
-		...(firstResultOf(created) ?? {}),
+		...created,
 	};
-	return [{ json: { ...readableDocument(record), fileName } }];
-}
+	return [{ json: { ...documentItem(record), fileName } }];
+};

@@ -1,26 +1,17 @@
-import {
-	NodeOperationError,
-	type IBinaryKeyData,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type IBinaryKeyData, type INodeProperties } from 'n8n-workflow';
 
-import { DOWNLOAD_FILE_NAMES } from '../../assumptions';
-import { circularoDownload } from '../../transport/request';
-import { FILE_ADVICE } from '../advice';
-import { forOperation } from '../descriptions';
-import { badInput, requiredText } from '../inputChecks';
-import { loadDocument } from '../loadDocument';
-import { readableDocument } from '../readableDocument';
-import { documentIdProperty } from './documentId';
+import { AUDIT_TRAIL_FIELD, auditTrailPdf, documentPdf } from '../../circularo/files';
+import type { OperationRun } from '../router';
+import { badInput, requiredText } from '../shared/inputChecks';
+import { documentItem } from '../shared/output';
+import { documentIdProperty } from '../shared/parameters';
 
 /** Where the audit trail PDF goes, once the option "includeAuditTrail" is on. */
 export const auditTrailFieldOption: INodeProperties = {
 	displayName: 'Put Audit Trail in Field',
 	name: 'auditTrailBinaryPropertyName',
 	type: 'string',
-	default: 'auditTrail',
+	default: AUDIT_TRAIL_FIELD,
 	description: 'Name of the binary field the audit trail PDF is put in',
 	displayOptions: { show: { includeAuditTrail: [true] } },
 };
@@ -58,17 +49,17 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('document', 'download', properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['download'] } },
+	properties,
+);
 
 interface DownloadOptions {
 	includeAuditTrail?: boolean;
 	auditTrailBinaryPropertyName?: string;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
 	const binaryField = requiredText(
 		this,
@@ -78,7 +69,7 @@ export async function execute(
 	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as DownloadOptions;
 	const auditField = options.includeAuditTrail
-		? (options.auditTrailBinaryPropertyName ?? 'auditTrail').trim()
+		? (options.auditTrailBinaryPropertyName ?? AUDIT_TRAIL_FIELD).trim()
 		: undefined;
 	if (auditField === '') throw badInput(this, itemIndex, '"Put Audit Trail in Field" is empty');
 	if (auditField === binaryField) {
@@ -88,50 +79,8 @@ export async function execute(
 			'"Put Audit Trail in Field" is the same field as "Put Output File in Field"',
 		);
 	}
-
-	const record = await loadDocument.call(this, documentId, itemIndex);
-	const document = readableDocument(record);
-	const hash = typeof document.fileHash === 'string' ? document.fileHash : '';
-	if (hash === '') {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Circularo returned no PDF for document "${documentId}"`,
-			{
-				itemIndex,
-				description: 'The document has no pdfFile.content (file hash) to download.',
-			},
-		);
-	}
-	const title =
-		typeof document.title === 'string' && document.title !== '' ? document.title : documentId;
-	const binary: IBinaryKeyData = {};
-	const pdf = await circularoDownload.call(
-		this,
-		`/files/loadFile/hash/${encodeURIComponent(hash)}`,
-		{
-			action: 'download the document',
-			fixes: FILE_ADVICE,
-		},
-	);
-	binary[binaryField] = await this.helpers.prepareBinaryData(
-		pdf,
-		DOWNLOAD_FILE_NAMES.document(title),
-		'application/pdf',
-	);
-	if (auditField) {
-		const audit = await circularoDownload.call(
-			this,
-			`/documents/${encodeURIComponent(documentId)}/audit`,
-			{
-				action: 'download the audit trail',
-				fixes: FILE_ADVICE,
-			},
-		);
-		binary[auditField] = await this.helpers.prepareBinaryData(
-			audit,
-			DOWNLOAD_FILE_NAMES.auditTrail(title),
-			'application/pdf',
-		);
-	}
-	return [{ json: document, binary }];
-}
+	const { document, pdf, title } = await documentPdf(this, client, documentId);
+	const binary: IBinaryKeyData = { [binaryField]: pdf };
+	if (auditField) binary[auditField] = await auditTrailPdf(this, client, documentId, title);
+	return [{ json: documentItem(document), binary }];
+};

@@ -1,18 +1,17 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { forOperation } from '../descriptions';
-import { requiredText } from '../inputChecks';
-import { loadDocument } from '../loadDocument';
-import { readableDocument } from '../readableDocument';
-import { documentIdProperty } from './documentId';
+import { getDocument } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
+import { requiredText } from '../shared/inputChecks';
+import { documentItem } from '../shared/output';
+import { documentIdProperty } from '../shared/parameters';
 
-export const description = forOperation('document', 'get', [documentIdProperty]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['get'] } },
+	[documentIdProperty],
+);
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
-	const record = await loadDocument.call(this, documentId, itemIndex);
-	return [{ json: readableDocument(record) }];
-}
+	return [{ json: documentItem(await getDocument(client, documentId)) }];
+};

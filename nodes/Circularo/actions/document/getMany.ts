@@ -1,25 +1,22 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
 } from 'n8n-workflow';
 
 import {
 	DOCUMENT_STATES,
-	resultsOf,
 	SEARCH_WINDOW,
-	searchBody,
-	searchTotal,
+	searchDocuments,
 	type DocumentFilters,
-} from '../../assumptions';
-import { circularoApiRequest } from '../../transport/request';
-import { DOCUMENT_ADVICE } from '../advice';
-import { forOperation } from '../descriptions';
-import { badInput, optionalDate } from '../inputChecks';
-import { readableDocument } from '../readableDocument';
-import { returnAllProperties, wantedCount } from '../returnAll';
+} from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
+import { badInput, optionalDate } from '../shared/inputChecks';
+import { documentItem } from '../shared/output';
+import { returnAllProperties, wantedCount } from '../shared/parameters';
 
+/** Documents per POST /search call. */
 const PAGE_SIZE = 100;
 
 const STATE_NAMES: Record<(typeof DOCUMENT_STATES)[number], string> = {
@@ -74,7 +71,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('document', 'getAll', properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['getAll'] } },
+	properties,
+);
 
 interface FilterParameters {
 	createdAfter?: string;
@@ -113,29 +113,16 @@ function filtersOf(context: IExecuteFunctions, itemIndex: number): DocumentFilte
 }
 
 /** Pages through POST /search with from/size until `wanted` documents, the total or the last page. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const limit = Math.min(wantedCount(this, itemIndex), SEARCH_WINDOW);
 	const filters = filtersOf(this, itemIndex);
 	const documents: IDataObject[] = [];
 	while (documents.length < limit) {
 		const size = Math.min(PAGE_SIZE, limit - documents.length);
-		const answer = await circularoApiRequest.call(
-			this,
-			'POST',
-			'/search',
-			searchBody(filters, documents.length, size),
-			{
-				action: 'search documents',
-				fixes: DOCUMENT_ADVICE,
-			},
-		);
-		const page = resultsOf(answer);
-		documents.push(...page.slice(0, size));
-		const total = searchTotal(answer);
-		if (page.length < size || (total !== undefined && documents.length >= total)) break;
+		const page = await searchDocuments(client, filters, documents.length, size);
+		documents.push(...page.documents.slice(0, size));
+		const total = page.total;
+		if (page.documents.length < size || (total !== undefined && documents.length >= total)) break;
 	}
-	return documents.map((document) => ({ json: readableDocument(document) }));
-}
+	return documents.map((document) => ({ json: documentItem(document) }));
+};

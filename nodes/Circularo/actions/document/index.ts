@@ -4,6 +4,7 @@ import * as create from './create';
 import * as deleteDocument from './delete';
 import * as download from './download';
 import * as get from './get';
+import * as getHistory from './getHistory';
 import * as getMany from './getMany';
 
 export const operations = {
@@ -11,6 +12,7 @@ export const operations = {
 	delete: deleteDocument.execute,
 	download: download.execute,
 	get: get.execute,
+	getHistory: getHistory.execute,
 	getAll: getMany.execute,
 };
 
@@ -52,6 +54,13 @@ export const description: INodeProperties[] = [
 					'Get one document by ID. Returns its title, status (inprogress, completed, rejected, expired, cancelled), who it is waiting for, version and file hash.',
 			},
 			{
+				name: 'Get History',
+				value: 'getHistory',
+				action: 'Get the history of a document',
+				description:
+					'Get what happened to a document. Returns one item per history entry (created, shared, signed, rejected, ...), oldest first, each with the document ID.',
+			},
+			{
 				name: 'Get Many',
 				value: 'getAll',
 				action: 'Get many documents',
@@ -64,5 +73,6 @@ export const description: INodeProperties[] = [
 	...deleteDocument.description,
 	...download.description,
 	...get.description,
+	...getHistory.description,
 	...getMany.description,
 ];

@@ -1,10 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { isFileBasedType, resultsOf } from '../../assumptions';
-import { circularoApiRequest } from '../../transport/request';
-import { DEFINITION_ADVICE } from '../advice';
-import { forOperation } from '../descriptions';
-import { returnAllProperties, wantedCount } from '../returnAll';
+import { isFileBasedType, listDocumentTypes } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
+import { returnAllProperties, wantedCount } from '../shared/parameters';
 
 const properties: INodeProperties[] = [
 	...returnAllProperties,
@@ -18,21 +16,17 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('documentType', 'getAll', properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['documentType'], operation: ['getAll'] } },
+	properties,
+);
 
 /** GET /definitions/documents: one item per type, with its fields and default workflow. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const wanted = wantedCount(this, itemIndex);
 	const fileBasedOnly = this.getNodeParameter('fileBasedOnly', itemIndex, true) as boolean;
-	const answer = await circularoApiRequest.call(this, 'GET', '/definitions/documents', undefined, {
-		action: 'list the document types',
-		fixes: DEFINITION_ADVICE,
-	});
-	const types = resultsOf(answer).filter(
+	const types = (await listDocumentTypes(client)).filter(
 		(definition) => !fileBasedOnly || isFileBasedType(definition),
 	);
 	return types.slice(0, wanted).map((definition) => ({ json: definition }));
-}
+};

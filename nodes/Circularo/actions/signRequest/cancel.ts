@@ -1,10 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { CANCEL_SHARE } from '../../assumptions';
-import { SHARE_ADVICE } from '../advice';
-import { answerItem } from '../answerItem';
-import { forOperation } from '../descriptions';
-import { requiredText, textParameter } from '../inputChecks';
+import { cancelShare } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
+import { requiredText, textParameter } from '../shared/inputChecks';
 
 const properties: INodeProperties[] = [
 	{
@@ -26,23 +24,14 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('signRequest', 'cancel', properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['signRequest'], operation: ['cancel'] } },
+	properties,
+);
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const shareId = requiredText(this, itemIndex, 'shareId', 'Share ID');
 	const message = textParameter(this, itemIndex, 'message') || undefined;
-	return await answerItem.call(
-		this,
-		{ shareId, cancelled: true },
-		{
-			method: CANCEL_SHARE.method,
-			path: CANCEL_SHARE.path,
-			body: CANCEL_SHARE.body(shareId, message),
-		},
-		'cancel the sign request',
-		SHARE_ADVICE,
-	);
-}
+	const answer = await cancelShare(client, shareId, message);
+	return [{ json: { shareId, cancelled: true, ...answer } }];
+};

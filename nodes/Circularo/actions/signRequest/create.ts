@@ -1,17 +1,16 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { DOCUMENT_DEFAULTS, shareIdOf, sharesOf } from '../../assumptions';
-import { circularoApiRequest } from '../../transport/request';
-import { SHARE_ADVICE } from '../advice';
-import { forOperation } from '../descriptions';
-import { documentIdProperty } from '../document/documentId';
-import { requiredText } from '../inputChecks';
-import { loadDocument } from '../loadDocument';
+import type { CircularoClient } from '../../circularo/client';
+import {
+	DOCUMENT_DEFAULTS,
+	getDocument,
+	share,
+	type Recipient,
+	type SignatureField,
+} from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
+import { requiredText } from '../shared/inputChecks';
+import { documentIdProperty } from '../shared/parameters';
 import { checkedRecipients, type RecipientParameters } from './recipients';
 
 const recipientValues: INodeProperties[] = [
@@ -169,66 +168,44 @@ export const shareProperties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('signRequest', 'create', shareProperties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['signRequest'], operation: ['create'] } },
+	shareProperties,
+);
 
-export interface ShareRequest {
+export interface ShareParameters {
 	documentId: string;
 	sequential: boolean;
-	data: IDataObject[];
-	signatureFields: IDataObject[];
+	recipients: Recipient[];
+	signatureFields: SignatureField[];
 }
 
 /** The share parameters of an item, refused before any call when one is wrong. */
-export function readShareRequest(context: IExecuteFunctions, itemIndex: number): ShareRequest {
+export function readShareRequest(context: IExecuteFunctions, itemIndex: number): ShareParameters {
 	const documentId = requiredText(context, itemIndex, 'documentId', 'Document ID');
-	const recipients = context.getNodeParameter('recipients', itemIndex, {}) as {
+	const parameters = context.getNodeParameter('recipients', itemIndex, {}) as {
 		recipient?: RecipientParameters[];
 	};
-	const { data, signatureFields } = checkedRecipients(
+	const { recipients, signatureFields } = checkedRecipients(
 		context,
 		itemIndex,
-		recipients.recipient ?? [],
+		parameters.recipient ?? [],
 	);
 	const sequential = context.getNodeParameter('sequential', itemIndex, false) as boolean;
-	return { documentId, sequential, data, signatureFields };
+	return { documentId, sequential, recipients, signatureFields };
 }
 
-/** POST /share: one share per recipient, a signature field per signer. Resolves Create's item. */
-export async function sendShare(
-	this: IExecuteFunctions,
-	request: ShareRequest,
-	itemIndex: number,
-): Promise<IDataObject> {
-	const { documentId, sequential, data, signatureFields } = request;
-	const document = await loadDocument.call(
-		this,
-		documentId,
-		itemIndex,
-		'read the document to share',
-	);
-	const body: IDataObject = {
-		id: documentId,
-		type:
-			typeof document.documentType === 'string'
-				? document.documentType
-				: DOCUMENT_DEFAULTS.documentType,
-		objectType: 'document',
-		sequential,
-		data,
-		signatureFields,
-	};
-	const answer = await circularoApiRequest.call(this, 'POST', '/share', body, {
-		action: 'send the sign request',
-		fixes: SHARE_ADVICE,
+/** GET /documents/:id (Circularo wants the document's type with the share), then POST /share. */
+export async function sendShare(client: CircularoClient, request: ShareParameters) {
+	const { documentType } = await getDocument(client, request.documentId);
+	const { shares, shareIds } = await share(client, {
+		...request,
+		documentType: typeof documentType === 'string' ? documentType : DOCUMENT_DEFAULTS.documentType,
 	});
-	const shares = sharesOf(answer);
-	return { documentId, sequential, shareIds: shares.map(shareIdOf).filter(Boolean), shares };
+	return { documentId: request.documentId, sequential: request.sequential, shareIds, shares };
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
-	const request = readShareRequest(this, itemIndex);
-	return [{ json: await sendShare.call(this, request, itemIndex) }];
-}
+/** POST /share: one share per recipient, a signature field per signer. */
+export const execute: OperationRun = async function (itemIndex, client) {
+	return [{ json: await sendShare(client, readShareRequest(this, itemIndex)) }];
+};

@@ -2,17 +2,16 @@
  * The recipients of a sign request as the node's "Recipients" parameter holds them, checked and
  * turned into Circularo's share entries and signature fields.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	SHARE_PURPOSES,
-	shareRecipient,
-	signatureField,
 	type FieldPosition,
 	type Recipient,
 	type SharePurpose,
-} from '../../assumptions';
-import { badInput, isEmail, optionalDate } from '../inputChecks';
+	type SignatureField,
+} from '../../circularo/endpoints';
+import { badInput, isEmail, optionalDate } from '../shared/inputChecks';
 
 /** One entry of the Recipients parameter. */
 export interface RecipientParameters {
@@ -50,8 +49,8 @@ function automaticPosition(signerIndex: number): FieldPosition {
 }
 
 interface CheckedRecipients {
-	data: IDataObject[];
-	signatureFields: IDataObject[];
+	recipients: Recipient[];
+	signatureFields: SignatureField[];
 }
 
 /** Checks every recipient (naming the field and the recipient on a problem) before any call. */
@@ -69,8 +68,8 @@ export function checkedRecipients(
 			'Add at least one recipient (an e-mail address or a Circularo username).',
 		);
 	}
-	const data: IDataObject[] = [];
-	const signatureFields: IDataObject[] = [];
+	const recipients: Recipient[] = [];
+	const signatureFields: SignatureField[] = [];
 	for (const [index, entry] of entries.entries()) {
 		const of = `of recipient ${index + 1}`;
 		const fail = (message: string, description?: string) =>
@@ -118,11 +117,11 @@ export function checkedRecipients(
 			}
 			recipient.otp = { email };
 		}
-		data.push(shareRecipient(recipient));
+		recipients.push(recipient);
 		if (purpose === 'sign')
 			signatureFields.push(fieldFor(fail, of, entry, shareTo, signatureFields.length));
 	}
-	return { data, signatureFields };
+	return { recipients, signatureFields };
 }
 
 function fieldFor(
@@ -131,12 +130,12 @@ function fieldFor(
 	entry: RecipientParameters,
 	shareTo: string,
 	signerIndex: number,
-): IDataObject {
+): SignatureField {
 	const page = entry.signaturePage ?? 1;
 	if (!Number.isInteger(page) || page < 1)
 		throw fail(`"Signature Page" ${of} must be a whole number of at least 1`);
 	if (entry.signaturePosition !== 'custom')
-		return signatureField(shareTo, page, automaticPosition(signerIndex));
+		return { shareTo, page, position: automaticPosition(signerIndex) };
 	const x = entry.signatureX ?? 5;
 	const y = entry.signatureY ?? 88;
 	for (const [name, value] of [
@@ -146,10 +145,11 @@ function fieldFor(
 		if (!Number.isFinite(value) || value < 0 || value > 100)
 			throw fail(`"${name}" ${of} must be between 0 and 100`);
 	}
-	return signatureField(shareTo, page, {
+	const position = {
 		x: Math.min(x / 100, 1 - FIELD_WIDTH),
 		y: Math.min(y / 100, 1 - FIELD_HEIGHT),
 		width: FIELD_WIDTH,
 		height: FIELD_HEIGHT,
-	});
+	};
+	return { shareTo, page, position };
 }

@@ -9,6 +9,7 @@
  */
 import {
 	NodeOperationError,
+	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -16,20 +17,24 @@ import {
 	type IWebhookDescription,
 } from 'n8n-workflow';
 
-import { circularoApiRequest, CREDENTIAL_TYPE } from '../../transport/request';
+import type { CircularoClient } from '../../circularo/client';
+import {
+	createWebhook,
+	getDocument,
+	listWebhooks,
+	type CircularoWebhook,
+} from '../../circularo/endpoints';
+import { statusOf } from '../../circularo/errors';
 import {
 	unreachableCallbackReason,
 	webhookRequestFor,
 	WEBHOOK_URL_HINT,
 	type ScopeOption,
-} from '../../trigger/registration';
-import type { CircularoCredentials, CircularoWebhook } from '../../types';
-import { resultsOf } from '../../assumptions';
-import { forOperation } from '../descriptions';
+} from '../../trigger/target';
 import { auditTrailFieldOption } from '../document/download';
-import { badInput } from '../inputChecks';
-import { loadDocument } from '../loadDocument';
+import { badInput } from '../shared/inputChecks';
 import { readShareRequest, sendShare, shareProperties } from './create';
+import { MINIMUM_N8N_VERSION, resumesOnEveryOutput } from './n8nSupport';
 import {
 	endingItem,
 	endingOptions,
@@ -38,7 +43,6 @@ import {
 	OUTPUT_NAMES,
 	type EndingOptions,
 } from './signatureOutcome';
-import { MINIMUM_N8N_VERSION, resumesOnEveryOutput } from './n8nSupport';
 import { deleteRegistration, removeLeftoverWaits } from './waitCleanup';
 import {
 	waitCallbackUrl,
@@ -72,10 +76,6 @@ export const NODE_OUTPUTS: `={{${string}}}` = `={{ $parameter.operation === "${S
 
 export const WAITING_TOOLTIP =
 	'Waiting until the document is completed, rejected, expired or cancelled in Circularo, or until the wait limit';
-
-/** Registering a webhook needs more than sharing: said before anything is shared. */
-const WEBHOOK_RIGHTS =
-	'Send and Wait for Signature registers a Circularo webhook, which needs an API key of a team admin (or global admin) with the use_webhooks right, in a tenant where Circularo support has enabled webhooks.';
 
 interface SendAndWaitOptions extends EndingOptions {
 	limitWaitTime?: { values?: WaitLimit };
@@ -203,7 +203,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('signRequest', SEND_AND_WAIT_FOR_SIGNATURE, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['signRequest'], operation: [SEND_AND_WAIT_FOR_SIGNATURE] } },
+	properties,
+);
 
 /** The options, after refusing what cannot work. */
 function checkedOptions(context: IExecuteFunctions, now: Date) {
@@ -227,7 +230,10 @@ function checkedOptions(context: IExecuteFunctions, now: Date) {
 	return { until, ending, scope: options.webhookScope ?? 'myTeam' };
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	client: CircularoClient,
+): Promise<INodeExecutionData[][]> {
 	const node = this.getNode();
 	if (node.type.endsWith('Tool')) {
 		throw new NodeOperationError(node, 'Send and Wait for Signature cannot run as an AI tool', {
@@ -251,7 +257,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const executionId = this.getExecutionId();
 	const resumeUrl = String(this.getWorkflowDataProxy(0).$execution.resumeUrl);
 	const callbackUrl = waitCallbackUrl(resumeUrl, node.id, { documentId, until, since: now });
-	const credentials = await this.getCredentials<CircularoCredentials>(CREDENTIAL_TYPE);
+	const credentials = await client.credentials();
 	const unreachable = unreachableCallbackReason(callbackUrl, credentials.serverUrl);
 	if (unreachable)
 		throw new NodeOperationError(node, `Circularo cannot deliver to this n8n: ${unreachable}`, {
@@ -259,28 +265,29 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		});
 
 	// Listing webhooks needs the rights registering needs: checked before anything is shared.
-	const listed = await circularoApiRequest.call(this, 'GET', '/webhooks', undefined, {
-		action: 'list the webhooks (Send and Wait for Signature registers one)',
-		fixes: { 403: `${WEBHOOK_RIGHTS} Nothing was shared.` },
-	});
-	await removeLeftoverWaits(this, resultsOf(listed) as unknown as CircularoWebhook[], now);
+	let webhooks: CircularoWebhook[];
+	try {
+		webhooks = await listWebhooks(client);
+	} catch (error) {
+		const failure = error as NodeOperationError;
+		const why =
+			statusOf(error) === 403 ? 'Send and Wait for Signature registers a Circularo webhook. ' : '';
+		throw new NodeOperationError(node, failure.message, {
+			description: `${why}${failure.description ?? ''} Nothing was shared.`,
+		});
+	}
+	await removeLeftoverWaits(this, client, webhooks, now);
 
-	const shared = await sendShare.call(this, request, 0);
+	const shared = await sendShare(client, request);
 	const secret = waitSigningSecret(credentials, executionId, node.id, documentId);
 	let registration: CircularoWebhook;
 	try {
-		registration = (await circularoApiRequest.call(
-			this,
-			'POST',
-			'/webhooks',
-			{ ...webhookRequestFor(scope, '', callbackUrl, secret) },
-			{ action: 'register the webhook to wait for the signature', fixes: { 403: WEBHOOK_RIGHTS } },
-		)) as unknown as CircularoWebhook;
+		registration = await createWebhook(client, webhookRequestFor(scope, '', callbackUrl, secret));
 	} catch (error) {
 		const failure = error as NodeOperationError;
 		throw new NodeOperationError(node, failure.message, {
 			description:
-				`${failure.description ?? ''} The sign request was sent (share IDs: ${(shared.shareIds as string[]).join(', ')}) but the workflow cannot wait for it: follow it with the Circularo Trigger or cancel it.`.trim(),
+				`${failure.description ?? ''} The sign request was sent (share IDs: ${shared.shareIds.join(', ')}) but the workflow cannot wait for it: follow it with the Circularo Trigger or cancel it.`.trim(),
 		});
 	}
 
@@ -288,18 +295,20 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	// execution as waiting, when it answers a delivery 409) is caught here: no wait at all.
 	let record: IDataObject;
 	try {
-		record = await loadDocument.call(this, documentId, 0, 'read the state of the document');
+		record = await getDocument(client, documentId);
 	} catch (error) {
-		await deleteRegistration(this, registration.id);
-		throw new NodeOperationError(node, error as Error, {
-			description: (error as NodeOperationError).description ?? undefined,
+		await deleteRegistration(this, client, registration.id);
+		const failure = error as NodeOperationError;
+		throw new NodeOperationError(node, failure.message, {
+			description: failure.description ?? undefined,
 		});
 	}
 	const outcome = outcomeOfState(record);
 	if (outcome) {
-		await deleteRegistration(this, registration.id);
+		await deleteRegistration(this, client, registration.id);
 		const item = await endingItem(
 			this,
+			client,
 			{ documentId, outcome, actor: null, at: null, record },
 			ending,
 		);

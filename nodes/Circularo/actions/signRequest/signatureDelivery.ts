@@ -5,13 +5,12 @@
  */
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { readSignedBody, resultsOf, WAIT_QUERY } from '../../assumptions';
-import { circularoApiRequest } from '../../transport/request';
+import { circularoClient, type CircularoClient } from '../../circularo/client';
+import { readSignedBody } from '../../circularo/deliveries';
+import { listWebhooks, WAIT_QUERY } from '../../circularo/endpoints';
 import { rejectDelivery, signedBytes } from '../../trigger/delivery';
 import { toTriggerItem } from '../../trigger/payload';
-import { credentialsOf } from '../../trigger/secrets';
 import { digestMatches } from '../../trigger/signature';
-import type { CircularoWebhook } from '../../types';
 import { endingItem, endingOptions, endingOutputs, outcomeOfEvent } from './signatureOutcome';
 import { deleteRegistration } from './waitCleanup';
 import { isWaitOf, waitSigningSecret } from './waitRegistration';
@@ -19,10 +18,11 @@ import { isWaitOf, waitSigningSecret } from './waitRegistration';
 /** The secret this wait's registration was made with; undefined when the credential cannot be read. */
 async function registeredSecret(
 	context: IWebhookFunctions,
+	client: CircularoClient,
 	documentId: string,
 ): Promise<string | undefined> {
 	try {
-		const credentials = await credentialsOf(context);
+		const credentials = await client.credentials();
 		return waitSigningSecret(
 			credentials,
 			context.getExecutionId(),
@@ -38,12 +38,10 @@ async function registeredSecret(
 }
 
 /** Removes this wait's registration (found in Circularo's list by its URL); failures are logged. */
-async function removeOwnRegistration(context: IWebhookFunctions): Promise<void> {
-	let listed: unknown;
+async function removeOwnRegistration(context: IWebhookFunctions, client: CircularoClient) {
+	let webhooks;
 	try {
-		listed = await circularoApiRequest.call(context, 'GET', '/webhooks', undefined, {
-			action: 'list the webhooks to remove the one of this wait',
-		});
+		webhooks = await listWebhooks(client);
 	} catch (error) {
 		context.logger.warn(
 			`Circularo: could not list the webhooks to remove the one of this wait (${(error as Error).message}); a later Send and Wait for Signature run removes it.`,
@@ -52,8 +50,9 @@ async function removeOwnRegistration(context: IWebhookFunctions): Promise<void> 
 	}
 	const executionId = context.getExecutionId();
 	const nodeId = context.getNode().id;
-	for (const webhook of resultsOf(listed) as unknown as CircularoWebhook[]) {
-		if (isWaitOf(webhook, executionId, nodeId)) await deleteRegistration(context, webhook.id);
+	for (const webhook of webhooks) {
+		if (isWaitOf(webhook, executionId, nodeId))
+			await deleteRegistration(context, client, webhook.id);
 	}
 }
 
@@ -61,15 +60,15 @@ export async function receiveSignatureDelivery(
 	context: IWebhookFunctions,
 ): Promise<IWebhookResponseData> {
 	const receivedAt = new Date();
-	const request = context.getRequestObject();
 	// Refused before any credential is loaded.
-	const signed = await signedBytes(request);
+	const signed = await signedBytes(context.getRequestObject());
 	if (signed === null) return rejectDelivery(context);
 	const { claimed, rawBody } = signed;
 	const query = context.getQueryData() as Record<string, unknown>;
 	const documentId = query[WAIT_QUERY.documentId];
 	if (typeof documentId !== 'string' || documentId === '') return rejectDelivery(context);
-	const secret = await registeredSecret(context, documentId);
+	const client = circularoClient(context);
+	const secret = await registeredSecret(context, client, documentId);
 	if (secret === undefined || !digestMatches(secret, rawBody, claimed))
 		return rejectDelivery(context);
 
@@ -78,9 +77,10 @@ export async function receiveSignatureDelivery(
 	// Another document of the team, or a step that does not end the signing: keep waiting.
 	if (delivery.documentId !== documentId || outcome === undefined) return {};
 
-	await removeOwnRegistration(context);
+	await removeOwnRegistration(context, client);
 	const item = await endingItem(
 		context,
+		client,
 		{
 			documentId,
 			outcome,

@@ -11,12 +11,12 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { DOWNLOAD_FILE_NAMES, firstResultOf, lastHistoryEntry } from '../../assumptions';
-import { circularoApiRequest, circularoDownload } from '../../transport/request';
-import { actorFrom } from '../../trigger/payload';
-import type { CircularoActor } from '../../types';
-import { DOCUMENT_ADVICE, FILE_ADVICE } from '../advice';
-import { readableDocument } from '../readableDocument';
+import type { CircularoClient } from '../../circularo/client';
+import { getDocument, lastHistoryEntry } from '../../circularo/endpoints';
+import { AUDIT_TRAIL_FIELD, auditTrailPdf, documentPdf, fileTitle } from '../../circularo/files';
+import type { CircularoEventName } from '../../events';
+import { actorFrom, type CircularoActor } from '../../trigger/payload';
+import { documentItem } from '../shared/output';
 
 /** The events that end a sign request, and the outcome each means. */
 export const OUTCOME_OF_EVENT = {
@@ -24,7 +24,7 @@ export const OUTCOME_OF_EVENT = {
 	signRejected: 'rejected',
 	signExpired: 'expired',
 	signCancelled: 'cancelled',
-} as const;
+} as const satisfies Partial<Record<CircularoEventName, string>>;
 
 export type SignatureOutcome = (typeof OUTCOME_OF_EVENT)[keyof typeof OUTCOME_OF_EVENT];
 
@@ -64,7 +64,9 @@ export function endingOptions(options: EndingOptions): Required<EndingOptions> {
 		downloadSignedDocument: options.downloadSignedDocument === true,
 		binaryPropertyName: (options.binaryPropertyName ?? 'data').trim(),
 		includeAuditTrail: options.includeAuditTrail === true,
-		auditTrailBinaryPropertyName: (options.auditTrailBinaryPropertyName ?? 'auditTrail').trim(),
+		auditTrailBinaryPropertyName: (
+			options.auditTrailBinaryPropertyName ?? AUDIT_TRAIL_FIELD
+		).trim(),
 	};
 }
 
@@ -79,8 +81,6 @@ export interface Ending {
 	record?: IDataObject;
 }
 
-type Context = IExecuteFunctions | IWebhookFunctions;
-
 function messageOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
@@ -91,81 +91,50 @@ function messageOf(error: unknown): string {
  * ending: the reason goes into `documentError` or `downloadError`.
  */
 export async function endingItem(
-	context: Context,
+	context: IExecuteFunctions | IWebhookFunctions,
+	client: CircularoClient,
 	ending: Ending,
 	options: Required<EndingOptions>,
 ): Promise<INodeExecutionData> {
 	const { documentId, outcome } = ending;
 	const json: IDataObject = { documentId, outcome, actor: ending.actor, at: ending.at };
+	const binary: IBinaryKeyData = {};
+	const failures: string[] = [];
 	let record = ending.record;
+	if (outcome === 'completed' && options.downloadSignedDocument) {
+		try {
+			const signed = await documentPdf(context, client, documentId);
+			record = signed.document;
+			binary[options.binaryPropertyName] = signed.pdf;
+		} catch (error) {
+			failures.push(messageOf(error));
+		}
+	}
 	if (!record) {
 		try {
-			const answer = await circularoApiRequest.call(
-				context,
-				'GET',
-				`/documents/${encodeURIComponent(documentId)}`,
-				undefined,
-				{ action: 'get the document', fixes: DOCUMENT_ADVICE },
-			);
-			record = firstResultOf(answer);
+			record = await getDocument(client, documentId);
 		} catch (error) {
 			json.documentError = messageOf(error);
+		}
+	}
+	if (outcome === 'completed' && options.includeAuditTrail) {
+		try {
+			const title = fileTitle(documentId, record?.documentTitle);
+			binary[options.auditTrailBinaryPropertyName] = await auditTrailPdf(
+				context,
+				client,
+				documentId,
+				title,
+			);
+		} catch (error) {
+			failures.push(messageOf(error));
 		}
 	}
 	const entry = record ? lastHistoryEntry(record, EVENT_OF_OUTCOME[outcome]) : undefined;
 	json.actor ??= actorFrom(entry?.actor);
 	json.at ??= entry?.date ?? null;
 	json.reason = outcome === 'completed' ? null : (entry?.message ?? null);
-	json.document = record ? readableDocument(record) : null;
-	if (outcome !== 'completed' || !record) return { json };
-	const binary = await attachFiles(context, json, json.document as IDataObject, options);
-	return Object.keys(binary).length > 0 ? { json, binary } : { json };
-}
-
-async function attachFiles(
-	context: Context,
-	json: IDataObject,
-	document: IDataObject,
-	options: Required<EndingOptions>,
-): Promise<IBinaryKeyData> {
-	const binary: IBinaryKeyData = {};
-	const title =
-		typeof document.title === 'string' && document.title !== ''
-			? document.title
-			: String(json.documentId);
-	const failures: string[] = [];
-	const files = [
-		{
-			wanted: options.downloadSignedDocument,
-			path: `/files/loadFile/hash/${encodeURIComponent(String(document.fileHash ?? ''))}`,
-			field: options.binaryPropertyName,
-			fileName: DOWNLOAD_FILE_NAMES.document(title),
-			what: 'the signed document',
-		},
-		{
-			wanted: options.includeAuditTrail,
-			path: `/documents/${encodeURIComponent(String(json.documentId))}/audit`,
-			field: options.auditTrailBinaryPropertyName,
-			fileName: DOWNLOAD_FILE_NAMES.auditTrail(title),
-			what: 'the audit trail',
-		},
-	];
-	for (const file of files) {
-		if (!file.wanted) continue;
-		try {
-			const bytes = await circularoDownload.call(context, file.path, {
-				action: `download ${file.what}`,
-				fixes: FILE_ADVICE,
-			});
-			binary[file.field] = await context.helpers.prepareBinaryData(
-				bytes,
-				file.fileName,
-				'application/pdf',
-			);
-		} catch (error) {
-			failures.push(messageOf(error));
-		}
-	}
+	json.document = record ? documentItem(record) : null;
 	if (failures.length > 0) json.downloadError = failures.join('; ');
-	return binary;
+	return Object.keys(binary).length > 0 ? { json, binary } : { json };
 }

@@ -10,10 +10,13 @@
  */
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { DELETE_WEBHOOK } from '../../assumptions';
-import { readFailedRequest } from '../../transport/errors';
-import { circularoApiRequest } from '../../transport/request';
-import type { CircularoWebhook } from '../../types';
+import type { CircularoClient } from '../../circularo/client';
+import {
+	deleteWebhook,
+	WEBHOOK_GONE_STATUS,
+	type CircularoWebhook,
+} from '../../circularo/endpoints';
+import { statusOf } from '../../circularo/errors';
 import { leftoverVerdict } from './waitRegistration';
 
 /** n8n's answers to an unsigned probe that mean "this execution no longer waits here". */
@@ -25,19 +28,14 @@ const PROBES_AT_ONCE = 4;
 /** Deletes one registration; already gone counts as done. False (logged) when it failed. */
 export async function deleteRegistration(
 	context: IExecuteFunctions | IWebhookFunctions,
+	client: CircularoClient,
 	webhookId: string,
 ): Promise<boolean> {
 	try {
-		await circularoApiRequest.call(
-			context,
-			DELETE_WEBHOOK.method,
-			DELETE_WEBHOOK.path(webhookId),
-			undefined,
-			{ action: 'remove the webhook of a finished wait' },
-		);
+		await deleteWebhook(client, webhookId);
 		return true;
 	} catch (error) {
-		if (readFailedRequest(error).status === DELETE_WEBHOOK.goneStatus) return true;
+		if (statusOf(error) === WEBHOOK_GONE_STATUS) return true;
 		context.logger.warn(
 			`Circularo: could not remove the webhook ${webhookId} of a finished wait (${(error as Error).message}); the next Send and Wait for Signature run tries again.`,
 		);
@@ -66,27 +64,27 @@ async function executionStillWaits(context: IExecuteFunctions, callbackUrl: stri
 /** Removes the leftovers among `webhooks` (Circularo's list). Resolves how many it removed. */
 export async function removeLeftoverWaits(
 	context: IExecuteFunctions,
+	client: CircularoClient,
 	webhooks: CircularoWebhook[],
 	now = new Date(),
 ): Promise<number> {
-	const expired: CircularoWebhook[] = [];
+	const ended: CircularoWebhook[] = [];
 	const toProbe: CircularoWebhook[] = [];
 	for (const webhook of webhooks) {
 		const verdict = leftoverVerdict(webhook, now);
-		if (verdict === 'expired') expired.push(webhook);
+		if (verdict === 'expired') ended.push(webhook);
 		if (verdict === 'probe') toProbe.push(webhook);
 	}
-	const ended = [...expired];
 	for (let start = 0; start < toProbe.length; start += PROBES_AT_ONCE) {
 		const batch = toProbe.slice(start, start + PROBES_AT_ONCE);
 		const waits = await Promise.all(
-			batch.map(async (webhook) => await executionStillWaits(context, webhook.callbackUrl)),
+			batch.map(async (webhook) => await executionStillWaits(context, String(webhook.callbackUrl))),
 		);
 		ended.push(...batch.filter((_, index) => !waits[index]));
 	}
 	let removed = 0;
 	for (const webhook of ended) {
-		if (await deleteRegistration(context, webhook.id)) removed++;
+		if (await deleteRegistration(context, client, webhook.id)) removed++;
 	}
 	if (removed > 0)
 		context.logger.info(`Circularo: removed ${removed} webhook(s) of waits that have ended`);

@@ -7,15 +7,15 @@
  */
 import { WAIT_INDEFINITELY } from 'n8n-workflow';
 
-import { WAIT_QUERY } from '../../assumptions';
+import type { CircularoCredentials } from '../../circularo/client';
+import { WAIT_QUERY, type CircularoWebhook } from '../../circularo/endpoints';
 import { deriveSigningSecret } from '../../trigger/secrets';
-import type { CircularoCredentials, CircularoWebhook } from '../../types';
 
 /**
  * n8n's resume URL of the execution with this node's id as its last path segment, before the query:
- * 2.x `…/webhook-waiting/<executionId>/<nodeId>?signature=<resume token>&…`, 1.x without the token.
- * The node id makes the URL match this node's waiting webhook (path `$nodeId`), so a late delivery
- * can never resume a later wait of the same execution.
+ * 2.x `…/webhook-waiting/<executionId>/<nodeId>?signature=<resume token>&…`. The node id makes the
+ * URL match this node's waiting webhook (path `$nodeId`), so a late delivery can never resume a
+ * later wait of the same execution.
  */
 export function waitCallbackUrl(
 	resumeUrl: string,
@@ -101,15 +101,18 @@ function timeParam(url: URL, name: string): number | undefined {
 	return Number.isFinite(time) ? time : undefined;
 }
 
-export function leftoverVerdict(webhook: CircularoWebhook, now: Date): LeftoverVerdict {
-	let url: URL;
+function parsedUrl(webhook: CircularoWebhook): URL | undefined {
 	try {
-		url = new URL(webhook.callbackUrl);
+		return new URL(String(webhook.callbackUrl ?? ''));
 	} catch {
-		return 'notAWait';
+		return undefined;
 	}
-	const until = timeParam(url, WAIT_QUERY.until);
-	if (until === undefined) return 'notAWait';
+}
+
+export function leftoverVerdict(webhook: CircularoWebhook, now: Date): LeftoverVerdict {
+	const url = parsedUrl(webhook);
+	const until = url && timeParam(url, WAIT_QUERY.until);
+	if (url === undefined || until === undefined) return 'notAWait';
 	if (until <= now.getTime()) return 'expired';
 	const since = timeParam(url, WAIT_QUERY.since) ?? 0;
 	return now.getTime() - since >= PROBE_AFTER_MS ? 'probe' : 'recent';
@@ -117,13 +120,10 @@ export function leftoverVerdict(webhook: CircularoWebhook, now: Date): LeftoverV
 
 /** Whether a listed registration is the one made for this execution's wait at this node. */
 export function isWaitOf(webhook: CircularoWebhook, executionId: string, nodeId: string): boolean {
-	try {
-		const url = new URL(webhook.callbackUrl);
-		return (
-			url.searchParams.has(WAIT_QUERY.until) &&
-			url.pathname.endsWith(`/${encodeURIComponent(executionId)}/${encodeURIComponent(nodeId)}`)
-		);
-	} catch {
-		return false;
-	}
+	const url = parsedUrl(webhook);
+	return (
+		url !== undefined &&
+		url.searchParams.has(WAIT_QUERY.until) &&
+		url.pathname.endsWith(`/${encodeURIComponent(executionId)}/${encodeURIComponent(nodeId)}`)
+	);
 }

@@ -1,10 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { DELETE_WEBHOOK } from '../../assumptions';
-import { WEBHOOK_ADVICE } from '../advice';
-import { answerItem } from '../answerItem';
-import { forOperation } from '../descriptions';
-import { requiredText } from '../inputChecks';
+import { deleteWebhook } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
+import { requiredText } from '../shared/inputChecks';
 
 const properties: INodeProperties[] = [
 	{
@@ -17,19 +15,14 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('webhook', 'delete', properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['webhook'], operation: ['delete'] } },
+	properties,
+);
 
-/** Deletes one webhook (DELETE_WEBHOOK). */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+/** Deletes one webhook registration. */
+export const execute: OperationRun = async function (itemIndex, client) {
 	const webhookId = requiredText(this, itemIndex, 'webhookId', 'Webhook ID');
-	return await answerItem.call(
-		this,
-		{ id: webhookId, deleted: true },
-		{ method: DELETE_WEBHOOK.method, path: DELETE_WEBHOOK.path(webhookId) },
-		'delete the webhook',
-		WEBHOOK_ADVICE,
-	);
-}
+	const answer = await deleteWebhook(client, webhookId);
+	return [{ json: { id: webhookId, deleted: true, ...answer } }];
+};

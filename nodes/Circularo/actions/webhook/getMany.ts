@@ -1,12 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject } from 'n8n-workflow';
 
-import { resultsOf } from '../../assumptions';
-import { circularoApiRequest } from '../../transport/request';
-import { WEBHOOK_ADVICE } from '../advice';
-import { forOperation } from '../descriptions';
-import { returnAllProperties, wantedCount } from '../returnAll';
+import { listWebhooks } from '../../circularo/endpoints';
+import type { OperationRun } from '../router';
+import { returnAllProperties, wantedCount } from '../shared/parameters';
 
-export const description = forOperation('webhook', 'getAll', returnAllProperties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['webhook'], operation: ['getAll'] } },
+	returnAllProperties,
+);
 
 /** A webhook as an item: everything but its signing secret, which no item may carry. */
 function withoutSecret(webhook: IDataObject): IDataObject {
@@ -15,16 +16,9 @@ function withoutSecret(webhook: IDataObject): IDataObject {
 }
 
 /** GET /webhooks: one item per webhook registration the API key can see. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
+export const execute: OperationRun = async function (itemIndex, client) {
 	const wanted = wantedCount(this, itemIndex);
-	const answer = await circularoApiRequest.call(this, 'GET', '/webhooks', undefined, {
-		action: 'list webhooks',
-		fixes: WEBHOOK_ADVICE,
-	});
-	return resultsOf(answer)
+	return (await listWebhooks(client))
 		.slice(0, wanted)
 		.map((webhook) => ({ json: withoutSecret(webhook) }));
-}
+};

@@ -1,0 +1,249 @@
+/**
+ * The one way either node talks to Circularo. A client is made per execution (action node), per
+ * lifecycle call or per delivery (trigger); it loads the credential once, at its first use, and
+ * hands it to n8n with every call, so n8n does not load it again. Every call refuses to send the
+ * key over plain http to the internet and fails with the advice of its endpoint (errors.ts).
+ *
+ * Three ways to call: `request` (JSON), `upload` (one multipart file) and `download` (one PDF,
+ * capped and checked). endpoints.ts is their only caller.
+ */
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type IN8nHttpFullResponse,
+	type INode,
+	type IWebhookFunctions,
+} from 'n8n-workflow';
+
+import {
+	circularoApiError,
+	describeApiFailure,
+	readFailedRequest,
+	redactSecrets,
+	type Endpoint,
+	type FailedRequest,
+} from './errors';
+import { multipartBody, type MultipartFile } from './multipart';
+import { apiRootUrl, plainHttpRefusal } from '../../../credentials/serverUrl';
+
+export const CREDENTIAL_TYPE = 'circularoApi';
+
+/** The fields of the Circularo API credential. */
+export interface CircularoCredentials {
+	serverUrl: string;
+	apiKey: string;
+	webhookSecret?: string;
+}
+
+export type CircularoContext =
+	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+/** Management calls must answer quickly; Circularo also wants webhook deliveries answered within seconds. */
+const API_TIMEOUT_MS = 10_000;
+const UPLOAD_TIMEOUT_MS = 120_000;
+const DOWNLOAD_TIMEOUT_MS = 30_000;
+/** The largest file either node downloads; a bigger answer is refused before it fills memory. */
+const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+const MAX_ERROR_BODY_BYTES = 16 * 1024;
+
+/** A call to one endpoint (its name picks the advice on failure) at a path below the API root. */
+export interface DownloadCall {
+	endpoint: Endpoint;
+	path: string;
+}
+
+export interface ApiCall extends DownloadCall {
+	method: IHttpRequestMethods;
+	body?: IDataObject;
+	qs?: IDataObject;
+}
+
+export interface UploadCall extends DownloadCall {
+	fields: Record<string, string>;
+	fileField: string;
+	file: MultipartFile;
+}
+
+export interface CircularoClient {
+	/** The node making the calls, for the errors endpoints.ts throws. */
+	readonly node: INode;
+	/** The credential, loaded at the first call and kept for the client's life. */
+	credentials(): Promise<CircularoCredentials>;
+	request<T = unknown>(call: ApiCall): Promise<T>;
+	upload<T = unknown>(call: UploadCall): Promise<T>;
+	/** A PDF: refused when over the size cap (reading no further) or when it is not a PDF. */
+	download(call: DownloadCall): Promise<Buffer>;
+	/** Text copied from a Circularo answer, without the key or the signing secret. */
+	redact(text: string): Promise<string>;
+}
+
+interface Server {
+	apiRoot: string;
+	credentials: CircularoCredentials;
+	/** Values no error text may carry. */
+	secrets: Array<string | undefined>;
+}
+
+export interface ClientOptions {
+	/** Put the fix into the error's message, for where n8n shows only the message (activation). */
+	fixInMessage?: boolean;
+}
+
+export function circularoClient(
+	context: CircularoContext,
+	options: ClientOptions = {},
+): CircularoClient {
+	let loading: Promise<Server> | undefined;
+	const loaded = () => (loading ??= load());
+	const fail = (server: Pick<Server, 'apiRoot'>, endpoint: Endpoint, failed: FailedRequest) =>
+		circularoApiError(
+			context.getNode(),
+			describeApiFailure(endpoint, failed, server.apiRoot),
+			failed,
+			options.fixInMessage,
+		);
+
+	async function load(): Promise<Server> {
+		const credentials = await context.getCredentials<CircularoCredentials>(CREDENTIAL_TYPE);
+		return {
+			apiRoot: apiRootUrl(credentials.serverUrl ?? ''),
+			credentials,
+			secrets: [credentials.apiKey, credentials.webhookSecret],
+		};
+	}
+
+	/** The credential's server, after refusing to send its key in clear text across the internet. */
+	async function serverFor(endpoint: Endpoint): Promise<Server> {
+		const server = await loaded();
+		const refusal = plainHttpRefusal(server.apiRoot);
+		if (refusal) throw fail(server, endpoint, { refusal });
+		return server;
+	}
+
+	async function send(endpoint: Endpoint, request: IHttpRequestOptions): Promise<unknown> {
+		const server = await serverFor(endpoint);
+		try {
+			return await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				CREDENTIAL_TYPE,
+				{ ...request, url: `${server.apiRoot}${request.url}` },
+				{
+					credentialsDecrypted: {
+						id: '',
+						name: '',
+						type: CREDENTIAL_TYPE,
+						data: { ...server.credentials } as unknown as ICredentialDataDecryptedObject,
+					},
+				},
+			);
+		} catch (error) {
+			throw fail(server, endpoint, readFailedRequest(error, server.secrets));
+		}
+	}
+
+	return {
+		node: context.getNode(),
+
+		async credentials() {
+			return (await loaded()).credentials;
+		},
+
+		async request<T>({ endpoint, method, path, body, qs }: ApiCall) {
+			const request: IHttpRequestOptions = {
+				method,
+				url: path,
+				qs,
+				json: true,
+				timeout: API_TIMEOUT_MS,
+			};
+			if (body !== undefined) request.body = body;
+			return (await send(endpoint, request)) as T;
+		},
+
+		async upload<T>({ endpoint, path, fields, fileField, file }: UploadCall) {
+			const { body, contentType } = multipartBody(fields, fileField, file);
+			return (await send(endpoint, {
+				method: 'POST',
+				url: path,
+				body,
+				headers: { 'Content-Type': contentType },
+				json: true,
+				timeout: UPLOAD_TIMEOUT_MS,
+			})) as T;
+		},
+
+		async download({ endpoint, path }: DownloadCall) {
+			const response = (await send(endpoint, {
+				method: 'GET',
+				url: path,
+				encoding: 'stream',
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: DOWNLOAD_TIMEOUT_MS,
+			})) as IN8nHttpFullResponse;
+			const stream = response.body as unknown as ByteStream;
+			if (response.statusCode >= 400) {
+				const server = await serverFor(endpoint);
+				const { bytes } = await readUpTo(stream, MAX_ERROR_BODY_BYTES);
+				const failed = readFailedRequest(
+					{ response: { status: response.statusCode, data: bytes } },
+					server.secrets,
+				);
+				throw fail(server, endpoint, failed);
+			}
+			const { bytes, complete } = await readUpTo(stream, MAX_DOWNLOAD_BYTES);
+			if (!complete) {
+				throw new NodeOperationError(
+					context.getNode(),
+					`The file is larger than ${sizeText(MAX_DOWNLOAD_BYTES)}, the most this node downloads`,
+				);
+			}
+			if (!isPdf(bytes)) {
+				const type = String(response.headers?.['content-type'] ?? 'no content type');
+				throw new NodeOperationError(context.getNode(), "Circularo's answer is not a PDF", {
+					description: `Expected a PDF file but got ${bytes.length} bytes (${type}). A proxy or login page between n8n and Circularo may have answered instead.`,
+				});
+			}
+			return bytes;
+		},
+
+		async redact(text: string) {
+			return redactSecrets(text, (await loaded()).secrets);
+		},
+	};
+}
+
+type ByteStream = AsyncIterable<Buffer | string>;
+
+/** Reads at most `limit` bytes; `complete` is false when there was more (the rest is not read). */
+async function readUpTo(
+	stream: ByteStream,
+	limit: number,
+): Promise<{ bytes: Buffer; complete: boolean }> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of stream) {
+		const piece = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+		chunks.push(piece);
+		size += piece.length;
+		// Leaving the loop destroys the stream, so an oversized answer is not downloaded to the end.
+		if (size > limit) return { bytes: Buffer.concat(chunks).subarray(0, limit), complete: false };
+	}
+	return { bytes: Buffer.concat(chunks), complete: true };
+}
+
+export function isPdf(bytes: Buffer): boolean {
+	return bytes.subarray(0, 5).toString('latin1') === '%PDF-';
+}
+
+function sizeText(bytes: number): string {
+	const megabytes = bytes / (1024 * 1024);
+	return megabytes >= 1 ? `${Math.round(megabytes * 10) / 10} MB` : `${bytes} bytes`;
+}

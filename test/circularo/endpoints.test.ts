@@ -1,0 +1,86 @@
+/**
+ * The lenient readings of nodes/Circularo/circularo/endpoints.ts that the simulator's answers do
+ * not reach: shapes a real tenant may send that the documentation does not show. Each endpoint is
+ * handed the answer by a client that answers every call with it.
+ */
+import type { INode } from 'n8n-workflow';
+
+import { firstResultOf, resultsOf } from '../../nodes/Circularo/circularo/answers';
+import type { CircularoClient } from '../../nodes/Circularo/circularo/client';
+import {
+	deleteDocument,
+	documentVersion,
+	searchDocuments,
+	uploadFile,
+	waitingForNames,
+} from '../../nodes/Circularo/circularo/endpoints';
+
+function answering(answer: unknown): CircularoClient {
+	const reply = async () => answer as never;
+	return {
+		node: { name: 'Circularo' } as INode,
+		credentials: async () => ({ serverUrl: 'http://127.0.0.1', apiKey: 'key' }),
+		request: reply,
+		upload: reply,
+		download: reply,
+		redact: async (text) => text,
+	};
+}
+
+const file = { data: Buffer.from('%PDF-'), fileName: 'a.pdf', mimeType: 'application/pdf' };
+
+describe('answers read leniently', () => {
+	it('finds records in results[], a bare array or Elasticsearch hits.hits[]._source', () => {
+		const record = { documentId: 'd1' };
+		expect(resultsOf({ results: [record] })).toEqual([record]);
+		expect(resultsOf([record, 'not a record'])).toEqual([record]);
+		expect(
+			resultsOf({ hits: { total: { value: 1 }, hits: [{ _id: 'd1', _source: record }] } }),
+		).toEqual([record]);
+		expect(firstResultOf(record)).toEqual(record);
+		expect(firstResultOf({ results: [] })).toBeUndefined();
+	});
+
+	it('reads a search total from total, total.value or hits.total(.value)', async () => {
+		const totalOf = async (answer: unknown) =>
+			(await searchDocuments(answering(answer), {}, 0, 10)).total;
+		expect(await totalOf({ total: 3 })).toBe(3);
+		expect(await totalOf({ total: { value: 4 } })).toBe(4);
+		expect(await totalOf({ hits: { total: { value: 5, relation: 'eq' } } })).toBe(5);
+		expect(await totalOf({ results: [] })).toBeUndefined();
+	});
+
+	it('reads who a document waits for from strings or user objects', () => {
+		expect(
+			waitingForNames({
+				waitingFor: [
+					'a@example.com',
+					{ email: 'b@example.com' },
+					{ username: 'carol' },
+					{ id: 7 },
+					{},
+				],
+			}),
+		).toEqual(['a@example.com', 'b@example.com', 'carol', '7']);
+		expect(waitingForNames({})).toEqual([]);
+	});
+
+	it('reads ids and versions under the names clients have seen', async () => {
+		expect(await uploadFile(answering({ fileId: 'f1' }), file)).toBe('f1');
+		expect(await uploadFile(answering({ results: [{ hash: 'f2' }] }), file)).toBe('f2');
+		expect(documentVersion({ version: '3' })).toBe(3);
+		expect(documentVersion({})).toBeUndefined();
+	});
+
+	it('reads the failures of a delete answered with errors: true', async () => {
+		const failuresOf = async (answer: unknown) =>
+			(await deleteDocument(answering(answer), 'd1', { permanent: false })).failures;
+		expect(await failuresOf({ errors: false, count: 1, items: [] })).toBeUndefined();
+		expect(
+			await failuresOf({
+				errors: true,
+				items: [{ error: { message: 'locked' } }, { reason: 'gone' }, { id: 'x' }],
+			}),
+		).toEqual(['locked', 'gone', '{"id":"x"}']);
+	});
+});
