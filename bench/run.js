@@ -7,12 +7,16 @@
  *   node bench/run.js                          every part: handler, single-process n8n, queue-mode n8n
  *   node bench/run.js --only handler           part 1 only (no n8n needed, about half a minute)
  *   node bench/run.js --only single,queue      the real-n8n parts only (`--only n8n` says the same)
+ *   node bench/run.js --only wait              part 4: executions waiting at Send and Wait for Signature
  *   node bench/run.js --quick                  fewer rounds and deliveries (a smoke run, not for the docs)
  *   node bench/run.js --package ../other-checkout   another build of the package (before/after)
  *   node bench/run.js --only files             part 5: uploads, downloads and Get Many against n8n's HTTP Request node
  *
  * Part 5 options (see bench/files.js): --sizes 1,25,90 (MB), --binary-modes default,filesystem,
  * --documents N (Get Many, default 10000); --rounds, --package and --quick apply to it too.
+ *
+ * Part 4 options (see bench/wait.js): --waiting 1,10,100, --events N, --signs N; --rounds, the
+ * first --n8n-config, --package and --quick apply to it too.
  *
  * n8n options (see bench/n8n.js): --deliveries N (per workflow and mode, default 1000),
  * --rounds N (interleaved rounds, default 4), --memory-deliveries N (part 3, default 5000; 0
@@ -25,12 +29,15 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { runHandlerBench } = require('./handler');
-const { runN8nBench, parseN8nArgs, MODES } = require('./n8n');
+const { runN8nBench, parseN8nArgs, resolvePackage, MODES } = require('./n8n');
 const { runFilesBench, parseFilesArgs } = require('./files');
+const { runWaitBench, parseWaitArgs } = require('./wait');
 
-const PARTS = ['handler', ...MODES, 'files'];
+const PARTS = ['handler', ...MODES, 'wait', 'files'];
 /** Options of part 5 only; --rounds, --package and --quick go to every part that takes them. */
 const FILES_ONLY = ['--sizes', '--binary-modes', '--documents'];
+/** Options of part 4 only; --n8n-config goes to parts 2-4. */
+const WAIT_ONLY = ['--waiting', '--events', '--signs'];
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
@@ -43,14 +50,18 @@ function parseArgs(argv) {
 	const n8n = [];
 	/** @type {string[]} */
 	const files = [];
+	/** @type {string[]} */
+	const wait = [];
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = () => (inline !== undefined ? inline : argv[++i]);
 		if (FILES_ONLY.includes(flag)) files.push(flag, value());
-		else if (flag === '--rounds') {
-			const rounds = value();
-			n8n.push(flag, rounds);
-			files.push(flag, rounds);
+		else if (WAIT_ONLY.includes(flag)) wait.push(flag, value());
+		else if (flag === '--rounds' || flag === '--n8n-config') {
+			const given = value();
+			n8n.push(flag, given);
+			wait.push(flag, given);
+			if (flag === '--rounds') files.push(flag, given);
 		} else if (flag === '--only')
 			only = value()
 				.split(',')
@@ -60,6 +71,7 @@ function parseArgs(argv) {
 			quick = true;
 			n8n.push(flag);
 			files.push(flag);
+			wait.push(flag);
 		} else if (flag === '--package') {
 			pkg = value();
 			n8n.push(flag, pkg);
@@ -91,6 +103,8 @@ function parseArgs(argv) {
 		nodePath,
 		n8nOptions: { ...parseN8nArgs(n8n), modes },
 		files: only.includes('files') ? parseFilesArgs(files) : undefined,
+		wait: only.includes('wait') ? parseWaitArgs(wait) : undefined,
+		pkg,
 	};
 }
 
@@ -108,6 +122,12 @@ async function main() {
 	}
 	if (o.modes.length > 0) {
 		const r = await runN8nBench(o.n8nOptions);
+		out.push(r.text);
+		ok = ok && r.ok;
+	}
+	if (o.wait) {
+		const { packageTgz } = await resolvePackage(o.pkg);
+		const r = await runWaitBench({ ...o.wait, packageTgz });
 		out.push(r.text);
 		ok = ok && r.ok;
 	}

@@ -2,8 +2,9 @@
 'use strict';
 /**
  * `npm start`: the Circularo simulator and a real n8n with this package installed the way users
- * get it, a ready credential and example workflow, and everything a person needs printed.
- * Runs until Ctrl-C, then stops both.
+ * get it, a ready credential and two published workflows: a Circularo Trigger workflow, and the
+ * example that sends a PDF from a form for signature and waits (examples/send-for-signature-and-wait.json),
+ * with everything a person needs printed. Runs until Ctrl-C, then stops both.
  *
  * Ports: CIRCULARO_SIM_PORT (default 8787) and N8N_PORT (default 5678); a busy port falls back to a free one.
  */
@@ -13,6 +14,10 @@ const os = require('node:os');
 const path = require('node:path');
 const { freePort } = require('./lib/http');
 const { startStack, createCircularoCredential, createTriggerWorkflow } = require('./lib/circularo');
+const { exampleWithCredential, formNode } = require('./lib/examples');
+
+const WAIT_EXAMPLE = 'send-for-signature-and-wait.json';
+const DEFAULT_SIM_PORT = 8787;
 
 const OWNER = {
 	email: 'demo@circularo.local',
@@ -34,7 +39,7 @@ async function portOr(wanted) {
 }
 
 async function main() {
-	const simPort = await portOr(Number(process.env.CIRCULARO_SIM_PORT || 8787));
+	const simPort = await portOr(Number(process.env.CIRCULARO_SIM_PORT || DEFAULT_SIM_PORT));
 	const n8nPort = await portOr(Number(process.env.N8N_PORT || 5678));
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'circularo-demo-'));
 	console.log(
@@ -66,22 +71,49 @@ async function main() {
 	});
 	if (!n8n.api) throw new Error('setupOwner gave n8n no public API client');
 	await n8n.api.publish(workflow.id);
+	const example = exampleWithCredential(WAIT_EXAMPLE, credential);
+	const waiting = await n8n.api.createWorkflow({
+		name: 'Circularo: send for signature and wait (demo)',
+		nodes: example.nodes,
+		connections: example.connections,
+		settings: example.settings,
+	});
+	await n8n.api.publish(String(waiting.id));
+	// The simulator CLI talks to the default port unless told otherwise.
+	const simArg = sim.port === DEFAULT_SIM_PORT ? '' : ` --url ${sim.baseUrl}`;
 
 	console.log(`
-n8n with the Circularo Trigger is running.
+n8n with the Circularo nodes is running.
 
-  Editor:     ${n8n.baseUrl}/workflow/${workflow.id}
+  Editor:     ${n8n.baseUrl}/home/workflows
   Login:      ${OWNER.email} / ${OWNER.password}
   Simulator:  ${sim.baseUrl}  (Server URL of the "Circularo (local simulator)" credential)
   API keys:   team admin ${sim.keys.teamAdmin}
               global admin ${sim.keys.globalAdmin}
 
-The example workflow is published and registered one webhook with the simulator.
-Fire an event from a second terminal, then open the workflow's Executions tab:
+Two workflows are published.
 
-  npm run simulator -- fire --url ${sim.baseUrl} --event documentCompleted --document doc-sales-1
+1. Send for signature and wait: ${n8n.baseUrl}/workflow/${waiting.id}
+   Open the form, upload a PDF and name a signer (any e-mail address):
 
-Other events: documentSigned, signRejected (selected), or any of the 11 (acknowledged, not run).
+     ${n8n.baseUrl}/form/${formNode(example).webhookId}
+
+   The execution waits at "Send and wait for signature". Sign as the signer, from a second terminal:
+
+     npm run simulator -- sign${simArg} --latest
+
+   (--latest: the newest document with an open sign request; \`npm run simulator -- state${simArg}\`
+   lists them, \`sign${simArg} --document <id>\` signs one, \`reject\` instead of \`sign\` takes the
+   other path.) The execution goes on with the signed PDF: open the workflow's Executions tab.
+
+2. Circularo Trigger: ${n8n.baseUrl}/workflow/${workflow.id}
+   It registered one webhook with the simulator. Fire an event, then open its Executions tab:
+
+     npm run simulator -- fire${simArg} --event documentCompleted --document doc-sales-1
+
+   Other events: documentSigned, signRejected (selected), or any of the 11 (acknowledged, not run).
+   Signing in step 1 fires them too.
+
 n8n's log: ${n8n.logFile}
 Press Ctrl-C to stop.`);
 	await new Promise(() => undefined);

@@ -8,7 +8,7 @@
  *   node simulator/cli.js [--port 8787] [--host 127.0.0.1] [--quiet] [--allow-remote-callbacks]
  *   node simulator/cli.js fire --event documentCompleted [--document doc-sales-1] [--shape default]
  *                              [--signature valid] [--repeat 1] [--url http://127.0.0.1:8787]
- *   node simulator/cli.js sign --document <id> [--as <email>] | reject --document <id> [--as <email>] [--reason <text>]
+ *   node simulator/cli.js sign --document <id> | --latest [--as <email>] | reject --document <id> | --latest [--as <email>] [--reason <text>]
  *   node simulator/cli.js state | reset | document --title T [--team Sales] | fault --path /webhooks --status 503 | clear-faults
  */
 
@@ -43,6 +43,7 @@ Talk to a running simulator (--url defaults to http://127.0.0.1:<CIRCULARO_SIM_P
                             [--repeat <n>] [--actor <username>] [--tenant <id>] [--team <name>] [--json]
   npm run simulator -- sign --document <id> [--as <email>]       a recipient signs (the next one by default)
   npm run simulator -- reject --document <id> [--as <email>] [--reason <text>]
+                      (--latest instead of --document: the newest document with an open sign request)
   npm run simulator -- state            print webhooks, documents, faults and recent deliveries
   npm run simulator -- reset            back to the seeded state
   npm run simulator -- document --title "My contract" [--team Sales]
@@ -199,6 +200,19 @@ Stop with Ctrl+C.`);
 	process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+/**
+ * The newest document that waits for a recipient (documents are listed in the order they were
+ * made), for `sign --latest` and `reject --latest`.
+ * @param {string} base
+ * @returns {Promise<string>}
+ */
+async function newestOpenDocument(base) {
+	const s = await control(base, 'GET', '/_sim/state');
+	const open = s.documents.filter((/** @type {any} */ d) => !d.deleted && d.waitingFor.length > 0);
+	if (open.length === 0) throw new Error('no document waits for a recipient (nothing to --latest)');
+	return open[open.length - 1].documentId;
+}
+
 /** @param {any[]} deliveries */
 function printDeliveries(deliveries) {
 	if (deliveries.length === 0) {
@@ -236,6 +250,7 @@ async function runClient(cmd, argv) {
 			title: { type: 'string' },
 			as: { type: 'string' },
 			reason: { type: 'string' },
+			latest: { type: 'boolean' },
 			path: { type: 'string' },
 			method: { type: 'string' },
 			status: { type: 'string' },
@@ -269,9 +284,13 @@ async function runClient(cmd, argv) {
 		}
 		case 'sign':
 		case 'reject': {
-			if (!values.document) throw new UsageError(`${cmd} needs --document <id>`);
+			if (values.document && values.latest)
+				throw new UsageError(`${cmd} takes --document <id> or --latest, not both`);
+			if (!values.document && !values.latest)
+				throw new UsageError(`${cmd} needs --document <id> (or --latest)`);
+			const documentId = values.document ?? (await newestOpenDocument(base));
 			const r = await control(base, 'POST', `/_sim/${cmd}`, {
-				documentId: values.document,
+				documentId,
 				as: values.as,
 				reason: values.reason,
 			});

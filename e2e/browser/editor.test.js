@@ -7,7 +7,9 @@
  * description, the credential dialog (and its connection test against the Circularo simulator),
  * that no "unknown node" / "install this node" warning shows, that no browser error is caused
  * by the node, and that a test event shows the item and its signed PDF in the output panel.
- * Then the Circularo action node as a tool: listed in an AI Agent's tools panel and added to it.
+ * Then Sign Request > Send and Wait for Signature: in the Circularo node's actions, its parameters,
+ * its two named outputs. Then the Circularo action node as a tool: listed in an AI Agent's tools
+ * panel and added to it.
  *
  * Needs Chromium: `apt-get install -y chromium` (or CIRCULARO_CHROMIUM=/path/to/chrome).
  * Run: npm run build && node --test e2e/browser/
@@ -21,6 +23,7 @@ const path = require('node:path');
 const E = require('./editor');
 const { editorFlow } = require('./flow');
 const { agentToolFlow } = require('./agentToolFlow');
+const { sendAndWaitFlow } = require('./sendAndWaitFlow');
 const { startStack } = require('../lib/circularo');
 
 const FAILURE_DIR = path.resolve(__dirname, '..', '.runs', 'browser');
@@ -83,6 +86,10 @@ describe('Circularo nodes in the real n8n editor', { timeout: 20 * 60_000 }, () 
 
 	test('find the node, set every parameter, create and test the credential, see a test event with its PDF', async (t) => {
 		await inBrowser(t, 'editor', editorFlow);
+	});
+
+	test('Sign Request > Send and Wait for Signature: in the actions list, its parameters and options, two named outputs', async (t) => {
+		await inBrowser(t, 'send-and-wait', sendAndWaitFlow, { signIn: true });
 	});
 
 	test("the Circularo node is in the AI Agent's tool list and plugs into its Tool connector", async (t) => {

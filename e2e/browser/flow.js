@@ -344,4 +344,10 @@ async function editorFlow(ctx) {
 	return match ? match[1] : undefined;
 }
 
-module.exports = { editorFlow, assertOwnIcon, assertNoMissingNodeWarning, PACKAGE_ICON_PREFIX };
+module.exports = {
+	editorFlow,
+	assertOwnIcon,
+	assertNoMissingNodeWarning,
+	assertLabelled,
+	PACKAGE_ICON_PREFIX,
+};

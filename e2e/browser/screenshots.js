@@ -1,8 +1,8 @@
 // @ts-check
 'use strict';
 /**
- * `npm run screenshots`: runs the browser test's flows (e2e/browser/flow.js and
- * agentToolFlow.js, with all their checks) against a real n8n 2.41.1 with the packed package and the Circularo simulator, and saves
+ * `npm run screenshots`: runs the browser test's flows (e2e/browser/flow.js, agentToolFlow.js
+ * and sendAndWaitFlow.js, with all their checks) against a real n8n 2.41.1 with the packed package and the Circularo simulator, and saves
  * the README's pictures into docs/screenshots/. Exits non-zero, saving nothing, when a check fails.
  *
  * Needs Chromium (`apt-get install -y chromium`, or CIRCULARO_CHROMIUM=/path/to/chrome).
@@ -14,6 +14,7 @@ const path = require('node:path');
 const E = require('./editor');
 const { editorFlow } = require('./flow');
 const { agentToolFlow } = require('./agentToolFlow');
+const { sendAndWaitFlow } = require('./sendAndWaitFlow');
 const { startStack } = require('../lib/circularo');
 
 const OUT_DIR = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
@@ -29,6 +30,8 @@ const KEEP = {
 	'agent-tools': 'agent-tools.png',
 	'agent-tool-parameters': 'agent-tool-parameters.png',
 	'agent-with-tool': 'agent-with-tool.png',
+	'send-and-wait-parameters': 'send-and-wait-parameters.png',
+	'send-and-wait-canvas': 'send-and-wait-outputs.png',
 };
 
 async function main() {
@@ -63,6 +66,7 @@ async function main() {
 		};
 		await editorFlow(ctx);
 		await agentToolFlow(ctx);
+		await sendAndWaitFlow(ctx);
 		const missing = Object.values(KEEP).filter((f) => !fs.existsSync(path.join(tmp, f)));
 		if (missing.length) throw new Error(`the flow took no screenshot for ${missing.join(', ')}`);
 		fs.mkdirSync(OUT_DIR, { recursive: true });

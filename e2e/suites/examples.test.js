@@ -5,9 +5,12 @@
  * package installed) and checked the way the editor checks them: every node type and version is
  * known, no node has a parameter issue (n8n's own NodeHelpers.getNodeParametersIssues), every
  * credential type they ask for exists, and with a Circularo credential chosen the example's
- * trigger publishes and registers its webhook with the Circularo simulator. The example of the
- * whole loop (form -> create -> send for signature; completed -> download -> save) also runs:
- * a form submission, the simulator's signer, and the files it saves.
+ * trigger publishes and registers its webhook with the Circularo simulator (the example without
+ * a Circularo Trigger publishes and registers nothing until an execution waits). The example of
+ * the whole loop (form -> create -> send for signature; completed -> download -> save) also runs:
+ * a form submission, the simulator's signer, and the files it saves; so does the example that
+ * waits (form -> create -> Send and Wait for Signature -> Signed PDF / Not signed), signed once
+ * and rejected once.
  *
  * Run: npm run build && node --test e2e/suites/examples.test.js
  */
@@ -19,6 +22,9 @@ const path = require('node:path');
 const os = require('node:os');
 const crypto = require('node:crypto');
 const { workflowNodeIssues } = require('../lib/issues');
+const { PublicApi } = require('../lib/api');
+const { waitFor } = require('../lib/http');
+const { EXAMPLES_DIR, readExample, exampleWithCredential, formNode } = require('../lib/examples');
 const {
 	NODE_TYPE,
 	ACTION_NODE_TYPE,
@@ -28,19 +34,17 @@ const {
 	webhooksFor,
 	WEBHOOK_PATH,
 	contractPdf,
+	waitRegistrationsOf,
 } = require('../lib/circularo');
 
-const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
 const EXAMPLES = fs
 	.readdirSync(EXAMPLES_DIR)
 	.filter((f) => f.endsWith('.json'))
 	.sort();
 const LOOP_EXAMPLE = 'send-for-signature-and-file-signed-pdf.json';
+const WAIT_EXAMPLE = 'send-for-signature-and-wait.json';
 /** Where the examples' Read/Write File nodes write (they say /home/node/.n8n-files, n8n's Docker default). */
 const EXAMPLE_FILES_DIR = '/home/node/.n8n-files/';
-
-/** @param {string} file */
-const readExample = (file) => JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
 
 /** @param {any} t @param {number} v */
 const hasVersion = (t, v) => (Array.isArray(t.version) ? t.version.includes(v) : t.version === v);
@@ -92,6 +96,26 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 		fs.rmSync(filesDir, { recursive: true, force: true });
 	});
 
+	/**
+	 * Submits an example's contract form (a PDF, the signer, an empty Title) as a browser would.
+	 * @param {any} form the Form Trigger node @param {{ title: string, fileName: string, signer: string }} o
+	 */
+	async function submitContractForm(form, o) {
+		const submission = new FormData();
+		submission.append(
+			'field-0',
+			new Blob([new Uint8Array(contractPdf(o.title))], { type: 'application/pdf' }),
+			o.fileName,
+		);
+		submission.append('field-1', o.signer);
+		submission.append('field-2', '');
+		const answer = await fetch(`${n8n.baseUrl}/form/${form.webhookId}`, {
+			method: 'POST',
+			body: submission,
+		});
+		assert.equal(answer.status, 200, await answer.text());
+	}
+
 	/** @type {Map<string, { id: string, name: string }>} */
 	const placeholders = new Map();
 	/**
@@ -124,18 +148,25 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 		return c;
 	}
 
-	test('there are the four examples, each with a Circularo Trigger', () => {
+	test('there are the five examples: four with a Circularo Trigger, one that waits for the signature', () => {
 		assert.deepEqual(EXAMPLES, [
 			'notify-chat-on-rejected-or-expired.json',
 			LOOP_EXAMPLE,
+			WAIT_EXAMPLE,
 			'signed-pdf-save-and-email.json',
 			'spreadsheet-of-document-status.json',
 		]);
 		for (const file of EXAMPLES) {
-			const triggers = readExample(file).nodes.filter(
-				(/** @type {any} */ n) => n.type === NODE_TYPE,
+			const { nodes } = readExample(file);
+			const triggers = nodes.filter((/** @type {any} */ n) => n.type === NODE_TYPE);
+			const waits = nodes.filter(
+				(/** @type {any} */ n) =>
+					n.type === ACTION_NODE_TYPE && n.parameters.operation === 'sendAndWaitForSignature',
 			);
-			assert.equal(triggers.length, 1, `${file} has one Circularo Trigger`);
+			if (file === WAIT_EXAMPLE) {
+				assert.equal(triggers.length, 0, `${file} needs no Circularo Trigger`);
+				assert.equal(waits.length, 1, `${file} has one Send and Wait for Signature`);
+			} else assert.equal(triggers.length, 1, `${file} has one Circularo Trigger`);
 		}
 	});
 
@@ -195,7 +226,7 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 	});
 
 	for (const file of EXAMPLES) {
-		test(`${file}: imports, every node type is known, no parameter issues, credential types exist, the trigger publishes`, async () => {
+		test(`${file}: imports, every node type is known, no parameter issues, credential types exist, it publishes (its Circularo Trigger registers its webhook)`, async () => {
 			const example = readExample(file);
 			assert.equal(typeof example.name, 'string');
 			const created = await createFromExample(example);
@@ -263,7 +294,16 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 					connections: stored.connections,
 					settings: stored.settings,
 				});
+				const registeredBefore = sim.listWebhooks().length;
 				await n8n.api.publish(id);
+				if (!trigger) {
+					// Send and Wait for Signature registers only while an execution waits.
+					assert.equal(sim.listWebhooks().length, registeredBefore, `${file}: nothing registered`);
+					const page = await fetch(`${n8n.baseUrl}/form/${formNode(stored).webhookId}`);
+					assert.equal(page.status, 200, `${file}: the published form answers`);
+					await n8n.api.unpublish(id);
+					return;
+				}
 				const url = n8n.webhookUrl(`${trigger.webhookId}/${WEBHOOK_PATH}`);
 				assert.equal(
 					webhooksFor(sim, url).length,
@@ -279,10 +319,8 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 	}
 
 	test(`${LOOP_EXAMPLE} runs: a form submission sends the PDF for signature; once signed, the signed PDF and audit trail are saved`, async () => {
-		const example = readExample(LOOP_EXAMPLE);
+		const example = exampleWithCredential(LOOP_EXAMPLE, credential);
 		for (const node of example.nodes) {
-			if (node.type === NODE_TYPE || node.type === ACTION_NODE_TYPE)
-				node.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
 			if (node.type === 'n8n-nodes-base.readWriteFile')
 				node.parameters.fileName = node.parameters.fileName.replace(
 					EXAMPLE_FILES_DIR,
@@ -294,23 +332,11 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 		const id = String(created.id);
 		try {
 			await n8n.api.publish(id);
-			const form = example.nodes.find(
-				(/** @type {any} */ n) => n.type === 'n8n-nodes-base.formTrigger',
-			);
-			const pdf = contractPdf('Lease contract');
-			const submission = new FormData();
-			submission.append(
-				'field-0',
-				new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }),
-				'lease-contract.pdf',
-			);
-			submission.append('field-1', 'lena.signer@example.com');
-			submission.append('field-2', '');
-			const answer = await fetch(`${n8n.baseUrl}/form/${form.webhookId}`, {
-				method: 'POST',
-				body: submission,
+			await submitContractForm(formNode(example), {
+				title: 'Lease contract',
+				fileName: 'lease-contract.pdf',
+				signer: 'lena.signer@example.com',
 			});
-			assert.equal(answer.status, 200, await answer.text());
 
 			const [sent] = await n8n.api.waitForExecutions(id, 1, { timeoutMs: 60_000 });
 			const sending = await n8n.api.getExecution(sent.id);
@@ -354,6 +380,71 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 			);
 			const audit = fs.readFileSync(path.join(filesDir, 'signed-documents', audits[0]));
 			assert.match(audit.toString('latin1'), new RegExp(`Audit trail of document ${documentId}`));
+		} finally {
+			await n8n.api.unpublish(id).catch(() => undefined);
+			await n8n.api.deleteWorkflow(id).catch(() => undefined);
+		}
+	});
+	test(`${WAIT_EXAMPLE} runs: the form's execution waits at the signature, goes on with the signed PDF when signed, and by "Not signed" when rejected`, async () => {
+		const example = exampleWithCredential(WAIT_EXAMPLE, credential);
+		const form = formNode(example);
+		const created = await createFromExample(example);
+		const id = String(created.id);
+		/**
+		 * Submits the form and returns the execution, once it waits, and its document.
+		 * @param {string} signer @param {number} started executions of the workflow so far
+		 */
+		const sendAndWait = async (signer, started) => {
+			await submitContractForm(form, { title: 'Lease', fileName: 'lease.pdf', signer });
+			await waitFor(async () => (await n8n.api.countExecutions(id, ['waiting'])) === 1, {
+				timeoutMs: 60_000,
+				what: 'the execution waits',
+			});
+			const [waiting] = await n8n.api.listExecutions(id, { status: 'waiting' });
+			const data = await n8n.api.getExecution(waiting.id);
+			const [doc] = PublicApi.nodeOutput(data, 'Create the document');
+			assert.ok(doc, `execution ${waiting.id} created the document`);
+			assert.equal((await n8n.api.listExecutions(id)).length, started + 1);
+			return { executionId: String(waiting.id), documentId: String(doc.json.documentId) };
+		};
+		try {
+			await n8n.api.publish(id);
+
+			const first = await sendAndWait('lena.signer@example.com', 0);
+			assert.deepEqual(sim.getDocument(first.documentId).waitingFor, ['lena.signer@example.com']);
+			assert.equal(
+				waitRegistrationsOf(sim, first.executionId).length,
+				1,
+				'one registration while it waits',
+			);
+			await sim.sign({ documentId: first.documentId });
+			const [signedRun] = (await n8n.api.waitForExecutions(id, 1, { timeoutMs: 60_000 })).filter(
+				(/** @type {any} */ e) => String(e.id) === first.executionId,
+			);
+			const signed = await n8n.api.getExecution(signedRun.id);
+			assert.equal(signed.status, 'success', JSON.stringify(signed.data?.resultData?.error));
+			const [item] = PublicApi.nodeOutput(signed, 'Signed PDF');
+			assert.equal(item?.json.outcome, 'completed', JSON.stringify(item?.json));
+			assert.equal(item.json.documentId, first.documentId);
+			const pdf = await n8n.api.binaryBytes(item.binary.data);
+			assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+			assert.match(pdf.toString('latin1'), /Signed by [^)]*lena\.signer@example\.com/);
+			assert.equal(PublicApi.nodeOutput(signed, 'Not signed').length, 0);
+			assert.deepEqual(
+				waitRegistrationsOf(sim, first.executionId),
+				[],
+				'its registration is removed',
+			);
+
+			const second = await sendAndWait('otto.signer@example.com', 1);
+			await sim.reject({ documentId: second.documentId, reason: 'Wrong rent' });
+			await n8n.api.waitForExecutions(id, 2, { timeoutMs: 60_000 });
+			const rejected = await n8n.api.getExecution(second.executionId);
+			assert.equal(rejected.status, 'success', JSON.stringify(rejected.data?.resultData?.error));
+			const [said] = PublicApi.nodeOutput(rejected, 'Not signed');
+			assert.equal(said?.json.message, 'Not signed: the sign request was rejected (Wrong rent)');
+			assert.equal(PublicApi.nodeOutput(rejected, 'Signed PDF').length, 0);
+			assert.deepEqual(waitRegistrationsOf(sim, second.executionId), []);
 		} finally {
 			await n8n.api.unpublish(id).catch(() => undefined);
 			await n8n.api.deleteWorkflow(id).catch(() => undefined);

@@ -348,6 +348,58 @@ describe('CLI', () => {
 		}
 	});
 
+	test('sign --latest acts on the newest document with an open sign request', async () => {
+		const sim = await startSimulator({ port: 0 });
+		try {
+			const older = sim.createDocument({ title: 'Older' }).documentId;
+			const newest = sim.createDocument({ title: 'Newest' }).documentId;
+			const unshared = sim.createDocument({ title: 'Never shared' }).documentId;
+			for (const [id, shareTo] of [
+				[older, 'first@example.com'],
+				[newest, 'second@example.com'],
+			]) {
+				const shared = await api(sim, 'POST', '/share', sim.keys.teamAdmin, {
+					id,
+					type: 'd_default',
+					objectType: 'document',
+					data: [{ sharePurpose: 'sign', shareTo }],
+				});
+				expect(shared.status).toBe(200);
+			}
+			const signed = await runCli(['sign', '--url', sim.baseUrl, '--latest']);
+			expect(signed.code).toBe(0);
+			expect(signed.stdout).toMatch(
+				new RegExp(`second@example\\.com acted on ${newest}: .*state completed`),
+			);
+			expect(sim.getDocument(newest)).toMatchObject({ shareStateName: 'completed' });
+			expect(sim.getDocument(older)).toMatchObject({ waitingFor: ['first@example.com'] });
+			expect(sim.getDocument(unshared)?.waitingFor).toEqual([]);
+
+			// the next newest open one is now the older document
+			const rejected = await runCli(['reject', '--url', sim.baseUrl, '--latest', '--json']);
+			expect(rejected.code).toBe(0);
+			expect(JSON.parse(rejected.stdout).document.documentId).toBe(older);
+
+			const both = await runCli(['sign', '--url', sim.baseUrl, '--latest', '--document', older]);
+			expect(both.code).toBe(2);
+			expect(both.stderr).toMatch(/--document <id> or --latest, not both/);
+		} finally {
+			await sim.stop();
+		}
+	});
+
+	test('sign --latest with no open sign request says so, exit code 1', async () => {
+		const sim = await startSimulator({ port: 0 });
+		try {
+			for (const documentId of ['doc-sales-1', 'doc-legal-1']) await sim.sign({ documentId });
+			const r = await runCli(['sign', '--url', sim.baseUrl, '--latest']);
+			expect(r.code).toBe(1);
+			expect(r.stderr).toMatch(/no document waits for a recipient/);
+		} finally {
+			await sim.stop();
+		}
+	});
+
 	test('client commands report an unreachable simulator with exit code 1', async () => {
 		const r = await runCli(['state', '--url', `http://127.0.0.1:${await freePort()}`]);
 		expect(r.code).toBe(1);
