@@ -3,7 +3,9 @@
 /**
  * The Circularo node as an AI Agent's tool, in the real editor: a workflow with an AI Agent is
  * opened, the agent's Tool connector is clicked, the tools panel is searched for "Circularo",
- * and the node's tool variant is added to the agent. Shared by the browser test (editor.test.js)
+ * and the node's tool variant is added to the agent. Reopened, the tool's Sign Request operations
+ * are Cancel and Create without Send and Wait for Signature (hidden from tools by '@tool'; the
+ * plain node's list shows it, checked by sendAndWaitFlow). Shared by the browser test (editor.test.js)
  * and `npm run screenshots`, so the committed screenshot shows an asserted state.
  *
  * Expected texts come from the descriptions n8n serves (/types/nodes.json).
@@ -12,7 +14,7 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const E = require('./editor');
-const { assertOwnIcon, assertNoMissingNodeWarning } = require('./flow');
+const { assertOwnIcon, assertNoMissingNodeWarning, choose } = require('./flow');
 const { TOOL_NODE_TYPE } = require('../lib/circularo');
 
 const AGENT_NAME = 'AI Agent';
@@ -107,7 +109,20 @@ async function agentToolFlow(ctx) {
 		ndv.waitFor({ state: 'visible' }),
 		firstAction.waitFor({ state: 'visible' }),
 	]);
-	if (!(await ndv.isVisible())) await firstAction.click();
+	const signRequest = signRequestOperations(tool);
+	if (!(await ndv.isVisible())) {
+		step(`the tool's actions: no "${signRequest.waiting.action}"`);
+		const actions = (await creator.getByTestId('node-creator-item-name').allInnerTexts()).map((t) =>
+			t.trim(),
+		);
+		for (const o of signRequest.offered)
+			assert.ok(actions.includes(o.action), `the tool offers "${o.action}": ${actions}`);
+		assert.ok(
+			!actions.includes(signRequest.waiting.action),
+			`the tool does not offer "${signRequest.waiting.action}": ${actions}`,
+		);
+		await firstAction.click();
+	}
 	await ndv.waitFor({ state: 'visible' });
 	assert.match((await ndv.getByTestId('node-title-container').innerText()).trim(), /Circularo/);
 	await assertOwnIcon(
@@ -136,12 +151,45 @@ async function agentToolFlow(ctx) {
 		`the stored Document ID is filled by the model: ${JSON.stringify(saved.parameters)}`,
 	);
 	await shot('agent-with-tool');
+
+	step(`the tool's Sign Request operations: no "${signRequest.waiting.name}"`);
+	await page.getByTestId('canvas-node').filter({ hasText: saved.name }).dblclick();
+	await ndv.waitFor({ state: 'visible' });
+	const params = ndv.getByTestId('node-parameters');
+	await choose(page, params.getByTestId('parameter-input-resource'), 'Sign Request');
+	await params.getByTestId('parameter-input-operation').click();
+	const dropdownItems = page.locator('.el-select-dropdown__item:visible');
+	await dropdownItems.first().waitFor({ state: 'visible' });
+	const operations = (await dropdownItems.allInnerTexts()).map((t) => t.split('\n')[0].trim());
+	for (const o of signRequest.offered)
+		assert.ok(operations.includes(o.name), `the tool lists "${o.name}": ${operations}`);
+	assert.ok(
+		!operations.includes(signRequest.waiting.name),
+		`the tool does not list "${signRequest.waiting.name}": ${operations}`,
+	);
+	await page.keyboard.press('Escape');
 	assert.deepEqual(
 		E.nodeCausedErrors(log, { since: errorsBefore }),
 		[],
 		'no browser error caused by the node',
 	);
 	return { workflowId: id, toolNode: saved };
+}
+
+/**
+ * The Sign Request operations in the tool's served description: the one hidden from AI agents
+ * (shown only when '@tool' is false) and the others.
+ * @param {any} tool the tool variant's description from /types/nodes.json
+ */
+function signRequestOperations(tool) {
+	const operation = tool.properties.find(
+		(/** @type {any} */ p) =>
+			p.name === 'operation' && p.displayOptions?.show?.resource?.includes('signRequest'),
+	);
+	const options = operation?.options || [];
+	const waiting = options.find((/** @type {any} */ o) => o.value === 'sendAndWaitForSignature');
+	assert.ok(waiting, 'the served tool description still carries Send and Wait for Signature');
+	return { waiting, offered: options.filter((/** @type {any} */ o) => o !== waiting) };
 }
 
 /**

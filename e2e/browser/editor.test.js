@@ -9,7 +9,7 @@
  * by the node, and that a test event shows the item and its signed PDF in the output panel.
  * Then Sign Request > Send and Wait for Signature: in the Circularo node's actions, its parameters,
  * its two named outputs. Then the Circularo action node as a tool: listed in an AI Agent's tools
- * panel and added to it.
+ * panel and added to it, its Sign Request operations without Send and Wait for Signature.
  *
  * Needs Chromium: `apt-get install -y chromium` (or CIRCULARO_CHROMIUM=/path/to/chrome).
  * Run: npm run build && node --test e2e/browser/

@@ -349,5 +349,6 @@ module.exports = {
 	assertOwnIcon,
 	assertNoMissingNodeWarning,
 	assertLabelled,
+	choose,
 	PACKAGE_ICON_PREFIX,
 };
