@@ -20,7 +20,7 @@ import {
 	WAITING_TOOLTIP,
 } from './actions/signRequest/sendAndWaitForSignature';
 import { receiveSignatureDelivery } from './actions/signRequest/signatureDelivery';
-import { operationSubtitle } from './actions/shared/subtitle';
+import { operationSubtitle } from './actions/common/subtitle';
 import * as webhook from './actions/webhook';
 
 const resource: INodeProperties = {

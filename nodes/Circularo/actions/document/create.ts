@@ -9,8 +9,8 @@ import { uploadSource } from '../../circularo/files';
 import { isPdf } from '../../circularo/pdfDownload';
 import { createDocument, DOCUMENT_DEFAULTS, uploadFile } from '../../circularo/endpoints';
 import type { OperationRun } from '../router';
-import { badInput, requiredText, textParameter } from '../shared/inputChecks';
-import { documentItem } from '../shared/output';
+import { badInput, requiredText, textParameter } from '../common/inputChecks';
+import { documentItem } from '../common/output';
 
 const properties: INodeProperties[] = [
 	{

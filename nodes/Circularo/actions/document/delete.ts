@@ -7,8 +7,8 @@ import {
 
 import { deleteDocument } from '../../circularo/endpoints';
 import type { OperationRun } from '../router';
-import { badInput, requiredText } from '../shared/inputChecks';
-import { documentIdProperty } from '../shared/parameters';
+import { badInput, requiredText } from '../common/inputChecks';
+import { documentIdProperty } from '../common/parameters';
 
 const properties: INodeProperties[] = [
 	documentIdProperty,

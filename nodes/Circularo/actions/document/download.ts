@@ -8,9 +8,9 @@ import {
 	maxFileSizeOption,
 } from '../../circularo/files';
 import type { OperationRun } from '../router';
-import { badInput, requiredText } from '../shared/inputChecks';
-import { documentItem } from '../shared/output';
-import { documentIdProperty } from '../shared/parameters';
+import { badInput, requiredText } from '../common/inputChecks';
+import { documentItem } from '../common/output';
+import { documentIdProperty } from '../common/parameters';
 
 /** Where the audit trail PDF goes, once the option "includeAuditTrail" is on. */
 export const auditTrailFieldOption: INodeProperties = {

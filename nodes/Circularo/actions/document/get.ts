@@ -2,9 +2,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getDocument } from '../../circularo/endpoints';
 import type { OperationRun } from '../router';
-import { requiredText } from '../shared/inputChecks';
-import { documentItem } from '../shared/output';
-import { documentIdProperty } from '../shared/parameters';
+import { requiredText } from '../common/inputChecks';
+import { documentItem } from '../common/output';
+import { documentIdProperty } from '../common/parameters';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['document'], operation: ['get'] } },

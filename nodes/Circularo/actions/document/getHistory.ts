@@ -2,8 +2,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { documentHistory, getDocument } from '../../circularo/endpoints';
 import type { OperationRun } from '../router';
-import { requiredText } from '../shared/inputChecks';
-import { documentIdProperty } from '../shared/parameters';
+import { requiredText } from '../common/inputChecks';
+import { documentIdProperty } from '../common/parameters';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['document'], operation: ['getHistory'] } },

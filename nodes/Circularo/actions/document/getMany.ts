@@ -12,9 +12,9 @@ import {
 	type DocumentFilters,
 } from '../../circularo/endpoints';
 import type { OperationRun } from '../router';
-import { badInput, optionalDate } from '../shared/inputChecks';
-import { documentItem } from '../shared/output';
-import { returnAllProperties, wantedCount } from '../shared/parameters';
+import { badInput, optionalDate } from '../common/inputChecks';
+import { documentItem } from '../common/output';
+import { returnAllProperties, wantedCount } from '../common/parameters';
 
 /** Documents per POST /search call. */
 const PAGE_SIZE = 100;

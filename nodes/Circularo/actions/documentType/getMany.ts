@@ -2,7 +2,7 @@ import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { isFileBasedType, listDocumentTypes } from '../../circularo/endpoints';
 import type { OperationRun } from '../router';
-import { returnAllProperties, wantedCount } from '../shared/parameters';
+import { returnAllProperties, wantedCount } from '../common/parameters';
 
 const properties: INodeProperties[] = [
 	...returnAllProperties,

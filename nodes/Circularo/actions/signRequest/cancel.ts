@@ -2,7 +2,7 @@ import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { cancelShare } from '../../circularo/endpoints';
 import type { OperationRun } from '../router';
-import { requiredText, textParameter } from '../shared/inputChecks';
+import { requiredText, textParameter } from '../common/inputChecks';
 
 const properties: INodeProperties[] = [
 	{

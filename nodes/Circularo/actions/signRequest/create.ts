@@ -9,8 +9,8 @@ import {
 	type SignatureField,
 } from '../../circularo/endpoints';
 import type { OperationRun } from '../router';
-import { requiredText } from '../shared/inputChecks';
-import { documentIdProperty } from '../shared/parameters';
+import { requiredText } from '../common/inputChecks';
+import { documentIdProperty } from '../common/parameters';
 import { checkedRecipients, type RecipientParameters } from './recipients';
 
 const recipientValues: INodeProperties[] = [

@@ -11,7 +11,7 @@ import {
 	type SharePurpose,
 	type SignatureField,
 } from '../../circularo/endpoints';
-import { badInput, isEmail, optionalDate } from '../shared/inputChecks';
+import { badInput, isEmail, optionalDate } from '../common/inputChecks';
 
 /** One entry of the Recipients parameter. */
 export interface RecipientParameters {

@@ -33,7 +33,7 @@ import {
 } from '../../trigger/target';
 import { maxFileSizeOption } from '../../circularo/files';
 import { auditTrailFieldOption } from '../document/download';
-import { badInput } from '../shared/inputChecks';
+import { badInput } from '../common/inputChecks';
 import { readShareRequest, sendShare, shareProperties } from './create';
 import { MINIMUM_N8N_VERSION, resumesOnEveryOutput } from './n8nSupport';
 import {

@@ -24,7 +24,7 @@ import {
 } from '../../circularo/files';
 import type { CircularoEventName } from '../../events';
 import { actorFrom, type CircularoActor } from '../../trigger/payload';
-import { documentItem } from '../shared/output';
+import { documentItem } from '../common/output';
 
 /** The events that end a sign request, and the outcome each means. */
 export const OUTCOME_OF_EVENT = {

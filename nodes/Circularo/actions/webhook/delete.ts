@@ -2,7 +2,7 @@ import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { deleteWebhook } from '../../circularo/endpoints';
 import type { OperationRun } from '../router';
-import { requiredText } from '../shared/inputChecks';
+import { requiredText } from '../common/inputChecks';
 
 const properties: INodeProperties[] = [
 	{

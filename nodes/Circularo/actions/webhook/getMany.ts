@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IDataObject } from 'n8n-workflow';
 
 import { listWebhooks } from '../../circularo/endpoints';
 import type { OperationRun } from '../router';
-import { returnAllProperties, wantedCount } from '../shared/parameters';
+import { returnAllProperties, wantedCount } from '../common/parameters';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['webhook'], operation: ['getAll'] } },
