@@ -24,6 +24,7 @@ export const AUDIT_TRAIL_FIELD = 'auditTrail';
 type FileContext = IExecuteFunctions | IWebhookFunctions;
 
 const MB = 1024 * 1024;
+const DEFAULT_MAX_FILE_MB = 100;
 
 /** The size limit of downloads, an option of both nodes ("Options" of each). */
 export const maxFileSizeOption: INodeProperties = {
@@ -31,7 +32,7 @@ export const maxFileSizeOption: INodeProperties = {
 	name: 'maxFileSize',
 	type: 'number',
 	typeOptions: { minValue: 1 },
-	default: 100,
+	default: DEFAULT_MAX_FILE_MB,
 	description:
 		'The largest PDF to download. A larger one fails with its size rather than filling the memory or disk of n8n.',
 };
@@ -40,7 +41,7 @@ export const maxFileSizeOption: INodeProperties = {
 export function downloadLimit(maxFileSize: unknown): DownloadLimit {
 	const megabytes = Number(maxFileSize);
 	return {
-		maxBytes: (Number.isFinite(megabytes) && megabytes > 0 ? megabytes : 100) * MB,
+		maxBytes: (Number.isFinite(megabytes) && megabytes > 0 ? megabytes : DEFAULT_MAX_FILE_MB) * MB,
 		setting: '"Max File Size (MB)" in Options',
 	};
 }

@@ -20,7 +20,6 @@ import {
 	downloadFailureText,
 	downloadLimit,
 	fileTitle,
-	maxFileSizeOption,
 } from '../../circularo/files';
 import type { CircularoEventName } from '../../events';
 import { actorFrom, type CircularoActor } from '../../trigger/payload';
@@ -67,8 +66,12 @@ export interface EndingOptions {
 	maxFileSize?: number;
 }
 
-/** The download options as both execute() and webhook() read them: field names trimmed, defaults filled. */
-export function endingOptions(options: EndingOptions): Required<EndingOptions> {
+/** The options with field names trimmed and defaults filled (the size limit: by downloadLimit). */
+export type ReadEndingOptions = Required<Omit<EndingOptions, 'maxFileSize'>> &
+	Pick<EndingOptions, 'maxFileSize'>;
+
+/** The download options as both execute() and webhook() read them. */
+export function endingOptions(options: EndingOptions): ReadEndingOptions {
 	return {
 		downloadSignedDocument: options.downloadSignedDocument === true,
 		binaryPropertyName: (options.binaryPropertyName ?? 'data').trim(),
@@ -76,7 +79,7 @@ export function endingOptions(options: EndingOptions): Required<EndingOptions> {
 		auditTrailBinaryPropertyName: (
 			options.auditTrailBinaryPropertyName ?? AUDIT_TRAIL_FIELD
 		).trim(),
-		maxFileSize: options.maxFileSize ?? (maxFileSizeOption.default as number),
+		maxFileSize: options.maxFileSize,
 	};
 }
 
@@ -104,7 +107,7 @@ export async function endingItem(
 	context: IExecuteFunctions | IWebhookFunctions,
 	client: CircularoClient,
 	ending: Ending,
-	options: Required<EndingOptions>,
+	options: ReadEndingOptions,
 ): Promise<INodeExecutionData> {
 	const { documentId, outcome } = ending;
 	const json: IDataObject = { documentId, outcome, actor: ending.actor, at: ending.at };
