@@ -11,6 +11,9 @@
  *   list      (a) Circularo Document > Get Many, Return All
  *             (b) HTTP Request POST /search with n8n's pagination -> Split Out of `results`
  *
+ * and for uploads and downloads a floor, (c): Read file alone, a binary of the same size landing
+ * in the item with no transfer at all, what n8n charges whichever node moves the file.
+ *
  * (b) authenticates with n8n's own Query Auth credential (`token`), as a user without this
  * package would.
  */
@@ -84,6 +87,17 @@ function uploadWorkflows(o, c) {
 		],
 	});
 	return { a, b };
+}
+
+/**
+ * The floor of a file's upload and download: the file read into the item, nothing sent or received.
+ * @param {{ filePath: string, title: string }} o
+ */
+function floorWorkflow(o) {
+	return manualWorkflow({
+		name: `files bench (c) floor ${o.title}`,
+		nodes: [readFileNode({ filePath: o.filePath })],
+	});
 }
 
 /** @param {{ documentId: string }} o @param {Credentials} c */
@@ -170,4 +184,4 @@ function listWorkflows(c) {
 	return { a, b };
 }
 
-module.exports = { uploadWorkflows, downloadWorkflows, listWorkflows };
+module.exports = { uploadWorkflows, downloadWorkflows, listWorkflows, floorWorkflow };

@@ -3,7 +3,8 @@
 /**
  * Part 5, files: Circularo Document > Create, Document > Download (with the audit trail) and
  * Get Many (Return All) against n8n's HTTP Request node doing the same calls (fileWorkflows.js),
- * in one real n8n 2.41.1 per binary-data mode, PDFs of several sizes, interleaved rounds. For
+ * in one real n8n 2.41.1 per binary-data mode, PDFs of several sizes, interleaved rounds; for
+ * uploads and downloads also the floor (c), the file read into the item and nothing else. For
  * every run: its time as n8n recorded it (startedAt to stoppedAt), and the peak resident memory
  * of every n8n process (main and task runner) above what they held just before it (VmHWM after
  * clear_refs, so no peak falls between two samples).
@@ -27,7 +28,12 @@ const { waitFor } = require('../e2e/lib/http');
 const { resetTreePeaks, treeMemory } = require('../e2e/lib/proctree');
 const { table, fmt, mib, machineLine } = require('../e2e/lib/report');
 const { median, runAsScript, verdict } = require('./common');
-const { uploadWorkflows, downloadWorkflows, listWorkflows } = require('./fileWorkflows');
+const {
+	uploadWorkflows,
+	downloadWorkflows,
+	listWorkflows,
+	floorWorkflow,
+} = require('./fileWorkflows');
 const { resolvePackage } = require('./n8n');
 
 const MB = 1024 * 1024;
@@ -131,10 +137,21 @@ async function measuredRun(n8n, nodeBin, workflowId) {
 }
 
 /**
- * @typedef {{ key: string, label: string, bytes?: number, a: string, b: string,
- *   check?: (side: 'a' | 'b') => void }} Operation  a pair of workflows measured side by side
+ * @typedef {'a' | 'b' | 'c'} Side  (a) the Circularo node, (b) HTTP Request, (c) the floor
+ * @typedef {{ key: string, label: string, bytes?: number, a: string, b: string, c?: string,
+ *   check?: (side: Side) => void }} Operation  workflows measured side by side
  * @typedef {{ ms: number[], growth: number[] }} Runs
  */
+
+/**
+ * The sides of an operation in round `r`: a b c, then c b a, and so on, so drift falls on all.
+ * @param {Operation} op @param {number} r @returns {Side[]}
+ */
+function sidesOf(op, r) {
+	/** @type {Side[]} */
+	const sides = op.c ? ['a', 'b', 'c'] : ['a', 'b'];
+	return r % 2 === 0 ? sides : sides.reverse();
+}
 
 /**
  * The bench in one n8n with one binary-data mode.
@@ -187,19 +204,22 @@ async function runMode(mode, o) {
 
 		/** @type {Operation[]} */
 		const operations = [];
+		/** @type {Map<number, string>} the floor workflow of each file size */
+		const floors = new Map();
 		for (const file of o.files) {
-			const up = uploadWorkflows(
-				{ filePath: file.filePath, title: `Bench ${mib(file.size)} MB` },
-				credentials,
-			);
+			const title = `Bench ${mib(file.size)} MB`;
+			const up = uploadWorkflows({ filePath: file.filePath, title }, credentials);
+			floors.set(file.size, await create(floorWorkflow({ filePath: file.filePath, title })));
 			operations.push({
 				key: `upload ${file.size}`,
 				label: `Create, ${fmt(file.size / MB, 0)} MB`,
 				bytes: file.size,
 				a: await create(up.a),
 				b: await create(up.b),
-				// The exact bytes arrived, for both.
+				c: floors.get(file.size),
+				// The exact bytes arrived, for both (the floor sends nothing).
 				check: (side) => {
+					if (side === 'c') return;
 					const logged = lastUpload()?.multipart?.files?.[0];
 					if (logged?.sha256 !== file.sha256 || logged?.size !== file.size)
 						throw new Error(
@@ -215,6 +235,7 @@ async function runMode(mode, o) {
 				op.check?.(side);
 			}
 		}
+		for (const floor of floors.values()) await run(floor);
 		for (const file of o.files) {
 			const doc = [...sim.documents.values()].find((d) => d.sourceHash === file.sha256);
 			if (!doc) throw new Error(`${tag}: no document holds the ${file.size}-byte upload`);
@@ -225,6 +246,7 @@ async function runMode(mode, o) {
 				bytes: file.size,
 				a: await create(down.a),
 				b: await create(down.b),
+				c: floors.get(file.size),
 			});
 		}
 		const teamDocuments = () =>
@@ -244,19 +266,20 @@ async function runMode(mode, o) {
 		for (const op of operations.filter((x) => !x.key.startsWith('upload')))
 			for (const side of /** @type {const} */ (['a', 'b'])) await run(op[side]);
 
-		/** @type {Record<string, { a: Runs, b: Runs }>} */
+		/** @type {Record<string, Record<Side, Runs>>} */
 		const runs = {};
 		for (let r = 0; r < o.rounds; r++) {
-			// a b, then b a: drift falls on both sides alike.
-			/** @type {('a' | 'b')[]} */
-			const sides = r % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
 			for (const op of operations) {
-				for (const side of sides) {
-					const m = await run(op[side]);
+				for (const side of sidesOf(op, r)) {
+					const workflowId = op[side];
+					if (!workflowId) continue;
+					const m = await run(workflowId);
 					op.check?.(side);
-					const s = (runs[op.key] ??= { a: { ms: [], growth: [] }, b: { ms: [], growth: [] } })[
-						side
-					];
+					const s = (runs[op.key] ??= {
+						a: { ms: [], growth: [] },
+						b: { ms: [], growth: [] },
+						c: { ms: [], growth: [] },
+					})[side];
 					s.ms.push(m.ms);
 					s.growth.push(m.growth);
 				}
@@ -295,9 +318,10 @@ function modeText(result, rounds) {
 	const rows = [];
 	let ok = true;
 	for (const op of result.operations) {
-		const { a, b } = result.runs[op.key];
+		const { a, b, c } = result.runs[op.key];
 		const time = ratio(a.ms, b.ms);
 		const memory = ratio(a.growth, b.growth);
+		const floor = c.growth.length > 0 ? ratio(c.growth, b.growth) : undefined;
 		const big = op.bytes !== undefined && op.bytes >= 25 * MB;
 		const timeOk = time.low <= TARGET_TIME;
 		const memoryOk = !big || memory.value <= TARGET_MEMORY;
@@ -313,13 +337,14 @@ function modeText(result, rounds) {
 			`${fmt(median(a.growth) / MB, 0)} / ${fmt(median(b.growth) / MB, 0)}`,
 			ratioText(memory),
 			big ? verdict(memoryOk) : '',
+			floor ? `${fmt(median(c.growth) / MB, 0)}: ${ratioText(floor)}` : '',
 			fsUpload ? `${fmt(median(a.growth) / (op.bytes ?? 1), 2)}x the file: ${verdict(fsOk)}` : '',
 		]);
 	}
 	return {
 		ok,
 		text: [
-			`Part 5, files [N8N_DEFAULT_BINARY_DATA_MODE=${result.mode}]: (a) the Circularo node, (b) n8n's HTTP Request node; medians of ${rounds} interleaved round(s), lowest-highest per-round ratio in brackets`,
+			`Part 5, files [N8N_DEFAULT_BINARY_DATA_MODE=${result.mode}]: (a) the Circularo node, (b) n8n's HTTP Request node, (c) the floor: the file read into the item, no transfer (a memory a/b under c/b is out of any node's reach); medians of ${rounds} interleaved round(s), lowest-highest per-round ratio in brackets`,
 			table(
 				[
 					'operation',
@@ -329,6 +354,7 @@ function modeText(result, rounds) {
 					'peak growth MB a / b',
 					'memory a/b',
 					`<= ${TARGET_MEMORY} from 25 MB`,
+					'floor (c) MB: c/b',
 					`filesystem upload < ${TARGET_FS_UPLOAD_GROWTH}x`,
 				],
 				rows,
