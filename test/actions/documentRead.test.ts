@@ -1,6 +1,12 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { setFlagsFromString } from 'v8';
+import * as vm from 'vm';
 
+import { actionNodeType, executeContext } from '../helpers/n8nContext';
 import { useSimulator } from './harness';
+
+// Lets the Get Many test collect garbage, to see which pages are still held.
+setFlagsFromString('--expose-gc');
 
 const t = useSimulator();
 
@@ -305,5 +311,37 @@ describe('Document > Download', () => {
 			'"Put Audit Trail in Field" is the same field as "Put Output File in Field"',
 		);
 		expect(t.requests()).toEqual([]);
+	});
+});
+
+describe('Document > Get Many, Return All over many pages', () => {
+	it('holds one page of answers at a time beyond the items it returns', async () => {
+		const { tenant, team } = [...t.sim.users.values()].find((u) => u.keyName === 'teamAdmin');
+		for (let n = 0; n < 520; n++) t.sim.createDocument({ tenant, team });
+		const collect = vm.runInNewContext('gc') as () => void;
+		/** Each page's first document as it came from n8n's request, held weakly. */
+		const pages: Array<WeakRef<object>> = [];
+		const heldBeforeEachCall: number[] = [];
+		const { context } = executeContext({
+			credentials: { serverUrl: t.sim.baseUrl, apiKey: t.sim.keys.teamAdmin },
+			parameters: { resource: 'document', operation: 'getAll', returnAll: true },
+		});
+		const helpers = (context as { helpers: Record<string, (...args: unknown[]) => unknown> })
+			.helpers;
+		const request = helpers.httpRequestWithAuthentication;
+		helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: unknown[]) {
+			// A macrotask later, nothing is kept alive for the WeakRefs' sake; then a full collection.
+			await new Promise((resolve) => setImmediate(resolve));
+			collect();
+			heldBeforeEachCall.push(pages.filter((page) => page.deref() !== undefined).length);
+			const answer = (await request.apply(this, args)) as { results?: object[] };
+			if (answer.results?.[0]) pages.push(new WeakRef(answer.results[0]));
+			return answer;
+		};
+		const [items] = await actionNodeType.execute.call(context);
+		expect(items.length).toBeGreaterThanOrEqual(520);
+		expect(pages.length).toBeGreaterThanOrEqual(6);
+		// The page just read may still be in a register of the paused loop; none before it.
+		expect(Math.max(...heldBeforeEachCall)).toBeLessThanOrEqual(1);
 	});
 });
