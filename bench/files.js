@@ -307,6 +307,15 @@ function ratio(a, b) {
 	};
 }
 
+/**
+ * Met or missed; a miss where even the floor (c) is above the target is out of any node's reach.
+ * @param {boolean} ok @param {{ value: number } | undefined} floor
+ */
+function memoryVerdict(ok, floor) {
+	if (ok || !floor || floor.value <= TARGET_MEMORY) return verdict(ok);
+	return `${verdict(false)}, out of reach: c/b > ${TARGET_MEMORY}`;
+}
+
 /** @param {{ value: number, low: number, high: number }} r */
 const ratioText = (r) => `${fmt(r.value)} (${fmt(r.low)}-${fmt(r.high)})`;
 
@@ -336,7 +345,7 @@ function modeText(result, rounds) {
 			verdict(timeOk),
 			`${fmt(median(a.growth) / MB, 0)} / ${fmt(median(b.growth) / MB, 0)}`,
 			ratioText(memory),
-			big ? verdict(memoryOk) : '',
+			big ? memoryVerdict(memoryOk, floor) : '',
 			floor ? `${fmt(median(c.growth) / MB, 0)}: ${ratioText(floor)}` : '',
 			fsUpload ? `${fmt(median(a.growth) / (op.bytes ?? 1), 2)}x the file: ${verdict(fsOk)}` : '',
 		]);
