@@ -116,11 +116,8 @@ describe('files of 1 MB and 90 MB through real n8n', () => {
 				documentId = item.json.documentId;
 			});
 
-			test('Document > Download with the audit trail: n8n holds the exact bytes', async () => {
-				assert.ok(documentId, 'the document of the previous test');
-				const execution = await run(`download ${megabytes} MB`, [
-					downloadNode(documentId, { includeAuditTrail: true }),
-				]);
+			/** Asserts that the download succeeded with the exact bytes; its item. @param {any} execution */
+			async function exactDownload(execution) {
 				assert.equal(
 					execution.status,
 					'success',
@@ -130,64 +127,62 @@ describe('files of 1 MB and 90 MB through real n8n', () => {
 				const pdf = await n8n.api.binaryBytes(item.binary.data);
 				assert.equal(pdf.length, file.size);
 				assert.equal(sha256(pdf), file.sha256);
+				return item;
+			}
+
+			/**
+			 * Asserts that the download failed with `message` and the option, output nothing and left
+			 * no file. @param {any} execution @param {string} message
+			 */
+			function refusedDownload(execution, message) {
+				assert.equal(execution.status, 'error');
+				const error = execution.data.resultData.error;
+				assert.equal(error.message, message);
+				assert.equal(error.description, 'Raise "Max File Size (MB)" in Options to download it.');
+				assert.deepEqual(PublicApi.nodeOutput(execution, 'Download'), []);
+				assert.deepEqual(storedFiles(execution), []);
+			}
+
+			test('Document > Download with the audit trail: n8n holds the exact bytes', async () => {
+				assert.ok(documentId, 'the document of the previous test');
+				const execution = await run(`download ${megabytes} MB`, [
+					downloadNode(documentId, { includeAuditTrail: true }),
+				]);
+				const item = await exactDownload(execution);
 				const audit = await n8n.api.binaryBytes(item.binary.auditTrail);
 				assert.match(audit.subarray(0, 5).toString('latin1'), /^%PDF-/);
 			});
 
 			if (megabytes === 90) {
-				test('with no declared size (chunked), Document > Download streams the exact bytes to disk', async () => {
-					sim.setVariants({ fileLength: 'chunked' });
-					try {
-						const execution = await run('chunked download 90 MB', [downloadNode(documentId, {})]);
-						assert.equal(
-							execution.status,
-							'success',
-							JSON.stringify(execution.data?.resultData?.error),
-						);
-						const [item] = PublicApi.nodeOutput(execution, 'Download');
-						const pdf = await n8n.api.binaryBytes(item.binary.data);
-						assert.equal(pdf.length, file.size);
-						assert.equal(sha256(pdf), file.sha256);
-						assert.deepEqual(
-							storedFiles(execution).map((f) => f.size),
-							[file.size],
-						);
-					} finally {
-						sim.setVariants({ fileLength: 'declared' });
-					}
-				});
-
-				test('with no declared size (chunked), a download over "Max File Size (MB)" fails with the option and leaves no file', async () => {
-					sim.setVariants({ fileLength: 'chunked' });
-					try {
-						const execution = await run('chunked download over the limit', [
-							downloadNode(documentId, { maxFileSize: 50 }),
-						]);
-						assert.equal(execution.status, 'error');
-						const error = execution.data.resultData.error;
-						assert.equal(error.message, 'The file is larger than the 50 MB this node downloads');
-						assert.equal(
-							error.description,
-							'Raise "Max File Size (MB)" in Options to download it.',
-						);
-						assert.deepEqual(PublicApi.nodeOutput(execution, 'Download'), []);
-						assert.deepEqual(storedFiles(execution), []);
-					} finally {
-						sim.setVariants({ fileLength: 'declared' });
-					}
-				});
-
 				test('a download over "Max File Size (MB)" fails with the size and the option', async () => {
 					const execution = await run('download over the limit', [
 						downloadNode(documentId, { maxFileSize: 50 }),
 					]);
-					assert.equal(execution.status, 'error');
-					const error = execution.data.resultData.error;
-					assert.equal(
-						error.message,
+					refusedDownload(
+						execution,
 						'The file is 90 MB, larger than the 50 MB this node downloads',
 					);
-					assert.equal(error.description, 'Raise "Max File Size (MB)" in Options to download it.');
+				});
+
+				describe('with no declared size (chunked)', () => {
+					before(() => sim.setVariants({ fileLength: 'chunked' }));
+					after(() => sim.setVariants({ fileLength: 'declared' }));
+
+					test("Document > Download streams the exact bytes into n8n's binary storage on disk", async () => {
+						const execution = await run('chunked download', [downloadNode(documentId, {})]);
+						await exactDownload(execution);
+						assert.deepEqual(
+							storedFiles(execution).map((f) => f.size),
+							[file.size],
+						);
+					});
+
+					test('a download over "Max File Size (MB)" fails with the option and leaves no file', async () => {
+						const execution = await run('chunked download over the limit', [
+							downloadNode(documentId, { maxFileSize: 50 }),
+						]);
+						refusedDownload(execution, 'The file is larger than the 50 MB this node downloads');
+					});
 				});
 			}
 		});

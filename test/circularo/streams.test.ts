@@ -12,6 +12,7 @@ import {
 	peekBytes,
 } from '../../nodes/Circularo/circularo/byteStreams';
 import { multipartBody } from '../../nodes/Circularo/circularo/multipart';
+import { readAll } from '../helpers/n8nContext';
 import {
 	checkedPdf,
 	incompleteDownload,
@@ -34,16 +35,6 @@ async function readIterated(
 	return Buffer.concat(chunks);
 }
 
-/** Reads a stream by 'data' events, as n8n's default binary mode does. */
-function readAll(stream: Readable): Promise<Buffer> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-		stream.once('end', () => resolve(Buffer.concat(chunks)));
-		stream.once('error', reject);
-	});
-}
-
 /** Reads a stream through pipe() into a writable. */
 function readPiped(stream: Readable): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
@@ -59,6 +50,16 @@ function readPiped(stream: Readable): Promise<Buffer> {
 		stream.pipe(sink);
 	});
 }
+
+/**
+ * Ways a stream is read: by 'data' events (n8n's default binary mode), async iteration (fs.writeFile,
+ * n8n's filesystem mode) and a pipe.
+ */
+const READERS = [
+	['data events', readAll],
+	['async iteration', readIterated],
+	['a pipe', readPiped],
+] as const;
 
 /** A stream of `total` bytes that counts how many were taken from it. */
 function countingStream(total: number, head = '%PDF-1.7\n') {
@@ -195,11 +196,7 @@ describe('checkedPdf', () => {
 		expect(source.stream.destroyed).toBe(true);
 	});
 
-	it.each([
-		['data events', readAll],
-		['async iteration', readIterated],
-		['a pipe', readPiped],
-	])(
+	it.each(READERS)(
 		'fails a file of no declared size once more than the limit is read by %s, reading no further',
 		async (_, read) => {
 			const source = countingStream(40 * MB);
@@ -221,11 +218,7 @@ describe('checkedPdf', () => {
 		expect(bytes.subarray(0, 9).toString()).toBe('%PDF-1.7\n');
 	});
 
-	it.each([
-		['data events', readAll],
-		['async iteration', readIterated],
-		['a pipe', readPiped],
-	])(
+	it.each(READERS)(
 		'hands on a PDF of no declared size as the stream, read only when it is read (by %s), every byte still in it',
 		async (_, read) => {
 			const source = countingStream(3 * MB);

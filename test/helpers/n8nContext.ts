@@ -162,7 +162,7 @@ function commonContext(node: INode, credentials: Credentials, log: FakeLog) {
 }
 
 /** Reads a stream whole as n8n 2.41's binaryToBuffer does: by 'data' events. */
-function readAll(stream: Readable): Promise<Buffer> {
+export function readAll(stream: Readable): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		stream.on('data', (chunk: Buffer) => chunks.push(chunk));
