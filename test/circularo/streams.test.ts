@@ -244,6 +244,7 @@ describe('checkedPdf', () => {
 	it('refuses a stored file that is not the declared size', () => {
 		expect(incompleteDownload(1000, 1000)).toBeUndefined();
 		expect(incompleteDownload(undefined, 1000)).toBeUndefined();
+		expect(incompleteDownload(1000, undefined)).toBeUndefined();
 		expect(incompleteDownload(999, 1000)?.message).toBe(
 			'The download ended after 999 of 1000 bytes',
 		);

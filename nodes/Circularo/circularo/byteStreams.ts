@@ -1,8 +1,8 @@
 /**
  * Bytes that are read as they are needed: a look at the first bytes of a stream without taking
  * them from it, a watch on every chunk its reader takes, and an item's base64 binary decoded piece
- * by piece. No stream module is imported
- * (n8n's rules for community nodes allow none): the streams are the ones n8n hands over.
+ * by piece. No stream module is imported (n8n's rules for community nodes allow none): the streams
+ * are the ones n8n hands over.
  */
 import type { BinaryHelperFunctions } from 'n8n-workflow';
 

@@ -102,8 +102,7 @@ async function storedPdf(
 	} catch (error) {
 		throw downloadFailure(client.node, error);
 	}
-	const incomplete =
-		pdf.size === undefined ? undefined : incompleteDownload(binary.bytes, pdf.size);
+	const incomplete = incompleteDownload(binary.bytes, pdf.size);
 	if (incomplete) throw downloadFailure(client.node, incomplete);
 	return binary;
 }

@@ -97,9 +97,10 @@ export async function checkedPdf(
 /** After n8n stored a streamed PDF: why it is refused when it is not the size its server declared. */
 export function incompleteDownload(
 	storedBytes: number | undefined,
-	declaredBytes: number,
+	declaredBytes: number | undefined,
 ): RefusedDownload | undefined {
-	if (storedBytes === undefined || storedBytes === declaredBytes) return undefined;
+	if (storedBytes === undefined || declaredBytes === undefined || storedBytes === declaredBytes)
+		return undefined;
 	return new RefusedDownload(
 		`The download ended after ${storedBytes} of ${declaredBytes} bytes`,
 		'The connection to Circularo broke off. Run the node again.',
