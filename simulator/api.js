@@ -207,13 +207,11 @@ async function handleApi(sim, req, res, url) {
 
 	done(result.status);
 	if (result.file)
-		sendFile(
-			res,
-			result.status,
-			result.file,
-			result.contentType ?? 'application/octet-stream',
-			result.filename,
-		);
+		sendFile(res, result.status, result.file, {
+			contentType: result.contentType ?? 'application/octet-stream',
+			filename: result.filename,
+			declareLength: sim.variants.fileLength === 'declared',
+		});
 	else sendJson(res, result.status, result.json ?? {});
 }
 

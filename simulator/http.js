@@ -141,17 +141,18 @@ function sendJson(res, status, json, headers = {}) {
 }
 
 /**
- * Answers with a stored file, streamed from where it is kept.
+ * Answers with a stored file, streamed from where it is kept; without a Content-Length (chunked)
+ * when `declareLength` is false.
  * @param {import('node:http').ServerResponse} res
  * @param {number} status
  * @param {import('./fileStore').FileContent} file
- * @param {string} contentType
- * @param {string} [filename]
+ * @param {{ contentType: string, filename?: string, declareLength: boolean }} how
  */
-function sendFile(res, status, file, contentType, filename) {
+function sendFile(res, status, file, { contentType, filename, declareLength }) {
 	if (res.headersSent || res.destroyed) return;
 	/** @type {Record<string, string | number>} */
-	const headers = { 'content-type': contentType, 'content-length': file.size };
+	const headers = { 'content-type': contentType };
+	if (declareLength) headers['content-length'] = file.size;
 	if (filename) {
 		// RFC 6266: an ASCII fallback, and the exact name percent-encoded as UTF-8.
 		const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');

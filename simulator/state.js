@@ -41,13 +41,15 @@ const MAX_LOG_ENTRIES = 10_000;
  *   durationMs?: number, fault?: string, dropped?: boolean }} RequestLogEntry
  * @typedef {{ id?: string | null, name?: string | null, username?: string | null, email?: string | null }} Actor
  * @typedef {{ fileIdKey: 'id' | 'fileId' | 'hash', searchTotal: 'total' | 'hitsTotal' | 'none',
- *   shareResponse: 'array' | 'results', readResponse: 'results' | 'bare' }} Variants
+ *   shareResponse: 'array' | 'results', readResponse: 'results' | 'bare',
+ *   fileLength: 'declared' | 'chunked' }} Variants
  *   Answer shapes a real tenant may use where Circularo's documentation is not explicit:
  *   where `POST /files/saveFile` puts the file hash (`file.id`, `file.fileId` or `file.hash`), how
  *   `POST /search` reports the total (`total`, `hits.total.value` or not at all), and whether
  *   `POST /share` and the cancel call answer with a bare array or `{ results: [...] }`, and whether
  *   `GET /documents/:id` and `GET /webhooks` wrap their records in `{ results: [...] }` (documented)
- *   or answer them bare (the document itself, an array of webhooks).
+ *   or answer them bare (the document itself, an array of webhooks), and whether a downloaded file
+ *   declares its size (Content-Length) or comes chunked without one, as through some proxies.
  * @typedef {{ port?: number, host?: string, log?: boolean | ((line: string) => void),
  *   deliveryTimeoutMs?: number, sessionTtlMs?: number, allowRemoteCallbacks?: boolean,
  *   variants?: Partial<Variants> }} SimulatorOptions
@@ -59,6 +61,7 @@ const DEFAULT_VARIANTS = Object.freeze({
 	searchTotal: 'total',
 	shareResponse: 'array',
 	readResponse: 'results',
+	fileLength: 'declared',
 });
 /** @type {{ [K in keyof Variants]: readonly Variants[K][] }} */
 const VARIANT_CHOICES = Object.freeze({
@@ -66,6 +69,7 @@ const VARIANT_CHOICES = Object.freeze({
 	searchTotal: ['total', 'hitsTotal', 'none'],
 	shareResponse: ['array', 'results'],
 	readResponse: ['results', 'bare'],
+	fileLength: ['declared', 'chunked'],
 });
 
 /**

@@ -22,6 +22,7 @@ export interface LoggedRequest {
 export interface RunOptions {
 	items?: INodeExecutionData[];
 	binaryStore?: ExecuteOptions['binaryStore'];
+	binaryDir?: string;
 	continueOnFail?: boolean;
 	key?: string;
 }
@@ -43,6 +44,7 @@ export function useSimulator() {
 				parameters,
 				items: options.items,
 				binaryStore: options.binaryStore,
+				binaryDir: options.binaryDir,
 				continueOnFail: options.continueOnFail,
 			});
 			const [output] = await actionNodeType.execute.call(context);

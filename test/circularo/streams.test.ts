@@ -4,7 +4,7 @@
  * download checks.
  */
 import { createHash } from 'crypto';
-import { Readable } from 'stream';
+import { Readable, Writable } from 'stream';
 
 import {
 	base64ByteLength,
@@ -12,6 +12,7 @@ import {
 	peekBytes,
 } from '../../nodes/Circularo/circularo/byteStreams';
 import { multipartBody } from '../../nodes/Circularo/circularo/multipart';
+import { readAll } from '../helpers/n8nContext';
 import {
 	checkedPdf,
 	incompleteDownload,
@@ -25,7 +26,7 @@ async function* inPieces(bytes: Buffer, piece: number) {
 	for (let at = 0; at < bytes.length; at += piece) yield bytes.subarray(at, at + piece);
 }
 
-async function readAll(
+async function readIterated(
 	stream: AsyncIterable<Uint8Array | string> | ReadableStream<Uint8Array>,
 ): Promise<Buffer> {
 	const chunks: Buffer[] = [];
@@ -33,6 +34,32 @@ async function readAll(
 		chunks.push(Buffer.from(chunk));
 	return Buffer.concat(chunks);
 }
+
+/** Reads a stream through pipe() into a writable. */
+function readPiped(stream: Readable): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		const sink = new Writable({
+			write(chunk: Buffer, _, done) {
+				chunks.push(chunk);
+				done();
+			},
+		});
+		stream.once('error', reject);
+		sink.once('finish', () => resolve(Buffer.concat(chunks)));
+		stream.pipe(sink);
+	});
+}
+
+/**
+ * Ways a stream is read: by 'data' events (n8n's default binary mode), async iteration (fs.writeFile,
+ * n8n's filesystem mode) and a pipe.
+ */
+const READERS = [
+	['data events', readAll],
+	['async iteration', readIterated],
+	['a pipe', readPiped],
+] as const;
 
 /** A stream of `total` bytes that counts how many were taken from it. */
 function countingStream(total: number, head = '%PDF-1.7\n') {
@@ -65,7 +92,7 @@ describe('multipartBody', () => {
 			mimeType: 'application/pdf',
 		});
 		expect(Object.prototype.toString.call(body)).toBe('[object Blob]');
-		const bytes = await readAll(body.stream());
+		const bytes = await readIterated(body.stream());
 		expect(bytes.length).toBe(body.size);
 		const form = await new Response(new Uint8Array(bytes), {
 			headers: { 'content-type': body.type },
@@ -102,7 +129,7 @@ describe('multipartBody', () => {
 			fileName: 'a.pdf',
 			mimeType: 'application/pdf',
 		});
-		await expect(readAll(body.stream())).rejects.toThrow(message);
+		await expect(readIterated(body.stream())).rejects.toThrow(message);
 	});
 
 	it('uses a new boundary every time, and can be sent once only', async () => {
@@ -169,28 +196,40 @@ describe('checkedPdf', () => {
 		expect(source.stream.destroyed).toBe(true);
 	});
 
-	it('refuses a file of no declared size once it passes the limit, reading no further', async () => {
-		const source = countingStream(40 * MB);
-		const error = await checkedPdf(source.stream, {}, limit).catch((e) => e);
-		expect(error.message).toBe('The file is larger than the 10 MB this node downloads');
-		expect(source.taken()).toBeLessThan(11 * MB);
-	});
+	it.each(READERS)(
+		'fails a file of no declared size once more than the limit is read by %s, reading no further',
+		async (_, read) => {
+			const source = countingStream(40 * MB);
+			const checked = await checkedPdf(source.stream, {}, limit);
+			const error = await read(checked.stream).catch((e) => e);
+			expect(error).toBeInstanceOf(RefusedDownload);
+			expect(error.message).toBe('The file is larger than the 10 MB this node downloads');
+			expect(error.description).toBe('Raise "Max File Size (MB)" in Options to download it.');
+			expect(source.taken()).toBeLessThan(11 * MB);
+		},
+	);
 
 	it('hands on a declared-size PDF as the stream itself, every byte still in it', async () => {
 		const source = countingStream(3 * MB);
 		const checked = await checkedPdf(source.stream, { size: 3 * MB }, limit);
-		if (!('stream' in checked)) throw new Error('expected a stream');
 		expect(checked.size).toBe(3 * MB);
 		const bytes = await readAll(checked.stream);
 		expect(bytes.length).toBe(3 * MB);
 		expect(bytes.subarray(0, 9).toString()).toBe('%PDF-1.7\n');
 	});
 
-	it('reads a PDF of no declared size into memory', async () => {
-		const checked = await checkedPdf(countingStream(MB).stream, {}, limit);
-		if (!('bytes' in checked)) throw new Error('expected bytes');
-		expect(checked.bytes.length).toBe(MB);
-	});
+	it.each(READERS)(
+		'hands on a PDF of no declared size as the stream, read only when it is read (by %s), every byte still in it',
+		async (_, read) => {
+			const source = countingStream(3 * MB);
+			const checked = await checkedPdf(source.stream, {}, limit);
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			expect(source.taken()).toBeLessThan(MB);
+			const bytes = await read(checked.stream);
+			expect(bytes.length).toBe(3 * MB);
+			expect(bytes.subarray(0, 9).toString()).toBe('%PDF-1.7\n');
+		},
+	);
 
 	it.each([
 		['declared', { size: 20, contentType: 'text/html' }],
@@ -205,6 +244,7 @@ describe('checkedPdf', () => {
 	it('refuses a stored file that is not the declared size', () => {
 		expect(incompleteDownload(1000, 1000)).toBeUndefined();
 		expect(incompleteDownload(undefined, 1000)).toBeUndefined();
+		expect(incompleteDownload(1000, undefined)).toBeUndefined();
 		expect(incompleteDownload(999, 1000)?.message).toBe(
 			'The download ended after 999 of 1000 bytes',
 		);

@@ -20,6 +20,10 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { randomUUID } from 'crypto';
+import { createReadStream } from 'fs';
+import { rename, rm, stat, writeFile } from 'fs/promises';
+import { join } from 'path';
 import type { Readable } from 'stream';
 
 import { CircularoApi } from '../../credentials/CircularoApi.credentials';
@@ -157,10 +161,40 @@ function commonContext(node: INode, credentials: Credentials, log: FakeLog) {
 	return context;
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of stream) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks);
+/** Reads a stream whole as n8n 2.41's binaryToBuffer does: by 'data' events. */
+export function readAll(stream: Readable): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+		stream.once('end', () => resolve(Buffer.concat(chunks)));
+		stream.once('error', reject);
+		stream.once('close', () => reject(new Error('Stream closed before completing')));
+	});
+}
+
+/**
+ * n8n 2.41's filesystem binary mode (FsByteStore.write): the stream is written to a temporary file
+ * as it is read (fs.writeFile iterates it), renamed once complete and removed when it fails.
+ */
+async function storedOnDisk(
+	dir: string,
+	store: Record<string, StoredBinary>,
+	data: Buffer | Readable,
+	fileName?: string,
+	mimeType?: string,
+) {
+	const id = `filesystem-v2:${randomUUID()}`;
+	const file = join(dir, id.replace(':', '-'));
+	const temporary = `${file}.tmp`;
+	try {
+		await writeFile(temporary, data);
+		await rename(temporary, file);
+	} finally {
+		await rm(temporary, { force: true });
+	}
+	const size = (await stat(file)).size;
+	store[id] = { size, open: () => createReadStream(file) };
+	return { id, data: 'filesystem-v2', fileName, mimeType, fileSize: String(size), bytes: size };
 }
 
 function newLog(): FakeLog {
@@ -181,8 +215,10 @@ export interface ExecuteOptions {
 	/** Parameter values as a workflow stores them; per item when a function. */
 	parameters: INodeParameters | ((itemIndex: number) => INodeParameters);
 	items?: INodeExecutionData[];
-	/** The binaries of `items` that carry an `id`. */
+	/** The binaries of `items` that carry an `id`; binaries the node makes join them in filesystem mode. */
 	binaryStore?: Record<string, StoredBinary>;
+	/** n8n's filesystem binary mode, binaries written here as they are read; else its default mode. */
+	binaryDir?: string;
 	continueOnFail?: boolean;
 	/** The execution as n8n describes it to a node that may wait: its id and resume URL. */
 	execution?: { id: string; resumeUrl: string };
@@ -256,11 +292,18 @@ export function executeContext(options: ExecuteOptions) {
 			return value;
 		},
 	});
+	const binaryStore = options.binaryStore ?? {};
 	const stored = (id: string) => {
-		const binary = options.binaryStore?.[id];
+		const binary = binaryStore[id];
 		if (!binary) throw new Error(`No stored binary ${id}`);
 		return binary;
 	};
+	const { binaryDir } = options;
+	if (binaryDir)
+		Object.assign(context.helpers as object, {
+			prepareBinaryData: async (data: Buffer | Readable, fileName?: string, mimeType?: string) =>
+				await storedOnDisk(binaryDir, binaryStore, data, fileName, mimeType),
+		});
 	Object.assign(context.helpers as object, {
 		// As n8n does: a binary with an id is read from its store, whole.
 		async getBinaryDataBuffer(itemIndex: number, field: string) {

@@ -88,7 +88,8 @@ function hashDownload(url) {
 				res.on('end', () =>
 					resolve({
 						status: res.statusCode,
-						contentLength: Number(res.headers['content-length']),
+						contentLength: res.headers['content-length'] ?? null,
+						transferEncoding: res.headers['transfer-encoding'] ?? null,
 						size,
 						sha256: hash.digest('hex'),
 					}),
@@ -98,7 +99,7 @@ function hashDownload(url) {
 	});
 }
 
-test('a 100 MB upload streams to disk: the answer, the request log and the download carry its exact size and SHA-256', async () => {
+test('a 100 MB upload streams to disk: the answer, the request log and the download (declared size or chunked) carry its exact size and SHA-256', async () => {
 	const size = 100 * MB;
 	const file = pdfChunks(size);
 	const { head, tail } = formAround('Scanned contract');
@@ -119,10 +120,22 @@ test('a 100 MB upload streams to disk: the answer, the request log and the downl
 	const stored = sim.files.get(sha256);
 	expect(stored?.bytes).toBeUndefined();
 	expect(fs.statSync(/** @type {string} */ (stored?.path)).size).toBe(size);
-	const down = await hashDownload(
-		`${sim.apiUrl}/files/loadFile/hash/${sha256}?token=${sim.keys.teamAdmin}`,
-	);
-	expect(down).toEqual({ status: 200, contentLength: size, size, sha256 });
+	const download = `${sim.apiUrl}/files/loadFile/hash/${sha256}?token=${sim.keys.teamAdmin}`;
+	expect(await hashDownload(download)).toEqual({
+		status: 200,
+		contentLength: String(size),
+		transferEncoding: null,
+		size,
+		sha256,
+	});
+	sim.setVariants({ fileLength: 'chunked' });
+	expect(await hashDownload(download)).toEqual({
+		status: 200,
+		contentLength: null,
+		transferEncoding: 'chunked',
+		size,
+		sha256,
+	});
 }, 120_000);
 
 describe('readMultipart', () => {

@@ -67,6 +67,18 @@ it('attaches no file over Max File Size, and says its size and the option', asyn
 	);
 });
 
+it('with no declared size (chunked), attaches the PDFs, and none over Max File Size, saying the option', async () => {
+	harness.sim.setVariants({ fileLength: 'chunked' });
+	const { item: attached } = await completedDelivery();
+	expect(attached!.json.downloadError).toBeUndefined();
+	expect(Object.keys(attached!.binary!)).toEqual(['data', 'auditTrail']);
+	const { item } = await completedDelivery([], trigger, { maxFileSize: 512 / (1024 * 1024) });
+	expect(item!.binary ?? {}).toEqual({});
+	expect(item!.json.downloadError).toMatch(
+		/signed document: The file is larger than the 512 bytes this node downloads\. Raise "Max File Size \(MB\)" in Options to download it\.; .*audit trail: The file is larger than the 512 bytes/,
+	);
+});
+
 it("says what a refused download needs, never the webhook registration's advice", async () => {
 	const { item } = await completedDelivery([
 		{ path: '/files/loadFile/hash/:hash', status: 403, message: 'Forbidden' },

@@ -1,7 +1,8 @@
 /**
  * Bytes that are read as they are needed: a look at the first bytes of a stream without taking
- * them from it, and an item's base64 binary decoded piece by piece. No stream module is imported
- * (n8n's rules for community nodes allow none): the streams are the ones n8n hands over.
+ * them from it, a watch on every chunk its reader takes, and an item's base64 binary decoded piece
+ * by piece. No stream module is imported (n8n's rules for community nodes allow none): the streams
+ * are the ones n8n hands over.
  */
 import type { BinaryHelperFunctions } from 'n8n-workflow';
 
@@ -47,6 +48,21 @@ export async function peekBytes(stream: ByteStream, count: number): Promise<Buff
 	const head = Buffer.concat(chunks);
 	if (head.length > 0) stream.unshift(head);
 	return head.subarray(0, count);
+}
+
+/**
+ * Calls `seen` with every chunk read from the stream, however its reader reads it: a 'data'
+ * listener, a pipe, async iteration (each read() emits 'data'). Attached when the reader attaches
+ * its first 'data' or 'readable' listener, not before: a 'data' listener on a stream nobody reads
+ * yet starts it flowing, and what flowed would reach `seen` alone.
+ */
+export function onEveryChunk(stream: ByteStream, seen: (chunk: Buffer | string) => void): void {
+	const attach = (event: string | symbol) => {
+		if (event !== 'data' && event !== 'readable') return;
+		stream.off('newListener', attach);
+		stream.on('data', seen);
+	};
+	stream.on('newListener', attach);
 }
 
 /** Base64 characters per decoded piece: a multiple of 4, so every piece decodes on its own. */

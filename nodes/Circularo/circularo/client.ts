@@ -9,7 +9,6 @@
  * arrives). endpoints.ts is their only caller.
  */
 import {
-	NodeOperationError,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -32,7 +31,7 @@ import {
 } from './errors';
 import { multipartBody, type MultipartFile } from './multipart';
 import type { ByteStream } from './byteStreams';
-import { checkedPdf, RefusedDownload, type CheckedPdf, type DownloadLimit } from './pdfDownload';
+import { checkedPdf, downloadFailure, type CheckedPdf, type DownloadLimit } from './pdfDownload';
 import { apiRootUrl, plainHttpRefusal } from '../../../credentials/serverUrl';
 
 export const CREDENTIAL_TYPE = 'circularoApi';
@@ -218,10 +217,7 @@ export function circularoClient(
 					limit,
 				);
 			} catch (error) {
-				// A refused download says what to do; a broken connection says what broke.
-				throw new NodeOperationError(context.getNode(), error as Error, {
-					description: error instanceof RefusedDownload ? error.description : undefined,
-				});
+				throw downloadFailure(context.getNode(), error);
 			}
 		},
 

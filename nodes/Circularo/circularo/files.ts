@@ -16,7 +16,12 @@ import type { CircularoClient } from './client';
 import { downloadAuditTrail, downloadFile, getDocument } from './endpoints';
 import { base64ByteLength, base64Pieces, peekBytes, type ByteStream } from './byteStreams';
 import type { MultipartFile } from './multipart';
-import { incompleteDownload, type CheckedPdf, type DownloadLimit } from './pdfDownload';
+import {
+	downloadFailure,
+	incompleteDownload,
+	type CheckedPdf,
+	type DownloadLimit,
+} from './pdfDownload';
 
 /** The binary field the trigger puts the audit trail in, and the action node's default for it. */
 export const AUDIT_TRAIL_FIELD = 'auditTrail';
@@ -81,8 +86,9 @@ export async function uploadSource(
 }
 
 /**
- * A checked PDF into n8n's binary storage: a stream as it arrives (to disk in n8n's filesystem
- * mode), refused when fewer bytes arrived than its server declared.
+ * A checked PDF into n8n's binary storage as it arrives (to disk in n8n's filesystem mode). A
+ * download ended by a check (over the size limit) or a broken connection stores nothing; one
+ * shorter than its server declared is refused.
  */
 async function storedPdf(
 	context: FileContext,
@@ -90,14 +96,14 @@ async function storedPdf(
 	pdf: CheckedPdf,
 	fileName: string,
 ): Promise<IBinaryData> {
-	if ('bytes' in pdf)
-		return await context.helpers.prepareBinaryData(pdf.bytes, fileName, 'application/pdf');
-	const binary = await context.helpers.prepareBinaryData(pdf.stream, fileName, 'application/pdf');
+	let binary: IBinaryData;
+	try {
+		binary = await context.helpers.prepareBinaryData(pdf.stream, fileName, 'application/pdf');
+	} catch (error) {
+		throw downloadFailure(client.node, error);
+	}
 	const incomplete = incompleteDownload(binary.bytes, pdf.size);
-	if (incomplete)
-		throw new NodeOperationError(client.node, incomplete.message, {
-			description: incomplete.description,
-		});
+	if (incomplete) throw downloadFailure(client.node, incomplete);
 	return binary;
 }
 

@@ -1,9 +1,12 @@
 /**
  * The checks on a downloaded PDF, made without holding the file: its declared size against the
- * limit before a byte of it is read, `%PDF-` on its first bytes, and, once n8n has stored it, that
- * every declared byte arrived. A file that fails one is an error, never a cut-short PDF.
+ * limit before a byte of it is read, `%PDF-` on its first bytes, its bytes counted against the
+ * limit as they arrive, and, once n8n has stored it, that every declared byte arrived. A file that
+ * fails one is an error, never a cut-short PDF.
  */
-import { peekBytes, type ByteStream } from './byteStreams';
+import { NodeOperationError, type INode } from 'n8n-workflow';
+
+import { onEveryChunk, peekBytes, type ByteStream } from './byteStreams';
 
 export function isPdf(bytes: Buffer): boolean {
 	return bytes.subarray(0, 5).toString('latin1') === '%PDF-';
@@ -32,6 +35,13 @@ export class RefusedDownload extends Error {
 	}
 }
 
+/** A failed download as the node reports it: a refusal says what to do, a broken connection what broke. */
+export function downloadFailure(node: INode, error: unknown): NodeOperationError {
+	return new NodeOperationError(node, error as Error, {
+		description: error instanceof RefusedDownload ? error.description : undefined,
+	});
+}
+
 function tooLarge(limit: DownloadLimit, size: number | undefined): RefusedDownload {
 	const what = size === undefined ? 'larger than' : `${sizeText(size)}, larger than`;
 	return new RefusedDownload(
@@ -47,13 +57,17 @@ function notPdf(contentType: string): RefusedDownload {
 	);
 }
 
-/** A checked PDF: a stream of exactly `size` bytes for n8n to store, or the bytes themselves. */
-export type CheckedPdf = { stream: ByteStream; size: number } | { bytes: Buffer };
+/** A checked PDF: the stream for n8n to store, and the size its server declared, if it did. */
+export interface CheckedPdf {
+	stream: ByteStream;
+	size?: number;
+}
 
 /**
- * Checks a download before n8n stores it. With a declared size (Content-Length, which the HTTP
- * framing holds the body to), the stream itself is handed on, its first bytes left in it; without
- * one, at most `maxBytes` are read into memory, and one byte more is an error.
+ * Checks a download before n8n stores it and hands on the stream itself, its first bytes left in
+ * it. A declared size (Content-Length, which the HTTP framing holds the body to) over the limit
+ * is refused before a byte is read. Every download is counted as n8n reads it: one byte over the
+ * limit ends the stream with the size error, which n8n's read then fails with, storing nothing.
  */
 export async function checkedPdf(
 	body: ByteStream,
@@ -66,34 +80,27 @@ export async function checkedPdf(
 		body.destroy();
 		return why;
 	};
-	if (declared.size !== undefined) {
-		if (declared.size > limit.maxBytes) throw refuse(tooLarge(limit, declared.size));
-		if (!isPdf(await peekBytes(body, 5))) throw refuse(notPdf(contentType));
-		// An error between now and when n8n starts reading reaches n8n's read as well; with no
-		// listener meanwhile it would stop the process instead.
-		body.on('error', () => undefined);
-		return { stream: body, size: declared.size };
-	}
-	const chunks: Buffer[] = [];
+	if (declared.size !== undefined && declared.size > limit.maxBytes)
+		throw refuse(tooLarge(limit, declared.size));
+	if (!isPdf(await peekBytes(body, 5))) throw refuse(notPdf(contentType));
 	let size = 0;
-	for await (const chunk of body) {
-		const piece = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-		size += piece.length;
-		// Leaving the loop destroys the stream: the rest is not downloaded.
-		if (size > limit.maxBytes) throw tooLarge(limit, undefined);
-		chunks.push(piece);
-	}
-	const bytes = Buffer.concat(chunks);
-	if (!isPdf(bytes)) throw notPdf(contentType);
-	return { bytes };
+	onEveryChunk(body, (chunk) => {
+		size += Buffer.byteLength(chunk);
+		if (size > limit.maxBytes) body.destroy(tooLarge(limit, undefined));
+	});
+	// An error between now and when n8n starts reading reaches n8n's read as well; with no
+	// listener meanwhile it would stop the process instead.
+	body.on('error', () => undefined);
+	return { stream: body, size: declared.size };
 }
 
 /** After n8n stored a streamed PDF: why it is refused when it is not the size its server declared. */
 export function incompleteDownload(
 	storedBytes: number | undefined,
-	declaredBytes: number,
+	declaredBytes: number | undefined,
 ): RefusedDownload | undefined {
-	if (storedBytes === undefined || storedBytes === declaredBytes) return undefined;
+	if (storedBytes === undefined || declaredBytes === undefined || storedBytes === declaredBytes)
+		return undefined;
 	return new RefusedDownload(
 		`The download ended after ${storedBytes} of ${declaredBytes} bytes`,
 		'The connection to Circularo broke off. Run the node again.',
