@@ -428,18 +428,18 @@ describe(`Send and Wait for Signature in real n8n ${VERSION}`, { timeout: 20 * 6
 			times: 1,
 		});
 		const starting = start(documentId);
-		await sim.waitFor(
+		const hook = await sim.waitFor(
 			() =>
 				sim
 					.listWebhooks()
-					.some((/** @type {any} */ w) =>
+					.find((/** @type {any} */ w) =>
 						w.callbackUrl.includes(`circularoDocumentId=${documentId}`),
 					),
 			{ timeoutMs: 30_000, what: 'the registration' },
 		);
 		await deleteInCircularo(documentId);
 		const refused = sim.deliveries.filter(
-			(/** @type {any} */ d) => d.documentId === documentId && d.event === 'documentDeleted',
+			(/** @type {any} */ d) => d.url === hook.callbackUrl && d.event === 'documentDeleted',
 		);
 		assert.deepEqual(
 			refused.map((/** @type {any} */ d) => d.status),
