@@ -85,14 +85,18 @@ describe(`Send and Wait for Signature in real n8n ${VERSION}`, { timeout: 20 * 6
 
 	/**
 	 * Moves the document to the trash through Circularo's API, as Document > Delete does (the key
-	 * of Sam Sales, the team admin). @param {string} documentId
+	 * of Sam Sales, the team admin), and resolves the statuses its `documentDeleted` delivery got
+	 * at `callbackUrl`. @param {string} documentId @param {string} callbackUrl
 	 */
-	async function deleteInCircularo(documentId) {
+	async function deleteInCircularo(documentId, callbackUrl) {
 		const answer = await request('DELETE', `${sim.apiUrl}/documents?token=${sim.keys.teamAdmin}`, {
 			body: { documents: [{ id: documentId }] },
 		});
 		assert.equal(answer.status, 200, answer.text);
 		await sim.settled();
+		return sim.deliveries
+			.filter((/** @type {any} */ d) => d.url === callbackUrl && d.event === 'documentDeleted')
+			.map((/** @type {any} */ d) => d.status);
 	}
 
 	/**
@@ -391,14 +395,7 @@ describe(`Send and Wait for Signature in real n8n ${VERSION}`, { timeout: 20 * 6
 		await waiting(id);
 		const hook = registrationOf(id);
 		const from = sim.requests.length;
-		await deleteInCircularo(documentId);
-		const delivered = sim.deliveries.filter(
-			(/** @type {any} */ d) => d.url === hook.callbackUrl && d.event === 'documentDeleted',
-		);
-		assert.deepEqual(
-			delivered.map((/** @type {any} */ d) => d.status),
-			[200],
-		);
+		assert.deepEqual(await deleteInCircularo(documentId, hook.callbackUrl), [200]);
 		const { output, item } = wentOnWith(await finished(id));
 		assert.equal(output, 'notCompleted');
 		assert.equal(item.json.documentId, documentId);
@@ -437,12 +434,8 @@ describe(`Send and Wait for Signature in real n8n ${VERSION}`, { timeout: 20 * 6
 					),
 			{ timeoutMs: 30_000, what: 'the registration' },
 		);
-		await deleteInCircularo(documentId);
-		const refused = sim.deliveries.filter(
-			(/** @type {any} */ d) => d.url === hook.callbackUrl && d.event === 'documentDeleted',
-		);
 		assert.deepEqual(
-			refused.map((/** @type {any} */ d) => d.status),
+			await deleteInCircularo(documentId, hook.callbackUrl),
 			[409],
 			'n8n refuses a delivery to an execution not yet saved as waiting',
 		);
