@@ -103,7 +103,7 @@ function messageOf(error: unknown): string {
  * The item: document ID, outcome, actor, when, reason, the document as Document > Get returns it
  * and, for a completed document, the PDFs asked for. A failed read or download never loses the
  * ending: the reason goes into `documentError` or `downloadError`. A deleted document is not read
- * (Circularo answers 404 for it): `document` is null, actor and time are the delivery's.
+ * (it is gone: DOCUMENT_GONE_STATUS): `document` is null, actor and time are the delivery's.
  */
 export async function endingItem(
 	context: IExecuteFunctions | IWebhookFunctions,
