@@ -50,8 +50,9 @@ class SimulatorControl extends SimulatorState {
 	}
 
 	/**
-	 * Creates a document (in tenant `acme`, team `Sales` unless told otherwise).
-	 * @param {{ title?: string, team?: string | null, tenant?: string, documentId?: string, shareStateName?: string }} [opts]
+	 * Creates a document (in tenant `acme`, team `Sales` unless told otherwise), in progress unless
+	 * `shareStateName` says otherwise: `null` is a document never shared.
+	 * @param {{ title?: string, team?: string | null, tenant?: string, documentId?: string, shareStateName?: string | null }} [opts]
 	 */
 	createDocument(opts = {}) {
 		const tenant = this.tenants.get(opts.tenant ?? 'acme');
@@ -76,7 +77,7 @@ class SimulatorControl extends SimulatorState {
 			tenant: tenant.id,
 			team,
 			creator: creator ? creator.id : 'unknown',
-			shareStateName: opts.shareStateName ?? 'inprogress',
+			shareStateName: opts.shareStateName === undefined ? 'inprogress' : opts.shareStateName,
 		});
 		this.documents.set(documentId, doc);
 		return this.publicDocument(doc);

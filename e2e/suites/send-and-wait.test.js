@@ -10,8 +10,8 @@
  * On n8n 2.39 and later: completed (signed PDF attached), rejected, ended before the wait, the wait
  * limit (n8n's WaitTracker resumes within about a minute; the next run removes the registration),
  * a forged delivery, another document's delivery, n8n restarted while waiting, two executions at
- * once, and the refusal as an AI tool. After each test Circularo holds no registration for the
- * resume URL of a finished execution. Before 2.39 (1.123): the node refuses, naming the version.
+ * once, the refusal as an AI tool, and a document deleted while waiting or before the wait. After
+ * each test Circularo holds no registration for the resume URL of a finished execution. Before 2.39 (1.123): the node refuses, naming the version.
  *
  * Run: npm run build && node --test --test-concurrency=1 e2e/suites/send-and-wait.test.js
  */
@@ -82,6 +82,22 @@ describe(`Send and Wait for Signature in real n8n ${VERSION}`, { timeout: 20 * 6
 	/** A new document of team Sales, not yet shared. @param {string} title */
 	const newDocument = (title) =>
 		sim.createDocument({ title, team: 'Sales', shareStateName: null }).documentId;
+
+	/**
+	 * Moves the document to the trash through Circularo's API, as Document > Delete does (the key
+	 * of Sam Sales, the team admin), and resolves the statuses its `documentDeleted` delivery got
+	 * at `callbackUrl`. @param {string} documentId @param {string} callbackUrl
+	 */
+	async function deleteInCircularo(documentId, callbackUrl) {
+		const answer = await request('DELETE', `${sim.apiUrl}/documents?token=${sim.keys.teamAdmin}`, {
+			body: { documents: [{ id: documentId }] },
+		});
+		assert.equal(answer.status, 200, answer.text);
+		await sim.settled();
+		return sim.deliveries
+			.filter((/** @type {any} */ d) => d.url === callbackUrl && d.event === 'documentDeleted')
+			.map((/** @type {any} */ d) => d.status);
+	}
 
 	/**
 	 * Starts the workflow for `documentId` and resolves its execution id once n8n has it.
@@ -371,5 +387,65 @@ describe(`Send and Wait for Signature in real n8n ${VERSION}`, { timeout: 20 * 6
 			/Send and Wait for Signature cannot run as an AI tool/,
 		);
 		assert.deepEqual(sim.requests.slice(from), []);
+	});
+
+	test('10. deleted while waiting: goes on by Not completed with outcome deleted, downloading nothing', async () => {
+		const documentId = newDocument('Deleted while waiting');
+		const id = await start(documentId, { downloadSignedDocument: true, includeAuditTrail: true });
+		await waiting(id);
+		const hook = registrationOf(id);
+		const from = sim.requests.length;
+		assert.deepEqual(await deleteInCircularo(documentId, hook.callbackUrl), [200]);
+		const { output, item } = wentOnWith(await finished(id));
+		assert.equal(output, 'notCompleted');
+		assert.equal(item.json.documentId, documentId);
+		assert.equal(item.json.outcome, 'deleted');
+		assert.equal(item.json.actor.email, 'sales.admin@acme.test');
+		assert.ok(!Number.isNaN(Date.parse(item.json.at)), 'when, from the delivery');
+		assert.equal(item.json.document, null);
+		assert.equal(item.json.downloadError, undefined);
+		assert.equal(item.binary, undefined);
+		assert.deepEqual(
+			sim.requests.slice(from).map((/** @type {any} */ r) => `${r.method} ${r.path}`),
+			['DELETE /api/v1/documents', 'GET /api/v1/webhooks', `DELETE /api/v1/webhooks/${hook.id}`],
+			'no read and no download of the deleted document',
+		);
+		assert.deepEqual(waitRegistrationsOf(sim, id), []);
+	});
+
+	test('11. deleted between registering and the check: goes on at once by Not completed', async () => {
+		const documentId = newDocument('Deleted at once');
+		// The registration is made but answered late; the document is deleted meanwhile, and n8n
+		// refuses the documentDeleted delivery to the execution it has not yet saved as waiting.
+		sim.setFault({
+			method: 'POST',
+			path: '/webhooks',
+			afterHandling: true,
+			delayMs: 3000,
+			times: 1,
+		});
+		const starting = start(documentId);
+		const hook = await sim.waitFor(
+			() =>
+				sim
+					.listWebhooks()
+					.find((/** @type {any} */ w) =>
+						w.callbackUrl.includes(`circularoDocumentId=${documentId}`),
+					),
+			{ timeoutMs: 30_000, what: 'the registration' },
+		);
+		assert.deepEqual(
+			await deleteInCircularo(documentId, hook.callbackUrl),
+			[409],
+			'n8n refuses a delivery to an execution not yet saved as waiting',
+		);
+		const execution = await finished(await starting);
+		const { output, item } = wentOnWith(execution);
+		assert.equal(output, 'notCompleted');
+		assert.equal(item.json.outcome, 'deleted');
+		assert.equal(item.json.actor, null);
+		assert.equal(item.json.document, null);
+		assert.equal(execution.waitTill ?? null, null, 'never waited');
+		assert.deepEqual(waitRegistrationsOf(sim, execution.id), []);
 	});
 });

@@ -105,6 +105,18 @@ const registrationsOf = (execution: WaitingExecution) =>
 const newDocument = () =>
 	sim.createDocument({ title: 'Contract', team: 'Sales', shareStateName: null }).documentId;
 
+/** Moves the document to the trash through Circularo's API (as Document > Delete does), as Sam Sales. */
+async function deleteInCircularo(documentId: string) {
+	const answer = await fetch(`${sim.apiUrl}/documents?token=${sim.keys.teamAdmin}`, {
+		method: 'DELETE',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ documents: [{ id: documentId }] }),
+	});
+	expect(answer.status).toBe(200);
+	await sim.settled();
+}
+const BOTH_FILES = { downloadSignedDocument: true, includeAuditTrail: true };
+
 describe('Send and Wait for Signature: execute()', () => {
 	it('checks the rights, shares, registers this execution at Circularo, reads the state and waits', async () => {
 		const documentId = newDocument();
@@ -328,6 +340,32 @@ describe('Send and Wait for Signature: deliveries to the waiting execution', () 
 		expect(item.json.outcome).toBe(outcome);
 	});
 
+	it('goes on by Not Completed when the document is deleted, with who and when, reading and downloading nothing', async () => {
+		const documentId = newDocument();
+		const { execution } = await run(sendAndWait(documentId, { options: BOTH_FILES }));
+		await sim.settled();
+		const from = sim.requests.length;
+		await deleteInCircularo(documentId);
+		const { output, item } = resumedItem(execution);
+		expect(output).toBe(0);
+		expect(item.json).toEqual({
+			documentId,
+			outcome: 'deleted',
+			actor: expect.objectContaining({ email: 'sales.admin@acme.test' }),
+			at: expect.any(String),
+			reason: null,
+			document: null,
+		});
+		expect(Date.parse(item.json.at as string)).not.toBeNaN();
+		expect(item.binary).toBeUndefined();
+		expect(callsSince(from)).toEqual([
+			'DELETE /documents',
+			'GET /webhooks',
+			expect.stringMatching(/^DELETE \/webhooks\//),
+		]);
+		expect(registrationsOf(execution)).toEqual([]);
+	});
+
 	it('answers a forged or unsigned delivery 401 and keeps waiting', async () => {
 		const documentId = newDocument();
 		const { execution } = await run(sendAndWait(documentId));
@@ -400,6 +438,51 @@ describe('Send and Wait for Signature: a sign request that ended before the wait
 			]);
 		},
 	);
+	it('goes on at once by Not Completed when the document was deleted before the wait', async () => {
+		const documentId = newDocument();
+		// Registered, then answered late: the document is deleted meanwhile, and the delivery of
+		// documentDeleted is refused (404) because the execution is not saved as waiting yet.
+		sim.setFault({
+			method: 'POST',
+			path: '/webhooks',
+			afterHandling: true,
+			delayMs: 1000,
+			times: 1,
+		});
+		const running = run(sendAndWait(documentId, { options: BOTH_FILES }));
+		await sim.waitFor(() =>
+			sim.listWebhooks().some((w: any) => w.callbackUrl.includes(documentId)),
+		);
+		await deleteInCircularo(documentId);
+		const { outputs, wait, execution } = await running;
+		expect(n8n.answers).toEqual([
+			{ path: `/webhook-waiting/${execution.id}/${actionNode.id}`, status: 404, signed: true },
+		]);
+		expect(wait.waitTill).toBeUndefined();
+		expect(outputs).toEqual([
+			[
+				{
+					json: {
+						documentId,
+						outcome: 'deleted',
+						actor: null,
+						at: null,
+						reason: null,
+						document: null,
+					},
+					pairedItem: { item: 0 },
+				},
+			],
+			[],
+		]);
+		expect(registrationsOf(execution)).toEqual([]);
+		const calls = callsSince(0);
+		expect(calls.slice(calls.indexOf(`GET /documents/${documentId}`, 2))).toEqual([
+			`GET /documents/${documentId}`,
+			expect.stringMatching(/^DELETE \/webhooks\//),
+		]);
+	});
+
 	it('attaches no file over Max File Size, and says its size and the option', async () => {
 		const documentId = newDocument();
 		sim.actOnNextShare({ action: 'sign' });

@@ -108,3 +108,12 @@ test('createDocument: visible to its team, reset removes it', async () => {
 	sim.reset();
 	expect(sim.getDocument(d.documentId)).toBeUndefined();
 });
+
+test('createDocument: in progress by default; shareStateName null is a document never shared', async () => {
+	const shared = sim.createDocument({ title: 'Shared' });
+	const fresh = sim.createDocument({ title: 'Fresh', shareStateName: null });
+	expect(sim.getDocument(shared.documentId)).toMatchObject({ shareStateName: 'inprogress' });
+	expect(sim.getDocument(fresh.documentId)).toMatchObject({ shareStateName: null });
+	const r = await api(sim, 'GET', `/documents/${fresh.documentId}`, sim.keys.teamAdmin);
+	expect(r.json.results[0].workflow.shareStateName).toBeNull();
+});

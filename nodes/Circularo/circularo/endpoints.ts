@@ -81,6 +81,12 @@ export async function getDocument(
 	);
 }
 
+/**
+ * [assumed] A deleted document, in the trash or removed for good, answers GET /documents/:id with
+ * this status, as an unknown id does.
+ */
+export const DOCUMENT_GONE_STATUS = 404;
+
 /** A document's version: documented as `_version`. */
 export function documentVersion(document: IDataObject): number | undefined {
 	const version = Number(document._version ?? document.version);

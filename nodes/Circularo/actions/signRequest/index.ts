@@ -37,7 +37,7 @@ export const description: INodeProperties[] = [
 				value: 'sendAndWaitForSignature',
 				action: 'Send a document for signature and wait',
 				description:
-					'Share a document for signature and wait until the signing ends. Returns one item with the outcome: completed on the Completed output; rejected, expired, cancelled or the wait limit on Not Completed. Not offered to AI agents.',
+					'Share a document for signature and wait until the signing ends. Returns one item with the outcome: completed on the Completed output; rejected, expired, cancelled, deleted or the wait limit on Not Completed. Not offered to AI agents.',
 				displayOptions: { show: { '@tool': [false] } },
 			},
 		],

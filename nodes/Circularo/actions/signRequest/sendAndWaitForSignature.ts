@@ -20,6 +20,7 @@ import {
 import type { CircularoClient } from '../../circularo/client';
 import {
 	createWebhook,
+	DOCUMENT_GONE_STATUS,
 	getDocument,
 	listWebhooks,
 	type CircularoWebhook,
@@ -76,7 +77,7 @@ export const NODE_OUTPUTS: `={{${string}}}` = `={{ $parameter.operation === "${S
 )} : ["main"] }}`;
 
 export const WAITING_TOOLTIP =
-	'Waiting until the document is completed, rejected, expired or cancelled in Circularo, or until the wait limit';
+	'Waiting until the document is completed, rejected, expired, cancelled or deleted in Circularo, or until the wait limit';
 
 interface SendAndWaitOptions extends EndingOptions {
 	limitWaitTime?: { values?: WaitLimit };
@@ -138,7 +139,7 @@ const waitLimitValues: INodeProperties[] = [
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'The workflow waits here until the sign request ends. A completed document leaves by the Completed output; rejected, expired or cancelled ones leave by Not Completed, with their "outcome". At the wait limit n8n passes this node\'s input on by Not Completed unchanged: an item there without "outcome" is a timeout. Only the first input item is used.',
+			'The workflow waits here until the sign request ends. A completed document leaves by the Completed output; rejected, expired, cancelled or deleted ones leave by Not Completed, with their "outcome". At the wait limit n8n passes this node\'s input on by Not Completed unchanged: an item there without "outcome" is a timeout. Only the first input item is used.',
 		name: 'sendAndWaitNotice',
 		type: 'notice',
 		default: '',
@@ -294,18 +295,21 @@ export async function execute(
 	}
 
 	// A sign request that ended before Circularo knew where to deliver (or before n8n saved the
-	// execution as waiting, when it answers a delivery 409) is caught here: no wait at all.
-	let record: IDataObject;
+	// execution as waiting, when it answers a delivery 409) is caught here: no wait at all. A
+	// document just shared that is now gone has been deleted since.
+	let record: IDataObject | undefined;
 	try {
 		record = await getDocument(client, documentId);
 	} catch (error) {
-		await deleteRegistration(this, client, registration.id);
-		const failure = error as NodeOperationError;
-		throw new NodeOperationError(node, failure.message, {
-			description: failure.description ?? undefined,
-		});
+		if (statusOf(error) !== DOCUMENT_GONE_STATUS) {
+			await deleteRegistration(this, client, registration.id);
+			const failure = error as NodeOperationError;
+			throw new NodeOperationError(node, failure.message, {
+				description: failure.description ?? undefined,
+			});
+		}
 	}
-	const outcome = outcomeOfState(record);
+	const outcome = record ? outcomeOfState(record) : 'deleted';
 	if (outcome) {
 		await deleteRegistration(this, client, registration.id);
 		const item = await endingItem(

@@ -31,6 +31,7 @@ export const OUTCOME_OF_EVENT = {
 	signRejected: 'rejected',
 	signExpired: 'expired',
 	signCancelled: 'cancelled',
+	documentDeleted: 'deleted',
 } as const satisfies Partial<Record<CircularoEventName, string>>;
 
 export type SignatureOutcome = (typeof OUTCOME_OF_EVENT)[keyof typeof OUTCOME_OF_EVENT];
@@ -101,7 +102,8 @@ function messageOf(error: unknown): string {
 /**
  * The item: document ID, outcome, actor, when, reason, the document as Document > Get returns it
  * and, for a completed document, the PDFs asked for. A failed read or download never loses the
- * ending: the reason goes into `documentError` or `downloadError`.
+ * ending: the reason goes into `documentError` or `downloadError`. A deleted document is not read
+ * (it is gone: DOCUMENT_GONE_STATUS): `document` is null, actor and time are the delivery's.
  */
 export async function endingItem(
 	context: IExecuteFunctions | IWebhookFunctions,
@@ -128,7 +130,7 @@ export async function endingItem(
 			failures.push(downloadFailureText(error, 'the signed document'));
 		}
 	}
-	if (!record) {
+	if (!record && outcome !== 'deleted') {
 		try {
 			record = await getDocument(client, documentId);
 		} catch (error) {
