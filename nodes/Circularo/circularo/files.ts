@@ -25,6 +25,13 @@ type FileContext = IExecuteFunctions | IWebhookFunctions;
 
 const MB = 1024 * 1024;
 const DEFAULT_MAX_FILE_MB = 100;
+/**
+ * The pieces an upload reads from n8n's binary storage. Each piece passes a few async steps on
+ * its way to the socket (the body's stream, n8n's HTTP client); at n8n's default 64 KB their
+ * garbage held more memory than the HTTP Request node's upload, at 256 KB it holds about as
+ * much, and larger pieces hold more again (bench/files.js).
+ */
+const UPLOAD_PIECE_BYTES = 256 * 1024;
 
 /** The size limit of downloads, an option of both nodes ("Options" of each). */
 export const maxFileSizeOption: INodeProperties = {
@@ -64,7 +71,7 @@ export async function uploadSource(
 ): Promise<UploadSource> {
 	if (binary.id) {
 		const { fileSize } = await context.helpers.getBinaryMetadata(binary.id);
-		const stream: ByteStream = await context.helpers.getBinaryStream(binary.id);
+		const stream: ByteStream = await context.helpers.getBinaryStream(binary.id, UPLOAD_PIECE_BYTES);
 		return {
 			head: await peekBytes(stream, 5),
 			size: fileSize,
