@@ -11,7 +11,8 @@
  * limit (n8n's WaitTracker resumes within about a minute; the next run removes the registration),
  * a forged delivery, another document's delivery, n8n restarted while waiting, two executions at
  * once, the refusal as an AI tool, and a document deleted while waiting or before the wait. After
- * each test Circularo holds no registration for the resume URL of a finished execution. Before 2.39 (1.123): the node refuses, naming the version.
+ * each test Circularo holds no registration for the resume URL of a finished execution. Before
+ * 2.39 (1.123): the node refuses, naming the version.
  *
  * Run: npm run build && node --test --test-concurrency=1 e2e/suites/send-and-wait.test.js
  */
