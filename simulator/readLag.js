@@ -112,9 +112,8 @@ function laggedDocument(sim, documentId) {
 	const history = histories.get(sim)?.get(documentId);
 	if (!history || history.snapshots.length === 0) return undefined;
 	const cutoff = Date.now() - lag;
-	const seen =
-		history.snapshots.findLast((s) => s.at <= cutoff) ??
-		/** @type {Snapshot} */ (history.snapshots[0]);
+	let seen = history.snapshots[0];
+	for (const s of history.snapshots) if (s.at <= cutoff) seen = s;
 	return { doc: history.doc, view: structuredClone(seen.view), deleted: seen.deleted };
 }
 

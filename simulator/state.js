@@ -101,7 +101,7 @@ function checkVariants(v) {
 			checked.readLagMs = ms;
 			continue;
 		}
-		const known = /** @type {Record<string, readonly string[]>} */ (VARIANT_CHOICES)[k];
+		const known = /** @type {Record<string, readonly unknown[]>} */ (VARIANT_CHOICES)[k];
 		if (!known)
 			throw new ApiError(
 				400,
