@@ -21,7 +21,8 @@
 
 const crypto = require('node:crypto');
 const { request, waitFor } = require('../e2e/lib/http');
-const { startByWebhook, signedDelivery, webhookNode } = require('../e2e/lib/circularo');
+const { signedDelivery } = require('../e2e/lib/circularo/trigger');
+const { startByWebhook, webhookNode } = require('../e2e/lib/workflows');
 const { treeCpuSeconds } = require('../e2e/lib/proctree');
 const { fmt, table } = require('../e2e/lib/report');
 const { makeBody, median, verdict } = require('./common');

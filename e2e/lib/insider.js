@@ -18,7 +18,7 @@
 
 const http = require('node:http');
 const { request } = require('./http');
-const { signedDelivery } = require('./circularo');
+const { signedDelivery } = require('./circularo/trigger');
 
 /** The user agent of the simulator's deliveries (simulator/deliveries.js). */
 const SIMULATOR_AGENT = 'Circularo-Simulator/1.0';

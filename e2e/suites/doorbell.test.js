@@ -24,15 +24,14 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { PublicApi, FINISHED } = require('../lib/api');
 const { request, waitFor } = require('../lib/http');
+const { useStack } = require('../lib/circularo/stack');
+const { createTriggerWorkflow, webhooksFor } = require('../lib/circularo/trigger');
 const {
 	SEND_AND_WAIT_NODES,
-	createTriggerWorkflow,
 	sendAndWaitWorkflow,
-	startByWebhook,
-	useStack,
 	waitRegistrationsOf,
-	webhooksFor,
-} = require('../lib/circularo');
+} = require('../lib/circularo/sendAndWait');
+const { startByWebhook } = require('../lib/workflows');
 const {
 	insiderDelivery,
 	plantRegistration,
