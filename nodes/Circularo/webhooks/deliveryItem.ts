@@ -13,7 +13,7 @@ import {
 	ACTOR_FIELD_CANDIDATES,
 	DELIVERY_FIELD_CANDIDATES,
 	EPOCH_MILLISECONDS_THRESHOLD,
-} from '../circularo/deliveries';
+} from './deliveryAssumptions';
 import { isCircularoEvent, type CircularoEventName, type UnknownEventName } from '../events';
 
 /** Who caused the event, normalised from whatever shape the delivery used. */
@@ -139,7 +139,7 @@ function readOccurredAt(body: IDataObject): string | null {
 }
 
 /** Maps one delivery body (as readSignedBody returns it) to the trigger's item. Never throws. */
-export function toTriggerItem(body: unknown, receivedAt: Date): CircularoTriggerItem {
+export function deliveryItem(body: unknown, receivedAt: Date): CircularoTriggerItem {
 	const fields = asObject(body) ?? {};
 	return {
 		event: readEvent(fields),
