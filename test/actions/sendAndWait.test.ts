@@ -16,11 +16,13 @@ import {
 } from '../helpers/n8nContext';
 import { startWaitingN8n, type WaitingExecution, type WaitingN8n } from '../helpers/waitingN8n';
 
-jest.mock('../../nodes/Circularo/actions/signRequest/n8nSupport', () => ({
-	...jest.requireActual('../../nodes/Circularo/actions/signRequest/n8nSupport'),
+jest.mock('../../nodes/Circularo/actions/signRequest/waitForSignature/n8nVersion', () => ({
+	...jest.requireActual('../../nodes/Circularo/actions/signRequest/waitForSignature/n8nVersion'),
 	resumesOnEveryOutput: jest.fn(() => true),
 }));
-const support = jest.requireMock('../../nodes/Circularo/actions/signRequest/n8nSupport');
+const support = jest.requireMock(
+	'../../nodes/Circularo/actions/signRequest/waitForSignature/n8nVersion',
+);
 
 const { startSimulator, hmacHex } = require('../../simulator');
 
@@ -253,7 +255,7 @@ describe('Send and Wait for Signature: execute()', () => {
 		expect(sim.requests).toEqual([]);
 		// The detection itself, on the n8n-workflow this repo builds against (2.17, before 2.39):
 		const { resumesOnEveryOutput } = jest.requireActual(
-			'../../nodes/Circularo/actions/signRequest/n8nSupport',
+			'../../nodes/Circularo/actions/signRequest/waitForSignature/n8nVersion',
 		);
 		expect(resumesOnEveryOutput()).toBe(false);
 	});

@@ -34,8 +34,15 @@ function context(serverUrl = sim.baseUrl, apiKey = sim.keys.teamAdmin) {
 	return { ...made, client: circularoClient(made.context) };
 }
 
+/** An endpoint with its own advice for 403 and 404, and none for 409 (the generic fix applies). */
 const getDocument = {
-	endpoint: 'getDocument',
+	endpoint: {
+		action: 'get the document',
+		advice: {
+			403: 'The user behind the API key may not do this with this document.',
+			404: 'Check the Document ID: no document with this ID is visible.',
+		},
+	},
 	method: 'GET',
 	path: '/documents/doc-sales-1',
 } as const;
@@ -67,7 +74,11 @@ describe('request', () => {
 	it('refuses plain http to a public host before n8n is asked to send anything', async () => {
 		const { client, calls } = context('http://acme.circularo.com');
 		const error = await failureOf(
-			client.request({ endpoint: 'listWebhooks', method: 'GET', path: '/webhooks' }),
+			client.request({
+				endpoint: { action: 'list webhooks', advice: {} },
+				method: 'GET',
+				path: '/webhooks',
+			}),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe(
@@ -125,7 +136,11 @@ describe('request', () => {
 	it('says when Circularo cannot be reached', async () => {
 		const { client } = context('http://127.0.0.1:1');
 		const error = await failureOf(
-			client.request({ endpoint: 'listWebhooks', method: 'GET', path: '/webhooks' }),
+			client.request({
+				endpoint: { action: 'list webhooks', advice: {} },
+				method: 'GET',
+				path: '/webhooks',
+			}),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe(
@@ -140,7 +155,7 @@ describe('upload', () => {
 		const { client } = context();
 		const pdf = samplePdf('Upload test');
 		const answer = await client.upload({
-			endpoint: 'uploadFile',
+			endpoint: { action: 'upload the file', advice: {} },
 			path: '/files/saveFile',
 			fields: { fileName: 'Contract "A".pdf' },
 			fileField: 'file',
@@ -189,7 +204,10 @@ describe('download', () => {
 
 	it('hands on the PDF as a stream of its declared length, every byte in it', async () => {
 		const { client } = context();
-		const pdf = await client.download({ endpoint: 'downloadFile', path: pdfPath() }, limit);
+		const pdf = await client.download(
+			{ endpoint: { action: "download the document's PDF", advice: {} }, path: pdfPath() },
+			limit,
+		);
 		const chunks: Buffer[] = [];
 		for await (const chunk of pdf.stream) chunks.push(chunk as Buffer);
 		const bytes = Buffer.concat(chunks);
@@ -233,7 +251,10 @@ describe('download', () => {
 				// stream fails as it is read past the limit (files.ts reports what n8n's read threw).
 				const error = await failureOf(
 					client
-						.download({ endpoint: 'downloadFile', path: '/f' }, limit)
+						.download(
+							{ endpoint: { action: "download the document's PDF", advice: {} }, path: '/f' },
+							limit,
+						)
 						.then(async ({ stream }) => {
 							for await (const chunk of stream) void chunk;
 						}),
@@ -259,7 +280,10 @@ describe('download', () => {
 		});
 		const { client } = context();
 		const error = await failureOf(
-			client.download({ endpoint: 'downloadFile', path: pdfPath() }, limit),
+			client.download(
+				{ endpoint: { action: "download the document's PDF", advice: {} }, path: pdfPath() },
+				limit,
+			),
 		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe("Circularo's answer is not a PDF");
@@ -276,7 +300,10 @@ describe('download', () => {
 		const { client } = context();
 		const error = await failureOf(
 			client.download(
-				{ endpoint: 'downloadAuditTrail', path: '/documents/doc-sales-1/audit' },
+				{
+					endpoint: { action: 'download the audit trail', advice: {} },
+					path: '/documents/doc-sales-1/audit',
+				},
 				limit,
 			),
 		);

@@ -45,11 +45,7 @@ export interface CircularoCredentials {
 }
 
 export type CircularoContext =
-	| IExecuteFunctions
-	| ILoadOptionsFunctions
-	| IHookFunctions
-	| IWebhookFunctions
-	| IPollFunctions;
+	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions | IPollFunctions;
 
 /** Management calls must answer quickly; Circularo also wants webhook deliveries answered within seconds. */
 const API_TIMEOUT_MS = 10_000;

@@ -72,7 +72,8 @@ export function wantedFiles(options: DownloadOptions): WantedFiles {
 			? (options.auditTrailBinaryPropertyName ?? AUDIT_TRAIL_FIELD).trim()
 			: undefined,
 		limit: {
-			maxBytes: (Number.isFinite(megabytes) && megabytes > 0 ? megabytes : DEFAULT_MAX_FILE_MB) * MB,
+			maxBytes:
+				(Number.isFinite(megabytes) && megabytes > 0 ? megabytes : DEFAULT_MAX_FILE_MB) * MB,
 			setting: '"Max File Size (MB)" in Options',
 		},
 	};

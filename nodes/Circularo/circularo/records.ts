@@ -79,7 +79,6 @@ export function webhookSecretMatches(webhook: CircularoWebhook, secret: string):
 	return webhook.hmacSecret === undefined || webhook.hmacSecret === secret;
 }
 
-
 /** Same callback URL and scope; the secret is compared separately. */
 export function isSameTarget(remote: CircularoWebhook, wanted: WebhookRequest): boolean {
 	if (remote.callbackUrl !== wanted.callbackUrl || remote.type !== wanted.type) return false;

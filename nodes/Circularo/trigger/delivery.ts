@@ -77,9 +77,10 @@ function registrationAddressed(context: IWebhookFunctions): DeliveryAddress | un
 		async secretFromCredential(client) {
 			const credentials = await client.credentials();
 			// Version 0.1.0 kept no nonce and no fingerprint: only a delivery that verifies confirms it.
-			if (registration.nonce === undefined) return version010Secret(registration, credentials);
+			if (registration.nonce === undefined)
+				return { secret: version010Secret(registration, credentials), confirmed: false };
 			const secret = deriveSigningSecret(credentials, registration.nonce);
-			if (fingerprintOf(secret) === registration.fingerprint) return secret;
+			if (fingerprintOf(secret) === registration.fingerprint) return { secret, confirmed: true };
 			if (!warnedAbout.has(secretKey)) {
 				if (warnedAbout.size >= 1000) warnedAbout.clear();
 				warnedAbout.add(secretKey);

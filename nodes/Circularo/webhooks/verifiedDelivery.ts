@@ -18,8 +18,15 @@ import { claimedDigest, digestMatches, SIGNATURE_HEADER } from './signature';
 export interface DeliveryAddress {
 	/** The registration's key in this process's secrets (knownSecrets.ts). */
 	secretKey: string;
-	/** The registration's secret as the credential derives it; undefined refuses the delivery. */
-	secretFromCredential(client: CircularoClient): Promise<string | undefined>;
+	/**
+	 * The registration's secret as the credential derives it (undefined refuses the delivery), and
+	 * whether it is confirmed to be the registered one before any delivery verifies with it: a
+	 * confirmed secret is remembered at once, so forged deliveries cannot make the process load the
+	 * credential again; an unconfirmed one only once a delivery verifies with it.
+	 */
+	secretFromCredential(
+		client: CircularoClient,
+	): Promise<{ secret: string; confirmed: boolean } | undefined>;
 }
 
 export interface VerifiedDelivery {
@@ -33,10 +40,7 @@ export interface VerifiedDelivery {
 	receivedAt: Date;
 }
 
-/**
- * Verifies a delivery and hands it to `handle`, or answers 401 itself. A secret that verified a
- * delivery is certain to be the registration's, so it is remembered.
- */
+/** Verifies a delivery and hands it to `handle`, or answers 401 itself. */
 export async function receiveVerified(
 	context: IWebhookFunctions,
 	addressOf: (context: IWebhookFunctions) => DeliveryAddress | undefined,
@@ -47,12 +51,18 @@ export async function receiveVerified(
 	const address = signed && addressOf(context);
 	if (!signed || !address) return rejectDelivery(context);
 	const client = circularoClient(context);
-	const secret = knownSecret(address.secretKey) ?? (await address.secretFromCredential(client));
+	const { secretKey } = address;
+	let secret = knownSecret(secretKey);
+	if (secret === undefined) {
+		const derived = await address.secretFromCredential(client);
+		secret = derived?.secret;
+		if (derived?.confirmed) rememberSecret(secretKey, derived.secret);
+		else if (secret !== undefined && digestMatches(secret, signed.rawBody, signed.claimed))
+			rememberSecret(secretKey, secret);
+	}
 	if (secret === undefined || !digestMatches(secret, signed.rawBody, signed.claimed))
 		return rejectDelivery(context);
-	rememberSecret(address.secretKey, secret);
 	const item = deliveryItem(readSignedBody(signed.rawBody), receivedAt);
-	const { secretKey } = address;
 	return await handle({ client, item, secretKey, digest: signed.claimed, receivedAt });
 }
 

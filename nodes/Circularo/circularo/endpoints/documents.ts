@@ -238,4 +238,3 @@ export async function deleteDocument(
 	});
 	return { answer, failures };
 }
-

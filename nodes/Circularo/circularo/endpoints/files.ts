@@ -38,7 +38,7 @@ export async function uploadFile(client: CircularoClient, file: MultipartFile): 
 	);
 }
 
-const DOWNLOAD_FILE: EndpointAdvice = {
+export const DOWNLOAD_FILE: EndpointAdvice = {
 	action: "download the document's PDF",
 	advice: { 403: DOCUMENT_RIGHTS, 404: 'Check that the document still exists and has a PDF.' },
 };
@@ -71,4 +71,3 @@ export async function downloadAuditTrail(
 		limit,
 	);
 }
-

@@ -51,7 +51,10 @@ function webhookOf(record: IDataObject | undefined): CircularoWebhook | undefine
 	return webhookId === undefined ? undefined : { ...record, id: webhookId };
 }
 
-const LIST_WEBHOOKS: EndpointAdvice = { action: 'list webhooks', advice: { 403: webhookRightsFix } };
+export const LIST_WEBHOOKS: EndpointAdvice = {
+	action: 'list webhooks',
+	advice: { 403: webhookRightsFix },
+};
 
 /**
  * GET /webhooks: documented wrapped in `results[]`; [assumed] a bare array is read too. No
@@ -68,7 +71,7 @@ export async function listWebhooks(client: CircularoClient): Promise<CircularoWe
 		.filter((webhook): webhook is CircularoWebhook => webhook !== undefined);
 }
 
-const CREATE_WEBHOOK: EndpointAdvice = {
+export const CREATE_WEBHOOK: EndpointAdvice = {
 	action: 'register the webhook',
 	advice: {
 		400: "Check the webhook's scope and, for a named team, the team name.",

@@ -26,7 +26,9 @@ export async function receiveSignatureDelivery(
 		const ending = { documentId, outcome, actor: item.actor };
 		const at = item.occurredAt ?? receivedAt.toISOString();
 		const options = context.getNodeParameter('options', {}) as DownloadOptions;
-		return { workflowData: endingOutputs(await endingItem(context, client, { ...ending, at }, options)) };
+		return {
+			workflowData: endingOutputs(await endingItem(context, client, { ...ending, at }, options)),
+		};
 	});
 }
 
@@ -43,7 +45,9 @@ function waitAddressed(context: IWebhookFunctions): DeliveryAddress | undefined 
 		secretKey: JSON.stringify(['sendAndWait', executionId, nodeId, documentId]),
 		async secretFromCredential(client) {
 			try {
-				return waitSigningSecret(await client.credentials(), executionId, nodeId, documentId);
+				const credentials = await client.credentials();
+				const secret = waitSigningSecret(credentials, executionId, nodeId, documentId);
+				return { secret, confirmed: false };
 			} catch (error) {
 				context.logger.warn(
 					`Circularo: a delivery to a waiting execution was refused because the credential could not be read (${(error as Error).message})`,
