@@ -253,12 +253,24 @@ describe('Send and Wait for Signature: execute()', () => {
 		const error = await failure(sendAndWait(newDocument()));
 		expect(error.message).toBe('Send and Wait for Signature needs n8n 2.39 or later');
 		expect(sim.requests).toEqual([]);
-		// The detection itself, on the n8n-workflow this repo builds against (2.17, before 2.39):
-		const { resumesOnEveryOutput } = jest.requireActual(
-			'../../nodes/Circularo/actions/signRequest/waitForSignature/n8nVersion',
-		);
-		expect(resumesOnEveryOutput()).toBe(false);
 	});
+
+	it.each([
+		['without', {}, false],
+		['with', { checkNodesApiVersion: () => undefined }, true],
+	])(
+		'tells the n8n release by its n8n-workflow: %s checkNodesApiVersion (2.39 on)',
+		(_with, exports, expected) => {
+			jest.isolateModules(() => {
+				jest.doMock('n8n-workflow', () => exports);
+				const { resumesOnEveryOutput } = jest.requireActual(
+					'../../nodes/Circularo/actions/signRequest/waitForSignature/n8nVersion',
+				);
+				expect(resumesOnEveryOutput()).toBe(expected);
+			});
+			jest.dontMock('n8n-workflow');
+		},
+	);
 });
 
 /** The one item of a resumed execution and the output index it left by. */

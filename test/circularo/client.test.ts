@@ -63,12 +63,14 @@ describe('request', () => {
 		const { client } = context(`${sim.baseUrl}/api/v1/`);
 		const answer = await client.request<IDataObject>({ ...getDocument, qs: { lang: 'en' } });
 		expect(answer.results).toHaveLength(1);
+		// The simulator answers 200 only to the credential's key in `token` (a wrong or missing one: 401).
 		expect(lastRequest()).toMatchObject({
 			method: 'GET',
 			path: '/api/v1/documents/doc-sales-1',
-			query: { token: '[redacted]', lang: 'en' },
+			query: { lang: 'en' },
 			status: 200,
 		});
+		expect(Object.keys(lastRequest().query).sort()).toEqual(['lang', 'token']);
 	});
 
 	it('refuses plain http to a public host before n8n is asked to send anything', async () => {

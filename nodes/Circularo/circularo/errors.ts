@@ -176,9 +176,9 @@ export function describeApiFailure(
 
 /**
  * The error a node throws for a failed call: built from the described failure only, so nothing of
- * the request (URL, token) goes with it. Circularo's redacted words stay readable for
- * readFailedRequest. With `fixInMessage` the message carries the description too: where n8n shows
- * only the message (a failed activation).
+ * the request (URL, token) goes with it; Circularo's redacted words are in the description. With
+ * `fixInMessage` the message carries the description too: where n8n shows only the message (a
+ * failed activation).
  */
 export function circularoApiError(
 	node: INode,
@@ -195,6 +195,5 @@ export function circularoApiError(
 	// As n8n does, a network error's code stands where the status would; set afterwards, because
 	// NodeApiError replaces the message of a known code with its own generic one.
 	if (!failure.httpCode && failed.code) error.httpCode = failed.code;
-	if (failed.serverMessage) error.context.data = { message: failed.serverMessage };
 	return error;
 }
