@@ -1,10 +1,8 @@
 /**
- * Reading Circularo deliveries: the signed body (as readSignedBody in ../circularo/deliveries.ts reads it)
- * to the trigger's item.
- *
- * The field names are partly assumed (see DELIVERY_FIELD_CANDIDATES in ../circularo/deliveries.ts) and read
- * leniently: an unrecognised shape yields empty typed fields and the untouched payload, never an
- * exception.
+ * A delivery's signed body (as readSignedBody reads it) as a typed item: the trigger's item, and
+ * what Send and Wait for Signature reads an ending from. The field names are partly assumed
+ * (DELIVERY_FIELD_CANDIDATES, deliveryAssumptions.ts) and read leniently: an unrecognised shape
+ * yields empty typed fields and the untouched payload, never an exception.
  */
 import type { IDataObject } from 'n8n-workflow';
 
