@@ -99,14 +99,14 @@ const CASES: Record<string, [INodeParameters, string, string, string, string]> =
 		'GET',
 		'/webhooks',
 		'list webhooks',
-		'The API key must belong to a team admin or global admin whose rights include \"use_webhooks\", and Circularo support must have enabled webhooks for your tenant.',
+		'The API key must belong to a team admin or global admin whose rights include "use_webhooks", and Circularo support must have enabled webhooks for your tenant.',
 	],
 	deleteWebhook: [
 		{ resource: 'webhook', operation: 'delete', webhookId: 'webhook-1' },
 		'DELETE',
 		'/webhooks/:id',
 		'delete the webhook',
-		'The API key must belong to a team admin or global admin whose rights include \"use_webhooks\", and Circularo support must have enabled webhooks for your tenant.',
+		'The API key must belong to a team admin or global admin whose rights include "use_webhooks", and Circularo support must have enabled webhooks for your tenant.',
 	],
 };
 

@@ -414,8 +414,8 @@ describe('Send and Wait for Signature: deliveries to the waiting execution', () 
 		});
 		expect(answer.status).toBe(401);
 		// The credential is loaded for the first delivery only: the verified secret is remembered.
-		const loads = n8n.answers.filter((a) => a.path.includes(`/${execution.id}/`));
-		expect(loads.map((a) => a.credentialLoads)).toEqual([1, 0, 0, 0, 0, 1]);
+		const loads = n8n.credentialLoads.filter((a) => a.path.includes(`/${execution.id}/`));
+		expect(loads.map((a) => a.loads)).toEqual([1, 0, 0, 0, 0, 1]);
 		expect(execution.status).toBe('waiting');
 	});
 

@@ -33,7 +33,9 @@ export interface WaitingN8n {
 	resumeUrl(execution: WaitingExecution): string;
 	executions: Map<string, WaitingExecution>;
 	/** Every request answered: path, status, whether it carried a Circularo signature. */
-	answers: Array<{ path: string; status: number; signed: boolean; credentialLoads: number }>;
+	answers: Array<{ path: string; status: number; signed: boolean }>;
+	/** How many times each run of webhook() loaded the credential, by path. */
+	credentialLoads: Array<{ path: string; loads: number }>;
 	close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ async function runWebhook(
 export async function startWaitingN8n(): Promise<WaitingN8n> {
 	const executions = new Map<string, WaitingExecution>();
 	const answers: WaitingN8n['answers'] = [];
+	const credentialLoads: WaitingN8n['credentialLoads'] = [];
 	const server: Server = createServer((req, res) => {
 		void (async () => {
 			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -98,8 +101,9 @@ export async function startWaitingN8n(): Promise<WaitingN8n> {
 				answer = await runWebhook(execution, req, url, rawBody);
 			}
 			const signed = req.headers['x-circularo-signature'] !== undefined;
-			const credentialLoads = answer.credentialLoads ?? 0;
-			answers.push({ path: url.pathname, status: answer.status, signed, credentialLoads });
+			answers.push({ path: url.pathname, status: answer.status, signed });
+			if (answer.credentialLoads !== undefined)
+				credentialLoads.push({ path: url.pathname, loads: answer.credentialLoads });
 			res.writeHead(answer.status, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(answer.body ?? {}));
 		})();
@@ -112,6 +116,7 @@ export async function startWaitingN8n(): Promise<WaitingN8n> {
 			`${baseUrl}/webhook-waiting/${execution.id}?signature=${execution.token}`,
 		executions,
 		answers,
+		credentialLoads,
 		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }

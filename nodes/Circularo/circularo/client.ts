@@ -37,6 +37,9 @@ import { apiRootUrl, plainHttpRefusal } from '../../../credentials/serverUrl';
 
 export const CREDENTIAL_TYPE = 'circularoApi';
 
+/** What a call with `absentOn404` answers when Circularo has nothing at the path. */
+export const ABSENT = Symbol('absent');
+
 /** The fields of the Circularo API credential. */
 export interface CircularoCredentials {
 	serverUrl: string;
@@ -66,6 +69,8 @@ export interface ApiCall extends EndpointCall {
 	method: IHttpRequestMethods;
 	body?: IDataObject;
 	qs?: IDataObject;
+	/** A 404 is an answer (ABSENT: what was asked for is not there), not a failure. */
+	absentOn404?: boolean;
 }
 
 export interface UploadCall extends EndpointCall {
@@ -130,7 +135,11 @@ export function circularoClient(
 		return server;
 	}
 
-	async function send(endpoint: EndpointAdvice, request: IHttpRequestOptions): Promise<unknown> {
+	async function send(
+		endpoint: EndpointAdvice,
+		request: IHttpRequestOptions,
+		absentOn404 = false,
+	): Promise<unknown> {
 		const server = await serverFor(endpoint);
 		try {
 			return await context.helpers.httpRequestWithAuthentication.call(
@@ -147,7 +156,9 @@ export function circularoClient(
 				},
 			);
 		} catch (error) {
-			throw fail(server, endpoint, readFailedRequest(error, server.secrets));
+			const failed = readFailedRequest(error, server.secrets);
+			if (absentOn404 && failed.status === 404) return ABSENT;
+			throw fail(server, endpoint, failed);
 		}
 	}
 
@@ -158,7 +169,7 @@ export function circularoClient(
 			return (await loaded()).credentials;
 		},
 
-		async request<T>({ endpoint, method, path, body, qs }: ApiCall) {
+		async request<T>({ endpoint, method, path, body, qs, absentOn404 }: ApiCall) {
 			const request: IHttpRequestOptions = {
 				method,
 				url: path,
@@ -167,7 +178,7 @@ export function circularoClient(
 				timeout: API_TIMEOUT_MS,
 			};
 			if (body !== undefined) request.body = body;
-			return (await send(endpoint, request)) as T;
+			return (await send(endpoint, request, absentOn404)) as T;
 		},
 
 		async upload<T>({ endpoint, path, fields, fileField, file }: UploadCall) {

@@ -104,12 +104,13 @@ export async function documentFiles(
 	const failures: string[] = [];
 	let document = known.document;
 	const fetch = async (what: string, field: string, file: () => Promise<IBinaryData>) => {
-		try {
-			binary[field] = await file();
-		} catch (error) {
-			if (wanted.failures === 'throw') throw error;
-			failures.push(downloadFailureText(error, what));
-		}
+		if (wanted.failures === 'throw') binary[field] = await file();
+		else
+			try {
+				binary[field] = await file();
+			} catch (error) {
+				failures.push(downloadFailureText(error, what));
+			}
 	};
 	const title = () => firstString(document?.documentTitle, known.title) ?? documentId;
 	if (wanted.pdfField !== undefined) {

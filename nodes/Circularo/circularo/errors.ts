@@ -22,7 +22,7 @@ export interface ApiFailure {
 	httpCode?: string;
 }
 
-export type Advice = string | ((serverMessage: string) => string);
+type Advice = string | ((serverMessage: string) => string);
 
 /** What to say when a call to one endpoint fails: declared beside the endpoint's function. */
 export interface EndpointAdvice {

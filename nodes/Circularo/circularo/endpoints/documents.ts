@@ -7,8 +7,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { answerLacks, asObject, firstResultOf, firstString, resultsOf } from '../answers';
-import { statusOf, type EndpointAdvice } from '../errors';
-import type { CircularoClient } from '../client';
+import type { EndpointAdvice } from '../errors';
+import { ABSENT, type CircularoClient } from '../client';
 import { FILE_DEFINITION_TYPE } from '../records';
 
 export const DOCUMENT_RIGHTS =
@@ -47,19 +47,7 @@ export async function getDocument(
 	client: CircularoClient,
 	documentId: string,
 ): Promise<IDataObject> {
-	const answer = await client.request({
-		endpoint: GET_DOCUMENT,
-		method: 'GET',
-		path: `/documents/${encodeURIComponent(documentId)}`,
-	});
-	return (
-		firstResultOf(answer) ??
-		answerLacks(
-			client,
-			`Circularo returned no document for ID "${documentId}"`,
-			'Its answer to GET /documents/:id held no document.',
-		)
-	);
+	return (await readDocument(client, documentId, false)) as IDataObject;
 }
 
 /**
@@ -70,12 +58,25 @@ export async function findDocument(
 	client: CircularoClient,
 	documentId: string,
 ): Promise<IDataObject | undefined> {
-	try {
-		return await getDocument(client, documentId);
-	} catch (error) {
-		if (statusOf(error) === 404) return undefined;
-		throw error;
-	}
+	return await readDocument(client, documentId, true);
+}
+
+async function readDocument(client: CircularoClient, documentId: string, absentOn404: boolean) {
+	const answer = await client.request({
+		endpoint: GET_DOCUMENT,
+		method: 'GET',
+		path: `/documents/${encodeURIComponent(documentId)}`,
+		absentOn404,
+	});
+	if (answer === ABSENT) return undefined;
+	return (
+		firstResultOf(answer) ??
+		answerLacks(
+			client,
+			`Circularo returned no document for ID "${documentId}"`,
+			'Its answer to GET /documents/:id held no document.',
+		)
+	);
 }
 
 export interface DocumentFilters {

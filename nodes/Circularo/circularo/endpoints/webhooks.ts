@@ -2,8 +2,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { answerLacks, asObject, firstResultOf, resultsOf, textOf } from '../answers';
-import type { CircularoClient } from '../client';
-import { statusOf, type EndpointAdvice } from '../errors';
+import { ABSENT, type CircularoClient } from '../client';
+import type { EndpointAdvice } from '../errors';
 
 /** What a 403 from a webhook call means, read from Circularo's words. */
 function webhookRightsFix(serverMessage: string): string {
@@ -116,21 +116,19 @@ export async function deleteWebhook(
 	client: CircularoClient,
 	webhookId: string,
 ): Promise<IDataObject> {
-	const answer = await client.request({
-		endpoint: DELETE_WEBHOOK,
-		method: 'DELETE',
-		path: `/webhooks/${encodeURIComponent(webhookId)}`,
-	});
-	return asObject(answer) ?? {};
+	return asObject(await webhookDeletion(client, webhookId, false)) ?? {};
 }
 
 /** Deletes a webhook that may be gone already: true when it was deleted, false when it was gone. */
 export async function removeWebhook(client: CircularoClient, webhookId: string): Promise<boolean> {
-	try {
-		await deleteWebhook(client, webhookId);
-		return true;
-	} catch (error) {
-		if (statusOf(error) === 404) return false;
-		throw error;
-	}
+	return (await webhookDeletion(client, webhookId, true)) !== ABSENT;
+}
+
+async function webhookDeletion(client: CircularoClient, webhookId: string, absentOn404: boolean) {
+	return await client.request({
+		endpoint: DELETE_WEBHOOK,
+		method: 'DELETE',
+		path: `/webhooks/${encodeURIComponent(webhookId)}`,
+		absentOn404,
+	});
 }
