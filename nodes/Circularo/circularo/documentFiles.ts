@@ -83,13 +83,13 @@ export interface DocumentFiles {
 	/** The document (GET /documents/:id) when it was read, for its PDF or given by the caller. */
 	document?: IDataObject;
 	binary: IBinaryKeyData;
-	/** What failed and what to fix, one sentence pair per file (with `failures: 'record'`). */
-	failures: string[];
+	/** What failed and what to fix, a sentence pair per file (with `failures: 'record'`). */
+	downloadError?: string;
 }
 
 /**
  * The files `wanted` asks for. With `failures: 'throw'` the first failure is thrown as it is; with
- * `'record'` every file is tried and each failure is described in `failures`, so that an event is
+ * `'record'` every file is tried and each failure is described in `downloadError`, so that an event is
  * never lost to a failed download. A `known` document is not read again; a `known` title names the
  * files when Circularo's record gives none.
  */
@@ -134,7 +134,8 @@ export async function documentFiles(
 			return await storedPdf(context, client, pdf, pdfFileName(`${title()} audit trail`));
 		});
 	}
-	return { document, binary, failures };
+	const downloadError = failures.length > 0 ? failures.join('; ') : undefined;
+	return { document, binary, downloadError };
 }
 
 /**

@@ -118,6 +118,6 @@ async function attachedFiles(
 		{ ...wanted, failures: 'record' },
 		{ title: item.documentTitle },
 	);
-	if (files.failures.length > 0) item.downloadError = files.failures.join('; ');
+	if (files.downloadError) item.downloadError = files.downloadError;
 	return Object.keys(files.binary).length > 0 ? files.binary : undefined;
 }

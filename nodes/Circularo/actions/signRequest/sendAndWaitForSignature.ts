@@ -10,7 +10,7 @@
 import {
 	NodeOperationError,
 	updateDisplayOptions,
-	type IDataObject,
+	type INode,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -24,11 +24,7 @@ import {
 	type DownloadOptions,
 } from '../../circularo/documentFiles';
 import { findDocument } from '../../circularo/endpoints/documents';
-import {
-	createWebhook,
-	listWebhooks,
-	type CircularoWebhook,
-} from '../../circularo/endpoints/webhooks';
+import { createWebhook, listWebhooks } from '../../circularo/endpoints/webhooks';
 import { statusOf } from '../../circularo/errors';
 import {
 	unreachableCallbackReason,
@@ -212,6 +208,12 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+/** A failed call's error, its fix (the description) told as this operation tells it. */
+function failureSaying(node: INode, error: unknown, tell: (fix: string) => string | undefined) {
+	const { message, description } = error as NodeOperationError;
+	return new NodeOperationError(node, message, { description: tell(description ?? '') });
+}
+
 /** The options, after refusing what cannot work. */
 function checkedOptions(context: IExecuteFunctions, now: Date) {
 	const options = context.getNodeParameter('options', 0, {}) as SendAndWaitOptions;
@@ -257,45 +259,30 @@ export async function execute(
 		});
 
 	// Listing webhooks needs the rights registering needs: checked before anything is shared.
-	let webhooks: CircularoWebhook[];
-	try {
-		webhooks = await listWebhooks(client);
-	} catch (error) {
-		const failure = error as NodeOperationError;
+	const webhooks = await listWebhooks(client).catch((error: unknown) => {
 		const why =
 			statusOf(error) === 403 ? 'Send and Wait for Signature registers a Circularo webhook. ' : '';
-		throw new NodeOperationError(node, failure.message, {
-			description: `${why}${failure.description ?? ''} Nothing was shared.`,
-		});
-	}
+		throw failureSaying(node, error, (fix) => `${why}${fix} Nothing was shared.`);
+	});
 	await removeLeftoverWaits(this, client, webhooks, now);
 
 	const shared = await sendShare(client, request);
 	const secret = waitSigningSecret(credentials, executionId, node.id, documentId);
-	let registration: CircularoWebhook;
-	try {
-		registration = await createWebhook(client, webhookRequestFor(scope, '', callbackUrl, secret));
-	} catch (error) {
-		const failure = error as NodeOperationError;
-		throw new NodeOperationError(node, failure.message, {
-			description:
-				`${failure.description ?? ''} The sign request was sent (share IDs: ${shared.shareIds.join(', ')}) but the workflow cannot wait for it: follow it with the Circularo Trigger or cancel it.`.trim(),
-		});
-	}
+	const wanted = webhookRequestFor(scope, '', callbackUrl, secret);
+	const registration = await createWebhook(client, wanted).catch((error: unknown) => {
+		const sent = `The sign request was sent (share IDs: ${shared.shareIds.join(', ')})`;
+		throw failureSaying(node, error, (fix) =>
+			`${fix} ${sent} but the workflow cannot wait for it: follow it with the Circularo Trigger or cancel it.`.trim(),
+		);
+	});
 
 	// A sign request that ended before Circularo knew where to deliver (or before n8n saved the
 	// execution as waiting, when it answers a delivery 409) is caught here: no wait at all. A
 	// document just shared that is now gone has been deleted since.
-	let record: IDataObject | undefined;
-	try {
-		record = await findDocument(client, documentId);
-	} catch (error) {
+	const record = await findDocument(client, documentId).catch(async (error: unknown) => {
 		await removeWaitRegistration(this, client, registration.id);
-		const failure = error as NodeOperationError;
-		throw new NodeOperationError(node, failure.message, {
-			description: failure.description ?? undefined,
-		});
-	}
+		throw failureSaying(node, error, (fix) => fix || undefined);
+	});
 	const outcome = record ? outcomeOfState(record) : 'deleted';
 	if (outcome) {
 		await removeWaitRegistration(this, client, registration.id);

@@ -8,21 +8,16 @@ import type { EndpointAdvice } from '../errors';
 /** What a 403 from a webhook call means, read from Circularo's words. */
 function webhookRightsFix(serverMessage: string): string {
 	const text = serverMessage.toLowerCase();
-	if (/not enabled|disabled/.test(text)) {
+	if (/not enabled|disabled/.test(text))
 		return 'Webhooks are not enabled for your Circularo tenant. Ask Circularo support to enable them.';
-	}
-	if (/team admin or global admin/.test(text)) {
+	if (/team admin or global admin/.test(text))
 		return 'The user behind the API key must be a team admin or global admin to manage webhooks.';
-	}
-	if (/tenant|global admin/.test(text)) {
+	if (/tenant|global admin/.test(text))
 		return 'Tenant-wide webhooks and webhooks for a named team need a global admin\'s API key. Use the "My Team" scope, or a global admin\'s key.';
-	}
-	if (/use_webhooks|right/.test(text)) {
+	if (/use_webhooks|right/.test(text))
 		return 'The user behind the API key lacks the "use_webhooks" right. Ask your Circularo admin to grant it.';
-	}
-	if (/admin|role/.test(text)) {
+	if (/admin|role/.test(text))
 		return 'The user behind the API key must be a team admin or global admin to manage webhooks.';
-	}
 	return 'The API key must belong to a team admin or global admin whose rights include "use_webhooks", and Circularo support must have enabled webhooks for your tenant.';
 }
 

@@ -103,7 +103,7 @@ export async function endingItem(
 	json.at ??= entry?.date ?? null;
 	json.reason = outcome === 'completed' ? null : (entry?.message ?? null);
 	json.document = record ? documentItem(record) : null;
-	if (files.failures.length > 0) json.downloadError = files.failures.join('; ');
+	if (files.downloadError) json.downloadError = files.downloadError;
 	const { binary } = files;
 	return Object.keys(binary).length > 0 ? { json, binary } : { json };
 }
