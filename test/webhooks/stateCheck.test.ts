@@ -66,8 +66,19 @@ describe('confirmedState: what Circularo reports decides', () => {
 		expect(
 			(await run([GONE, doc('inprogress'), GONE, doc('inprogress')], true)).result,
 		).toBeUndefined();
-		expect((await run([GONE, FAILED, GONE, FAILED, GONE], true)).result).toBeUndefined();
+		expect((await run([GONE, FAILED, GONE, FAILED, GONE, FAILED], true)).result).toBeUndefined();
 		expect((await run([GONE, GONE], false)).result).toBeUndefined();
+		// A 404 first seen on the last read gets one more read to confirm it.
+		const late = [
+			doc('inprogress'),
+			doc('inprogress'),
+			doc('inprogress'),
+			doc('inprogress'),
+			GONE,
+			GONE,
+		];
+		expect((await run(late, true)).result).toEqual(GONE);
+		expect((await run(late, true)).made).toBe(RECHECK_DELAYS_MS.length + 2);
 	});
 
 	test('failed reads teach nothing: tried again within the bound', async () => {

@@ -11,7 +11,41 @@
  * delivery is acknowledged and nothing ends. "Gone" counts only when two reads, a pause apart, both
  * answer that the document does not exist (one 404 can come from a proxy or a lagging index).
  */
-import type { IDataObject } from 'n8n-workflow';
+import { sleep, type IDataObject } from 'n8n-workflow';
+
+import type { CircularoClient } from '../circularo/client';
+import { findDocument } from '../circularo/endpoints/documents';
+import { documentStatus } from '../circularo/records';
+import type { CircularoEventName } from '../events';
+
+/**
+ * The events that claim a sign request has ended, and the state each claims: the document's
+ * `workflow.shareStateName` (`deleted`: the document is gone). The only events whose claim a
+ * state can confirm; every other event is believed as signed.
+ */
+export const ENDING_OF_EVENT = {
+	documentCompleted: 'completed',
+	signRejected: 'rejected',
+	signExpired: 'expired',
+	signCancelled: 'cancelled',
+	documentDeleted: 'deleted',
+} as const satisfies Partial<Record<CircularoEventName, string>>;
+
+export type EndingState = (typeof ENDING_OF_EVENT)[keyof typeof ENDING_OF_EVENT];
+
+export function endingOfEvent(event: string): EndingState | undefined {
+	return (ENDING_OF_EVENT as Record<string, EndingState>)[event];
+}
+
+/** A document's state when it is an ending one (the states are named like the endings). */
+export function endingOfDocument(document: IDataObject): EndingState | undefined {
+	const state = documentStatus(document);
+	return typeof state === 'string' &&
+		state !== 'deleted' &&
+		Object.values(ENDING_OF_EVENT).includes(state as EndingState)
+		? (state as EndingState)
+		: undefined;
+}
 
 /** What one read of the document answered. */
 export type DocumentRead =
@@ -31,6 +65,9 @@ export type ConfirmedState = { kind: 'document'; document: IDataObject } | { kin
  */
 export const RECHECK_DELAYS_MS = [250, 500, 1000, 1750] as const;
 
+/** The pause before the read that confirms a 404 seen on the last read. */
+export const GONE_CONFIRM_DELAY_MS = 500;
+
 export interface StateCheck {
 	/** One read of the document. Must not throw: failures are a `failed` read. */
 	read: () => Promise<DocumentRead>;
@@ -42,7 +79,20 @@ export interface StateCheck {
 	sleep?: (ms: number) => Promise<void>;
 }
 
-const pause = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** One read of the document for a state check: never throws. */
+export async function readDocument(
+	client: CircularoClient,
+	documentId: string,
+): Promise<DocumentRead> {
+	try {
+		const document = await findDocument(client, documentId);
+		return document === undefined ? { kind: 'gone' } : { kind: 'document', document };
+	} catch (error) {
+		return { kind: 'failed', error };
+	}
+}
+
+const pause = async (ms: number) => await sleep(ms);
 
 /**
  * Reads until Circularo reports an accepted state (or, when `acceptsGone`, the document gone on two
@@ -66,6 +116,12 @@ export async function confirmedState(check: StateCheck): Promise<ConfirmedState 
 			continue;
 		}
 		goneBefore = false;
+	}
+	// A first 404 on the last read gets its confirming second read.
+	if (check.acceptsGone && goneBefore) {
+		await sleep(GONE_CONFIRM_DELAY_MS);
+		const read = await check.read();
+		if (read.kind === 'gone') return read;
 	}
 	return undefined;
 }
