@@ -14,6 +14,7 @@ const { SIGNATURE_MODES, fire, emit } = require('./deliveries');
 const { ApiError, isLoopbackAddress, isObject, readJsonBody, sendJson } = require('./http');
 const { newDocumentRecord } = require('./seed');
 const { actOnSignRequest, shareView } = require('./signing');
+const { forgetSnapshots } = require('./readLag');
 
 /**
  * @typedef {import('./faults').FaultSpec} FaultSpec
@@ -134,7 +135,10 @@ class SimulatorControl extends SimulatorState {
 	 * @param {Partial<import('./state').Variants>} variants
 	 */
 	setVariants(variants) {
-		Object.assign(this.variants, checkVariants(variants));
+		const checked = checkVariants(variants);
+		if (checked.readLagMs !== undefined && checked.readLagMs !== this.variants.readLagMs)
+			forgetSnapshots(this);
+		Object.assign(this.variants, checked);
 		return { ...this.variants };
 	}
 
