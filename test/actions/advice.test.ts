@@ -57,6 +57,31 @@ const CASES: Record<Exclude<Endpoint, 'createWebhook'>, [INodeParameters, string
 		'/share/disable',
 	],
 	listWebhooks: [{ resource: 'webhook', operation: 'getAll' }, 'GET', '/webhooks'],
+	validateShare: [
+		{ resource: 'signRequest', operation: 'getSigningLink', shareId: 'share-1' },
+		'GET',
+		'/share/:shareId/validate',
+	],
+	sendReminder: [
+		{
+			resource: 'signRequest',
+			operation: 'sendReminder',
+			remindTarget: 'shares',
+			shareIds: 'share-1',
+		},
+		'POST',
+		'/share/remind',
+	],
+	listTemplates: [{ resource: 'template', operation: 'getAll' }, 'GET', '/templates'],
+	getTemplate: [
+		{
+			resource: 'template',
+			operation: 'get',
+			template: { __rl: true, mode: 'id', value: 'tpl-nda' },
+		},
+		'GET',
+		'/templates/:id',
+	],
 	deleteWebhook: [
 		{ resource: 'webhook', operation: 'delete', webhookId: 'webhook-1' },
 		'DELETE',

@@ -9,6 +9,7 @@ import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 import { asObject, firstResultOf, firstString, resultsOf, textOf } from './answers';
 import type { CircularoClient } from './client';
 import type { MultipartFile } from './multipart';
+import { automaticReminderEntry, type AutomaticReminder } from './endpoints/reminders';
 import type { CheckedPdf, DownloadLimit } from './pdfDownload';
 
 const id = encodeURIComponent;
@@ -329,6 +330,7 @@ export interface Recipient {
 	message?: string;
 	validUntil?: string;
 	otp?: { phone: string } | { email: string };
+	automaticReminder?: AutomaticReminder;
 }
 
 /** Where on a page a signature goes, as fractions of the page (documented `percent*` keys). */
@@ -343,6 +345,8 @@ export interface SignatureField {
 	shareTo: string;
 	page: number;
 	position: FieldPosition;
+	/** A template's field keeps its own type (initials, stamp, ...); otherwise a signature. */
+	type?: string;
 }
 
 export interface ShareRequest {
@@ -367,16 +371,18 @@ function shareEntry(recipient: Recipient): IDataObject {
 		if ('phone' in recipient.otp) entry.phone = recipient.otp.phone;
 		else entry.mail = recipient.otp.email;
 	}
+	if (recipient.automaticReminder)
+		Object.assign(entry, automaticReminderEntry(recipient.automaticReminder));
 	return entry;
 }
 
 /** One entry of `signatureFields[]`. [assumed] `pages: [n]` (newer pages) rather than `page: n`. */
-function signatureFieldEntry({ shareTo, page, position }: SignatureField): IDataObject {
+function signatureFieldEntry({ shareTo, page, position, type }: SignatureField): IDataObject {
 	return {
 		user: [shareTo],
 		timestamp: false,
 		required: true,
-		type: 'signature',
+		type: type ?? 'signature',
 		pages: [page],
 		position: {
 			percentX: position.x,

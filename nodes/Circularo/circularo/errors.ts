@@ -5,6 +5,7 @@
 import { NodeApiError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
 import { errorMessageOf } from './answers';
+import { REMINDER_REFUSALS } from './endpoints/reminders';
 import type { ServerUrlProblem } from '../../../credentials/serverUrl';
 
 /** The parts of a failed request that explain it; never the request itself (it carries the token). */
@@ -62,6 +63,47 @@ function webhookRightsFix(serverMessage: string): string {
 	}
 	return 'The API key must belong to a team admin or global admin whose rights include "use_webhooks", and Circularo support must have enabled webhooks for your tenant.';
 }
+
+/** What Circularo's refusal of a reminder means, in plain words (its documented rules). */
+function reminderRefusalFix(serverMessage: string): string {
+	if (REMINDER_REFUSALS.alreadyToday.test(serverMessage))
+		return 'Circularo sends at most one reminder per share per day, and this recipient was already reminded today. Try again tomorrow.';
+	if (REMINDER_REFUSALS.noActionNeeded.test(serverMessage))
+		return 'The recipient no longer has anything to do (already signed, rejected, cancelled or only asked to view), and Circularo reminds only recipients who still have to sign, approve or review.';
+	return 'Circularo reminds only recipients who still have to sign, approve or review, at most once per share per day.';
+}
+
+/** Signing links, reminders and templates (endpoints/signingLinks.ts, reminders.ts, templates.ts). */
+const SIGNING_EXTRAS_ADVICE = {
+	validateShare: {
+		action: 'get the signing link',
+		advice: {
+			400: 'Circularo gives a direct signing link only for a share protected by a one-time password (by e-mail or SMS) or OAuth. Send the request with Protection set for this recipient; a Circularo user signs after logging in instead.',
+			403: 'Only the owner of the document or the user who shared it may get its signing links.',
+			404: 'Check the Share ID: no share with this ID is visible to the user behind the API key.',
+		},
+	},
+	sendReminder: {
+		action: 'send the reminder',
+		advice: {
+			400: reminderRefusalFix,
+			403: 'Only the owner of the document or the user who shared it may send reminders.',
+			404: 'Check the Document ID or Share IDs: nothing with this ID is visible to the user behind the API key.',
+			409: reminderRefusalFix,
+		},
+	},
+	listTemplates: {
+		action: 'list the templates',
+		advice: { 403: 'The user behind the API key may not read the templates of this tenant.' },
+	},
+	getTemplate: {
+		action: 'get the template',
+		advice: {
+			403: 'The user behind the API key may not use this template.',
+			404: 'Check the Template: no template with this ID is visible to the user behind the API key.',
+		},
+	},
+} satisfies Record<string, EndpointAdvice>;
 
 /** Every endpoint either node calls, by the name of its function in endpoints.ts. */
 export const ENDPOINT_ADVICE = {
@@ -142,6 +184,7 @@ export const ENDPOINT_ADVICE = {
 			404: 'Check the Webhook ID: the webhook may have been deleted already, or belong to another team.',
 		},
 	},
+	...SIGNING_EXTRAS_ADVICE,
 } satisfies Record<string, EndpointAdvice>;
 
 export type Endpoint = keyof typeof ENDPOINT_ADVICE;
