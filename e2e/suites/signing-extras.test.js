@@ -15,14 +15,10 @@
 const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 const { PublicApi } = require('../lib/api');
-const {
-	MANUAL_TRIGGER_NAME,
-	useStack,
-	actionNode,
-	manualWorkflow,
-	toolExecutorWorkflow,
-} = require('../lib/circularo');
-const { templateFormNode, submitTemplateForm } = require('../lib/templateForm');
+const { useStack } = require('../lib/circularo/stack');
+const { actionNode, toolExecutorWorkflow } = require('../lib/circularo/action');
+const { templateFormNode, submitTemplateForm } = require('../lib/circularo/templateForm');
+const { MANUAL_TRIGGER_NAME, manualWorkflow } = require('../lib/workflows');
 const { shareTokenOf } = require('../../simulator/routes/signingLinks');
 
 const SEND_NODE = 'Send NDA from template';
