@@ -7,6 +7,7 @@
  *     fill the template's fields and name its open role; the item has each recipient's link;
  *   - Sign Request > Send Reminder twice the same day: the first reminds, the second fails with
  *     Circularo's rule in plain words;
+ *   - the editor's searchable Template list (n8n's resource-locator search);
  *   - an AI agent's tool call (n8n's Tool Executor) lists the templates.
  *
  * Run: npm run build && node --test --test-concurrency=1 e2e/suites/signing-extras.test.js
@@ -16,7 +17,7 @@ const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 const { PublicApi } = require('../lib/api');
 const { useStack } = require('../lib/circularo/stack');
-const { actionNode, toolExecutorWorkflow } = require('../lib/circularo/action');
+const { ACTION_NODE_TYPE, actionNode, toolExecutorWorkflow } = require('../lib/circularo/action');
 const { templateFormNode, submitTemplateForm } = require('../lib/circularo/templateForm');
 const { MANUAL_TRIGGER_NAME, manualWorkflow } = require('../lib/workflows');
 const { shareTokenOf } = require('../../simulator/routes/signingLinks');
@@ -137,6 +138,26 @@ describe('templates, signing links and reminders in real n8n', { timeout: 15 * 6
 			/^Circularo sends at most one reminder per share per day, and this recipient was already reminded today\. Try again tomorrow\./,
 		);
 		assert.equal(sim.reminders.size, 1, 'nobody was reminded twice');
+	});
+
+	test("the editor's Template list is the tenant's templates, searchable by name", async () => {
+		/** @param {string} [filter] */
+		const search = (filter) =>
+			n8n.api.rest.post('/rest/dynamic-node-parameters/resource-locator-results', {
+				nodeTypeAndVersion: { name: ACTION_NODE_TYPE, version: 1 },
+				methodName: 'searchTemplates',
+				path: 'template',
+				currentNodeParameters: { resource: 'template', operation: 'send' },
+				credentials: { circularoApi: { id: credential.id, name: credential.name } },
+				...(filter === undefined ? {} : { filter }),
+			});
+		const all = await search();
+		assert.deepEqual(all.results, [
+			{ name: 'Mutual NDA', value: 'tpl-nda' },
+			{ name: 'Offer letter', value: 'tpl-offer' },
+		]);
+		const offer = await search('offer');
+		assert.deepEqual(offer.results, [{ name: 'Offer letter', value: 'tpl-offer' }]);
 	});
 
 	test("an AI agent's tool call lists the templates", async () => {
