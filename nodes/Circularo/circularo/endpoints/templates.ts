@@ -91,7 +91,7 @@ export async function listTemplates(client: CircularoClient): Promise<Template[]
 		.filter((template): template is Template => template !== undefined);
 }
 
-/** GET /templates/:id (a public client's call): one template, wrapped or bare. */
+/** [assumed] GET /templates/:id, as a public client calls it: one template, wrapped or bare. */
 export async function getTemplate(client: CircularoClient, templateId: string): Promise<Template> {
 	const answer = await client.request({
 		endpoint: 'getTemplate',
