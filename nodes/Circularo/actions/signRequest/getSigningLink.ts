@@ -1,11 +1,8 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { getDocument } from '../../circularo/endpoints';
-import {
-	directSigningLink,
-	loginSigningLink,
-	validateShare,
-} from '../../circularo/endpoints/signingLinks';
+import { DOCUMENT_DEFAULTS, getDocument } from '../../circularo/endpoints/documents';
+import { validateShare } from '../../circularo/endpoints/shares';
+import { directSigningLink, loginSigningLink } from '../../circularo/signingLinks';
 import type { OperationRun } from '../router';
 import { requiredText } from '../common/inputChecks';
 import { documentIdProperty } from '../common/parameters';
@@ -60,7 +57,7 @@ export const execute: OperationRun = async function (itemIndex, client) {
 	if (this.getNodeParameter('recipientKind', itemIndex, 'external') === 'circularoUser') {
 		const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
 		const { documentType } = await getDocument(client, documentId);
-		const type = typeof documentType === 'string' ? documentType : 'd_default';
+		const type = typeof documentType === 'string' ? documentType : DOCUMENT_DEFAULTS.documentType;
 		return [
 			{
 				json: {

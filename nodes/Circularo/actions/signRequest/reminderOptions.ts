@@ -5,7 +5,7 @@
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Recipient } from '../../circularo/endpoints';
+import type { Recipient } from '../../circularo/endpoints/shares';
 import { badInput } from '../common/inputChecks';
 
 export const reminderProperties: INodeProperties[] = [

@@ -1,7 +1,12 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { getDocument } from '../../circularo/endpoints';
-import { sendReminder, type ReminderTarget } from '../../circularo/endpoints/reminders';
+import { getDocument } from '../../circularo/endpoints/documents';
+import {
+	REMINDER_RULES,
+	sendReminder,
+	type ReminderTarget,
+} from '../../circularo/endpoints/shares';
+import { documentStatus, waitingForNames } from '../../circularo/records';
 import type { OperationRun } from '../router';
 import { badInput, requiredText } from '../common/inputChecks';
 import { documentIdProperty } from '../common/parameters';
@@ -48,8 +53,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-const ONCE_A_DAY =
-	'Circularo sends at most one reminder per share per day; this execution already reminded it.';
+const ONCE_A_DAY = `${REMINDER_RULES.oncePerDay}; this execution already reminded it.`;
 
 /** What each execution reminded already: a second reminder the same run is refused before the call. */
 const remindedInExecution = new WeakMap<IExecuteFunctions, Set<string>>();
@@ -101,15 +105,13 @@ export const execute: OperationRun = async function (itemIndex, client) {
 	const target = readTarget(this, itemIndex);
 	if ('documentId' in target) {
 		const document = await getDocument(client, target.documentId);
-		const state = document.workflow as { shareStateName?: unknown } | undefined;
-		const status = state?.shareStateName;
-		const waitsFor = Array.isArray(document.waitingFor) ? document.waitingFor.length : 0;
-		if (status !== 'inprogress' || waitsFor === 0)
+		const status = documentStatus(document);
+		if (status !== 'inprogress' || waitingForNames(document).length === 0)
 			throw badInput(
 				this,
 				itemIndex,
 				`Document "${target.documentId}" waits for nobody (status: ${String(status ?? 'not shared')}), so there is nobody to remind`,
-				'Circularo reminds only recipients who still have to sign, approve or review. Nothing was sent.',
+				`${REMINDER_RULES.onlyWhoMustAct}. Nothing was sent.`,
 			);
 	}
 	const { answer, remindedShareIds } = await sendReminder(client, target);

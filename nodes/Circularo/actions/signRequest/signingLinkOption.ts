@@ -8,13 +8,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CircularoClient } from '../../circularo/client';
-import { DOCUMENT_DEFAULTS, type Recipient } from '../../circularo/endpoints';
-import {
-	directSigningLink,
-	loginSigningLink,
-	validateShare,
-} from '../../circularo/endpoints/signingLinks';
-import { firstString } from '../../circularo/answers';
+import { DOCUMENT_DEFAULTS } from '../../circularo/endpoints/documents';
+import { validateShare, type Recipient } from '../../circularo/endpoints/shares';
+import { sharedDocumentType, sharedWithNames, shareIdOf } from '../../circularo/records';
+import { directSigningLink, loginSigningLink } from '../../circularo/signingLinks';
 import { badInput, textParameter } from '../common/inputChecks';
 
 export const signingLinkProperties: INodeProperties[] = [
@@ -90,10 +87,9 @@ export async function signingLinksOf(
 	for (const [index, recipient] of recipients.entries()) {
 		const name = recipient.shareTo.toLowerCase();
 		const shareRecord =
-			shares.find((entry) => sharedWith(entry).includes(name)) ?? shares[index] ?? {};
-		const shareId = firstString(shareRecord.shareId, shareRecord.id) ?? null;
-		const documentType =
-			firstString(shareRecord.sharedObjectEsType) ?? DOCUMENT_DEFAULTS.documentType;
+			shares.find((entry) => sharedWithNames(entry).includes(name)) ?? shares[index] ?? {};
+		const shareId = shareIdOf(shareRecord) ?? null;
+		const documentType = sharedDocumentType(shareRecord) ?? DOCUMENT_DEFAULTS.documentType;
 		if (recipient.otp && shareId !== null) {
 			const shareToken = await validateShare(client, shareId);
 			links.push({
@@ -112,12 +108,4 @@ export async function signingLinksOf(
 		}
 	}
 	return links;
-}
-
-/** Whom a share answer names ([assumed] `sharedWith[]` or `sharedUsername`), in lower case. */
-function sharedWith(entry: IDataObject): string[] {
-	const names = Array.isArray(entry.sharedWith) ? entry.sharedWith : [];
-	return [...names, entry.sharedUsername]
-		.filter((name): name is string => typeof name === 'string')
-		.map((name) => name.toLowerCase());
 }

@@ -6,7 +6,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { DOCUMENT_DEFAULTS, createDocument, share } from '../../circularo/endpoints';
+import { DOCUMENT_DEFAULTS, createDocument } from '../../circularo/endpoints/documents';
+import { share } from '../../circularo/endpoints/shares';
 import { getTemplate } from '../../circularo/endpoints/templates';
 import type { OperationRun } from '../router';
 import { badInput, textParameter } from '../common/inputChecks';

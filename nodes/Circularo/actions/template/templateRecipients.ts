@@ -5,9 +5,9 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import type { Recipient, SignatureField } from '../../circularo/endpoints';
+import type { Recipient, SignatureField } from '../../circularo/endpoints/shares';
 import type { Template, TemplateRole } from '../../circularo/endpoints/templates';
-import { firstString } from '../../circularo/answers';
+import { templateSignField } from '../../circularo/records';
 import { badInput } from '../common/inputChecks';
 import { checkedRecipients, type RecipientParameters } from '../signRequest/recipients';
 
@@ -90,8 +90,8 @@ export function templateShare(
 }
 
 /**
- * One of the template's signature fields for the recipient of the role it names: by the role's
- * user or [assumed] its role id. Documented keys: `user`, `type`, `page` (or `pages`), `position`.
+ * One of the template's signature fields (read by records.ts) for the recipient of the role it
+ * names: by the role's user or [assumed] its role id.
  */
 function signatureFieldOf(
 	context: IExecuteFunctions,
@@ -100,7 +100,7 @@ function signatureFieldOf(
 	roles: TemplateRole[],
 	recipients: Recipient[],
 ): SignatureField {
-	const named = firstString(Array.isArray(field.user) ? field.user[0] : field.user) ?? '';
+	const { signer: named, ...placement } = templateSignField(field);
 	const roleIndex = roles.findIndex(
 		(role) =>
 			(role.user !== undefined && role.user.toLowerCase() === named.toLowerCase()) ||
@@ -115,18 +115,5 @@ function signatureFieldOf(
 					'Fix the template in Circularo: each signature field belongs to one of its recipients.',
 			},
 		);
-	const pages = Array.isArray(field.pages) ? field.pages : [field.page];
-	const page = Number(pages[0] ?? 1);
-	const position = (field.position ?? {}) as IDataObject;
-	return {
-		shareTo: recipients[roleIndex].shareTo,
-		page: Number.isInteger(page) && page > 0 ? page : 1,
-		position: {
-			x: Number(position.percentX ?? 0.05),
-			y: Number(position.percentY ?? 0.88),
-			width: Number(position.percentWidth ?? 0.2),
-			height: Number(position.percentHeight ?? 0.05),
-		},
-		type: firstString(field.type),
-	};
+	return { shareTo: recipients[roleIndex].shareTo, ...placement };
 }
