@@ -142,8 +142,18 @@ describe('Template > Send for Signature', () => {
 				{ sharePurpose: 'sign', shareTo: 'sales.admin@acme.test', order: 2 },
 			],
 			signatureFields: [
-				expect.objectContaining({ user: ['ceo@example.com'], pages: [1] }),
-				expect.objectContaining({ user: ['sales.admin@acme.test'], pages: [1] }),
+				expect.objectContaining({
+					user: ['ceo@example.com'],
+					type: 'signature',
+					pages: [1],
+					position: { percentX: 0.05, percentY: 0.85, percentWidth: 0.2, percentHeight: 0.05 },
+				}),
+				expect.objectContaining({
+					user: ['sales.admin@acme.test'],
+					type: 'signature',
+					pages: [1],
+					position: { percentX: 0.36, percentY: 0.85, percentWidth: 0.2, percentHeight: 0.05 },
+				}),
 			],
 		});
 		expect(item.json).toMatchObject({
