@@ -10,6 +10,8 @@ import type { EndpointAdvice } from '../errors';
 import { shareIdOf } from '../records';
 import { UNKNOWN_DOCUMENT } from './documents';
 
+const UNKNOWN_SHARE =
+	'Check the Share ID: no share with this ID is visible to the user behind the API key.';
 const SHARE_RIGHTS =
 	'Only the owner of the document or the user who shared it may share it or cancel the sign request.';
 
@@ -140,7 +142,7 @@ const CANCEL_SHARE: EndpointAdvice = {
 	action: 'cancel the sign request',
 	advice: {
 		403: SHARE_RIGHTS,
-		404: 'Check the Share ID: no share with this ID is visible to the user behind the API key.',
+		404: UNKNOWN_SHARE,
 		409: 'The sign request is no longer active (completed or cancelled).',
 	},
 };
@@ -170,7 +172,7 @@ const VALIDATE_SHARE: EndpointAdvice = {
 	advice: {
 		400: 'Circularo gives a direct signing link only for a share protected by a one-time password (by e-mail or SMS) or OAuth. Send the request with a one-time password for this recipient; a Circularo user signs after logging in instead.',
 		403: 'Only the owner of the document or the user who shared it may get its signing links.',
-		404: 'Check the Share ID: no share with this ID is visible to the user behind the API key.',
+		404: UNKNOWN_SHARE,
 	},
 };
 
