@@ -115,6 +115,9 @@ Two workflows are published.
    Other events: documentSigned, signRejected (selected), or any of the 11 (acknowledged, not run).
    Signing in step 1 fires them too.
 
+To send from a template, add a Circularo node: Template > Send for Signature, Template "Mutual NDA"
+(fields contractNumber and counterparty; one recipient for its open first role) or "Offer letter".
+
 n8n's log: ${n8n.logFile}
 Press Ctrl-C to stop.`);
 	await new Promise(() => undefined);
