@@ -19,7 +19,7 @@ const { createCircularoCredential } = require('../e2e/lib/circularo/stack');
 const {
 	TRIGGER_NODE_TYPE,
 	createTriggerWorkflow,
-	registeredSecret,
+	signingSecretAt,
 	signedDelivery,
 } = require('../e2e/lib/circularo/trigger');
 const {
@@ -228,7 +228,7 @@ async function setupBenchWorkflows(n8n, sim, keys) {
 				id: a.id,
 				url: a.productionUrl,
 				lastNode: 'After Trigger',
-				secret: registeredSecret(sim, a.productionUrl),
+				secret: signingSecretAt(sim, a.productionUrl),
 			});
 			continue;
 		}

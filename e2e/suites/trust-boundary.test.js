@@ -28,7 +28,7 @@ const {
 	createTriggerWorkflow,
 	triggerWorkflow,
 	webhooksFor,
-	registeredSecret,
+	signingSecretAt,
 	signedDelivery,
 } = require('../lib/circularo/trigger');
 
@@ -55,7 +55,7 @@ describe('Circularo Trigger trust boundary in real n8n', { timeout: 15 * 60_000 
 		if (stack) await stack.stop();
 	});
 
-	const secretOf = (/** @type {string} */ url) => registeredSecret(sim, url);
+	const secretOf = (/** @type {string} */ url) => signingSecretAt(sim, url);
 	const executionsOf = (/** @type {string} */ id) =>
 		n8n.api.listExecutions(id, { includeData: true });
 	const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));

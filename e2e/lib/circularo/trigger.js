@@ -89,7 +89,7 @@ function webhooksFor(sim, url) {
  * are signed with. @param {any} sim @param {string} url
  * @returns {string}
  */
-function registeredSecret(sim, url) {
+function signingSecretAt(sim, url) {
 	const hooks = webhooksFor(sim, url);
 	if (hooks.length !== 1 || typeof hooks[0].hmacSecret !== 'string')
 		throw new Error(`expected one webhook with a secret at ${url}, found ${hooks.length}`);
@@ -164,7 +164,7 @@ module.exports = {
 	triggerWorkflow,
 	createTriggerWorkflow,
 	webhooksFor,
-	registeredSecret,
+	signingSecretAt,
 	signedDelivery,
 	deliveryRuns,
 };
