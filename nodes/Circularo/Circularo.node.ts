@@ -11,7 +11,7 @@ import {
 
 import * as document from './actions/document';
 import * as documentType from './actions/documentType';
-import { searchDocumentTypes } from './actions/listSearch';
+import { searchDocumentTypes, searchTemplates } from './actions/listSearch';
 import { router } from './actions/router';
 import * as signRequest from './actions/signRequest';
 import {
@@ -22,7 +22,6 @@ import {
 import { receiveSignatureDelivery } from './actions/signRequest/waitForSignature/resume';
 import { operationSubtitle } from './actions/common/subtitle';
 import * as template from './actions/template';
-import { searchTemplates } from './actions/template/templateSearch';
 import * as webhook from './actions/webhook';
 
 const resource: INodeProperties = {

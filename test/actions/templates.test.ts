@@ -3,7 +3,7 @@
  * its fields filled, sent to the template's roles or the recipients given in their place), against
  * the simulator over HTTP, with the refusals before any change.
  */
-import { searchTemplates } from '../../nodes/Circularo/actions/template/templateSearch';
+import { searchTemplates } from '../../nodes/Circularo/actions/listSearch';
 import { executeContext } from '../helpers/n8nContext';
 import { useSimulator } from './harness';
 
