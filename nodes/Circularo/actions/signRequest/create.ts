@@ -10,6 +10,51 @@ import { checkedRecipients, type RecipientParameters } from './recipients';
 import { reminderProperties, withAutomaticReminders } from './reminderOptions';
 import { readSigningLinkPlan, signingLinkProperties, signingLinksOf } from './signingLinkOption';
 
+/** A recipient's private message, for every operation that shares. */
+export const privateMessageValue: INodeProperties = {
+	displayName: 'Private Message',
+	name: 'message',
+	type: 'string',
+	typeOptions: { rows: 2 },
+	default: '',
+	description: 'A message only this recipient sees in the invitation',
+};
+
+/** A recipient's one-time password, for every operation that shares. */
+export const protectionValues: INodeProperties[] = [
+	{
+		displayName: 'Protection',
+		name: 'otp',
+		type: 'options',
+		default: 'none',
+		description:
+			'Whether the recipient must enter a one-time password before opening the document (recommended for recipients outside Circularo)',
+		options: [
+			{ name: 'None', value: 'none' },
+			{ name: 'One-Time Password by E-Mail', value: 'email' },
+			{ name: 'One-Time Password by SMS', value: 'phone' },
+		],
+	},
+	{
+		displayName: 'OTP E-Mail',
+		name: 'otpEmail',
+		type: 'string',
+		default: '',
+		placeholder: 'name@email.com',
+		description: "Where the one-time password is sent. Empty: the recipient's e-mail address.",
+		displayOptions: { show: { otp: ['email'] } },
+	},
+	{
+		displayName: 'Phone Number',
+		name: 'otpPhone',
+		type: 'string',
+		default: '',
+		placeholder: '+420 777 123 456',
+		description: 'Mobile number the one-time password is sent to, in international format',
+		displayOptions: { show: { otp: ['phone'] } },
+	},
+];
+
 const recipientValues: INodeProperties[] = [
 	{
 		displayName: 'E-Mail or Username',
@@ -43,14 +88,7 @@ const recipientValues: INodeProperties[] = [
 		description:
 			'Position of the recipient in sequential signing (1 first). 0 uses the position in this list.',
 	},
-	{
-		displayName: 'Private Message',
-		name: 'message',
-		type: 'string',
-		typeOptions: { rows: 2 },
-		default: '',
-		description: 'A message only this recipient sees in the invitation',
-	},
+	privateMessageValue,
 	{
 		displayName: 'Valid Until',
 		name: 'validUntil',
@@ -59,37 +97,7 @@ const recipientValues: INodeProperties[] = [
 		description:
 			'When the request expires for this recipient (ISO 8601, in the future). Empty: no expiry.',
 	},
-	{
-		displayName: 'Protection',
-		name: 'otp',
-		type: 'options',
-		default: 'none',
-		description:
-			'Whether the recipient must enter a one-time password before opening the document (recommended for recipients outside Circularo)',
-		options: [
-			{ name: 'None', value: 'none' },
-			{ name: 'One-Time Password by E-Mail', value: 'email' },
-			{ name: 'One-Time Password by SMS', value: 'phone' },
-		],
-	},
-	{
-		displayName: 'OTP E-Mail',
-		name: 'otpEmail',
-		type: 'string',
-		default: '',
-		placeholder: 'name@email.com',
-		description: "Where the one-time password is sent. Empty: the recipient's e-mail address.",
-		displayOptions: { show: { otp: ['email'] } },
-	},
-	{
-		displayName: 'Phone Number',
-		name: 'otpPhone',
-		type: 'string',
-		default: '',
-		placeholder: '+420 777 123 456',
-		description: 'Mobile number the one-time password is sent to, in international format',
-		displayOptions: { show: { otp: ['phone'] } },
-	},
+	...protectionValues,
 	{
 		displayName: 'Signature Page',
 		name: 'signaturePage',

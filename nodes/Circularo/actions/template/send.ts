@@ -11,6 +11,7 @@ import { share } from '../../circularo/endpoints/shares';
 import { getTemplate } from '../../circularo/endpoints/templates';
 import type { OperationRun } from '../router';
 import { badInput, textParameter } from '../common/inputChecks';
+import { privateMessageValue, protectionValues } from '../signRequest/create';
 import { reminderProperties, withAutomaticReminders } from '../signRequest/reminderOptions';
 import {
 	readSigningLinkPlan,
@@ -86,52 +87,8 @@ const properties: INodeProperties[] = [
 						description:
 							"E-mail address or Circularo username of this role's recipient. Empty: the user the template names.",
 					},
-					{
-						displayName: 'OTP E-Mail',
-						name: 'otpEmail',
-						type: 'string',
-						default: '',
-						placeholder: 'name@email.com',
-						description:
-							"Where the one-time password is sent. Empty: the recipient's e-mail address.",
-					},
-					{
-						displayName: 'Phone Number',
-						name: 'otpPhone',
-						type: 'string',
-						default: '',
-						placeholder: '+420 777 123 456',
-						description: 'Mobile number the one-time password is sent to, in international format',
-					},
-					{
-						displayName: 'Private Message',
-						name: 'message',
-						type: 'string',
-						default: '',
-						description: 'A message only this recipient sees in the invitation',
-					},
-					{
-						displayName: 'Protection',
-						name: 'otp',
-						type: 'options',
-						default: 'none',
-						description:
-							'Whether the recipient must enter a one-time password before opening the document (needed for a signing link to someone outside Circularo)',
-						options: [
-							{
-								name: 'None',
-								value: 'none',
-							},
-							{
-								name: 'One-Time Password by E-Mail',
-								value: 'email',
-							},
-							{
-								name: 'One-Time Password by SMS',
-								value: 'phone',
-							},
-						],
-					},
+					privateMessageValue,
+					...protectionValues,
 				],
 			},
 		],
