@@ -18,6 +18,7 @@ import {
 	type ILoadOptionsFunctions,
 	type IN8nHttpFullResponse,
 	type INode,
+	type IPollFunctions,
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
@@ -44,7 +45,7 @@ export interface CircularoCredentials {
 }
 
 export type CircularoContext =
-	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions | IPollFunctions;
 
 /** Management calls must answer quickly; Circularo also wants webhook deliveries answered within seconds. */
 const API_TIMEOUT_MS = 10_000;

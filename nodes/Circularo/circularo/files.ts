@@ -8,6 +8,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
+	type IPollFunctions,
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
@@ -26,7 +27,7 @@ import {
 /** The binary field the trigger puts the audit trail in, and the action node's default for it. */
 export const AUDIT_TRAIL_FIELD = 'auditTrail';
 
-type FileContext = IExecuteFunctions | IWebhookFunctions;
+type FileContext = IExecuteFunctions | IWebhookFunctions | IPollFunctions;
 
 const MB = 1024 * 1024;
 const DEFAULT_MAX_FILE_MB = 100;

@@ -1,0 +1,137 @@
+/**
+ * What a poll reports about a document, as items with the Circularo Trigger's field names (`event`,
+ * `documentId`, `documentTitle`, `actor`, `occurredAt`, `receivedAt`, `payload`), so that a
+ * workflow can switch between the two triggers without rewiring. The mapping is the poll's own,
+ * from the document as Circularo's API returns it: the event from its documented state, the actor
+ * and time from its history where the history names them.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { asObject, firstString, textOf } from '../circularo/answers';
+import { documentHistory } from '../circularo/endpoints';
+import type { CircularoEventName } from '../events';
+
+/** The events a poll can see, in the order of the Events parameter. */
+export const POLLED_EVENTS = [
+	'documentCompleted',
+	'documentDeleted',
+	'documentSigned',
+	'signCancelled',
+	'signRequest',
+	'signExpired',
+	'signRejected',
+] as const satisfies readonly CircularoEventName[];
+
+export type PolledEvent = (typeof POLLED_EVENTS)[number];
+
+/** The documented end states (`workflow.shareStateName`) and the event each ends with. */
+export const ENDING_EVENTS: Record<string, PolledEvent> = {
+	completed: 'documentCompleted',
+	rejected: 'signRejected',
+	expired: 'signExpired',
+	cancelled: 'signCancelled',
+};
+
+export const IN_PROGRESS = 'inprogress';
+
+/** Who caused an event, as the Circularo Trigger's items give it. */
+export interface PolledActor extends IDataObject {
+	id: string | null;
+	name: string | null;
+	email: string | null;
+}
+
+export interface PolledItem extends IDataObject {
+	event: PolledEvent;
+	documentId: string;
+	documentTitle: string | null;
+	actor: PolledActor | null;
+	occurredAt: string | null;
+	receivedAt: string;
+	/** The document as Circularo answered the poll (only `documentId` for a deleted one). */
+	payload: IDataObject;
+	downloadError?: string;
+}
+
+/** A document's documented state, `workflow.shareStateName`. */
+export function stateOf(document: IDataObject): string | undefined {
+	return textOf(asObject(document.workflow)?.shareStateName);
+}
+
+/** [assumed] A history entry's actor: a user name or e-mail, or an object naming the user. */
+function actorOf(value: unknown): PolledActor | null {
+	if (typeof value === 'string' && value !== '') {
+		return value.includes('@')
+			? { id: null, name: null, email: value }
+			: { id: null, name: value, email: null };
+	}
+	const user = asObject(value);
+	if (!user) return null;
+	const actor: PolledActor = {
+		id: firstString(user.id, user.userId) ?? null,
+		name: firstString(user.name, user.fullName, user.username) ?? null,
+		email: firstString(user.email, user.mail) ?? null,
+	};
+	return actor.id === null && actor.name === null && actor.email === null ? null : actor;
+}
+
+/** [assumed] A history entry's time (`date`), as ISO 8601. */
+function isoOf(value: unknown): string | null {
+	const text = textOf(value);
+	if (text === undefined) return null;
+	const date = new Date(/^\d+$/.test(text) ? Number(text) : text);
+	return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** One event of a document, with what its history entry says (nothing when it has none). */
+export interface DocumentEvent {
+	event: PolledEvent;
+	entry?: IDataObject;
+}
+
+export function polledItem(
+	document: IDataObject,
+	documentId: string,
+	{ event, entry }: DocumentEvent,
+	receivedAt: Date,
+): PolledItem {
+	return {
+		event,
+		documentId,
+		documentTitle: firstString(document.documentTitle, document.name) ?? null,
+		actor: actorOf(entry?.actor),
+		occurredAt: isoOf(entry?.date),
+		receivedAt: receivedAt.toISOString(),
+		payload: document,
+	};
+}
+
+const REPORTED_IN_HISTORY: readonly string[] = [
+	'signRequest',
+	'documentSigned',
+	...Object.values(ENDING_EVENTS),
+];
+
+/**
+ * The events of a document since the poll last saw it: its history entries from `fromIndex` on
+ * ([assumed] entries `{ event, actor, date }` named as the webhook events), then its ending from
+ * its documented state when no entry of the history reported it (a history that cannot be read
+ * still ends the document once). A document the poll did not know starts at its last sign request.
+ */
+export function eventsSince(document: IDataObject, fromIndex: number | 'new'): DocumentEvent[] {
+	const history = documentHistory(document);
+	let start = fromIndex === 'new' ? -1 : fromIndex;
+	if (fromIndex === 'new') start = history.map((entry) => entry.event).lastIndexOf('signRequest');
+	const events: DocumentEvent[] = [];
+	if (start < 0) {
+		events.push({ event: 'signRequest' });
+		start = history.length;
+	}
+	for (const entry of history.slice(start)) {
+		if (typeof entry.event === 'string' && REPORTED_IN_HISTORY.includes(entry.event))
+			events.push({ event: entry.event as PolledEvent, entry });
+	}
+	const ending = ENDING_EVENTS[stateOf(document) ?? ''];
+	if (ending && events.at(-1)?.event !== ending) events.push({ event: ending });
+	return events;
+}
