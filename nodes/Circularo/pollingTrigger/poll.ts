@@ -14,7 +14,7 @@
  * The result is the next state and what to report; nothing is written here, so a poll that fails
  * half-way leaves the stored state as it was and the next poll finds the same changes again.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { firstString } from '../circularo/answers';
 import type { CircularoClient } from '../circularo/client';
@@ -141,7 +141,10 @@ export async function pollDocuments(
 			} else if (status === OUT_OF_SIGHT_STATUS) {
 				outcome.outOfSight.push(documentId);
 			} else {
-				throw error;
+				const failure = error as NodeOperationError;
+				throw new NodeOperationError(client.node, failure.message, {
+					description: failure.description ?? undefined,
+				});
 			}
 			continue;
 		}
