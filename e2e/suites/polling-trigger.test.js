@@ -1,0 +1,102 @@
+// @ts-check
+'use strict';
+/**
+ * The Circularo Polling Trigger in a real n8n, with a plain user's API key: published, then n8n
+ * stopped; documents completed, rejected, deleted, and one created and completed, while it is down;
+ * n8n started again. n8n runs a poll trigger's first poll at once on every start, so that poll must
+ * report each of those exactly once, and the next poll (a minute later) nothing.
+ *
+ * Run: npm run build && node --test --test-concurrency=1 e2e/suites/polling-trigger.test.js
+ */
+
+const { describe, test } = require('node:test');
+const assert = require('node:assert/strict');
+const { waitFor } = require('../lib/http');
+const { useStack, createCircularoCredential } = require('../lib/circularo');
+const {
+	POLLING_NODE_TYPE,
+	pollingWorkflow,
+	sendForSigning,
+	deleteDocument,
+	reportedEvents,
+	lastSearchAt,
+} = require('../lib/pollingTrigger');
+
+describe('Circularo Polling Trigger in real n8n', { timeout: 6 * 60_000 }, () => {
+	/** @type {any} */ let sim;
+	/** @type {any} */ let n8n;
+	/** @type {{ id: string, name: string }} */ let credential;
+	/** @type {string} */ let workflowId;
+	/** @type {Record<string, string>} */ const docs = {};
+
+	useStack(async (s) => {
+		({ sim, n8n } = s);
+		credential = await createCircularoCredential(n8n, sim, { apiKey: sim.keys.plainUser });
+	});
+
+	const finished = (/** @type {number} */ n) =>
+		n8n.api.waitForExecutions(workflowId, n, {
+			timeoutMs: 90_000,
+			settleMs: 3000,
+			includeData: true,
+		});
+
+	test('1. published, its first poll records what is in progress and reports nothing', async () => {
+		const types = await n8n.api.nodeTypes();
+		assert.ok(types.some((/** @type {any} */ t) => t.name === POLLING_NODE_TYPE));
+		docs.endedBefore = await sendForSigning(sim, 'Completed before publishing');
+		await sim.sign({ documentId: docs.endedBefore });
+		for (const name of ['toComplete', 'toReject', 'toDelete', 'staysOpen'])
+			docs[name] = await sendForSigning(sim, `Polled ${name}`);
+		const stored = await n8n.api.createWorkflow(pollingWorkflow({ credential }));
+		workflowId = String(stored.id);
+		const searchesBefore = lastSearchAt(sim);
+		await n8n.api.publish(workflowId);
+		assert.ok(
+			lastSearchAt(sim) > searchesBefore,
+			'the first poll ran when the workflow was published',
+		);
+		const { staticData } = await n8n.api.getWorkflow(workflowId);
+		const record = JSON.stringify(staticData);
+		for (const name of ['toComplete', 'toReject', 'toDelete', 'staysOpen'])
+			assert.ok(record.includes(docs[name]), `${name} is recorded in static data`);
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		assert.equal(await n8n.api.countExecutions(workflowId, ['success', 'error', 'running']), 0);
+	});
+
+	test('2. n8n down: complete, reject, delete, create-and-complete; the first poll at start reports each once', async () => {
+		await n8n.stop();
+		await sim.sign({ documentId: docs.toComplete });
+		await sim.reject({ documentId: docs.toReject, reason: 'Not while you were away' });
+		await deleteDocument(sim, docs.toDelete);
+		docs.quick = await sendForSigning(sim, 'Created and completed while n8n was down');
+		await sim.sign({ documentId: docs.quick });
+		await n8n.restart();
+		const executions = await finished(1);
+		assert.equal(executions.length, 1, 'one execution: the first poll after the start');
+		assert.deepEqual(
+			reportedEvents(executions).sort(),
+			[
+				`documentCompleted ${docs.toComplete}`,
+				`documentCompleted ${docs.quick}`,
+				`documentDeleted ${docs.toDelete}`,
+				`documentSigned ${docs.toComplete}`,
+				`documentSigned ${docs.quick}`,
+				`signRejected ${docs.toReject}`,
+				`signRequest ${docs.quick}`,
+			].sort(),
+		);
+	});
+
+	test('3. the next poll reports nothing', async () => {
+		const after = lastSearchAt(sim);
+		await waitFor(() => lastSearchAt(sim) > after, {
+			timeoutMs: 75_000,
+			intervalMs: 500,
+			what: 'the next scheduled poll',
+		});
+		await new Promise((resolve) => setTimeout(resolve, 5000));
+		const executions = await n8n.api.listExecutions(workflowId);
+		assert.equal(executions.length, 1, 'still one execution');
+	});
+});
