@@ -14,6 +14,7 @@ const { SIGNATURE_MODES, fire, emit } = require('./deliveries');
 const { ApiError, isLoopbackAddress, isObject, readJsonBody, sendJson } = require('./http');
 const { newDocumentRecord } = require('./seed');
 const { actOnSignRequest, shareView } = require('./signing');
+const { AWAY_ROUTES, expire, undelivered } = require('./away');
 
 /**
  * @typedef {import('./faults').FaultSpec} FaultSpec
@@ -116,6 +117,19 @@ class SimulatorControl extends SimulatorState {
 			events: emitted.map((e) => e.event),
 			deliveries,
 		};
+	}
+
+	/**
+	 * The document's sign request expires (its deadline passed): `signExpired`, state `expired`.
+	 * @param {{ documentId: string }} opts
+	 */
+	expire(opts) {
+		return expire(/** @type {any} */ (this), opts);
+	}
+
+	/** Deliveries that did not reach their webhook; Circularo sends none of them again. */
+	undelivered() {
+		return undelivered(/** @type {any} */ (this));
 	}
 
 	/** Resolves once every event the API emitted so far (creation, sharing, ...) is delivered. */
@@ -318,6 +332,7 @@ const CONTROL_ROUTES = [
 			return [200, { ok: true }];
 		},
 	],
+	...AWAY_ROUTES,
 ];
 
 /**
