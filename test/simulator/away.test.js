@@ -51,7 +51,7 @@ describe('n8n away', () => {
 		expect(r.json.document.shareStateName).toBe('expired');
 		const share = [...sim.shares.values()].find((s) => s.documentId === cancelled);
 		expect(
-			(await api(sim, 'PUT', '/share/disable', sim.keys.teamAdmin, { shareIds: [share.shareId] }))
+			(await api(sim, 'PUT', '/share/disable', sim.keys.teamAdmin, { shareIds: [share?.shareId] }))
 				.status,
 		).toBe(200);
 		expect(
