@@ -6,7 +6,7 @@
  */
 
 const { buildPayload } = require('../simulator/payloads');
-const { signedDelivery } = require('../e2e/lib/circularo');
+const { signedDelivery } = require('../e2e/lib/circularo/trigger');
 
 /**
  * The signing secret of the bench's credentials (a test value, not a credential of anyone's): (c)'s

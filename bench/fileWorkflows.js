@@ -19,7 +19,8 @@
  */
 
 const crypto = require('node:crypto');
-const { actionNode, manualWorkflow, readFileNode } = require('../e2e/lib/circularo');
+const { actionNode } = require('../e2e/lib/circularo/action');
+const { manualWorkflow, readFileNode } = require('../e2e/lib/workflows');
 
 const PAGE_SIZE = 100;
 

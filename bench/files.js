@@ -18,12 +18,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { ensureNode24 } = require('../e2e/lib/install');
-const {
-	startStack,
-	createCircularoCredential,
-	writeLargePdf,
-	MANUAL_TRIGGER_NAME,
-} = require('../e2e/lib/circularo');
+const { startStack, createCircularoCredential } = require('../e2e/lib/circularo/stack');
+const { MANUAL_TRIGGER_NAME } = require('../e2e/lib/workflows');
+const { writeLargePdf } = require('../e2e/lib/largePdf');
 const { waitFor } = require('../e2e/lib/http');
 const { resetTreePeaks, treeMemory } = require('../e2e/lib/proctree');
 const { table, fmt, mib, machineLine } = require('../e2e/lib/report');

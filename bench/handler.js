@@ -16,7 +16,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const { signedDelivery } = require('../e2e/lib/circularo');
+const { signedDelivery } = require('../e2e/lib/circularo/trigger');
 const { table, fmt } = require('../e2e/lib/report');
 const { BENCH_SECRET, makeBody, median, runAsScript, sizeLabel, verdict } = require('./common');
 

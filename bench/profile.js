@@ -21,7 +21,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startStack, packedPackage } = require('../e2e/lib/circularo');
+const { startStack, packedPackage } = require('../e2e/lib/circularo/stack');
 const { table, fmt } = require('../e2e/lib/report');
 const { setupBenchWorkflows, checkWorkflows } = require('./workflows');
 const { CONFIGS, runPhase } = require('./phases');

@@ -6,7 +6,7 @@
  * after many deliveries to the Circularo Trigger (part 3).
  */
 
-const { startStack } = require('../e2e/lib/circularo');
+const { startStack } = require('../e2e/lib/circularo/stack');
 const { treeCpuSeconds } = require('../e2e/lib/proctree');
 const { settledMemory } = require('../e2e/lib/load');
 const { table, fmt, mib } = require('../e2e/lib/report');

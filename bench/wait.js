@@ -23,7 +23,8 @@
  */
 
 const os = require('node:os');
-const { startStack, SEND_AND_WAIT_NODES } = require('../e2e/lib/circularo');
+const { startStack } = require('../e2e/lib/circularo/stack');
+const { SEND_AND_WAIT_NODES } = require('../e2e/lib/circularo/sendAndWait');
 const { PublicApi, FINISHED } = require('../e2e/lib/api');
 const { treeCpuSeconds } = require('../e2e/lib/proctree');
 const { table, fmt, machineLine } = require('../e2e/lib/report');

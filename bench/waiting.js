@@ -12,7 +12,8 @@
 
 const crypto = require('node:crypto');
 const { postConcurrent, request, waitFor } = require('../e2e/lib/http');
-const { createCircularoCredential, sendAndWaitWorkflow } = require('../e2e/lib/circularo');
+const { createCircularoCredential } = require('../e2e/lib/circularo/stack');
+const { sendAndWaitWorkflow } = require('../e2e/lib/circularo/sendAndWait');
 
 const SIGNER = 'signer@example.com';
 /** Executions started at once when the pool grows. */

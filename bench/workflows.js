@@ -15,13 +15,13 @@
 const crypto = require('node:crypto');
 const { request } = require('../e2e/lib/http');
 const { PublicApi } = require('../e2e/lib/api');
+const { createCircularoCredential } = require('../e2e/lib/circularo/stack');
 const {
-	NODE_TYPE,
-	createCircularoCredential,
+	TRIGGER_NODE_TYPE,
 	createTriggerWorkflow,
 	registeredSecret,
 	signedDelivery,
-} = require('../e2e/lib/circularo');
+} = require('../e2e/lib/circularo/trigger');
 const {
 	BENCH_SECRET,
 	BENCH_TOKEN_HEADER,
@@ -192,8 +192,8 @@ async function checkWorkflows(n8n, wfs, bodyBytes) {
  */
 async function loadedTriggerVersion(n8n) {
 	const types = await n8n.api.nodeTypes();
-	const trigger = types.find((/** @type {any} */ t) => t.name === NODE_TYPE);
-	if (!trigger) throw new Error(`n8n did not load ${NODE_TYPE}`);
+	const trigger = types.find((/** @type {any} */ t) => t.name === TRIGGER_NODE_TYPE);
+	if (!trigger) throw new Error(`n8n did not load ${TRIGGER_NODE_TYPE}`);
 	const versions = Array.isArray(trigger.version) ? trigger.version : [trigger.version];
 	return /** @type {number} */ (trigger.defaultVersion ?? Math.max(...versions));
 }

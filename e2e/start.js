@@ -13,7 +13,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { freePort } = require('./lib/http');
-const { startStack, createCircularoCredential, createTriggerWorkflow } = require('./lib/circularo');
+const { startStack, createCircularoCredential } = require('./lib/circularo/stack');
+const { createTriggerWorkflow } = require('./lib/circularo/trigger');
 const { exampleWithCredential, formNode } = require('./lib/examples');
 
 const WAIT_EXAMPLE = 'send-for-signature-and-wait.json';

@@ -15,7 +15,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const E = require('./editor');
 const { assertOwnIcon, assertNoMissingNodeWarning, choose } = require('./flow');
-const { TOOL_NODE_TYPE } = require('../lib/circularo');
+const { TOOL_NODE_TYPE } = require('../lib/circularo/action');
 
 const AGENT_NAME = 'AI Agent';
 

@@ -24,7 +24,7 @@ const E = require('./editor');
 const { editorFlow } = require('./flow');
 const { agentToolFlow } = require('./agentToolFlow');
 const { sendAndWaitFlow } = require('./sendAndWaitFlow');
-const { startStack } = require('../lib/circularo');
+const { startStack } = require('../lib/circularo/stack');
 
 const FAILURE_DIR = path.resolve(__dirname, '..', '.runs', 'browser');
 

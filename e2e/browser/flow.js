@@ -12,7 +12,8 @@
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const E = require('./editor');
-const { NODE_TYPE, CREDENTIAL_TYPE } = require('../lib/circularo');
+const { CREDENTIAL_TYPE } = require('../lib/circularo/stack');
+const { TRIGGER_NODE_TYPE } = require('../lib/circularo/trigger');
 
 const PACKAGE_ICON_PREFIX = '/icons/n8n-nodes-circularo/';
 
@@ -106,8 +107,8 @@ async function editorFlow(ctx) {
 	const baseUrl = n8n.baseUrl;
 
 	const nodeTypes = await n8n.api.nodeTypes();
-	const description = nodeTypes.find((/** @type {any} */ t) => t.name === NODE_TYPE);
-	assert.ok(description, `${NODE_TYPE} is served by /types/nodes.json`);
+	const description = nodeTypes.find((/** @type {any} */ t) => t.name === TRIGGER_NODE_TYPE);
+	assert.ok(description, `${TRIGGER_NODE_TYPE} is served by /types/nodes.json`);
 	/** @type {Record<string, any>} */
 	const prop = Object.fromEntries(
 		description.properties.map((/** @type {any} */ p) => [p.name, p]),

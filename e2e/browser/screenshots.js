@@ -15,7 +15,7 @@ const E = require('./editor');
 const { editorFlow } = require('./flow');
 const { agentToolFlow } = require('./agentToolFlow');
 const { sendAndWaitFlow } = require('./sendAndWaitFlow');
-const { startStack } = require('../lib/circularo');
+const { startStack } = require('../lib/circularo/stack');
 
 const OUT_DIR = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 

@@ -14,7 +14,8 @@
 const assert = require('node:assert/strict');
 const E = require('./editor');
 const { assertOwnIcon, assertNoMissingNodeWarning, assertLabelled } = require('./flow');
-const { ACTION_NODE_TYPE, MANUAL_TRIGGER_NAME, manualWorkflow } = require('../lib/circularo');
+const { ACTION_NODE_TYPE } = require('../lib/circularo/action');
+const { MANUAL_TRIGGER_NAME, manualWorkflow } = require('../lib/workflows');
 
 const OPERATION = 'sendAndWaitForSignature';
 

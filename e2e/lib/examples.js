@@ -8,7 +8,9 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { NODE_TYPE, ACTION_NODE_TYPE, CREDENTIAL_TYPE } = require('./circularo');
+const { CREDENTIAL_TYPE } = require('./circularo/stack');
+const { TRIGGER_NODE_TYPE } = require('./circularo/trigger');
+const { ACTION_NODE_TYPE } = require('./circularo/action');
 
 const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
 
@@ -24,7 +26,7 @@ function readExample(file) {
 function exampleWithCredential(file, credential) {
 	const example = readExample(file);
 	for (const node of example.nodes)
-		if (node.type === NODE_TYPE || node.type === ACTION_NODE_TYPE)
+		if (node.type === TRIGGER_NODE_TYPE || node.type === ACTION_NODE_TYPE)
 			node.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
 	return example;
 }

@@ -10,7 +10,7 @@ const { waitFor } = require('../lib/http');
 const { setupOwner } = require('../lib/n8n');
 const { ensureQueueServices } = require('../lib/services');
 const { startQueueSet } = require('../lib/queue');
-const { packedPackage } = require('../lib/circularo');
+const { packedPackage } = require('../lib/circularo/stack');
 const { startSimulator } = require('../../simulator');
 
 /** Events the suites' workflows select. */

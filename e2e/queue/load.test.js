@@ -23,13 +23,13 @@ const { startN8n, setupOwner } = require('../lib/n8n');
 const { treeRssBytes, treePssBytes, treeCpuSeconds } = require('../lib/proctree');
 const { measureLoad } = require('../lib/load');
 const { printBlock, mib } = require('../lib/report');
+const { createCircularoCredential } = require('../lib/circularo/stack');
 const {
-	createCircularoCredential,
 	createTriggerWorkflow,
 	webhooksFor,
 	signedDelivery,
 	deliveryRuns,
-} = require('../lib/circularo');
+} = require('../lib/circularo/trigger');
 const {
 	SELECTED,
 	startQueueStack,

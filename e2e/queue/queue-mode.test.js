@@ -14,15 +14,15 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { request, waitFor } = require('../lib/http');
 const { PublicApi } = require('../lib/api');
+const { createCircularoCredential } = require('../lib/circularo/stack');
 const {
 	TRIGGER_NAME,
 	NEXT_NODE_NAME,
-	createCircularoCredential,
 	createTriggerWorkflow,
 	triggerWorkflow,
 	webhooksFor,
 	signedDelivery,
-} = require('../lib/circularo');
+} = require('../lib/circularo/trigger');
 const {
 	SELECTED,
 	startQueueStack,

@@ -18,13 +18,8 @@ const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { request, waitFor } = require('../lib/http');
 const { startQueueStack } = require('./fixture');
-const {
-	CREDENTIAL_TYPE,
-	TRIGGER_NAME,
-	createCircularoCredential,
-	createTriggerWorkflow,
-	webhooksFor,
-} = require('../lib/circularo');
+const { CREDENTIAL_TYPE, createCircularoCredential } = require('../lib/circularo/stack');
+const { TRIGGER_NAME, createTriggerWorkflow, webhooksFor } = require('../lib/circularo/trigger');
 
 const STATIC_KEY = `node:${TRIGGER_NAME}`;
 

@@ -14,13 +14,13 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { PublicApi, FINISHED } = require('../lib/api');
 const { startQueueStack, logShows, WORKER_STARTED } = require('./fixture');
+const { createCircularoCredential } = require('../lib/circularo/stack');
 const {
 	SEND_AND_WAIT_NODES,
-	createCircularoCredential,
 	sendAndWaitWorkflow,
-	startByWebhook,
 	waitRegistrationsOf,
-} = require('../lib/circularo');
+} = require('../lib/circularo/sendAndWait');
+const { startByWebhook } = require('../lib/workflows');
 
 const SIGNER = 'signer@example.com';
 

@@ -14,7 +14,8 @@
 const { describe, test, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const { request, waitFor } = require('../lib/http');
-const { useStack, createTriggerWorkflow, webhooksFor, TRIGGER_NAME } = require('../lib/circularo');
+const { useStack } = require('../lib/circularo/stack');
+const { createTriggerWorkflow, webhooksFor, TRIGGER_NAME } = require('../lib/circularo/trigger');
 const { SecretWatch, scanForSecrets } = require('./helpers');
 const { PublicApi } = require('../lib/api');
 const { printBlock, machineLine } = require('../lib/report');

@@ -8,7 +8,8 @@
  */
 
 const assert = require('node:assert/strict');
-const circularo = require('../lib/circularo');
+const { startStack, createCircularoCredential } = require('../lib/circularo/stack');
+const { createTriggerWorkflow, webhooksFor } = require('../lib/circularo/trigger');
 
 /**
  * The simulator and n8n (startStack), a Circularo API credential (with the given Webhook Signing
@@ -17,16 +18,16 @@ const circularo = require('../lib/circularo');
  * @param {{ events: string[], webhookSecret?: string, n8nEnv?: Record<string, string> }} o
  */
 async function startPublishedTrigger(o) {
-	const stack = await circularo.startStack({ n8n: { env: o.n8nEnv || {} } });
+	const stack = await startStack({ n8n: { env: o.n8nEnv || {} } });
 	const { sim, n8n } = stack;
 	try {
-		const credential = await circularo.createCircularoCredential(n8n, sim, {
+		const credential = await createCircularoCredential(n8n, sim, {
 			apiKey: sim.keys.teamAdmin,
 			webhookSecret: o.webhookSecret,
 		});
-		const wf = await circularo.createTriggerWorkflow(n8n, { credential, events: o.events });
+		const wf = await createTriggerWorkflow(n8n, { credential, events: o.events });
 		await /** @type {import('../lib/api').PublicApi} */ (n8n.api).publish(wf.id);
-		const registered = circularo.webhooksFor(sim, wf.productionUrl);
+		const registered = webhooksFor(sim, wf.productionUrl);
 		assert.equal(registered.length, 1, 'publishing registers one webhook');
 		return { stack, sim, n8n, wf, secret: /** @type {string} */ (registered[0].hmacSecret) };
 	} catch (err) {

@@ -19,19 +19,16 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { PublicApi } = require('../lib/api');
 const { request } = require('../lib/http');
+const { useStack } = require('../lib/circularo/stack');
+const { WEBHOOK_PATH, triggerWorkflow, webhooksFor } = require('../lib/circularo/trigger');
 const {
 	ACTION_NODE_TYPE,
 	TOOL_NODE_TYPE,
-	MANUAL_TRIGGER_NAME,
-	WEBHOOK_PATH,
-	useStack,
-	triggerWorkflow,
-	webhooksFor,
 	actionNode,
 	pdfCodeNode,
-	manualWorkflow,
 	contractPdf,
-} = require('../lib/circularo');
+} = require('../lib/circularo/action');
+const { MANUAL_TRIGGER_NAME, manualWorkflow } = require('../lib/workflows');
 
 const SIGNER = 'anna.signer@example.com';
 const DOWNLOAD_NODE = 'Download signed PDF';

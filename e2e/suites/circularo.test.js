@@ -13,16 +13,14 @@ const assert = require('node:assert/strict');
 const { EVENTS } = require('../../simulator');
 const { waitFor, request } = require('../lib/http');
 const { PublicApi } = require('../lib/api');
+const { CREDENTIAL_TYPE, useStack, createCircularoCredential } = require('../lib/circularo/stack');
 const {
-	NODE_TYPE,
-	CREDENTIAL_TYPE,
+	TRIGGER_NODE_TYPE,
 	TRIGGER_NAME,
 	NEXT_NODE_NAME,
-	useStack,
-	createCircularoCredential,
 	createTriggerWorkflow,
 	webhooksFor,
-} = require('../lib/circularo');
+} = require('../lib/circularo/trigger');
 
 const SELECTED = ['documentCompleted', 'documentSigned'];
 const SETTLE_MS = 2000;
@@ -46,8 +44,8 @@ describe('Circularo Trigger in real n8n', { timeout: 20 * 60_000 }, () => {
 	test('1. the node and credential types are loaded, and the credential test accepts any valid key and names the problem with a wrong one', async () => {
 		const nodes = await n8n.api.nodeTypes();
 		assert.ok(
-			nodes.some((/** @type {any} */ n) => n.name === NODE_TYPE),
-			`${NODE_TYPE} is loaded`,
+			nodes.some((/** @type {any} */ n) => n.name === TRIGGER_NODE_TYPE),
+			`${TRIGGER_NODE_TYPE} is loaded`,
 		);
 		const credentials = await n8n.api.credentialTypes();
 		assert.ok(credentials.some((/** @type {any} */ c) => c.name === CREDENTIAL_TYPE));

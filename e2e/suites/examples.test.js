@@ -26,16 +26,13 @@ const { PublicApi } = require('../lib/api');
 const { waitFor } = require('../lib/http');
 const { EXAMPLES_DIR, readExample, exampleWithCredential, formNode } = require('../lib/examples');
 const {
-	NODE_TYPE,
-	ACTION_NODE_TYPE,
 	CREDENTIAL_TYPE,
 	startStack,
 	createCircularoCredential,
-	webhooksFor,
-	WEBHOOK_PATH,
-	contractPdf,
-	waitRegistrationsOf,
-} = require('../lib/circularo');
+} = require('../lib/circularo/stack');
+const { TRIGGER_NODE_TYPE, webhooksFor, WEBHOOK_PATH } = require('../lib/circularo/trigger');
+const { ACTION_NODE_TYPE, contractPdf } = require('../lib/circularo/action');
+const { waitRegistrationsOf } = require('../lib/circularo/sendAndWait');
 
 const EXAMPLES = fs
 	.readdirSync(EXAMPLES_DIR)
@@ -158,7 +155,7 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 		]);
 		for (const file of EXAMPLES) {
 			const { nodes } = readExample(file);
-			const triggers = nodes.filter((/** @type {any} */ n) => n.type === NODE_TYPE);
+			const triggers = nodes.filter((/** @type {any} */ n) => n.type === TRIGGER_NODE_TYPE);
 			const waits = nodes.filter(
 				(/** @type {any} */ n) =>
 					n.type === ACTION_NODE_TYPE && n.parameters.operation === 'sendAndWaitForSignature',
@@ -172,7 +169,7 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 
 	test('the check finds what the editor would flag: unknown types and versions, missing required parameters', async () => {
 		const wf = readExample('signed-pdf-save-and-email.json');
-		const trigger = wf.nodes.find((/** @type {any} */ n) => n.type === NODE_TYPE);
+		const trigger = wf.nodes.find((/** @type {any} */ n) => n.type === TRIGGER_NODE_TYPE);
 		trigger.parameters.events = [];
 		const email = wf.nodes.find((/** @type {any} */ n) => n.type === 'n8n-nodes-base.emailSend');
 		delete email.parameters.toEmail;
@@ -197,7 +194,7 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 		// n8n's own publish check refuses the same mistake.
 		const broken = readExample('signed-pdf-save-and-email.json');
 		for (const node of broken.nodes) {
-			if (node.type === NODE_TYPE)
+			if (node.type === TRIGGER_NODE_TYPE)
 				node.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
 			if (node.type === 'n8n-nodes-base.emailSend') {
 				delete node.parameters.toEmail;
@@ -274,9 +271,9 @@ describe('example workflows in real n8n', { timeout: 15 * 60_000 }, () => {
 
 				// With credentials chosen, as the sticky note tells the user, n8n's own publish check
 				// ("Cannot publish workflow: ... configuration issues") passes and the trigger registers.
-				const trigger = stored.nodes.find((/** @type {any} */ n) => n.type === NODE_TYPE);
+				const trigger = stored.nodes.find((/** @type {any} */ n) => n.type === TRIGGER_NODE_TYPE);
 				for (const node of stored.nodes) {
-					if (node.type === NODE_TYPE || node.type === ACTION_NODE_TYPE) {
+					if (node.type === TRIGGER_NODE_TYPE || node.type === ACTION_NODE_TYPE) {
 						node.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
 						continue;
 					}

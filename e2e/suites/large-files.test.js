@@ -18,14 +18,10 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { PublicApi } = require('../lib/api');
-const {
-	MANUAL_TRIGGER_NAME,
-	useStack,
-	actionNode,
-	manualWorkflow,
-	readFileNode,
-	writeLargePdf,
-} = require('../lib/circularo');
+const { useStack } = require('../lib/circularo/stack');
+const { actionNode } = require('../lib/circularo/action');
+const { MANUAL_TRIGGER_NAME, manualWorkflow, readFileNode } = require('../lib/workflows');
+const { writeLargePdf } = require('../lib/largePdf');
 
 const MB = 1024 * 1024;
 const RUN = { timeoutMs: 300_000 };

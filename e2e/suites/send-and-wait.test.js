@@ -26,17 +26,15 @@ const execFileAsync = promisify(require('node:child_process').execFile);
 const { PublicApi, FINISHED } = require('../lib/api');
 const { request } = require('../lib/http');
 const { DEFAULT_N8N_VERSION } = require('../lib/install');
+const { useStack } = require('../lib/circularo/stack');
+const { signedDelivery } = require('../lib/circularo/trigger');
+const { actionNode, toolExecutorWorkflow } = require('../lib/circularo/action');
 const {
-	MANUAL_TRIGGER_NAME,
 	SEND_AND_WAIT_NODES,
-	useStack,
-	actionNode,
 	sendAndWaitWorkflow,
-	signedDelivery,
-	startByWebhook,
-	toolExecutorWorkflow,
 	waitRegistrationsOf,
-} = require('../lib/circularo');
+} = require('../lib/circularo/sendAndWait');
+const { MANUAL_TRIGGER_NAME, startByWebhook } = require('../lib/workflows');
 
 const SIGNER = 'signer@example.com';
 const VERSION = process.env.CIRCULARO_E2E_N8N_VERSION || DEFAULT_N8N_VERSION;

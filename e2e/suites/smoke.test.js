@@ -23,7 +23,7 @@ const {
 	waitFor,
 	PublicApi,
 } = require('../lib');
-const { webhookNode } = require('../lib/circularo');
+const { webhookNode } = require('../lib/workflows');
 
 describe(
 	`harness smoke: real n8n ${process.env.CIRCULARO_E2E_N8N_VERSION || '2.41.1'}`,

@@ -16,13 +16,9 @@
 const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 const { PublicApi } = require('../lib/api');
-const {
-	TOOL_NODE_TYPE,
-	MANUAL_TRIGGER_NAME,
-	useStack,
-	actionNode,
-	toolExecutorWorkflow,
-} = require('../lib/circularo');
+const { useStack } = require('../lib/circularo/stack');
+const { TOOL_NODE_TYPE, actionNode, toolExecutorWorkflow } = require('../lib/circularo/action');
+const { MANUAL_TRIGGER_NAME } = require('../lib/workflows');
 
 const EXECUTOR = 'Tool Executor';
 

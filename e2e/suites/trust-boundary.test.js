@@ -19,16 +19,18 @@ const { PublicApi } = require('../lib/api');
 const { ensureN8n } = require('../lib/install');
 const {
 	CREDENTIAL_TYPE,
-	TRIGGER_NAME,
-	WEBHOOK_PATH,
 	startStack,
 	createCircularoCredential,
+} = require('../lib/circularo/stack');
+const {
+	TRIGGER_NAME,
+	WEBHOOK_PATH,
 	createTriggerWorkflow,
 	triggerWorkflow,
 	webhooksFor,
 	registeredSecret,
 	signedDelivery,
-} = require('../lib/circularo');
+} = require('../lib/circularo/trigger');
 
 const SETTLE_MS = 2000;
 const STATIC_KEY = `node:${TRIGGER_NAME}`;
