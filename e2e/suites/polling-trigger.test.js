@@ -12,7 +12,7 @@
 const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 const { waitFor } = require('../lib/http');
-const { useStack, createCircularoCredential } = require('../lib/circularo');
+const { useStack, createCircularoCredential } = require('../lib/circularo/stack');
 const {
 	POLLING_NODE_TYPE,
 	pollingWorkflow,
@@ -20,7 +20,7 @@ const {
 	deleteDocument,
 	reportedEvents,
 	lastSearchAt,
-} = require('../lib/pollingTrigger');
+} = require('../lib/circularo/pollingTrigger');
 
 describe('Circularo Polling Trigger in real n8n', { timeout: 6 * 60_000 }, () => {
 	/** @type {any} */ let sim;

@@ -8,11 +8,11 @@
  */
 
 const crypto = require('node:crypto');
+const { CREDENTIAL_TYPE } = require('./stack');
 
 const POLLING_NODE_TYPE = 'n8n-nodes-circularo.circularoPollingTrigger';
 const POLLING_TRIGGER_NAME = 'Circularo Polling Trigger';
 const AFTER_POLL_NAME = 'After Poll';
-const CREDENTIAL_TYPE = 'circularoApi';
 
 /**
  * A workflow JSON: Circularo Polling Trigger (every minute unless told) -> a NoOp node.
