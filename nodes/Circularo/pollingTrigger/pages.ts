@@ -27,6 +27,8 @@ export function createdAt(document: IDataObject): number | undefined {
 
 /**
  * Every document in `states` created at or after `createdAfter` (ISO 8601, optional), page by page.
+ * [assumed] The search answers newest first by `createDate` (as searchDocuments asks) and takes a
+ * document's exact `createDate` as the `lte` bound of the next page (documented is `gte`).
  * A page shorter than asked ends the search unless the answer's total says more are left.
  */
 export async function* searchPages(
