@@ -53,7 +53,8 @@ class SimulatorControl extends SimulatorState {
 	/**
 	 * Creates a document (in tenant `acme`, team `Sales` unless told otherwise), in progress unless
 	 * `shareStateName` says otherwise: `null` is a document never shared.
-	 * @param {{ title?: string, team?: string | null, tenant?: string, documentId?: string, shareStateName?: string | null }} [opts]
+	 * `createDate` (ISO 8601) backdates it, as documents of a tenant in use for years are.
+	 * @param {{ title?: string, team?: string | null, tenant?: string, documentId?: string, shareStateName?: string | null, createDate?: string }} [opts]
 	 */
 	createDocument(opts = {}) {
 		const tenant = this.tenants.get(opts.tenant ?? 'acme');
@@ -80,6 +81,11 @@ class SimulatorControl extends SimulatorState {
 			creator: creator ? creator.id : 'unknown',
 			shareStateName: opts.shareStateName === undefined ? 'inprogress' : opts.shareStateName,
 		});
+		if (opts.createDate !== undefined) {
+			if (Number.isNaN(Date.parse(opts.createDate)))
+				throw new ApiError(400, 'INVALID_DATE', `createDate "${opts.createDate}" is not a date`);
+			doc.createDate = new Date(opts.createDate).toISOString();
+		}
 		this.documents.set(documentId, doc);
 		return this.publicDocument(doc);
 	}
