@@ -92,9 +92,9 @@ async function addDocuments(baseUrl, count, shareStateName, createDate) {
  * @param {{ requests: number, writes: number }} counter
  */
 function pollContext(serverUrl, apiKey, staticData, counter) {
-	const {
-		httpRequestWithAuthentication,
-	} = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions.js');
+	const { httpRequestWithAuthentication } = /** @type {any} */ (
+		require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions.js')
+	);
 	const { CircularoApi } = require(path.join(DIST, 'credentials', 'CircularoApi.credentials.js'));
 	const credentialType = new CircularoApi();
 	const node = {
@@ -138,7 +138,7 @@ function pollContext(serverUrl, apiKey, staticData, counter) {
 		) {
 			counter.requests++;
 			return await httpRequestWithAuthentication.call(
-				/** @type {any} */ (context),
+				context,
 				type,
 				request,
 				{},
