@@ -19,10 +19,11 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const v8 = require('node:v8');
 const vm = require('node:vm');
-const { spawn } = require('node:child_process');
-const { freePort, waitFor, postConcurrent } = require('../e2e/lib/http');
+const fs = require('node:fs');
+const os = require('node:os');
+const { postConcurrent } = require('../e2e/lib/http');
 const { table, fmt, machineLine } = require('../e2e/lib/report');
-const { reapOnExit, forget } = require('../e2e/lib/reaper');
+const { spawnServer, stopServer, waitUntilReady, onFreePort } = require('../e2e/lib/serverProcess');
 const { median, runAsScript, verdict } = require('./common');
 
 const DIST = path.join(__dirname, '..', 'dist');
@@ -34,28 +35,36 @@ const MONTH_AGO = () => new Date(Date.now() - 30 * 24 * 3600 * 1000).toISOString
 v8.setFlagsFromString('--expose-gc');
 const gc = /** @type {() => void} */ (vm.runInNewContext('gc'));
 
-/** The simulator as its own process; resolves its base URL and a stop function. */
+/** The simulator as its own process (the harness's way to run a server); its base URL and stop(). */
 async function startSimulatorProcess() {
-	const port = await freePort();
-	const child = spawn(
-		process.execPath,
-		[path.join(__dirname, '..', 'simulator', 'cli.js'), '--port', String(port), '--quiet'],
-		{ stdio: 'ignore', detached: true },
-	);
-	if (child.pid) reapOnExit(child.pid);
-	const baseUrl = `http://127.0.0.1:${port}`;
-	await waitFor(async () => (await fetch(`${baseUrl}/_sim/state`).catch(() => null))?.ok, {
-		timeoutMs: 20_000,
-		intervalMs: 100,
-		what: 'the simulator',
+	return onFreePort(async (port) => {
+		const logFile = path.join(os.tmpdir(), `circularo-bench-poll-simulator-${process.pid}.log`);
+		const server = spawnServer(
+			process.execPath,
+			[path.join(__dirname, '..', 'simulator', 'cli.js'), '--port', String(port), '--quiet'],
+			{ logFile, cwd: path.join(__dirname, '..') },
+		);
+		const baseUrl = `http://127.0.0.1:${port}`;
+		await waitUntilReady(
+			server,
+			async () => (await fetch(`${baseUrl}/_sim/state`).catch(() => null))?.ok === true,
+			{
+				timeoutMs: 20_000,
+				intervalMs: 100,
+				what: 'the simulator',
+				logFile,
+				logFrom: 0,
+				clash: /EADDRINUSE/,
+			},
+		);
+		return {
+			baseUrl,
+			stop: async () => {
+				await stopServer(server, 'SIGTERM', 10_000);
+				fs.rmSync(logFile, { force: true });
+			},
+		};
 	});
-	return {
-		baseUrl,
-		stop: () => {
-			if (child.pid) forget(child.pid);
-			child.kill('SIGTERM');
-		},
-	};
 }
 
 /**
@@ -242,7 +251,7 @@ async function runPollBench(o = {}) {
 			]);
 		}
 	} finally {
-		sim.stop();
+		await sim.stop();
 	}
 	const text = [
 		`Part 6: Circularo Polling Trigger, unchanged polls (${polls} per case, median), 100 documents per search page`,
