@@ -133,7 +133,7 @@ Three workflows are published.
    sign request's events once: step 1's document shows up there too, within a minute. Expire
    one (or reject one, as above) and it arrives with the next check:
 
-     npm run simulator -- expire${simArg} --latest
+     npm run simulator -- expire${simArg} --document doc-sales-1
 
 n8n's log: ${n8n.logFile}
 Press Ctrl-C to stop.`);

@@ -325,7 +325,7 @@ async function runClient(cmd, argv) {
 			if (values.json) console.log(JSON.stringify(r.results, null, 2));
 			else {
 				console.log(`Undelivered (not retried, as Circularo retries none): ${r.results.length}`);
-				printDeliveries(r.results);
+				if (r.results.length > 0) printDeliveries(r.results);
 			}
 			return;
 		}

@@ -6,6 +6,8 @@
  * expired, cancelled and deleted; each delivery fails once, is recorded and is never sent again.
  */
 const net = require('node:net');
+const path = require('node:path');
+const { execFile } = require('node:child_process');
 const { api, request, createWebhook, useSimulator } = require('./helpers');
 
 /** A loopback URL where nothing listens (a port taken and released). */
@@ -93,6 +95,26 @@ describe('n8n away', () => {
 		expect(sim.deliveries.length).toBe(count);
 		const listed = await request(`${sim.baseUrl}/_sim/undelivered`);
 		expect(listed.json.results).toHaveLength(count);
+	});
+
+	test('the CLI: expire --document, then undelivered lists the delivery that failed', async () => {
+		await createWebhook(sim, sim.keys.teamAdmin, { type: 'team', callbackUrl: await deadUrl() });
+		/** @param {string[]} args @returns {Promise<{ code: number, stdout: string }>} */
+		const cli = (args) =>
+			new Promise((resolve) =>
+				execFile(
+					process.execPath,
+					[path.join(__dirname, '..', '..', 'simulator', 'cli.js'), ...args, '--url', sim.baseUrl],
+					{ timeout: 15_000 },
+					(error, stdout) => resolve({ code: error ? 1 : 0, stdout }),
+				),
+			);
+		const expired = await cli(['expire', '--document', 'doc-sales-1']);
+		expect(expired.code).toBe(0);
+		expect(expired.stdout).toMatch(/doc-sales-1: sign request expired; state expired/);
+		const listed = await cli(['undelivered']);
+		expect(listed.stdout).toMatch(/Undelivered \(not retried, as Circularo retries none\): 1/);
+		expect(listed.stdout).toMatch(/signExpired/);
 	});
 
 	test('expire refuses a document without a sign request in progress', async () => {
