@@ -205,6 +205,19 @@ describe('Circularo Polling Trigger: many documents, keys and failures', () => {
 		expect(t.calls().some((call) => call.includes('/webhooks'))).toBe(false);
 	});
 
+	it('a document the key can no longer see is dropped with a warning, no event', async () => {
+		const moved = await t.sendForSigning('Moved to Legal');
+		await t.poll();
+		t.sim.documents.get(moved).team = 'Legal';
+		const run = await t.poll();
+		expect(run.output).toBeNull();
+		expect(run.warnings).toEqual([
+			expect.stringMatching(/1 document\(s\) in progress can no longer be seen with this API key/),
+		]);
+		expect(Object.keys(t.staticData.o as IDataObject)).not.toContain(moved);
+		expect((await t.poll()).warnings).toEqual([]);
+	});
+
 	it('a poll that fails half-way changes nothing; the next one reports each change once', async () => {
 		const first = await t.sendForSigning('First');
 		const second = await t.sendForSigning('Second');
