@@ -34,6 +34,13 @@ export const ENDING_EVENTS: Record<string, PolledEvent> = {
 
 export const IN_PROGRESS = 'inprogress';
 
+/** The event a document's state ends its sign request with, or undefined while it has not ended. */
+export function endingOf(state: string | undefined): PolledEvent | undefined {
+	return state !== undefined && Object.prototype.hasOwnProperty.call(ENDING_EVENTS, state)
+		? ENDING_EVENTS[state]
+		: undefined;
+}
+
 /** Who caused an event, as the Circularo Trigger's items give it. */
 export interface PolledActor extends IDataObject {
 	id: string | null;
@@ -131,7 +138,7 @@ export function eventsSince(document: IDataObject, fromIndex: number | 'new'): D
 		if (typeof entry.event === 'string' && REPORTED_IN_HISTORY.includes(entry.event))
 			events.push({ event: entry.event as PolledEvent, entry });
 	}
-	const ending = ENDING_EVENTS[stateOf(document) ?? ''];
+	const ending = endingOf(stateOf(document));
 	if (ending && events.at(-1)?.event !== ending) events.push({ event: ending });
 	return events;
 }

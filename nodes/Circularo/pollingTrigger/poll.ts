@@ -26,7 +26,14 @@ import {
 	searchDocuments,
 } from '../circularo/endpoints';
 import { statusOf } from '../circularo/errors';
-import { ENDING_EVENTS, eventsSince, IN_PROGRESS, stateOf, type DocumentEvent } from './items';
+import {
+	ENDING_EVENTS,
+	endingOf,
+	eventsSince,
+	IN_PROGRESS,
+	stateOf,
+	type DocumentEvent,
+} from './items';
 import { createdAt, searchPages } from './pages';
 import { ENDED_SEARCH_MARGIN_MS, pruneEnded, type OpenRecord, type PollState } from './state';
 
@@ -154,7 +161,7 @@ export async function pollDocuments(
 			// Missed by the search (it changed while the poll paged through it): keep it.
 			state.open[documentId] = recordOf(document);
 			report(documentId, document, eventsSince(document, known[1]));
-		} else if (documentState !== undefined && documentState in ENDING_EVENTS) {
+		} else if (endingOf(documentState)) {
 			outcome.ended.push(documentId);
 			if (created !== undefined) state.ended[documentId] = created;
 			report(documentId, document, eventsSince(document, known[1]));
