@@ -18,6 +18,7 @@ const { useStack, createCircularoCredential } = require('../lib/circularo/stack'
 const { createTriggerWorkflow } = require('../lib/circularo/trigger');
 const {
 	POLLING_NODE_TYPE,
+	POLLING_TRIGGER_NAME,
 	pollingWorkflow,
 	sendForSigning,
 	deleteDocument,
@@ -125,5 +126,14 @@ describe('Circularo Polling Trigger in real n8n', { timeout: 6 * 60_000 }, () =>
 		// Circularo sent none of the missed deliveries again: the webhook workflow never ran.
 		assert.equal((await n8n.api.listExecutions(webhookWorkflowId)).length, 0);
 		assert.equal(sim.deliveries.filter((/** @type {any} */ d) => d.status !== null).length, 0);
+	});
+
+	test('4. Fetch Test Event runs one poll in manual mode: the latest event of the newest document, nothing stored', async () => {
+		const before = JSON.stringify((await n8n.api.getWorkflow(workflowId)).staticData);
+		const execution = await n8n.api.runManually(workflowId, POLLING_TRIGGER_NAME, {
+			timeoutMs: 60_000,
+		});
+		assert.deepEqual(reportedEvents([execution]), [`documentCompleted ${docs.quick}`]);
+		assert.equal(JSON.stringify((await n8n.api.getWorkflow(workflowId)).staticData), before);
 	});
 });
