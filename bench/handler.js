@@ -58,10 +58,16 @@ const REGISTRATIONS = 900;
  *   each registration's static data
  */
 function activate(nodePath, ctx) {
-	const trigger = path.join(path.dirname(nodePath), 'trigger');
-	const load = (/** @type {string} */ name) =>
-		fs.existsSync(path.join(trigger, `${name}.js`)) ? require(path.join(trigger, name)) : {};
-	const { newRegistration } = load('secrets');
+	// The trigger's modules, or the webhook layer's where later builds moved them.
+	const folders = ['trigger', 'webhooks'].map((folder) =>
+		path.join(path.dirname(nodePath), folder),
+	);
+	const load = (/** @type {string} */ name) => {
+		const folder = folders.find((dir) => fs.existsSync(path.join(dir, `${name}.js`)));
+		return folder ? require(path.join(folder, name)) : {};
+	};
+	// secrets.js in builds before webhooks/signingSecrets.js
+	const { newRegistration } = { ...load('secrets'), ...load('signingSecrets') };
 	const { rememberSecret } = load('knownSecrets');
 	// staticData.js; registrationData.js in builds before it was renamed
 	const { registrationKey } = { ...load('registrationData'), ...load('staticData') };

@@ -195,7 +195,7 @@ async function runPollBench(o = {}) {
 	const others = o.others ?? (o.quick ? 2000 : DEFAULT_OTHERS);
 	const polls = o.polls ?? (o.quick ? 1 : 3);
 	const { CircularoPollingTrigger } = require(
-		path.join(DIST, 'nodes', 'Circularo', 'pollingTrigger', 'CircularoPollingTrigger.node.js'),
+		path.join(DIST, 'nodes', 'Circularo', 'CircularoPollingTrigger.node.js'),
 	);
 	const trigger = new CircularoPollingTrigger();
 	const cases = [

@@ -19,7 +19,7 @@ import {
 	SIGNATURE_WAIT_WEBHOOKS,
 	WAITING_TOOLTIP,
 } from './actions/signRequest/sendAndWaitForSignature';
-import { receiveSignatureDelivery } from './actions/signRequest/signatureDelivery';
+import { receiveSignatureDelivery } from './actions/signRequest/waitForSignature/resume';
 import { operationSubtitle } from './actions/common/subtitle';
 import * as webhook from './actions/webhook';
 

@@ -7,10 +7,10 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { maxFileSizeOption } from './circularo/files';
+import { maxFileSizeOption } from './circularo/documentFiles';
 import { ALL_EVENTS, EVENT_OPTIONS } from './events';
 import { receiveDelivery } from './trigger/delivery';
-import { checkExists, create, deleteRegistration } from './trigger/lifecycle';
+import { checkExists, create, unregister } from './trigger/lifecycle';
 
 /** The selected events by their display names, e.g. "Document Completed, Document Signed". */
 const EVENT_NAMES = JSON.stringify(
@@ -184,7 +184,7 @@ export class CircularoTrigger implements INodeType {
 				return await create.call(this);
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				return await deleteRegistration.call(this);
+				return await unregister.call(this);
 			},
 		},
 	};

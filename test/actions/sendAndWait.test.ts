@@ -16,11 +16,13 @@ import {
 } from '../helpers/n8nContext';
 import { startWaitingN8n, type WaitingExecution, type WaitingN8n } from '../helpers/waitingN8n';
 
-jest.mock('../../nodes/Circularo/actions/signRequest/n8nSupport', () => ({
-	...jest.requireActual('../../nodes/Circularo/actions/signRequest/n8nSupport'),
+jest.mock('../../nodes/Circularo/actions/signRequest/waitForSignature/n8nVersion', () => ({
+	...jest.requireActual('../../nodes/Circularo/actions/signRequest/waitForSignature/n8nVersion'),
 	resumesOnEveryOutput: jest.fn(() => true),
 }));
-const support = jest.requireMock('../../nodes/Circularo/actions/signRequest/n8nSupport');
+const support = jest.requireMock(
+	'../../nodes/Circularo/actions/signRequest/waitForSignature/n8nVersion',
+);
 
 const { startSimulator, hmacHex } = require('../../simulator');
 
@@ -251,12 +253,24 @@ describe('Send and Wait for Signature: execute()', () => {
 		const error = await failure(sendAndWait(newDocument()));
 		expect(error.message).toBe('Send and Wait for Signature needs n8n 2.39 or later');
 		expect(sim.requests).toEqual([]);
-		// The detection itself, on the n8n-workflow this repo builds against (2.17, before 2.39):
-		const { resumesOnEveryOutput } = jest.requireActual(
-			'../../nodes/Circularo/actions/signRequest/n8nSupport',
-		);
-		expect(resumesOnEveryOutput()).toBe(false);
 	});
+
+	it.each([
+		['without', {}, false],
+		['with', { checkNodesApiVersion: () => undefined }, true],
+	])(
+		'tells the n8n release by its n8n-workflow: %s checkNodesApiVersion (2.39 on)',
+		(_with, exports, expected) => {
+			jest.isolateModules(() => {
+				jest.doMock('n8n-workflow', () => exports);
+				const { resumesOnEveryOutput } = jest.requireActual(
+					'../../nodes/Circularo/actions/signRequest/waitForSignature/n8nVersion',
+				);
+				expect(resumesOnEveryOutput()).toBe(expected);
+			});
+			jest.dontMock('n8n-workflow');
+		},
+	);
 });
 
 /** The one item of a resumed execution and the output index it left by. */
@@ -399,6 +413,9 @@ describe('Send and Wait for Signature: deliveries to the waiting execution', () 
 			body,
 		});
 		expect(answer.status).toBe(401);
+		// The credential is loaded for the first delivery only: the verified secret is remembered.
+		const loads = n8n.credentialLoads.filter((a) => a.path.includes(`/${execution.id}/`));
+		expect(loads.map((a) => a.loads)).toEqual([1, 0, 0, 0, 0, 1]);
 		expect(execution.status).toBe('waiting');
 	});
 

@@ -34,8 +34,15 @@ function context(serverUrl = sim.baseUrl, apiKey = sim.keys.teamAdmin) {
 	return { ...made, client: circularoClient(made.context) };
 }
 
+/** An endpoint with its own advice for 403 and 404, and none for 409 (the generic fix applies). */
 const getDocument = {
-	endpoint: 'getDocument',
+	endpoint: {
+		action: 'get the document',
+		advice: {
+			403: 'The user behind the API key may not do this with this document.',
+			404: 'Check the Document ID: no document with this ID is visible.',
+		},
+	},
 	method: 'GET',
 	path: '/documents/doc-sales-1',
 } as const;
@@ -56,18 +63,24 @@ describe('request', () => {
 		const { client } = context(`${sim.baseUrl}/api/v1/`);
 		const answer = await client.request<IDataObject>({ ...getDocument, qs: { lang: 'en' } });
 		expect(answer.results).toHaveLength(1);
+		// The simulator answers 200 only to the credential's key in `token` (a wrong or missing one: 401).
 		expect(lastRequest()).toMatchObject({
 			method: 'GET',
 			path: '/api/v1/documents/doc-sales-1',
-			query: { token: '[redacted]', lang: 'en' },
+			query: { lang: 'en' },
 			status: 200,
 		});
+		expect(Object.keys(lastRequest().query).sort()).toEqual(['lang', 'token']);
 	});
 
 	it('refuses plain http to a public host before n8n is asked to send anything', async () => {
 		const { client, calls } = context('http://acme.circularo.com');
 		const error = await failureOf(
-			client.request({ endpoint: 'listWebhooks', method: 'GET', path: '/webhooks' }),
+			client.request({
+				endpoint: { action: 'list webhooks', advice: {} },
+				method: 'GET',
+				path: '/webhooks',
+			}),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe(
@@ -125,7 +138,11 @@ describe('request', () => {
 	it('says when Circularo cannot be reached', async () => {
 		const { client } = context('http://127.0.0.1:1');
 		const error = await failureOf(
-			client.request({ endpoint: 'listWebhooks', method: 'GET', path: '/webhooks' }),
+			client.request({
+				endpoint: { action: 'list webhooks', advice: {} },
+				method: 'GET',
+				path: '/webhooks',
+			}),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe(
@@ -140,7 +157,7 @@ describe('upload', () => {
 		const { client } = context();
 		const pdf = samplePdf('Upload test');
 		const answer = await client.upload({
-			endpoint: 'uploadFile',
+			endpoint: { action: 'upload the file', advice: {} },
 			path: '/files/saveFile',
 			fields: { fileName: 'Contract "A".pdf' },
 			fileField: 'file',
@@ -189,7 +206,10 @@ describe('download', () => {
 
 	it('hands on the PDF as a stream of its declared length, every byte in it', async () => {
 		const { client } = context();
-		const pdf = await client.download({ endpoint: 'downloadFile', path: pdfPath() }, limit);
+		const pdf = await client.download(
+			{ endpoint: { action: "download the document's PDF", advice: {} }, path: pdfPath() },
+			limit,
+		);
 		const chunks: Buffer[] = [];
 		for await (const chunk of pdf.stream) chunks.push(chunk as Buffer);
 		const bytes = Buffer.concat(chunks);
@@ -233,7 +253,10 @@ describe('download', () => {
 				// stream fails as it is read past the limit (files.ts reports what n8n's read threw).
 				const error = await failureOf(
 					client
-						.download({ endpoint: 'downloadFile', path: '/f' }, limit)
+						.download(
+							{ endpoint: { action: "download the document's PDF", advice: {} }, path: '/f' },
+							limit,
+						)
 						.then(async ({ stream }) => {
 							for await (const chunk of stream) void chunk;
 						}),
@@ -259,7 +282,10 @@ describe('download', () => {
 		});
 		const { client } = context();
 		const error = await failureOf(
-			client.download({ endpoint: 'downloadFile', path: pdfPath() }, limit),
+			client.download(
+				{ endpoint: { action: "download the document's PDF", advice: {} }, path: pdfPath() },
+				limit,
+			),
 		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe("Circularo's answer is not a PDF");
@@ -276,7 +302,10 @@ describe('download', () => {
 		const { client } = context();
 		const error = await failureOf(
 			client.download(
-				{ endpoint: 'downloadAuditTrail', path: '/documents/doc-sales-1/audit' },
+				{
+					endpoint: { action: 'download the audit trail', advice: {} },
+					path: '/documents/doc-sales-1/audit',
+				},
 				limit,
 			),
 		);

@@ -1,5 +1,5 @@
 /**
- * The lenient readings of nodes/Circularo/circularo/endpoints.ts that the simulator's answers do
+ * The lenient readings of nodes/Circularo/circularo/endpoints/ and records.ts that the simulator's answers do
  * not reach: shapes a real tenant may send that the documentation does not show. Each endpoint is
  * handed the answer by a client that answers every call with it.
  */
@@ -9,11 +9,10 @@ import { firstResultOf, resultsOf } from '../../nodes/Circularo/circularo/answer
 import type { CircularoClient } from '../../nodes/Circularo/circularo/client';
 import {
 	deleteDocument,
-	documentVersion,
 	searchDocuments,
-	uploadFile,
-	waitingForNames,
-} from '../../nodes/Circularo/circularo/endpoints';
+} from '../../nodes/Circularo/circularo/endpoints/documents';
+import { uploadFile } from '../../nodes/Circularo/circularo/endpoints/files';
+import { documentVersion, waitingForNames } from '../../nodes/Circularo/circularo/records';
 
 function answering(answer: unknown): CircularoClient {
 	const reply = async () => answer as never;

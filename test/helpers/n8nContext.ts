@@ -29,7 +29,7 @@ import type { Readable } from 'stream';
 import { CircularoApi } from '../../credentials/CircularoApi.credentials';
 import { Circularo } from '../../nodes/Circularo/Circularo.node';
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
-import { CircularoPollingTrigger } from '../../nodes/Circularo/pollingTrigger/CircularoPollingTrigger.node';
+import { CircularoPollingTrigger } from '../../nodes/Circularo/CircularoPollingTrigger.node';
 
 const {
 	httpRequest,

@@ -1,7 +1,7 @@
 /**
  * What the property tests share: how many cases each runs (10,000 unless FC_NUM_RUNS says
  * otherwise; FC_SEED replays a failure), a plain assertion fast enough for that many, and the
- * documented signature rule written out independently of nodes/Circularo/trigger/signature.ts.
+ * documented signature rule written out independently of nodes/Circularo/webhooks/signature.ts.
  */
 import { inspect } from 'util';
 import fc from 'fast-check';

@@ -34,6 +34,8 @@ export interface WaitingN8n {
 	executions: Map<string, WaitingExecution>;
 	/** Every request answered: path, status, whether it carried a Circularo signature. */
 	answers: Array<{ path: string; status: number; signed: boolean }>;
+	/** How many times each run of webhook() loaded the credential, by path. */
+	credentialLoads: Array<{ path: string; loads: number }>;
 	close(): Promise<void>;
 }
 
@@ -49,8 +51,8 @@ async function runWebhook(
 	req: IncomingMessage,
 	url: URL,
 	rawBody: Buffer,
-): Promise<{ status: number; body: unknown }> {
-	const { context, response } = waitingWebhookContext({
+): Promise<{ status: number; body: unknown; credentialLoads: number }> {
+	const { context, response, log } = waitingWebhookContext({
 		credentials: execution.credentials,
 		parameters: execution.parameters,
 		executionId: execution.id,
@@ -64,27 +66,29 @@ async function runWebhook(
 	} catch (error) {
 		// n8n resumes the execution as an error: the wait is spent.
 		execution.status = 'resumed';
-		return { status: 500, body: { error: (error as Error).message } };
+		return { status: 500, body: { error: (error as Error).message }, ...log };
 	}
 	if (result.workflowData) {
 		execution.status = 'resumed';
 		execution.outputs = result.workflowData;
-		return { status: 200, body: { message: 'Workflow was started' } };
+		return { status: 200, body: { message: 'Workflow was started' }, ...log };
 	}
-	if (result.noWebhookResponse) return { status: response.status ?? 200, body: response.body };
-	return { status: 200, body: { message: 'Webhook call received' } };
+	if (result.noWebhookResponse)
+		return { status: response.status ?? 200, body: response.body, ...log };
+	return { status: 200, body: { message: 'Webhook call received' }, ...log };
 }
 
 export async function startWaitingN8n(): Promise<WaitingN8n> {
 	const executions = new Map<string, WaitingExecution>();
 	const answers: WaitingN8n['answers'] = [];
+	const credentialLoads: WaitingN8n['credentialLoads'] = [];
 	const server: Server = createServer((req, res) => {
 		void (async () => {
 			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 			const rawBody = await bodyOf(req);
 			const [, route, executionId, nodeId] = url.pathname.split('/');
 			const execution = executions.get(executionId ?? '');
-			let answer: { status: number; body: unknown };
+			let answer: { status: number; body: unknown; credentialLoads?: number };
 			if (route !== 'webhook-waiting' || !execution) {
 				answer = { status: 404, body: { message: 'The execution does not exist' } };
 			} else if (url.searchParams.get('signature') !== execution.token) {
@@ -98,6 +102,8 @@ export async function startWaitingN8n(): Promise<WaitingN8n> {
 			}
 			const signed = req.headers['x-circularo-signature'] !== undefined;
 			answers.push({ path: url.pathname, status: answer.status, signed });
+			if (answer.credentialLoads !== undefined)
+				credentialLoads.push({ path: url.pathname, loads: answer.credentialLoads });
 			res.writeHead(answer.status, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(answer.body ?? {}));
 		})();
@@ -110,6 +116,7 @@ export async function startWaitingN8n(): Promise<WaitingN8n> {
 			`${baseUrl}/webhook-waiting/${execution.id}?signature=${execution.token}`,
 		executions,
 		answers,
+		credentialLoads,
 		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }

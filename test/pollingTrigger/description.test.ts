@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
-import { CircularoPollingTrigger } from '../../nodes/Circularo/pollingTrigger/CircularoPollingTrigger.node';
+import { CircularoPollingTrigger } from '../../nodes/Circularo/CircularoPollingTrigger.node';
 
 const polling = new CircularoPollingTrigger().description;
 const webhook = new CircularoTrigger().description;

@@ -5,7 +5,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { CircularoPollingTrigger } from '../../nodes/Circularo/pollingTrigger/CircularoPollingTrigger.node';
+import { CircularoPollingTrigger } from '../../nodes/Circularo/CircularoPollingTrigger.node';
 import { pollContext } from '../helpers/n8nContext';
 
 const { startSimulator } = require('../../simulator');

@@ -165,6 +165,24 @@ describe('Circularo Polling Trigger: each kind of change, once', () => {
 		expect(item.binary!.auditTrail).toMatchObject({ fileName: 'With files audit trail.pdf' });
 		expect(Buffer.from(item.binary!.data.data, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
 	});
+
+	it('a download that fails is told in downloadError; the event is reported once all the same', async () => {
+		await t.poll();
+		const documentId = await t.sendForSigning('Audit refused');
+		await t.sim.sign({ documentId });
+		t.sim.setFault({ method: 'GET', path: '/documents/:id/audit', status: 500 });
+		const options = { downloadSignedDocument: true, includeAuditTrail: true };
+		const run = await t.poll({ parameters: { events: ['documentCompleted'], options } });
+		expect(t.events(run)).toEqual([['documentCompleted', documentId]]);
+		const [item] = run.output!;
+		expect(item.binary!.data).toMatchObject({ fileName: 'Audit refused.pdf' });
+		expect(item.binary!.auditTrail).toBeUndefined();
+		expect(item.json.downloadError).toMatch(
+			/^Circularo failed to download the audit trail \(500\)/,
+		);
+		t.sim.clearFaults();
+		expect((await t.poll({ parameters: { events: ['*'], options } })).output).toBeNull();
+	});
 });
 
 describe('Circularo Polling Trigger: many documents, keys and failures', () => {

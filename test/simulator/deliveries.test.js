@@ -3,7 +3,7 @@
 
 const crypto = require('node:crypto');
 const { EVENTS, PAYLOAD_SHAPES, buildPayload } = require('../../simulator');
-const { DELIVERY_FIELD_CANDIDATES } = require('../../nodes/Circularo/circularo/deliveries');
+const { DELIVERY_FIELD_CANDIDATES } = require('../../nodes/Circularo/webhooks/deliveryAssumptions');
 const { CIRCULARO_EVENTS } = require('../../nodes/Circularo/events');
 const { api, useSimulator, createWebhook } = require('./helpers');
 

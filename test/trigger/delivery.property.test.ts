@@ -4,9 +4,9 @@
  */
 import fc from 'fast-check';
 
-import { DELIVERY_FIELD_CANDIDATES } from '../../nodes/Circularo/circularo/deliveries';
-import { toTriggerItem } from '../../nodes/Circularo/trigger/payload';
-import { claimedDigest, digestMatches } from '../../nodes/Circularo/trigger/signature';
+import { DELIVERY_FIELD_CANDIDATES } from '../../nodes/Circularo/webhooks/deliveryAssumptions';
+import { deliveryItem } from '../../nodes/Circularo/webhooks/deliveryItem';
+import { claimedDigest, digestMatches } from '../../nodes/Circularo/webhooks/signature';
 import { CIRCULARO_EVENTS } from '../../nodes/Circularo/events';
 import {
 	anyValue,
@@ -54,11 +54,11 @@ const candidateShaped = fc.dictionary(
 const nullableText = (v: unknown) => v === null || (typeof v === 'string' && v !== '');
 
 describe('payload mapping properties', () => {
-	it(`toTriggerItem never throws, keeps the body as payload and yields well-typed fields (${NUM_RUNS} cases)`, () => {
+	it(`deliveryItem never throws, keeps the body as payload and yields well-typed fields (${NUM_RUNS} cases)`, () => {
 		const receivedAt = new Date('2026-01-02T03:04:05.000Z');
 		fc.assert(
 			fc.property(fc.oneof(anything, candidateShaped), (body) => {
-				const item = toTriggerItem(body, receivedAt);
+				const item = deliveryItem(body, receivedAt);
 				check(
 					Object.is(item.payload, body === undefined ? null : body),
 					'payload is the body itself',

@@ -208,7 +208,7 @@ describe('failed registrations say what to fix and leave nothing behind', () => 
 			'an unknown team',
 			() => credentials({ apiKey: sim.keys.globalAdmin }),
 			{ scope: 'namedTeam', teamName: 'Nope' },
-			/Team Name/,
+			/for a named team, the team name/,
 		],
 	])('%s', async (_name, creds, parameters, fix) => {
 		const { context } = ctx({}, creds(), parameters);

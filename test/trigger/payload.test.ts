@@ -2,8 +2,8 @@ import {
 	DELIVERY_FIELD_CANDIDATES,
 	EPOCH_MILLISECONDS_THRESHOLD,
 	readSignedBody,
-} from '../../nodes/Circularo/circularo/deliveries';
-import { toTriggerItem } from '../../nodes/Circularo/trigger/payload';
+} from '../../nodes/Circularo/webhooks/deliveryAssumptions';
+import { deliveryItem } from '../../nodes/Circularo/webhooks/deliveryItem';
 import { CIRCULARO_EVENTS } from '../../nodes/Circularo/events';
 
 // The simulator builds each candidate shape from circularo-api.md independently of the node's reader.
@@ -12,7 +12,7 @@ const { buildPayload, PAYLOAD_SHAPES } = require('../../simulator');
 const receivedAt = new Date('2026-11-28T12:00:00.000Z');
 const at = new Date('2026-11-27T08:30:15.250Z');
 
-describe('toTriggerItem over every simulator shape', () => {
+describe('deliveryItem over every simulator shape', () => {
 	const knownShapes = (PAYLOAD_SHAPES as string[]).filter((shape) => shape !== 'unknown');
 
 	it('puts the event, in some shape, at every place the node reads it from', () => {
@@ -34,7 +34,7 @@ describe('toTriggerItem over every simulator shape', () => {
 				actor: { id: 'u-7', name: 'Jane Roe', username: 'jane', email: 'jane@acme.test' },
 				at,
 			});
-			const item = toTriggerItem(body, receivedAt);
+			const item = deliveryItem(body, receivedAt);
 			expect(item.event).toBe(event);
 			expect(item.documentId).toBe('doc-42');
 			expect(item.occurredAt).toBe(at.toISOString());
@@ -56,21 +56,21 @@ describe('toTriggerItem over every simulator shape', () => {
 				at,
 			});
 			const hasTitle = JSON.stringify(body).includes('NDA Acme');
-			expect(toTriggerItem(body, receivedAt).documentTitle).toBe(hasTitle ? 'NDA Acme' : null);
+			expect(deliveryItem(body, receivedAt).documentTitle).toBe(hasTitle ? 'NDA Acme' : null);
 		}
 	});
 
 	it('emits "unknown" with empty typed fields and the payload intact for an unrecognised shape', () => {
 		const body = buildPayload('unknown', { event: 'documentCompleted', documentId: 'doc-42', at });
-		const item = toTriggerItem(body, receivedAt);
+		const item = deliveryItem(body, receivedAt);
 		expect(item.event).toBe('unknown');
 		expect(item.payload).toEqual(body);
 	});
 });
 
-describe('toTriggerItem on hand-written deliveries', () => {
+describe('deliveryItem on hand-written deliveries', () => {
 	it('reads the documented default names', () => {
-		const item = toTriggerItem(
+		const item = deliveryItem(
 			{
 				event: 'documentCompleted',
 				documentId: 'd-1',
@@ -98,7 +98,7 @@ describe('toTriggerItem on hand-written deliveries', () => {
 	});
 
 	it('reads the documented names first: actor wins over user', () => {
-		const item = toTriggerItem(
+		const item = deliveryItem(
 			{
 				event: 'signRejected',
 				actor: 'ann@x.test',
@@ -113,7 +113,7 @@ describe('toTriggerItem on hand-written deliveries', () => {
 	});
 
 	it('skips a candidate whose value is not an event (type is also a scope, name also a person)', () => {
-		const item = toTriggerItem(
+		const item = deliveryItem(
 			{ type: 'team', name: 'Bob', action: 'signRejected', id: 'd-9' },
 			receivedAt,
 		);
@@ -123,41 +123,41 @@ describe('toTriggerItem on hand-written deliveries', () => {
 	});
 
 	it('reads epoch seconds, numeric strings and numeric ids', () => {
-		const item = toTriggerItem(
+		const item = deliveryItem(
 			{ event: 'signExpired', documentId: 17, time: 1764230400 },
 			receivedAt,
 		);
 		expect(item.documentId).toBe('17');
 		expect(item.occurredAt).toBe('2025-11-27T08:00:00.000Z');
 		expect(
-			toTriggerItem({ event: 'signExpired', date: '1764230400000' }, receivedAt).occurredAt,
+			deliveryItem({ event: 'signExpired', date: '1764230400000' }, receivedAt).occurredAt,
 		).toBe('2025-11-27T08:00:00.000Z');
 	});
 
 	it('reads a string of digits as seconds or milliseconds by the same threshold as a number', () => {
-		expect(toTriggerItem({ timestamp: '1764230400' }, receivedAt).occurredAt).toBe(
+		expect(deliveryItem({ timestamp: '1764230400' }, receivedAt).occurredAt).toBe(
 			'2025-11-27T08:00:00.000Z',
 		);
-		expect(toTriggerItem({ timestamp: ' 1764230400 ' }, receivedAt).occurredAt).toBe(
+		expect(deliveryItem({ timestamp: ' 1764230400 ' }, receivedAt).occurredAt).toBe(
 			'2025-11-27T08:00:00.000Z',
 		);
 		expect(
-			toTriggerItem({ timestamp: String(EPOCH_MILLISECONDS_THRESHOLD) }, receivedAt).occurredAt,
+			deliveryItem({ timestamp: String(EPOCH_MILLISECONDS_THRESHOLD) }, receivedAt).occurredAt,
 		).toBe(new Date(EPOCH_MILLISECONDS_THRESHOLD).toISOString());
 	});
 
 	it('reads an actor object by name, username, email or id', () => {
-		expect(toTriggerItem({ executor: { username: 'kim' } }, receivedAt).actor).toEqual({
+		expect(deliveryItem({ executor: { username: 'kim' } }, receivedAt).actor).toEqual({
 			id: null,
 			name: 'kim',
 			email: null,
 		});
-		expect(toTriggerItem({ createdBy: { id: 5 } }, receivedAt).actor).toEqual({
+		expect(deliveryItem({ createdBy: { id: 5 } }, receivedAt).actor).toEqual({
 			id: '5',
 			name: null,
 			email: null,
 		});
-		expect(toTriggerItem({ actor: {} }, receivedAt).actor).toBeNull();
+		expect(deliveryItem({ actor: {} }, receivedAt).actor).toBeNull();
 	});
 
 	it.each([
@@ -175,7 +175,7 @@ describe('toTriggerItem on hand-written deliveries', () => {
 			JSON.parse('{"__proto__":{"event":"documentCompleted"},"constructor":{"prototype":{}}}'),
 		],
 	])('never throws on %s', (_name, body) => {
-		const item = toTriggerItem(body, receivedAt);
+		const item = deliveryItem(body, receivedAt);
 		expect(item.event).toBe('unknown');
 		expect(item.payload).toEqual(body);
 		expect(item.occurredAt).toBeNull();

@@ -1,4 +1,4 @@
-import { claimedDigest, digestMatches } from '../../nodes/Circularo/trigger/signature';
+import { claimedDigest, digestMatches } from '../../nodes/Circularo/webhooks/signature';
 
 const { hmacHex } = require('../../simulator');
 

@@ -1,8 +1,8 @@
+import { isSameTarget } from '../../nodes/Circularo/circularo/records';
 import {
-	isSameTarget,
 	unreachableCallbackReason,
 	webhookRequestFor,
-} from '../../nodes/Circularo/trigger/target';
+} from '../../nodes/Circularo/webhooks/registrationRequest';
 
 const hosted = 'https://acme.circularo.com';
 

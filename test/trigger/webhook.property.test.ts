@@ -7,7 +7,7 @@
  *
  * No network: the download options stay off here (they are covered by test/trigger/downloads.test.ts).
  * The oracle for "valid" is the documented rule written out in ../helpers/properties.ts,
- * independent of nodes/Circularo/trigger/signature.ts.
+ * independent of nodes/Circularo/webhooks/signature.ts.
  */
 import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';

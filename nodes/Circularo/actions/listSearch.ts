@@ -4,7 +4,8 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { circularoClient } from '../circularo/client';
-import { isFileBasedType, listDocumentTypes } from '../circularo/endpoints';
+import { listDocumentTypes } from '../circularo/endpoints/documentTypes';
+import { isFileBasedType } from '../circularo/records';
 
 export async function searchDocumentTypes(
 	this: ILoadOptionsFunctions,

@@ -2,7 +2,9 @@
  * Reading Circularo's answers leniently: how they wrap their records, and where ids and words are.
  * Both nodes read every answer through these, so a shape learned from a real tenant changes one line.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+
+import type { CircularoClient } from './client';
 
 /** The answer as an object, or undefined when it is none (an array, text, nothing). */
 export function asObject(value: unknown): IDataObject | undefined {
@@ -60,4 +62,9 @@ export function firstString(...candidates: unknown[]): string | undefined {
 export function errorMessageOf(body: IDataObject): string | undefined {
 	const message = asObject(body.error)?.message ?? body.message ?? body.error;
 	return typeof message === 'string' ? message : undefined;
+}
+
+/** Fails a call whose answer lacks what it must hold (Circularo answered, so no status advice). */
+export function answerLacks(client: CircularoClient, message: string, description: string): never {
+	throw new NodeOperationError(client.node, message, { description });
 }

@@ -6,7 +6,7 @@
  *
  * Three ways to call: `request` (JSON), `upload` (one multipart file, streamed from where n8n
  * keeps it) and `download` (one PDF, checked and capped, handed to n8n's binary storage as it
- * arrives). endpoints.ts is their only caller.
+ * arrives). The functions of endpoints/ are their only callers.
  */
 import {
 	type ICredentialDataDecryptedObject,
@@ -27,7 +27,7 @@ import {
 	describeApiFailure,
 	readFailedRequest,
 	redactSecrets,
-	type Endpoint,
+	type EndpointAdvice,
 	type FailedRequest,
 } from './errors';
 import { multipartBody, type MultipartFile } from './multipart';
@@ -36,6 +36,12 @@ import { checkedPdf, downloadFailure, type CheckedPdf, type DownloadLimit } from
 import { apiRootUrl, plainHttpRefusal } from '../../../credentials/serverUrl';
 
 export const CREDENTIAL_TYPE = 'circularoApi';
+
+/** What a call with `absentOn404` answers when Circularo has nothing at the path. */
+export const ABSENT = Symbol('absent');
+
+/** What a call with `hiddenOn403` answers when the key may not see what is at the path. */
+export const HIDDEN = Symbol('hidden');
 
 /** The fields of the Circularo API credential. */
 export interface CircularoCredentials {
@@ -56,33 +62,37 @@ const UPLOAD_BYTES_PER_EXTRA_MINUTE = 50 * 1024 * 1024;
 const DOWNLOAD_TIMEOUT_MS = 30_000;
 const MAX_ERROR_BODY_BYTES = 16 * 1024;
 
-/** A call to one endpoint (its name picks the advice on failure) at a path below the API root. */
-export interface DownloadCall {
-	endpoint: Endpoint;
+/** A call to one endpoint (its advice explains a failure) at a path below the API root. */
+export interface EndpointCall {
+	endpoint: EndpointAdvice;
 	path: string;
 }
 
-export interface ApiCall extends DownloadCall {
+export interface ApiCall extends EndpointCall {
 	method: IHttpRequestMethods;
 	body?: IDataObject;
 	qs?: IDataObject;
+	/** A 404 is an answer (ABSENT: what was asked for is not there), not a failure. */
+	absentOn404?: boolean;
+	/** A 403 is an answer (HIDDEN: the key may not see it), not a failure. */
+	hiddenOn403?: boolean;
 }
 
-export interface UploadCall extends DownloadCall {
+export interface UploadCall extends EndpointCall {
 	fields: Record<string, string>;
 	fileField: string;
 	file: MultipartFile;
 }
 
 export interface CircularoClient {
-	/** The node making the calls, for the errors endpoints.ts throws. */
+	/** The node making the calls, for the errors the endpoint functions throw. */
 	readonly node: INode;
 	/** The credential, loaded at the first call and kept for the client's life. */
 	credentials(): Promise<CircularoCredentials>;
 	request<T = unknown>(call: ApiCall): Promise<T>;
 	upload<T = unknown>(call: UploadCall): Promise<T>;
 	/** A PDF: refused when over the limit (reading no further) or when it is not a PDF. */
-	download(call: DownloadCall, limit: DownloadLimit): Promise<CheckedPdf>;
+	download(call: EndpointCall, limit: DownloadLimit): Promise<CheckedPdf>;
 	/** Text copied from a Circularo answer, without the key or the signing secret. */
 	redact(text: string): Promise<string>;
 }
@@ -105,7 +115,7 @@ export function circularoClient(
 ): CircularoClient {
 	let loading: Promise<Server> | undefined;
 	const loaded = () => (loading ??= load());
-	const fail = (server: Pick<Server, 'apiRoot'>, endpoint: Endpoint, failed: FailedRequest) =>
+	const fail = (server: Pick<Server, 'apiRoot'>, endpoint: EndpointAdvice, failed: FailedRequest) =>
 		circularoApiError(
 			context.getNode(),
 			describeApiFailure(endpoint, failed, server.apiRoot),
@@ -123,14 +133,18 @@ export function circularoClient(
 	}
 
 	/** The credential's server, after refusing to send its key in clear text across the internet. */
-	async function serverFor(endpoint: Endpoint): Promise<Server> {
+	async function serverFor(endpoint: EndpointAdvice): Promise<Server> {
 		const server = await loaded();
 		const refusal = plainHttpRefusal(server.apiRoot);
 		if (refusal) throw fail(server, endpoint, { refusal });
 		return server;
 	}
 
-	async function send(endpoint: Endpoint, request: IHttpRequestOptions): Promise<unknown> {
+	async function send(
+		endpoint: EndpointAdvice,
+		request: IHttpRequestOptions,
+		answers: Pick<ApiCall, 'absentOn404' | 'hiddenOn403'> = {},
+	): Promise<unknown> {
 		const server = await serverFor(endpoint);
 		try {
 			return await context.helpers.httpRequestWithAuthentication.call(
@@ -147,7 +161,10 @@ export function circularoClient(
 				},
 			);
 		} catch (error) {
-			throw fail(server, endpoint, readFailedRequest(error, server.secrets));
+			const failed = readFailedRequest(error, server.secrets);
+			if (answers.absentOn404 && failed.status === 404) return ABSENT;
+			if (answers.hiddenOn403 && failed.status === 403) return HIDDEN;
+			throw fail(server, endpoint, failed);
 		}
 	}
 
@@ -158,7 +175,7 @@ export function circularoClient(
 			return (await loaded()).credentials;
 		},
 
-		async request<T>({ endpoint, method, path, body, qs }: ApiCall) {
+		async request<T>({ endpoint, method, path, body, qs, absentOn404, hiddenOn403 }: ApiCall) {
 			const request: IHttpRequestOptions = {
 				method,
 				url: path,
@@ -167,7 +184,7 @@ export function circularoClient(
 				timeout: API_TIMEOUT_MS,
 			};
 			if (body !== undefined) request.body = body;
-			return (await send(endpoint, request)) as T;
+			return (await send(endpoint, request, { absentOn404, hiddenOn403 })) as T;
 		},
 
 		async upload<T>({ endpoint, path, fields, fileField, file }: UploadCall) {
@@ -185,7 +202,7 @@ export function circularoClient(
 			})) as T;
 		},
 
-		async download({ endpoint, path }: DownloadCall, limit: DownloadLimit) {
+		async download({ endpoint, path }: EndpointCall, limit: DownloadLimit) {
 			const response = (await send(endpoint, {
 				method: 'GET',
 				url: path,

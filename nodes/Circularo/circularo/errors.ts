@@ -1,6 +1,6 @@
 /**
- * What went wrong in a failed Circularo call and what to fix: one table of advice per endpoint,
- * used by both nodes, and the redaction of anything secret from Circularo's words.
+ * What went wrong in a failed Circularo call and what to fix (each endpoint's own advice is declared
+ * beside it, in endpoints/), and the redaction of anything secret from Circularo's words.
  */
 import { NodeApiError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
@@ -24,7 +24,8 @@ export interface ApiFailure {
 
 type Advice = string | ((serverMessage: string) => string);
 
-interface EndpointAdvice {
+/** What to say when a call to one endpoint fails: declared beside the endpoint's function. */
+export interface EndpointAdvice {
 	/** Reads like "get the document": names the call in error messages. */
 	action: string;
 	/**
@@ -34,117 +35,6 @@ interface EndpointAdvice {
 	 */
 	advice: Partial<Record<400 | 403 | 404 | 409, Advice>>;
 }
-
-const DOCUMENT_RIGHTS =
-	'The user behind the API key may not do this with this document: it needs the use_document_management right and access to the document (its owner, its team or an admin).';
-const UNKNOWN_DOCUMENT =
-	'Check the Document ID: no document with this ID is visible to the user behind the API key.';
-const SHARE_RIGHTS =
-	'Only the owner of the document or the user who shared it may share it or cancel the sign request.';
-
-/** What a 403 from a webhook call means, read from Circularo's words. */
-function webhookRightsFix(serverMessage: string): string {
-	const text = serverMessage.toLowerCase();
-	if (/not enabled|disabled/.test(text)) {
-		return 'Webhooks are not enabled for your Circularo tenant. Ask Circularo support to enable them.';
-	}
-	if (/team admin or global admin/.test(text)) {
-		return 'The user behind the API key must be a team admin or global admin to manage webhooks.';
-	}
-	if (/tenant|global admin/.test(text)) {
-		return 'Tenant-wide webhooks and webhooks for a named team need a global admin\'s API key. Use "My Team" as the Scope, or a global admin\'s key.';
-	}
-	if (/use_webhooks|right/.test(text)) {
-		return 'The user behind the API key lacks the "use_webhooks" right. Ask your Circularo admin to grant it.';
-	}
-	if (/admin|role/.test(text)) {
-		return 'The user behind the API key must be a team admin or global admin to manage webhooks.';
-	}
-	return 'The API key must belong to a team admin or global admin whose rights include "use_webhooks", and Circularo support must have enabled webhooks for your tenant.';
-}
-
-/** Every endpoint either node calls, by the name of its function in endpoints.ts. */
-export const ENDPOINT_ADVICE = {
-	listDocumentTypes: {
-		action: 'list the document types',
-		advice: { 403: 'The user behind the API key may not read the document types of this tenant.' },
-	},
-	getDocument: {
-		action: 'get the document',
-		advice: { 403: DOCUMENT_RIGHTS, 404: UNKNOWN_DOCUMENT },
-	},
-	searchDocuments: {
-		action: 'search documents',
-		advice: { 400: 'Check the filters of this operation.', 403: DOCUMENT_RIGHTS },
-	},
-	uploadFile: {
-		action: 'upload the file',
-		advice: {
-			400: 'Check the file and its name.',
-			403: 'The user behind the API key needs the use_file_management right to upload files.',
-		},
-	},
-	createDocument: {
-		action: 'create the document',
-		advice: {
-			400: 'Check the Document Type, the metadata fields and the workflow.',
-			403: 'The user behind the API key needs the use_document_management right and access to this document type.',
-		},
-	},
-	deleteDocuments: {
-		action: 'delete the document',
-		advice: {
-			403: DOCUMENT_RIGHTS,
-			404: UNKNOWN_DOCUMENT,
-			409: 'The document changed since the given Version. Get the document for its current version, or leave Version empty.',
-		},
-	},
-	downloadFile: {
-		action: "download the document's PDF",
-		advice: {
-			403: DOCUMENT_RIGHTS,
-			404: 'Check that the document still exists and has a PDF.',
-		},
-	},
-	downloadAuditTrail: {
-		action: 'download the audit trail',
-		advice: { 403: DOCUMENT_RIGHTS, 404: UNKNOWN_DOCUMENT },
-	},
-	share: {
-		action: 'send the sign request',
-		advice: {
-			400: 'Check the recipients (e-mail addresses or usernames, purposes, dates) and the signature fields.',
-			403: SHARE_RIGHTS,
-			404: UNKNOWN_DOCUMENT,
-			409: 'The document already has an open sign request: cancel it first.',
-		},
-	},
-	cancelShare: {
-		action: 'cancel the sign request',
-		advice: {
-			403: SHARE_RIGHTS,
-			404: 'Check the Share ID: no share with this ID is visible to the user behind the API key.',
-			409: 'The sign request is no longer active (completed or cancelled).',
-		},
-	},
-	listWebhooks: {
-		action: 'list webhooks',
-		advice: { 403: webhookRightsFix },
-	},
-	createWebhook: {
-		action: 'register the webhook',
-		advice: { 400: 'Check the Scope and Team Name parameters.', 403: webhookRightsFix },
-	},
-	deleteWebhook: {
-		action: 'delete the webhook',
-		advice: {
-			403: webhookRightsFix,
-			404: 'Check the Webhook ID: the webhook may have been deleted already, or belong to another team.',
-		},
-	},
-} satisfies Record<string, EndpointAdvice>;
-
-export type Endpoint = keyof typeof ENDPOINT_ADVICE;
 
 const REDACTED = '[redacted]';
 const MAX_SERVER_MESSAGE = 300;
@@ -249,11 +139,11 @@ const STATUSES: Record<number, [(action: string) => string, string]> = {
 
 /** Turns a failed call to `endpoint` into a message that says what to fix. */
 export function describeApiFailure(
-	endpoint: Endpoint,
+	endpoint: EndpointAdvice,
 	failure: FailedRequest,
 	apiRoot: string,
 ): ApiFailure {
-	const { action, advice } = ENDPOINT_ADVICE[endpoint] as EndpointAdvice;
+	const { action, advice } = endpoint;
 	if (failure.refusal)
 		return {
 			message: `Refused to ${action}: ${failure.refusal.problem}`,
@@ -286,9 +176,9 @@ export function describeApiFailure(
 
 /**
  * The error a node throws for a failed call: built from the described failure only, so nothing of
- * the request (URL, token) goes with it. Circularo's redacted words stay readable for
- * readFailedRequest. With `fixInMessage` the message carries the description too: where n8n shows
- * only the message (a failed activation).
+ * the request (URL, token) goes with it; Circularo's redacted words are in the description. With
+ * `fixInMessage` the message carries the description too: where n8n shows only the message (a
+ * failed activation).
  */
 export function circularoApiError(
 	node: INode,
@@ -305,6 +195,5 @@ export function circularoApiError(
 	// As n8n does, a network error's code stands where the status would; set afterwards, because
 	// NodeApiError replaces the message of a known code with its own generic one.
 	if (!failure.httpCode && failed.code) error.httpCode = failed.code;
-	if (failed.serverMessage) error.context.data = { message: failed.serverMessage };
 	return error;
 }

@@ -7,6 +7,9 @@
  * a copy of the file in memory.
  */
 import { randomBytes } from 'crypto';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import { base64ByteLength, base64Pieces, peekBytes, type ByteStream } from './byteStreams';
 
 export interface MultipartFile {
 	/** The file's bytes, read once, in order. */
@@ -84,5 +87,42 @@ export function multipartBody(
 				},
 			});
 		},
+	};
+}
+
+/** The pieces an upload reads from n8n's binary storage (docs/performance.md: why not 64 KB). */
+const UPLOAD_PIECE_BYTES = 256 * 1024;
+
+/** An input file to upload: its first bytes, to tell a PDF, and the rest read as it is sent. */
+export interface UploadSource extends Pick<MultipartFile, 'chunks' | 'size'> {
+	head: Buffer;
+	/** Lets go of the file when it is not sent after all. */
+	close(): void;
+}
+
+/**
+ * An item's binary as an upload source, never read whole: from n8n's binary storage where n8n
+ * keeps it there (filesystem or object store, `binary.id`), else decoded piece by piece from the
+ * item.
+ */
+export async function uploadSource(
+	context: IExecuteFunctions,
+	binary: IBinaryData,
+): Promise<UploadSource> {
+	if (binary.id) {
+		const { fileSize } = await context.helpers.getBinaryMetadata(binary.id);
+		const stream: ByteStream = await context.helpers.getBinaryStream(binary.id, UPLOAD_PIECE_BYTES);
+		return {
+			head: await peekBytes(stream, 5),
+			size: fileSize,
+			chunks: stream,
+			close: () => stream.destroy(),
+		};
+	}
+	return {
+		head: Buffer.from(binary.data.slice(0, 8), 'base64'),
+		size: base64ByteLength(binary.data),
+		chunks: base64Pieces(binary.data),
+		close: () => undefined,
 	};
 }

@@ -7,9 +7,18 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { asObject, firstString, textOf } from '../circularo/answers';
-import { documentHistory } from '../circularo/endpoints';
+import { textOf } from '../circularo/answers';
+import type { DOCUMENT_STATES } from '../circularo/endpoints/documents';
+import {
+	documentHistory,
+	documentStatus,
+	documentTitleOf,
+	historyEntry,
+	recordUser,
+	type HistoryEntry,
+} from '../circularo/records';
 import type { CircularoEventName } from '../events';
+import type { CircularoEventItem } from '../webhooks/deliveryItem';
 
 /** The events a poll can see, in the order of the Events parameter. */
 export const POLLED_EVENTS = [
@@ -24,67 +33,40 @@ export const POLLED_EVENTS = [
 
 export type PolledEvent = (typeof POLLED_EVENTS)[number];
 
+export const IN_PROGRESS = 'inprogress' satisfies (typeof DOCUMENT_STATES)[number];
+
 /** The documented end states (`workflow.shareStateName`) and the event each ends with. */
-export const ENDING_EVENTS: Record<string, PolledEvent> = {
+export const ENDING_EVENTS: Record<
+	Exclude<(typeof DOCUMENT_STATES)[number], typeof IN_PROGRESS>,
+	PolledEvent
+> = {
 	completed: 'documentCompleted',
 	rejected: 'signRejected',
 	expired: 'signExpired',
 	cancelled: 'signCancelled',
 };
 
-export const IN_PROGRESS = 'inprogress';
+/** A document's documented state, as text. */
+export function stateOf(document: IDataObject): string | undefined {
+	return textOf(documentStatus(document));
+}
 
 /** The event a document's state ends its sign request with, or undefined while it has not ended. */
 export function endingOf(state: string | undefined): PolledEvent | undefined {
 	return state !== undefined && Object.prototype.hasOwnProperty.call(ENDING_EVENTS, state)
-		? ENDING_EVENTS[state]
+		? ENDING_EVENTS[state as keyof typeof ENDING_EVENTS]
 		: undefined;
 }
 
-/** Who caused an event, as the Circularo Trigger's items give it. */
-export interface PolledActor extends IDataObject {
-	id: string | null;
-	name: string | null;
-	email: string | null;
-}
-
-export interface PolledItem extends IDataObject {
-	event: PolledEvent;
+/** An item of a poll: the Circularo Trigger's item for the same event, with the document as payload. */
+export interface PolledItem extends CircularoEventItem<PolledEvent> {
 	documentId: string;
-	documentTitle: string | null;
-	actor: PolledActor | null;
-	occurredAt: string | null;
-	receivedAt: string;
 	/** The document as Circularo answered the poll (only `documentId` for a deleted one). */
 	payload: IDataObject;
-	downloadError?: string;
 }
 
-/** A document's documented state, `workflow.shareStateName`. */
-export function stateOf(document: IDataObject): string | undefined {
-	return textOf(asObject(document.workflow)?.shareStateName);
-}
-
-/** [assumed] A history entry's actor: a user name or e-mail, or an object naming the user. */
-function actorOf(value: unknown): PolledActor | null {
-	if (typeof value === 'string' && value !== '') {
-		return value.includes('@')
-			? { id: null, name: null, email: value }
-			: { id: null, name: value, email: null };
-	}
-	const user = asObject(value);
-	if (!user) return null;
-	const actor: PolledActor = {
-		id: firstString(user.id, user.userId) ?? null,
-		name: firstString(user.name, user.fullName, user.username) ?? null,
-		email: firstString(user.email, user.mail) ?? null,
-	};
-	return actor.id === null && actor.name === null && actor.email === null ? null : actor;
-}
-
-/** [assumed] A history entry's time (`date`), as ISO 8601. */
-function isoOf(value: unknown): string | null {
-	const text = textOf(value);
+/** A history entry's time as ISO 8601, or null when it has none readable. */
+function isoOf(text: string | undefined): string | null {
 	if (text === undefined) return null;
 	const date = new Date(/^\d+$/.test(text) ? Number(text) : text);
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
@@ -93,7 +75,7 @@ function isoOf(value: unknown): string | null {
 /** One event of a document, with what its history entry says (nothing when it has none). */
 export interface DocumentEvent {
 	event: PolledEvent;
-	entry?: IDataObject;
+	entry?: HistoryEntry;
 }
 
 export function polledItem(
@@ -105,8 +87,8 @@ export function polledItem(
 	return {
 		event,
 		documentId,
-		documentTitle: firstString(document.documentTitle, document.name) ?? null,
-		actor: actorOf(entry?.actor),
+		documentTitle: documentTitleOf(document) ?? null,
+		actor: recordUser(entry?.actor),
 		occurredAt: isoOf(entry?.date),
 		receivedAt: receivedAt.toISOString(),
 		payload: document,
@@ -126,7 +108,7 @@ const REPORTED_IN_HISTORY: readonly string[] = [
  * still ends the document once). A document the poll did not know starts at its last sign request.
  */
 export function eventsSince(document: IDataObject, fromIndex: number | 'new'): DocumentEvent[] {
-	const history = documentHistory(document);
+	const history = documentHistory(document).map(historyEntry);
 	let start = fromIndex === 'new' ? -1 : fromIndex;
 	if (fromIndex === 'new') start = history.map((entry) => entry.event).lastIndexOf('signRequest');
 	const events: DocumentEvent[] = [];
@@ -135,7 +117,7 @@ export function eventsSince(document: IDataObject, fromIndex: number | 'new'): D
 		start = history.length;
 	}
 	for (const entry of history.slice(start)) {
-		if (typeof entry.event === 'string' && REPORTED_IN_HISTORY.includes(entry.event))
+		if (entry.event !== undefined && REPORTED_IN_HISTORY.includes(entry.event))
 			events.push({ event: entry.event as PolledEvent, entry });
 	}
 	const ending = endingOf(stateOf(document));

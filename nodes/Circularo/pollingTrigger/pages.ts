@@ -8,7 +8,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { CircularoClient } from '../circularo/client';
-import { searchDocuments } from '../circularo/endpoints';
+import { searchDocuments } from '../circularo/endpoints/documents';
+import { createDateOf } from '../circularo/records';
 
 /**
  * [assumed] Documents per search page. Circularo documents `from`/`size` paging but no largest
@@ -16,14 +17,6 @@ import { searchDocuments } from '../circularo/endpoints';
  * their history).
  */
 export const PAGE_SIZE = 100;
-
-/** A document's `createDate` (documented) as epoch ms, or undefined when it has none readable. */
-export function createdAt(document: IDataObject): number | undefined {
-	const value = document.createDate;
-	const time =
-		typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
-	return Number.isFinite(time) ? time : undefined;
-}
 
 /**
  * Every document in `states` created at or after `createdAfter` (ISO 8601, optional), page by page.
@@ -48,13 +41,12 @@ export async function* searchPages(
 		);
 		if (documents.length === 0) return;
 		yield documents;
-		const last = documents[documents.length - 1].createDate;
-		const lastDate = typeof last === 'string' && last !== '' ? last : undefined;
+		const lastDate = createDateOf(documents[documents.length - 1]);
 		const more =
 			documents.length >= pageSize ||
 			(total !== undefined && total > seenAtBoundary + documents.length);
 		if (!more || lastDate === undefined) return;
-		const atLast = documents.filter((document) => document.createDate === lastDate).length;
+		const atLast = documents.filter((document) => createDateOf(document) === lastDate).length;
 		seenAtBoundary = lastDate === createdBefore ? seenAtBoundary + atLast : atLast;
 		createdBefore = lastDate;
 	}

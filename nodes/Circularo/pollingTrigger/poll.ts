@@ -14,18 +14,11 @@
  * The result is the next state and what to report; nothing is written here, so a poll that fails
  * half-way leaves the stored state as it was and the next poll finds the same changes again.
  */
-import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { firstString } from '../circularo/answers';
 import type { CircularoClient } from '../circularo/client';
-import {
-	DOCUMENT_GONE_STATUS,
-	documentHistory,
-	documentVersion,
-	getDocument,
-	searchDocuments,
-} from '../circularo/endpoints';
-import { statusOf } from '../circularo/errors';
+import { searchDocuments, watchedDocument } from '../circularo/endpoints/documents';
+import { createdAt, documentHistory, documentIdOf, documentVersion } from '../circularo/records';
 import {
 	ENDING_EVENTS,
 	endingOf,
@@ -34,11 +27,8 @@ import {
 	stateOf,
 	type DocumentEvent,
 } from './items';
-import { createdAt, searchPages } from './pages';
+import { searchPages } from './pages';
 import { ENDED_SEARCH_MARGIN_MS, pruneEnded, type OpenRecord, type PollState } from './state';
-
-/** [assumed] A document the key may no longer see answers GET /documents/:id with this status. */
-const OUT_OF_SIGHT_STATUS = 403;
 
 const ENDED_STATES = Object.keys(ENDING_EVENTS);
 
@@ -61,10 +51,6 @@ export interface PollOutcome {
 	ended: string[];
 	/** Documents of the record this key can no longer see: dropped without an event. */
 	outOfSight: string[];
-}
-
-function idOf(document: IDataObject): string | undefined {
-	return firstString(document.documentId, document.id);
 }
 
 function recordOf(document: IDataObject): OpenRecord {
@@ -102,7 +88,7 @@ export async function pollDocuments(
 	// 1. In progress.
 	for await (const page of searchPages(client, { states: [IN_PROGRESS] })) {
 		for (const document of page) {
-			const documentId = idOf(document);
+			const documentId = documentIdOf(document);
 			if (documentId === undefined || documentId in state.open) continue;
 			seen(document);
 			const record = recordOf(document);
@@ -120,7 +106,7 @@ export async function pollDocuments(
 	const createdAfter = new Date(baseline - ENDED_SEARCH_MARGIN_MS).toISOString();
 	for await (const page of searchPages(client, { states: ENDED_STATES, createdAfter })) {
 		for (const document of page) {
-			const documentId = idOf(document);
+			const documentId = documentIdOf(document);
 			// In progress a moment ago in this poll: the next poll reports its ending.
 			if (documentId === undefined || documentId in state.open || endedSeen.has(documentId))
 				continue;
@@ -137,24 +123,17 @@ export async function pollDocuments(
 	// 3. The rest of the record, one by one.
 	for (const [documentId, known] of Object.entries(previous?.open ?? {})) {
 		if (documentId in state.open || endedSeen.has(documentId)) continue;
-		let document: IDataObject;
-		try {
-			document = await getDocument(client, documentId);
-		} catch (error) {
-			const status = statusOf(error);
-			if (status === DOCUMENT_GONE_STATUS) {
-				outcome.ended.push(documentId);
-				report(documentId, { documentId }, [{ event: 'documentDeleted' }]);
-			} else if (status === OUT_OF_SIGHT_STATUS) {
-				outcome.outOfSight.push(documentId);
-			} else {
-				const failure = error as NodeOperationError;
-				throw new NodeOperationError(client.node, failure.message, {
-					description: failure.description ?? undefined,
-				});
-			}
+		const watched = await watchedDocument(client, documentId);
+		if ('gone' in watched) {
+			outcome.ended.push(documentId);
+			report(documentId, { documentId }, [{ event: 'documentDeleted' }]);
 			continue;
 		}
+		if ('outOfSight' in watched) {
+			outcome.outOfSight.push(documentId);
+			continue;
+		}
+		const { document } = watched;
 		const created = seen(document);
 		const documentState = stateOf(document);
 		if (documentState === IN_PROGRESS) {

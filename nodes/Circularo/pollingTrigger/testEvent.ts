@@ -5,9 +5,9 @@
  */
 import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
 
-import { firstString } from '../circularo/answers';
 import type { CircularoClient } from '../circularo/client';
-import { searchDocuments } from '../circularo/endpoints';
+import { searchDocuments } from '../circularo/endpoints/documents';
+import { documentIdOf } from '../circularo/records';
 import {
 	ENDING_EVENTS,
 	eventsSince,
@@ -44,7 +44,7 @@ export async function testEvent(
 			? await searchDocuments(client, { states }, 0, TEST_EVENT_DOCUMENTS)
 			: { documents: [] as IDataObject[] };
 	for (const document of documents) {
-		const documentId = firstString(document.documentId, document.id);
+		const documentId = documentIdOf(document);
 		const latest = eventsSince(document, 'new')
 			.filter(({ event }) => selected.includes(event))
 			.at(-1);

@@ -1,29 +1,27 @@
 /**
- * One delivery to the trigger's URL (the node's webhook()): verify it, then turn the signed bytes
- * into at most one item.
- *
- * The path every genuine delivery takes loads no credential once this process knows the
- * registration's secret (see knownSecrets.ts), in any n8n process: main, a queue-mode webhook
- * process, a multi-main follower.
+ * One delivery to the trigger's URL (the node's webhook()): verified (webhooks/verifiedDelivery.ts),
+ * then at most one item, with the files the options ask for. A failed download never loses the
+ * event: what failed and what to fix go into `downloadError` and the item is still emitted.
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { circularoClient, type CircularoClient } from '../circularo/client';
-import { readSignedBody } from '../circularo/deliveries';
-import { ALL_EVENTS } from '../events';
-import { downloadDocuments, type TriggerOptions } from './downloads';
-import { knownSecret, rememberSecret } from './knownSecrets';
-import { toTriggerItem } from './payload';
-import { CREDENTIAL_CHANGED, fingerprintOf, registeredSecret, REREGISTER_HINT } from './secrets';
-import { isRepeatDelivery } from './replays';
-import { claimedDigest, digestMatches, SIGNATURE_HEADER } from './signature';
+import { documentFiles, wantedFiles, type DownloadOptions } from '../circularo/documentFiles';
+import { ALL_EVENTS, hasSignedPdf } from '../events';
+import { fingerprintOf, deriveSigningSecret } from '../webhooks/signingSecrets';
 import {
-	registrationDataOf,
-	registrationFor,
-	registrationKey,
-	urlKindOf,
-	type RegistrationData,
-} from './staticData';
+	receiveVerified,
+	type DeliveryAddress,
+	type VerifiedDelivery,
+} from '../webhooks/verifiedDelivery';
+import { CREDENTIAL_CHANGED, REREGISTER_HINT } from './lifecycle';
+import { isRepeatDelivery } from './replays';
+import { registrationDataOf, registrationFor, registrationKey, urlKindOf } from './staticData';
+import { version010Secret } from './version010';
+
+/** The trigger's "Options" parameter. */
+interface TriggerOptions extends DownloadOptions {
+	includeHeaders?: boolean;
+}
 
 /**
  * The headers "Include Request Headers" passes on: how the delivery was sent and through which
@@ -47,121 +45,79 @@ const DELIVERY_HEADERS = [
 const warnedAbout = new Set<string>();
 
 export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const receivedAt = new Date();
-	const request = context.getRequestObject();
-	// Refused before any secret is looked up or any credential loaded.
-	const signed = await signedBytes(request);
-	if (signed === null) return rejectDelivery(context);
-	const { claimed, rawBody } = signed;
+	return await receiveVerified(context, registrationAddressed, async (delivery) => {
+		const { item, secretKey, digest, receivedAt } = delivery;
+		if (isRepeatDelivery(secretKey, digest, receivedAt.getTime())) return {};
+		const events = context.getNodeParameter('events', []) as string[];
+		// Circularo cannot filter server-side: other events are acknowledged and start nothing.
+		if (!events.includes(ALL_EVENTS) && !events.includes(item.event)) return {};
+		const options = context.getNodeParameter('options', {}) as TriggerOptions;
+		if (options.includeHeaders) {
+			const headers = context.getRequestObject().headers as IDataObject;
+			item.headers = {};
+			for (const name of DELIVERY_HEADERS)
+				if (headers[name] !== undefined) item.headers[name] = headers[name];
+		}
+		const binary = await attachedFiles(context, delivery, options);
+		return { workflowData: [[binary ? { json: item, binary } : { json: item }]] };
+	});
+}
 
+/**
+ * The registration of this node's URL kind; its secret as the credential derives it, or undefined
+ * (warned once) when the credential has changed since the registration.
+ */
+function registrationAddressed(context: IWebhookFunctions): DeliveryAddress | undefined {
 	const kind = urlKindOf(context);
 	const registration = registrationFor(registrationDataOf(context), kind);
-	if (registration === undefined) return rejectDelivery(context);
-	const key = registrationKey(context, kind, registration.webhookId);
-	// One client per delivery: the credential is loaded at most once, and only when needed.
-	const client = circularoClient(context);
-	const secret =
-		knownSecret(key) ??
-		(await secretFromCredential(context, client, registration, key, rawBody, claimed));
-	if (secret === undefined || !digestMatches(secret, rawBody, claimed))
-		return rejectDelivery(context);
-	if (isRepeatDelivery(key, claimed, receivedAt.getTime())) return {};
-
-	// The signed bytes, never n8n's parse of them, which follows the unsigned Content-Type header.
-	const item = toTriggerItem(readSignedBody(rawBody), receivedAt);
-	const events = context.getNodeParameter('events', []) as string[];
-	if (!events.includes(ALL_EVENTS) && !events.includes(item.event)) {
-		// Circularo cannot filter server-side: acknowledge and start nothing.
-		return {};
-	}
-	const options = context.getNodeParameter('options', {}) as TriggerOptions;
-	if (options.includeHeaders) item.headers = deliveryHeaders(request.headers as IDataObject);
-	if (!options.downloadSignedDocument && !options.includeAuditTrail)
-		return { workflowData: [[{ json: item }]] };
-	const binary = await downloadDocuments(context, client, item, options);
+	if (registration === undefined) return undefined;
+	const secretKey = registrationKey(context, kind, registration.webhookId);
 	return {
-		workflowData: [[Object.keys(binary).length > 0 ? { json: item, binary } : { json: item }]],
+		secretKey,
+		async secretFromCredential(client) {
+			const credentials = await client.credentials();
+			// Version 0.1.0 kept no nonce and no fingerprint: only a delivery that verifies confirms it.
+			if (registration.nonce === undefined)
+				return { secret: version010Secret(registration, credentials), confirmed: false };
+			const secret = deriveSigningSecret(credentials, registration.nonce);
+			if (fingerprintOf(secret) === registration.fingerprint) return { secret, confirmed: true };
+			if (!warnedAbout.has(secretKey)) {
+				if (warnedAbout.size >= 1000) warnedAbout.clear();
+				warnedAbout.add(secretKey);
+				context.logger.warn(
+					`Circularo Trigger: deliveries are answered 401 because ${CREDENTIAL_CHANGED}. ${REREGISTER_HINT}`,
+				);
+			}
+			return undefined;
+		},
 	};
 }
 
-/**
- * The registration's secret as the credential derives it, remembered when it is certain to be the
- * registered one; undefined when the credential has changed since the registration.
- */
-async function secretFromCredential(
+/** The signed PDF and the audit trail, as the options ask for them; undefined when none. */
+async function attachedFiles(
 	context: IWebhookFunctions,
-	client: CircularoClient,
-	registration: RegistrationData,
-	key: string,
-	rawBody: Buffer,
-	claimed: Buffer,
-): Promise<string | undefined> {
-	const candidate = registeredSecret(registration, await client.credentials());
-	if (registration.fingerprint === undefined) {
-		// Version 0.1.0 kept no fingerprint: only a delivery that verifies confirms its secret.
-		if (digestMatches(candidate, rawBody, claimed)) rememberSecret(key, candidate);
-		return candidate;
+	{ client, item }: VerifiedDelivery,
+	options: TriggerOptions,
+) {
+	const wanted = wantedFiles({
+		...options,
+		downloadSignedDocument: options.downloadSignedDocument === true && hasSignedPdf(item.event),
+		binaryPropertyName: options.binaryPropertyName || 'data',
+		includeAuditTrail: options.includeAuditTrail === true && item.event !== 'documentDeleted',
+		auditTrailBinaryPropertyName: undefined,
+	});
+	if (wanted.pdfField === undefined && wanted.auditTrailField === undefined) return undefined;
+	if (!item.documentId) {
+		item.downloadError = 'The delivery carries no document id, so no file could be downloaded';
+		return undefined;
 	}
-	if (fingerprintOf(candidate) === registration.fingerprint) {
-		rememberSecret(key, candidate);
-		return candidate;
-	}
-	if (!warnedAbout.has(key)) {
-		if (warnedAbout.size >= 1000) warnedAbout.clear();
-		warnedAbout.add(key);
-		context.logger.warn(
-			`Circularo Trigger: deliveries are answered 401 because ${CREDENTIAL_CHANGED}. ${REREGISTER_HINT}`,
-		);
-	}
-	return undefined;
-}
-
-/**
- * The digest a delivery's signature header claims and the bytes it must be the HMAC of; null when
- * either is missing (the delivery is refused before any secret is looked up).
- */
-export async function signedBytes(request: {
-	headers: Record<string, unknown>;
-}): Promise<{ claimed: Buffer; rawBody: Buffer } | null> {
-	const claimed = claimedDigest(request.headers[SIGNATURE_HEADER]);
-	if (claimed === null) return null;
-	const rawBody = rawBodyOf(request) ?? (await readRawBody(request));
-	return rawBody === null ? null : { claimed, rawBody };
-}
-
-type RequestWithBody = { rawBody?: unknown; readRawBody?: () => Promise<void> };
-
-/** The bytes Circularo signed, when n8n has read them (it does for the content types it parses). */
-function rawBodyOf(request: object): Buffer | undefined {
-	const { rawBody } = request as RequestWithBody;
-	return Buffer.isBuffer(rawBody) ? rawBody : undefined;
-}
-
-/** Reads the body n8n left unread (no or unknown Content-Type) with the request's readRawBody(). */
-async function readRawBody(request: object): Promise<Buffer | null> {
-	const { readRawBody } = request as RequestWithBody;
-	if (typeof readRawBody !== 'function') return null;
-	try {
-		await readRawBody.call(request);
-	} catch {
-		return null;
-	}
-	return rawBodyOf(request) ?? null;
-}
-
-function deliveryHeaders(headers: IDataObject): IDataObject {
-	const passed: IDataObject = {};
-	for (const name of DELIVERY_HEADERS) {
-		if (headers[name] !== undefined) passed[name] = headers[name];
-	}
-	return passed;
-}
-
-export function rejectDelivery(context: IWebhookFunctions): IWebhookResponseData {
-	context
-		.getResponseObject()
-		.status(401)
-		.json({ message: 'Invalid or missing x-circularo-signature' })
-		.end();
-	return { noWebhookResponse: true };
+	const files = await documentFiles(
+		context,
+		client,
+		item.documentId,
+		{ ...wanted, failures: 'record' },
+		{ title: item.documentTitle },
+	);
+	if (files.downloadError) item.downloadError = files.downloadError;
+	return Object.keys(files.binary).length > 0 ? files.binary : undefined;
 }

@@ -4,17 +4,15 @@
  */
 import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 
-import { statusOf } from '../circularo/errors';
 import { circularoClient, type CircularoClient } from '../circularo/client';
 import {
 	createWebhook,
-	type CircularoWebhook,
-	deleteWebhook,
 	listWebhooks,
-	WEBHOOK_GONE_STATUS,
-	webhookSecretMatches,
-} from '../circularo/endpoints';
-import { forgetSecret, rememberSecret } from './knownSecrets';
+	removeWebhook,
+	type CircularoWebhook,
+} from '../circularo/endpoints/webhooks';
+import { isSameTarget, webhookSecretMatches } from '../circularo/records';
+import { forgetSecret, rememberSecret } from '../webhooks/knownSecrets';
 import {
 	clearRegistration,
 	kindOfRegistration,
@@ -25,13 +23,18 @@ import {
 	urlKindOf,
 } from './staticData';
 import {
-	isSameTarget,
 	unreachableCallbackReason,
 	webhookRequestFor,
 	WEBHOOK_URL_HINT,
 	type ScopeOption,
-} from './target';
-import { CREDENTIAL_CHANGED, deriveSigningSecret, fingerprintOf, newRegistration } from './secrets';
+} from '../webhooks/registrationRequest';
+import { deriveSigningSecret, fingerprintOf, newRegistration } from '../webhooks/signingSecrets';
+
+export const CREDENTIAL_CHANGED =
+	'the Circularo API credential of this trigger (its API key or Webhook Signing Secret) has changed since the webhook was registered';
+
+export const REREGISTER_HINT =
+	'Unpublish and publish the workflow again (or restart n8n) to register the webhook with the current credential.';
 
 /** n8n shows only the message of an error thrown while publishing, so it carries the fix. */
 function lifecycleClient(context: IHookFunctions): CircularoClient {
@@ -58,11 +61,7 @@ async function removeRegistrations(
 		firstFailure = error;
 	}
 	for (const id of ids) {
-		try {
-			await deleteWebhook(client, id);
-		} catch (error) {
-			if (statusOf(error) !== WEBHOOK_GONE_STATUS) firstFailure ??= error;
-		}
+		await removeWebhook(client, id).catch((error: unknown) => (firstFailure ??= error));
 	}
 	if (firstFailure) throw firstFailure;
 }
@@ -156,7 +155,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
  * registrations alike; each has its own static data, so the stored one is the right one.
  * Never fails: if Circularo is unreachable, the next activation finds the leftover by its URL.
  */
-export async function deleteRegistration(this: IHookFunctions): Promise<boolean> {
+export async function unregister(this: IHookFunctions): Promise<boolean> {
 	const data = registrationDataOf(this);
 	const callbackUrl = this.getNodeWebhookUrl('default') as string;
 	forgetSecret(registrationKey(this, kindOfRegistration(data), data.webhookId));

@@ -7,7 +7,7 @@
  * Per process: in queue mode or behind a load balancer, a repeat that reaches another process is
  * not recognised there. Memory is bounded: past MAX_DELIVERIES the oldest are forgotten first.
  */
-import { DELIVERY_REPEAT_WINDOW_MS } from '../circularo/deliveries';
+import { DELIVERY_REPEAT_WINDOW_MS } from '../webhooks/deliveryAssumptions';
 
 const MAX_DELIVERIES = 10_000;
 

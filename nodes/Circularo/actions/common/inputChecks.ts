@@ -7,6 +7,8 @@ import {
 	type IGetNodeParameterOptions,
 } from 'n8n-workflow';
 
+import type { WantedFiles } from '../../circularo/documentFiles';
+
 export function badInput(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -66,4 +68,23 @@ export function optionalDate(
 		);
 	}
 	return parsed.toISOString();
+}
+
+/** Refuses binary fields a download cannot fill: an empty one, or both files in the same one. */
+export function checkFileFields(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	wanted: WantedFiles,
+	pdfFieldName: string,
+): void {
+	const { pdfField, auditTrailField } = wanted;
+	if (pdfField === '') throw badInput(context, itemIndex, `"${pdfFieldName}" is empty`);
+	if (auditTrailField === '')
+		throw badInput(context, itemIndex, '"Put Audit Trail in Field" is empty');
+	if (auditTrailField !== undefined && auditTrailField === pdfField)
+		throw badInput(
+			context,
+			itemIndex,
+			`"Put Audit Trail in Field" is the same field as "${pdfFieldName}"`,
+		);
 }

@@ -6,7 +6,12 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { documentVersion, waitingForNames } from '../../circularo/endpoints';
+import {
+	documentStatus,
+	documentVersion,
+	fileHashOf,
+	waitingForNames,
+} from '../../circularo/records';
 
 /** An object without one key; undefined when nothing else is left. */
 function without(value: unknown, key: string): IDataObject | undefined {
@@ -31,10 +36,10 @@ export function documentItem(record: IDataObject): IDataObject {
 		documentId,
 		documentTitle: documentTitle ?? null,
 		documentType: documentType ?? null,
-		status: (workflow as IDataObject | undefined)?.shareStateName ?? null,
+		status: documentStatus(record) ?? null,
 		waitingFor: waitingForNames(record),
 		version: documentVersion(record) ?? null,
-		fileHash: (pdfFile as IDataObject | undefined)?.content ?? null,
+		fileHash: fileHashOf(record) ?? null,
 		createDate: createDate ?? null,
 		...rest,
 	};

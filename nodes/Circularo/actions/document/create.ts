@@ -5,9 +5,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { uploadSource } from '../../circularo/files';
+import { uploadSource } from '../../circularo/multipart';
 import { isPdf } from '../../circularo/pdfDownload';
-import { createDocument, DOCUMENT_DEFAULTS, uploadFile } from '../../circularo/endpoints';
+import { createDocument, DOCUMENT_DEFAULTS } from '../../circularo/endpoints/documents';
+import { uploadFile } from '../../circularo/endpoints/files';
 import type { OperationRun } from '../router';
 import { badInput, requiredText, textParameter } from '../common/inputChecks';
 import { documentItem } from '../common/output';

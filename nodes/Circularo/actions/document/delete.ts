@@ -5,7 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { deleteDocument } from '../../circularo/endpoints';
+import { deleteDocument } from '../../circularo/endpoints/documents';
 import type { OperationRun } from '../router';
 import { badInput, requiredText } from '../common/inputChecks';
 import { documentIdProperty } from '../common/parameters';

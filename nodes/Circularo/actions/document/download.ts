@@ -1,14 +1,14 @@
-import { updateDisplayOptions, type IBinaryKeyData, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import {
 	AUDIT_TRAIL_FIELD,
-	auditTrailPdf,
-	documentPdf,
-	downloadLimit,
+	documentFiles,
 	maxFileSizeOption,
-} from '../../circularo/files';
+	wantedFiles,
+	type DownloadOptions,
+} from '../../circularo/documentFiles';
 import type { OperationRun } from '../router';
-import { badInput, requiredText } from '../common/inputChecks';
+import { checkFileFields, requiredText } from '../common/inputChecks';
 import { documentItem } from '../common/output';
 import { documentIdProperty } from '../common/parameters';
 
@@ -62,35 +62,17 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface DownloadOptions {
-	includeAuditTrail?: boolean;
-	auditTrailBinaryPropertyName?: string;
-	maxFileSize?: number;
-}
-
 export const execute: OperationRun = async function (itemIndex, client) {
 	const documentId = requiredText(this, itemIndex, 'documentId', 'Document ID');
-	const binaryField = requiredText(
+	const binaryPropertyName = requiredText(
 		this,
 		itemIndex,
 		'binaryPropertyName',
 		'Put Output File in Field',
 	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as DownloadOptions;
-	const auditField = options.includeAuditTrail
-		? (options.auditTrailBinaryPropertyName ?? AUDIT_TRAIL_FIELD).trim()
-		: undefined;
-	if (auditField === '') throw badInput(this, itemIndex, '"Put Audit Trail in Field" is empty');
-	if (auditField === binaryField) {
-		throw badInput(
-			this,
-			itemIndex,
-			'"Put Audit Trail in Field" is the same field as "Put Output File in Field"',
-		);
-	}
-	const limit = downloadLimit(options.maxFileSize);
-	const { document, pdf, title } = await documentPdf(this, client, documentId, limit);
-	const binary: IBinaryKeyData = { [binaryField]: pdf };
-	if (auditField) binary[auditField] = await auditTrailPdf(this, client, documentId, title, limit);
-	return [{ json: documentItem(document), binary }];
+	const wanted = wantedFiles({ ...options, downloadSignedDocument: true, binaryPropertyName });
+	checkFileFields(this, itemIndex, wanted, 'Put Output File in Field');
+	const files = await documentFiles(this, client, documentId, { ...wanted, failures: 'throw' });
+	return [{ json: documentItem(files.document ?? {}), binary: files.binary }];
 };

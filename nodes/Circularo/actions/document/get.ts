@@ -1,6 +1,6 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { getDocument } from '../../circularo/endpoints';
+import { getDocument } from '../../circularo/endpoints/documents';
 import type { OperationRun } from '../router';
 import { requiredText } from '../common/inputChecks';
 import { documentItem } from '../common/output';

@@ -1,6 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { documentHistory, getDocument } from '../../circularo/endpoints';
+import { getDocument } from '../../circularo/endpoints/documents';
+import { documentHistory } from '../../circularo/records';
 import type { OperationRun } from '../router';
 import { requiredText } from '../common/inputChecks';
 import { documentIdProperty } from '../common/parameters';

@@ -10,7 +10,7 @@ import {
 	SEARCH_WINDOW,
 	searchDocuments,
 	type DocumentFilters,
-} from '../../circularo/endpoints';
+} from '../../circularo/endpoints/documents';
 import type { OperationRun } from '../router';
 import { badInput, optionalDate } from '../common/inputChecks';
 import { documentItem } from '../common/output';

@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { isFileBasedType, listDocumentTypes } from '../../circularo/endpoints';
+import { listDocumentTypes } from '../../circularo/endpoints/documentTypes';
+import { isFileBasedType } from '../../circularo/records';
 import type { OperationRun } from '../router';
 import { returnAllProperties, wantedCount } from '../common/parameters';
 

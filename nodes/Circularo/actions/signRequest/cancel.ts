@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { cancelShare } from '../../circularo/endpoints';
+import { cancelShare } from '../../circularo/endpoints/shares';
 import type { OperationRun } from '../router';
 import { requiredText, textParameter } from '../common/inputChecks';
 

@@ -1,13 +1,8 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { CircularoClient } from '../../circularo/client';
-import {
-	DOCUMENT_DEFAULTS,
-	getDocument,
-	share,
-	type Recipient,
-	type SignatureField,
-} from '../../circularo/endpoints';
+import { DOCUMENT_DEFAULTS, getDocument } from '../../circularo/endpoints/documents';
+import { share, type Recipient, type SignatureField } from '../../circularo/endpoints/shares';
 import type { OperationRun } from '../router';
 import { requiredText } from '../common/inputChecks';
 import { documentIdProperty } from '../common/parameters';

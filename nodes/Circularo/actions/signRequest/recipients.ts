@@ -10,7 +10,7 @@ import {
 	type Recipient,
 	type SharePurpose,
 	type SignatureField,
-} from '../../circularo/endpoints';
+} from '../../circularo/endpoints/shares';
 import { badInput, isEmail, optionalDate } from '../common/inputChecks';
 
 /** One entry of the Recipients parameter. */

@@ -1,7 +1,7 @@
 /**
  * Sign Request > Send and Wait for Signature: shares the document as Create does, registers a
  * Circularo webhook that delivers to this execution's resume URL, and waits until the sign request
- * ends (signatureDelivery.ts resumes it) or the wait limit passes (n8n resumes it and runs no node
+ * ends (waitForSignature/resume.ts resumes it) or the wait limit passes (n8n resumes it and runs no node
  * code). Only the first input item is used, as n8n's own waiting operations do.
  *
  * The operation value is not `sendAndWait`: n8n turns a node with that value into an approval
@@ -10,7 +10,7 @@
 import {
 	NodeOperationError,
 	updateDisplayOptions,
-	type IDataObject,
+	type INode,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -19,39 +19,36 @@ import {
 
 import type { CircularoClient } from '../../circularo/client';
 import {
-	createWebhook,
-	DOCUMENT_GONE_STATUS,
-	getDocument,
-	listWebhooks,
-	type CircularoWebhook,
-} from '../../circularo/endpoints';
+	maxFileSizeOption,
+	wantedFiles,
+	type DownloadOptions,
+} from '../../circularo/documentFiles';
+import { findDocument } from '../../circularo/endpoints/documents';
+import { createWebhook, listWebhooks } from '../../circularo/endpoints/webhooks';
 import { statusOf } from '../../circularo/errors';
 import {
 	unreachableCallbackReason,
 	webhookRequestFor,
 	WEBHOOK_URL_HINT,
 	type ScopeOption,
-} from '../../trigger/target';
-import { maxFileSizeOption } from '../../circularo/files';
+} from '../../webhooks/registrationRequest';
 import { auditTrailFieldOption } from '../document/download';
-import { badInput } from '../common/inputChecks';
+import { badInput, checkFileFields } from '../common/inputChecks';
 import { readShareRequest, sendShare, shareProperties } from './create';
-import { MINIMUM_N8N_VERSION, resumesOnEveryOutput } from './n8nSupport';
+import { removeLeftoverWaits, removeWaitRegistration } from './waitForSignature/cleanup';
+import { MINIMUM_N8N_VERSION, resumesOnEveryOutput } from './waitForSignature/n8nVersion';
 import {
 	endingItem,
-	endingOptions,
 	endingOutputs,
 	outcomeOfState,
 	OUTPUT_NAMES,
-	type EndingOptions,
-} from './signatureOutcome';
-import { deleteRegistration, removeLeftoverWaits } from './waitCleanup';
+} from './waitForSignature/outcome';
 import {
 	waitCallbackUrl,
 	waitDeadline,
 	waitSigningSecret,
 	type WaitLimit,
-} from './waitRegistration';
+} from './waitForSignature/registration';
 
 export const SEND_AND_WAIT_FOR_SIGNATURE = 'sendAndWaitForSignature';
 
@@ -79,7 +76,7 @@ export const NODE_OUTPUTS: `={{${string}}}` = `={{ $parameter.operation === "${S
 export const WAITING_TOOLTIP =
 	'Waiting until the document is completed, rejected, expired, cancelled or deleted in Circularo, or until the wait limit';
 
-interface SendAndWaitOptions extends EndingOptions {
+interface SendAndWaitOptions extends DownloadOptions {
 	limitWaitTime?: { values?: WaitLimit };
 	webhookScope?: ScopeOption;
 }
@@ -211,26 +208,20 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+/** A failed call's error, its fix (the description) told as this operation tells it. */
+function failureSaying(node: INode, error: unknown, tell: (fix: string) => string | undefined) {
+	const { message, description } = error as NodeOperationError;
+	return new NodeOperationError(node, message, { description: tell(description ?? '') });
+}
+
 /** The options, after refusing what cannot work. */
 function checkedOptions(context: IExecuteFunctions, now: Date) {
 	const options = context.getNodeParameter('options', 0, {}) as SendAndWaitOptions;
 	const until = waitDeadline(options.limitWaitTime?.values, now);
 	if (typeof until === 'string')
 		throw badInput(context, 0, until, 'Set "Limit Wait Time" in the options to a future time.');
-	const ending = endingOptions(options);
-	const pdfField = ending.binaryPropertyName;
-	const auditField = ending.auditTrailBinaryPropertyName;
-	if (ending.downloadSignedDocument && pdfField === '')
-		throw badInput(context, 0, '"Put Signed PDF in Field" is empty');
-	if (ending.includeAuditTrail && auditField === '')
-		throw badInput(context, 0, '"Put Audit Trail in Field" is empty');
-	if (ending.downloadSignedDocument && ending.includeAuditTrail && pdfField === auditField)
-		throw badInput(
-			context,
-			0,
-			'"Put Audit Trail in Field" is the same field as "Put Signed PDF in Field"',
-		);
-	return { until, ending, scope: options.webhookScope ?? 'myTeam' };
+	checkFileFields(context, 0, wantedFiles(options), 'Put Signed PDF in Field');
+	return { until, options, scope: options.webhookScope ?? 'myTeam' };
 }
 
 export async function execute(
@@ -255,7 +246,7 @@ export async function execute(
 	}
 	const now = new Date();
 	const request = readShareRequest(this, 0);
-	const { until, ending, scope } = checkedOptions(this, now);
+	const { until, options, scope } = checkedOptions(this, now);
 	const { documentId } = request;
 	const executionId = this.getExecutionId();
 	const resumeUrl = String(this.getWorkflowDataProxy(0).$execution.resumeUrl);
@@ -268,55 +259,38 @@ export async function execute(
 		});
 
 	// Listing webhooks needs the rights registering needs: checked before anything is shared.
-	let webhooks: CircularoWebhook[];
-	try {
-		webhooks = await listWebhooks(client);
-	} catch (error) {
-		const failure = error as NodeOperationError;
+	const webhooks = await listWebhooks(client).catch((error: unknown) => {
 		const why =
 			statusOf(error) === 403 ? 'Send and Wait for Signature registers a Circularo webhook. ' : '';
-		throw new NodeOperationError(node, failure.message, {
-			description: `${why}${failure.description ?? ''} Nothing was shared.`,
-		});
-	}
+		throw failureSaying(node, error, (fix) => `${why}${fix} Nothing was shared.`);
+	});
 	await removeLeftoverWaits(this, client, webhooks, now);
 
 	const shared = await sendShare(client, request);
 	const secret = waitSigningSecret(credentials, executionId, node.id, documentId);
-	let registration: CircularoWebhook;
-	try {
-		registration = await createWebhook(client, webhookRequestFor(scope, '', callbackUrl, secret));
-	} catch (error) {
-		const failure = error as NodeOperationError;
-		throw new NodeOperationError(node, failure.message, {
-			description:
-				`${failure.description ?? ''} The sign request was sent (share IDs: ${shared.shareIds.join(', ')}) but the workflow cannot wait for it: follow it with the Circularo Trigger or cancel it.`.trim(),
-		});
-	}
+	const wanted = webhookRequestFor(scope, '', callbackUrl, secret);
+	const registration = await createWebhook(client, wanted).catch((error: unknown) => {
+		const sent = `The sign request was sent (share IDs: ${shared.shareIds.join(', ')})`;
+		throw failureSaying(node, error, (fix) =>
+			`${fix} ${sent} but the workflow cannot wait for it: follow it with the Circularo Trigger or cancel it.`.trim(),
+		);
+	});
 
 	// A sign request that ended before Circularo knew where to deliver (or before n8n saved the
 	// execution as waiting, when it answers a delivery 409) is caught here: no wait at all. A
 	// document just shared that is now gone has been deleted since.
-	let record: IDataObject | undefined;
-	try {
-		record = await getDocument(client, documentId);
-	} catch (error) {
-		if (statusOf(error) !== DOCUMENT_GONE_STATUS) {
-			await deleteRegistration(this, client, registration.id);
-			const failure = error as NodeOperationError;
-			throw new NodeOperationError(node, failure.message, {
-				description: failure.description ?? undefined,
-			});
-		}
-	}
+	const record = await findDocument(client, documentId).catch(async (error: unknown) => {
+		await removeWaitRegistration(this, client, registration.id);
+		throw failureSaying(node, error, (fix) => fix || undefined);
+	});
 	const outcome = record ? outcomeOfState(record) : 'deleted';
 	if (outcome) {
-		await deleteRegistration(this, client, registration.id);
+		await removeWaitRegistration(this, client, registration.id);
 		const item = await endingItem(
 			this,
 			client,
 			{ documentId, outcome, actor: null, at: null, record },
-			ending,
+			options,
 		);
 		return endingOutputs({ ...item, pairedItem: { item: 0 } });
 	}

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { deleteWebhook } from '../../circularo/endpoints';
+import { deleteWebhook } from '../../circularo/endpoints/webhooks';
 import type { OperationRun } from '../router';
 import { requiredText } from '../common/inputChecks';
 

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject } from 'n8n-workflow';
 
-import { listWebhooks } from '../../circularo/endpoints';
+import { listWebhooks } from '../../circularo/endpoints/webhooks';
 import type { OperationRun } from '../router';
 import { returnAllProperties, wantedCount } from '../common/parameters';
 

@@ -4,7 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'crypto';
 
-import { signatureHexOf } from '../circularo/deliveries';
+import { signatureHexOf } from './deliveryAssumptions';
 
 export const SIGNATURE_HEADER = 'x-circularo-signature';
 

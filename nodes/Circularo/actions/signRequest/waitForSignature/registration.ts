@@ -2,14 +2,29 @@
  * What a wait registers with Circularo and how it is recognised later: the callback URL (this
  * execution's resume URL for this node, with the wait's deadline in its query), the signing secret
  * (derived, never stored), the deadline itself, and which listed registrations are leftovers.
- * Pure functions: the calls live in sendAndWaitForSignature.ts, signatureDelivery.ts and
- * waitCleanup.ts.
+ * Pure functions: the calls live in ../sendAndWaitForSignature.ts, resume.ts and cleanup.ts.
  */
 import { WAIT_INDEFINITELY } from 'n8n-workflow';
 
-import type { CircularoCredentials } from '../../circularo/client';
-import { WAIT_QUERY, type CircularoWebhook } from '../../circularo/endpoints';
-import { deriveSigningSecret } from '../../trigger/secrets';
+import type { CircularoCredentials } from '../../../circularo/client';
+import type { CircularoWebhook } from '../../../circularo/endpoints/webhooks';
+import { deriveSigningSecret } from '../../../webhooks/signingSecrets';
+
+/**
+ * [assumed] Circularo delivers to a webhook's `callbackUrl` exactly as it was registered, query
+ * string included, lists it so in GET /webhooks and adds no query parameters of its own. n8n 2.x
+ * needs the query (it carries the execution's resume token), and the wait's document, deadline and
+ * start ride in it, so that any later run can tell from the list which registrations are a wait's
+ * and which have expired. A listed URL without `until` is never taken for a wait's.
+ */
+export const WAIT_QUERY = {
+	/** The document waited for. */
+	documentId: 'circularoDocumentId',
+	/** When the wait ends at the latest (epoch milliseconds). */
+	until: 'circularoWaitUntil',
+	/** When the registration was made (epoch milliseconds). */
+	since: 'circularoWaitSince',
+} as const;
 
 /**
  * n8n's resume URL of the execution with this node's id as its last path segment, before the query:

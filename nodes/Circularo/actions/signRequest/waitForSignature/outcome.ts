@@ -1,29 +1,22 @@
 /**
  * How a sign request ended, as the one item Send and Wait for Signature goes on with, and which of
- * its two outputs takes it. Used for an ending seen in a delivery (signatureDelivery.ts) and for a
- * document that had ended before the node waited (sendAndWaitForSignature.ts).
+ * its two outputs takes it. Used for an ending seen in a delivery (resume.ts) and for a document
+ * that had ended before the node waited (../sendAndWaitForSignature.ts).
  */
 import type {
-	IBinaryKeyData,
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../circularo/client';
-import { getDocument, lastHistoryEntry } from '../../circularo/endpoints';
-import {
-	AUDIT_TRAIL_FIELD,
-	auditTrailPdf,
-	documentPdf,
-	downloadFailureText,
-	downloadLimit,
-	fileTitle,
-} from '../../circularo/files';
-import type { CircularoEventName } from '../../events';
-import { actorFrom, type CircularoActor } from '../../trigger/payload';
-import { documentItem } from '../common/output';
+import type { CircularoClient } from '../../../circularo/client';
+import { documentFiles, wantedFiles, type DownloadOptions } from '../../../circularo/documentFiles';
+import { getDocument } from '../../../circularo/endpoints/documents';
+import { documentStatus, lastHistoryEntry } from '../../../circularo/records';
+import type { CircularoEventName } from '../../../events';
+import { actorFrom, type CircularoActor } from '../../../webhooks/deliveryItem';
+import { documentItem } from '../../common/output';
 
 /** The events that end a sign request, and the outcome each means. */
 export const OUTCOME_OF_EVENT = {
@@ -46,7 +39,7 @@ export function outcomeOfEvent(event: string): SignatureOutcome | undefined {
 
 /** A document's `workflow.shareStateName` when it has ended (the states are named like the outcomes). */
 export function outcomeOfState(document: IDataObject): SignatureOutcome | undefined {
-	const state = (document.workflow as IDataObject | undefined)?.shareStateName;
+	const state = documentStatus(document);
 	return typeof state === 'string' && state in EVENT_OF_OUTCOME
 		? (state as SignatureOutcome)
 		: undefined;
@@ -57,31 +50,6 @@ export const OUTPUT_NAMES = ['Not Completed', 'Completed'] as const;
 
 export function endingOutputs(item: INodeExecutionData): INodeExecutionData[][] {
 	return item.json.outcome === 'completed' ? [[], [item]] : [[item], []];
-}
-
-export interface EndingOptions {
-	downloadSignedDocument?: boolean;
-	binaryPropertyName?: string;
-	includeAuditTrail?: boolean;
-	auditTrailBinaryPropertyName?: string;
-	maxFileSize?: number;
-}
-
-/** The options with field names trimmed and defaults filled (the size limit: by downloadLimit). */
-export type ReadEndingOptions = Required<Omit<EndingOptions, 'maxFileSize'>> &
-	Pick<EndingOptions, 'maxFileSize'>;
-
-/** The download options as both execute() and webhook() read them. */
-export function endingOptions(options: EndingOptions): ReadEndingOptions {
-	return {
-		downloadSignedDocument: options.downloadSignedDocument === true,
-		binaryPropertyName: (options.binaryPropertyName ?? 'data').trim(),
-		includeAuditTrail: options.includeAuditTrail === true,
-		auditTrailBinaryPropertyName: (
-			options.auditTrailBinaryPropertyName ?? AUDIT_TRAIL_FIELD
-		).trim(),
-		maxFileSize: options.maxFileSize,
-	};
 }
 
 export interface Ending {
@@ -103,33 +71,17 @@ function messageOf(error: unknown): string {
  * The item: document ID, outcome, actor, when, reason, the document as Document > Get returns it
  * and, for a completed document, the PDFs asked for. A failed read or download never loses the
  * ending: the reason goes into `documentError` or `downloadError`. A deleted document is not read
- * (it is gone: DOCUMENT_GONE_STATUS): `document` is null, actor and time are the delivery's.
+ * (it is gone): `document` is null, actor and time are the delivery's.
  */
 export async function endingItem(
 	context: IExecuteFunctions | IWebhookFunctions,
 	client: CircularoClient,
 	ending: Ending,
-	options: ReadEndingOptions,
+	options: DownloadOptions,
 ): Promise<INodeExecutionData> {
 	const { documentId, outcome } = ending;
 	const json: IDataObject = { documentId, outcome, actor: ending.actor, at: ending.at };
-	const binary: IBinaryKeyData = {};
-	const failures: string[] = [];
 	let record = ending.record;
-	if (outcome === 'completed' && options.downloadSignedDocument) {
-		try {
-			const signed = await documentPdf(
-				context,
-				client,
-				documentId,
-				downloadLimit(options.maxFileSize),
-			);
-			record = signed.document;
-			binary[options.binaryPropertyName] = signed.pdf;
-		} catch (error) {
-			failures.push(downloadFailureText(error, 'the signed document'));
-		}
-	}
 	if (!record && outcome !== 'deleted') {
 		try {
 			record = await getDocument(client, documentId);
@@ -137,25 +89,21 @@ export async function endingItem(
 			json.documentError = messageOf(error);
 		}
 	}
-	if (outcome === 'completed' && options.includeAuditTrail) {
-		try {
-			const title = fileTitle(documentId, record?.documentTitle);
-			binary[options.auditTrailBinaryPropertyName] = await auditTrailPdf(
-				context,
-				client,
-				documentId,
-				title,
-				downloadLimit(options.maxFileSize),
-			);
-		} catch (error) {
-			failures.push(downloadFailureText(error, 'the audit trail'));
-		}
-	}
+	const wanted = wantedFiles(outcome === 'completed' ? options : {});
+	const files = await documentFiles(
+		context,
+		client,
+		documentId,
+		{ ...wanted, failures: 'record' },
+		{ document: record },
+	);
+	record = files.document;
 	const entry = record ? lastHistoryEntry(record, EVENT_OF_OUTCOME[outcome]) : undefined;
 	json.actor ??= actorFrom(entry?.actor);
 	json.at ??= entry?.date ?? null;
 	json.reason = outcome === 'completed' ? null : (entry?.message ?? null);
 	json.document = record ? documentItem(record) : null;
-	if (failures.length > 0) json.downloadError = failures.join('; ');
+	if (files.downloadError) json.downloadError = files.downloadError;
+	const { binary } = files;
 	return Object.keys(binary).length > 0 ? { json, binary } : { json };
 }

@@ -1,5 +1,6 @@
 /**
- * Where a registration's signing secret comes from.
+ * Where a registration's signing secret comes from (the trigger's and, over other inputs, Send and
+ * Wait for Signature's: waitForSignature/registration.ts).
  *
  * Each registration (one per URL kind and activation) gets a fresh random nonce, kept in the
  * workflow's static data. Its signing secret is HMAC-SHA256 over the nonce, keyed by the
@@ -16,18 +17,10 @@
 import { createHmac, randomBytes } from 'crypto';
 
 import type { CircularoCredentials } from '../circularo/client';
-import type { RegistrationData } from './staticData';
-import { version010Secret } from './version010';
 
 const DERIVATION_LABEL = 'n8n-nodes-circularo/signing-secret/';
 const FINGERPRINT_LABEL = 'n8n-nodes-circularo/fingerprint';
 const FINGERPRINT_HEX_LENGTH = 16;
-
-export const CREDENTIAL_CHANGED =
-	'the Circularo API credential of this trigger (its API key or Webhook Signing Secret) has changed since the webhook was registered';
-
-export const REREGISTER_HINT =
-	'Unpublish and publish the workflow again (or restart n8n) to register the webhook with the current credential.';
 
 /** A fresh 256-bit nonce for a new registration. */
 function newNonce(): string {
@@ -58,16 +51,4 @@ export function newRegistration(credentials: CircularoCredentials): {
 	const nonce = newNonce();
 	const secret = deriveSigningSecret(credentials, nonce);
 	return { nonce, secret, fingerprint: fingerprintOf(secret) };
-}
-
-/**
- * The secret Circularo signs this registration's deliveries with, as far as the current credential
- * tells: derived from the nonce, or what version 0.1.0 registered.
- */
-export function registeredSecret(
-	data: RegistrationData,
-	credentials: CircularoCredentials,
-): string {
-	if (data.nonce !== undefined) return deriveSigningSecret(credentials, data.nonce);
-	return version010Secret(data, credentials);
 }

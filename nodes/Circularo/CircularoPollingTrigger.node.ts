@@ -6,10 +6,10 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { maxFileSizeOption } from '../circularo/files';
-import { ALL_EVENTS, EVENTS } from '../events';
-import { POLLED_EVENTS } from './items';
-import { runPoll } from './run';
+import { maxFileSizeOption } from './circularo/documentFiles';
+import { ALL_EVENTS, EVENTS } from './events';
+import { POLLED_EVENTS } from './pollingTrigger/items';
+import { runPoll } from './pollingTrigger/run';
 
 const EVENT_OPTIONS = POLLED_EVENTS.map((value) => ({
 	name: EVENTS[value][0],
@@ -27,7 +27,7 @@ export class CircularoPollingTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Circularo Polling Trigger',
 		name: 'circularoPollingTrigger',
-		icon: { light: 'file:../circularo.svg', dark: 'file:../circularo.dark.svg' },
+		icon: { light: 'file:circularo.svg', dark: 'file:circularo.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: SUBTITLE,

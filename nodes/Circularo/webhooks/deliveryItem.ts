@@ -1,10 +1,8 @@
 /**
- * Reading Circularo deliveries: the signed body (as readSignedBody in ../circularo/deliveries.ts reads it)
- * to the trigger's item.
- *
- * The field names are partly assumed (see DELIVERY_FIELD_CANDIDATES in ../circularo/deliveries.ts) and read
- * leniently: an unrecognised shape yields empty typed fields and the untouched payload, never an
- * exception.
+ * A delivery's signed body (as readSignedBody reads it) as a typed item: the trigger's item, and
+ * what Send and Wait for Signature reads an ending from. The field names are partly assumed
+ * (DELIVERY_FIELD_CANDIDATES, deliveryAssumptions.ts) and read leniently: an unrecognised shape
+ * yields empty typed fields and the untouched payload, never an exception.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -13,7 +11,7 @@ import {
 	ACTOR_FIELD_CANDIDATES,
 	DELIVERY_FIELD_CANDIDATES,
 	EPOCH_MILLISECONDS_THRESHOLD,
-} from '../circularo/deliveries';
+} from './deliveryAssumptions';
 import { isCircularoEvent, type CircularoEventName, type UnknownEventName } from '../events';
 
 /** Who caused the event, normalised from whatever shape the delivery used. */
@@ -139,7 +137,7 @@ function readOccurredAt(body: IDataObject): string | null {
 }
 
 /** Maps one delivery body (as readSignedBody returns it) to the trigger's item. Never throws. */
-export function toTriggerItem(body: unknown, receivedAt: Date): CircularoTriggerItem {
+export function deliveryItem(body: unknown, receivedAt: Date): CircularoTriggerItem {
 	const fields = asObject(body) ?? {};
 	return {
 		event: readEvent(fields),

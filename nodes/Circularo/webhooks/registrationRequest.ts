@@ -1,9 +1,8 @@
 /**
- * Pure helpers for the webhook lifecycle: which registration this node wants, whether a remote one
- * is it, whether Circularo could ever reach the callback URL, and what to tell the user when
- * Circularo refuses.
+ * Where a registration delivers to, for both receivers: the request for a scope and callback URL,
+ * and whether Circularo could ever reach that URL (with what to tell the user when it cannot).
  */
-import type { CircularoWebhook, WebhookRequest, WebhookScopeType } from '../circularo/endpoints';
+import type { WebhookRequest, WebhookScopeType } from '../circularo/endpoints/webhooks';
 import { hostClass, type HostClass } from '../../../credentials/serverUrl';
 
 export type ScopeOption = 'myTeam' | 'tenant' | 'namedTeam';
@@ -18,13 +17,6 @@ export function webhookRequestFor(
 	const request: WebhookRequest = { type, callbackUrl, hmacSecret };
 	if (scope === 'namedTeam') request.name = teamName.trim();
 	return request;
-}
-
-/** Same callback URL and scope; the secret is compared separately. */
-export function isSameTarget(remote: CircularoWebhook, wanted: WebhookRequest): boolean {
-	if (remote.callbackUrl !== wanted.callbackUrl || remote.type !== wanted.type) return false;
-	// For "my team" Circularo fills in the team name itself, so only a requested name must match.
-	return wanted.name === undefined || remote.name === wanted.name;
 }
 
 const REACH: Record<HostClass, number> = { loopback: 0, private: 1, public: 2 };

@@ -1,4 +1,4 @@
-/** Deliveries to the trigger: their fields, body, signature header and repeats. */
+/** What is assumed about Circularo's webhook deliveries: their fields, body, signature header and repeats. */
 /**
  * [assumed] Where each typed field of a delivery may be, in order of preference.
  *

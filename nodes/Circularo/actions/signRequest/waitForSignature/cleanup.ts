@@ -10,14 +10,9 @@
  */
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../circularo/client';
-import {
-	deleteWebhook,
-	WEBHOOK_GONE_STATUS,
-	type CircularoWebhook,
-} from '../../circularo/endpoints';
-import { statusOf } from '../../circularo/errors';
-import { leftoverVerdict } from './waitRegistration';
+import type { CircularoClient } from '../../../circularo/client';
+import { removeWebhook, type CircularoWebhook } from '../../../circularo/endpoints/webhooks';
+import { leftoverVerdict } from './registration';
 
 /** n8n's answers to an unsigned probe that mean "this execution no longer waits here". */
 const ENDED_STATUSES = [404, 409];
@@ -26,16 +21,15 @@ const PROBE_TIMEOUT_MS = 5_000;
 const PROBES_AT_ONCE = 4;
 
 /** Deletes one registration; already gone counts as done. False (logged) when it failed. */
-export async function deleteRegistration(
+export async function removeWaitRegistration(
 	context: IExecuteFunctions | IWebhookFunctions,
 	client: CircularoClient,
 	webhookId: string,
 ): Promise<boolean> {
 	try {
-		await deleteWebhook(client, webhookId);
+		await removeWebhook(client, webhookId);
 		return true;
 	} catch (error) {
-		if (statusOf(error) === WEBHOOK_GONE_STATUS) return true;
 		context.logger.warn(
 			`Circularo: could not remove the webhook ${webhookId} of a finished wait (${(error as Error).message}); the next Send and Wait for Signature run tries again.`,
 		);
@@ -84,7 +78,7 @@ export async function removeLeftoverWaits(
 	}
 	let removed = 0;
 	for (const webhook of ended) {
-		if (await deleteRegistration(context, client, webhook.id)) removed++;
+		if (await removeWaitRegistration(context, client, webhook.id)) removed++;
 	}
 	if (removed > 0)
 		context.logger.info(`Circularo: removed ${removed} webhook(s) of waits that have ended`);
