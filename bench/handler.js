@@ -197,7 +197,7 @@ async function runHandlerBench(o = {}) {
 	const rows = [];
 	for (const size of SIZES) {
 		const bodies = Array.from({ length: BODIES }, (_, seq) => {
-			const rawBody = makeBody(size, { event: 'documentCompleted', seq });
+			const rawBody = makeBody(size, { event: 'documentSigned', seq });
 			return {
 				rawBody,
 				signature: signedDelivery(secret, rawBody).headers['x-circularo-signature'],
@@ -216,7 +216,7 @@ async function runHandlerBench(o = {}) {
 			first.workflowData[0][0].json;
 		if (
 			!item ||
-			item.event !== 'documentCompleted' ||
+			item.event !== 'documentSigned' ||
 			item.documentId !== 'doc-sales-1' ||
 			ctx.rejectedCount() !== 0
 		) {

@@ -42,7 +42,7 @@ const PARTS = ['handler', ...MODES, 'wait', 'files', 'poll'];
 /** Options of part 5 only; --rounds, --package and --quick go to every part that takes them. */
 const FILES_ONLY = ['--sizes', '--binary-modes', '--documents'];
 /** Options of part 4 only; --n8n-config goes to parts 2-4. */
-const WAIT_ONLY = ['--waiting', '--events', '--signs'];
+const WAIT_ONLY = ['--waiting', '--events', '--signs', '--foreign'];
 /** Options of part 6 only. */
 const POLL_ONLY = ['--in-progress', '--others', '--polls'];
 

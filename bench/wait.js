@@ -19,7 +19,11 @@
  * Rounds alternate the order of N (1 10 100, 100 10 1, ...), so drift falls on every N alike;
  * each figure is given over all rounds with its lowest and highest round.
  *
- *   node bench/wait.js [--waiting 1,10,100] [--events N] [--signs N] [--rounds N] [--n8n-config defaults] [--quick]
+ * Then, with one execution waiting, the side-by-side figure of foreignDelivery.js: a delivery not
+ * for its document against the same request refused by n8n's own Wait node (`--foreign N`
+ * requests per side and round, default 100; 0 skips it).
+ *
+ *   node bench/wait.js [--waiting 1,10,100] [--events N] [--signs N] [--foreign N] [--rounds N] [--n8n-config defaults] [--quick]
  */
 
 const os = require('node:os');
@@ -31,6 +35,7 @@ const { table, fmt, machineLine } = require('../e2e/lib/report');
 const { runAsScript, median } = require('./common');
 const { CONFIGS, ratioText } = require('./phases');
 const { startWaitPool } = require('./waiting');
+const { measureForeignDelivery } = require('./foreignDelivery');
 
 const DEFAULT_WAITING = [1, 10, 100];
 const EVENT = 'documentSigned';
@@ -41,7 +46,7 @@ const EVENT = 'documentSigned';
 
 /**
  * @param {{ log?: (s: string) => void, packageTgz?: string, waiting?: number[], events?: number, signs?: number,
- *   rounds?: number, config?: string, quick?: boolean }} o
+ *   foreign?: number, rounds?: number, config?: string, quick?: boolean }} o
  */
 async function runWaitBench(o = {}) {
 	const log = o.log || ((/** @type {string} */ s) => process.stderr.write(`${s}\n`));
@@ -50,6 +55,7 @@ async function runWaitBench(o = {}) {
 	const rounds = o.rounds ?? (quick ? 1 : 2);
 	const eventsPerRound = o.events ?? (quick ? 2 : 3);
 	const signsPerRound = o.signs ?? (quick ? 1 : 2);
+	const foreignPerRound = o.foreign ?? (quick ? 30 : 100);
 	const configName = o.config ?? 'defaults';
 	const config = CONFIGS[/** @type {keyof typeof CONFIGS} */ (configName)];
 	if (!config) throw new Error(`unknown n8n configuration ${configName}`);
@@ -155,6 +161,20 @@ async function runWaitBench(o = {}) {
 				);
 			}
 		}
+		let foreign;
+		if (foreignPerRound > 0) {
+			await pool.resize(1);
+			const [documentId] = [...pool.waiting.keys()];
+			foreign = await measureForeignDelivery({
+				n8n,
+				sim,
+				waitCallbackUrl: pool.registrationOf(documentId).callbackUrl,
+				otherDocumentId: other.documentId,
+				count: foreignPerRound,
+				rounds: Math.max(rounds * 2, 4),
+				log,
+			});
+		}
 		await pool.resize(0);
 
 		/** Over all rounds (median of every sample), with the lowest and highest round's median. @param {number[][]} perRound */
@@ -195,11 +215,12 @@ async function runWaitBench(o = {}) {
 				rows,
 			),
 			'Each event is delivered to all N resume URLs; a sign sends two events (documentSigned, documentCompleted) and resumes one execution.',
+			...(foreign ? [foreign.text] : []),
 			`At the start: ${loadBefore}`,
 			`At the end: ${machineLine()}`,
 			`(wait took ${Math.round((Date.now() - started) / 1000)} s)`,
 		].join('\n');
-		return { text, ok: true };
+		return { text, ok: foreign?.ok ?? true };
 	} finally {
 		await stack.stop();
 	}
@@ -221,7 +242,10 @@ function parseWaitArgs(argv) {
 		else if (flag === '--waiting') o.waiting = value().split(',').map(whole);
 		else if (flag === '--events') o.events = whole(value());
 		else if (flag === '--signs') o.signs = whole(value());
-		else if (flag === '--rounds') o.rounds = whole(value());
+		else if (flag === '--foreign') {
+			const given = value();
+			o.foreign = given === '0' ? 0 : whole(given);
+		} else if (flag === '--rounds') o.rounds = whole(value());
 		else if (flag === '--n8n-config') o.config = value().split(',')[0];
 		else throw new Error(`unknown argument ${argv[i]}`);
 	}

@@ -172,8 +172,8 @@ async function checkWorkflows(n8n, wfs, bodyBytes) {
 			throw new Error(
 				`(${wf.key}) the delivery did not reach "${wf.lastNode}" (status ${e.status})`,
 			);
-		if (wf.key === 'a' && out[0].json.event !== 'documentCompleted')
-			throw new Error('(a) the trigger did not emit the documentCompleted item');
+		if (wf.key === 'a' && out[0].json.event !== 'documentSigned')
+			throw new Error('(a) the trigger did not emit the documentSigned item');
 	}
 	const a = wfs.find((w) => w.key === 'a');
 	if (a) {

@@ -21,6 +21,7 @@ const {
 	sendFile,
 } = require('./http');
 const { multipartBoundary, readMultipart, summarise } = require('./multipart');
+const { noteDocuments } = require('./readLag');
 
 /** Circularo takes scanned contracts of tens of megabytes; the simulator takes files to 200 MB. */
 const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -185,6 +186,7 @@ async function handleApi(sim, req, res, url) {
 		const { handler, params } = findRoute(method, apiPath, url.pathname);
 		const read = await readRequestBody(sim, req, method, entry);
 		parts = read.parts;
+		noteDocuments(sim);
 		result = await handler({ sim, url, params, body: read.body, parts, method });
 	} catch (err) {
 		if (err instanceof ApiError) result = { status: err.status, json: err.toJson() };

@@ -30,7 +30,7 @@ Start it:
   npm run simulator [-- --port ${DEFAULT_PORT} --host 127.0.0.1 --quiet --allow-remote-callbacks]
                     [--variant fileIdKey=id|fileId|hash] [--variant searchTotal=total|hitsTotal|none]
                     [--variant shareResponse=array|results] [--variant readResponse=results|bare]
-                    [--variant fileLength=declared|chunked]
+                    [--variant fileLength=declared|chunked] [--variant readLagMs=<ms>]
   (env CIRCULARO_SIM_PORT sets the default port)
 
 API (under /api/v1, API key in the "token" query parameter):

@@ -15,6 +15,7 @@ const { ApiError, isLoopbackAddress, isObject, readJsonBody, sendJson } = requir
 const { newDocumentRecord } = require('./seed');
 const { actOnSignRequest, shareView } = require('./signing');
 const { AWAY_ROUTES, expire, undelivered } = require('./away');
+const { forgetSnapshots } = require('./readLag');
 
 /**
  * @typedef {import('./faults').FaultSpec} FaultSpec
@@ -154,7 +155,10 @@ class SimulatorControl extends SimulatorState {
 	 * @param {Partial<import('./state').Variants>} variants
 	 */
 	setVariants(variants) {
-		Object.assign(this.variants, checkVariants(variants));
+		const checked = checkVariants(variants);
+		if (checked.readLagMs !== undefined && checked.readLagMs !== this.variants.readLagMs)
+			forgetSnapshots(this);
+		Object.assign(this.variants, checked);
 		return { ...this.variants };
 	}
 

@@ -71,6 +71,12 @@ const userActor = (user) => ({
 const actorName = (actor) =>
 	String(actor.username ?? actor.email ?? actor.name ?? actor.id ?? 'unknown');
 
+/** Called after every recorded change (readLag.js keeps what reads that lag see). @type {Array<(doc: DocumentRecord) => void>} */
+const changeListeners = [];
+
+/** @param {(doc: DocumentRecord) => void} listener */
+const onDocumentChange = (listener) => void changeListeners.push(listener);
+
 /**
  * Records a change: one history entry and a new `_version`.
  * @param {DocumentRecord} doc
@@ -84,6 +90,7 @@ function recordChange(doc, event, actor, o = {}) {
 	if (o.message) entry.message = o.message;
 	doc.history.push(entry);
 	doc.version++;
+	for (const listener of changeListeners) listener(doc);
 }
 
 /**
@@ -206,6 +213,7 @@ module.exports = {
 	userActor,
 	actorName,
 	recordChange,
+	onDocumentChange,
 	pendingShares,
 	currentShares,
 	auditPdf,

@@ -22,6 +22,7 @@ const { documentView, recordChange, userActor } = require('./documents');
 const { FileStore } = require('./fileStore');
 const { EVENT_EFFECTS } = require('./payloads');
 const { openSignRequest } = require('./signing');
+const { forgetSnapshots } = require('./readLag');
 
 const MAX_LOG_ENTRIES = 10_000;
 
@@ -42,14 +43,15 @@ const MAX_LOG_ENTRIES = 10_000;
  * @typedef {{ id?: string | null, name?: string | null, username?: string | null, email?: string | null }} Actor
  * @typedef {{ fileIdKey: 'id' | 'fileId' | 'hash', searchTotal: 'total' | 'hitsTotal' | 'none',
  *   shareResponse: 'array' | 'results', readResponse: 'results' | 'bare',
- *   fileLength: 'declared' | 'chunked' }} Variants
+ *   fileLength: 'declared' | 'chunked', readLagMs: number }} Variants
  *   Answer shapes a real tenant may use where Circularo's documentation is not explicit:
  *   where `POST /files/saveFile` puts the file hash (`file.id`, `file.fileId` or `file.hash`), how
  *   `POST /search` reports the total (`total`, `hits.total.value` or not at all), and whether
  *   `POST /share` and the cancel call answer with a bare array or `{ results: [...] }`, and whether
  *   `GET /documents/:id` and `GET /webhooks` wrap their records in `{ results: [...] }` (documented)
  *   or answer them bare (the document itself, an array of webhooks), and whether a downloaded file
- *   declares its size (Content-Length) or comes chunked without one, as through some proxies.
+ *   declares its size (Content-Length) or comes chunked without one, as through some proxies;
+ *   `readLagMs`: how long reads lag writes (readLag.js; 0, the default, is none).
  * @typedef {{ port?: number, host?: string, log?: boolean | ((line: string) => void),
  *   deliveryTimeoutMs?: number, sessionTtlMs?: number, allowRemoteCallbacks?: boolean,
  *   variants?: Partial<Variants> }} SimulatorOptions
@@ -62,6 +64,7 @@ const DEFAULT_VARIANTS = Object.freeze({
 	shareResponse: 'array',
 	readResponse: 'results',
 	fileLength: 'declared',
+	readLagMs: 0,
 });
 /** @type {{ [K in keyof Variants]: readonly Variants[K][] }} */
 const VARIANT_CHOICES = Object.freeze({
@@ -70,7 +73,10 @@ const VARIANT_CHOICES = Object.freeze({
 	shareResponse: ['array', 'results'],
 	readResponse: ['results', 'bare'],
 	fileLength: ['declared', 'chunked'],
+	readLagMs: [],
 });
+/** The longest lag `readLagMs` takes (a minute). */
+const MAX_READ_LAG_MS = 60_000;
 
 /**
  * Checks variant names and values (throws a 400 naming the bad one).
@@ -81,8 +87,21 @@ function checkVariants(v) {
 	if (v === undefined) return {};
 	if (!v || typeof v !== 'object' || Array.isArray(v))
 		throw new ApiError(400, 'INVALID_VARIANTS', 'variants must be an object');
-	for (const [k, value] of Object.entries(v)) {
-		const known = /** @type {Record<string, readonly string[]>} */ (VARIANT_CHOICES)[k];
+	/** @type {Record<string, unknown>} */
+	const checked = { ...v };
+	for (const [k, value] of Object.entries(checked)) {
+		if (k === 'readLagMs') {
+			const ms = Number(value);
+			if (!(Number.isInteger(ms) && ms >= 0 && ms <= MAX_READ_LAG_MS))
+				throw new ApiError(
+					400,
+					'INVALID_VARIANTS',
+					`variant readLagMs must be a whole number of milliseconds from 0 to ${MAX_READ_LAG_MS}`,
+				);
+			checked.readLagMs = ms;
+			continue;
+		}
+		const known = /** @type {Record<string, readonly unknown[]>} */ (VARIANT_CHOICES)[k];
 		if (!known)
 			throw new ApiError(
 				400,
@@ -96,7 +115,7 @@ function checkVariants(v) {
 				`variant ${k} must be one of ${known.join(', ')}`,
 			);
 	}
-	return /** @type {Partial<Variants>} */ (v);
+	return /** @type {Partial<Variants>} */ (checked);
 }
 
 class SimulatorState {
@@ -197,6 +216,7 @@ class SimulatorState {
 		this.faultTable.clear();
 		this.deliveries.length = 0;
 		this.requests.length = 0;
+		forgetSnapshots(this);
 	}
 
 	/** Team names of the main tenant (`acme`): teamAdmin administers the first, otherTeamAdmin the second. */

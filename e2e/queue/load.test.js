@@ -47,7 +47,7 @@ const LOAD_TIMEOUT_MS = positiveInt(process.env.QUEUE_LOAD_TIMEOUT_MIN, 15) * 60
 
 /**
  * Publishes a Circularo Trigger workflow on `n8n` (main), sends it `LOAD_COUNT` signed
- * documentCompleted deliveries (each with its own document id), measures until all have run
+ * documentSigned deliveries (each with its own document id), measures until all have run
  * (load.js), checks that each ran exactly once, and unpublishes. CPU per delivery hardly depends
  * on what else the machine runs, unlike rates.
  * @param {{ n8n: import('../lib/n8n').N8nInstance, sim: any, label: string,
@@ -72,7 +72,9 @@ async function runLoad(o) {
 		concurrency: LOAD_CONCURRENCY,
 		make: (i) => {
 			const payload = buildPayload('default', {
-				event: 'documentCompleted',
+				// An event no document state confirms: an ending one would make the trigger read
+				// the (made-up) document first and start nothing (docs/security.md).
+				event: 'documentSigned',
 				documentId: docId(i),
 				documentTitle: `Load ${i}`,
 				actor: { ...actor, username: actor.email },
@@ -88,7 +90,7 @@ async function runLoad(o) {
 	});
 	const executions = await api.listExecutions(wf.id, { includeData: true });
 	const ids = Array.from({ length: LOAD_COUNT }, (_, i) => docId(i));
-	const runs = deliveryRuns(executions, ids, { events: ['documentCompleted'] });
+	const runs = deliveryRuns(executions, ids, { events: ['documentSigned'] });
 	assert.deepEqual(runs.problems.slice(0, 20), [], `${o.label}: every execution succeeded`);
 	assert.deepEqual(runs.lost.slice(0, 20), [], `${o.label}: no delivery lost`);
 	assert.deepEqual(runs.duplicated.slice(0, 20), [], `${o.label}: no delivery ran twice`);

@@ -26,7 +26,9 @@ const VALID = Number(process.env.RELIABILITY_LOAD_VALID || 5000);
 const CONCURRENCY = Number(process.env.RELIABILITY_LOAD_CONCURRENCY || 32);
 /** Forged ones are 10% of all requests sent. */
 const FORGED = Math.round(VALID / 9);
-const SELECTED = ['documentCompleted', 'documentSigned', 'signRequest', 'signRejected'];
+// Events no document state confirms: the load's documents are made up, and an ending event
+// (documentCompleted, signRejected, ...) starts an execution only when Circularo reports it.
+const SELECTED = ['documentSigned', 'signRequest', 'signDelegated', 'documentCreated'];
 /** Payload shapes whose document id the node reads (see simulator/payloads.js). */
 const SHAPES = ['default', 'eventType', 'type', 'action', 'name'];
 

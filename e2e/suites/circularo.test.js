@@ -194,7 +194,9 @@ describe('Circularo Trigger in real n8n', { timeout: 20 * 60_000 }, () => {
 		assert.equal(webhooksFor(sim, main.testUrl).length, 1);
 		assert.equal(webhooksFor(sim, main.productionUrl).length, 0);
 
-		const [delivery] = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
+		// doc-sales-2: test 1 deleted doc-sales-1, and a completion Circularo cannot confirm (a deleted
+		// document) starts nothing (docs/security.md).
+		const [delivery] = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-2' });
 		assert.equal(delivery.status, 200);
 		assert.equal(delivery.url, main.testUrl);
 		await waitFor(() => webhooksFor(sim, main.testUrl).length === 0, {
@@ -264,7 +266,7 @@ describe('Circularo Trigger in real n8n', { timeout: 20 * 60_000 }, () => {
 			type: CREDENTIAL_TYPE,
 			data: { ...data, webhookSecret: 'secret-edited-later' },
 		});
-		const [delivery] = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-1' });
+		const [delivery] = await sim.fire({ event: 'documentCompleted', documentId: 'doc-sales-2' });
 		assert.equal(
 			delivery.status,
 			200,

@@ -109,7 +109,8 @@ export class CircularoTrigger implements INodeType {
 					{
 						name: 'Named Team',
 						value: 'namedTeam',
-						description: 'Documents of one team, chosen by name (needs a global admin API key)',
+						description:
+							"Refused: that team's admins could read the webhook's secret and announce any document of the tenant. Use a key of that team's admin with My Team.",
 					},
 				],
 			},

@@ -20,6 +20,7 @@ const {
 } = require('../documents');
 const { emit } = require('../deliveries');
 const { inMemory } = require('../fileStore');
+const { laggedDocument } = require('../readLag');
 
 const MAX_DELETE_BATCH = 100;
 /** Keys of `body` that are not custom metadata fields. */
@@ -149,8 +150,12 @@ function createDocument({ sim, url, body }) {
 /** @param {RouteContext} ctx */
 function getDocument({ sim, url, params }) {
 	const user = sim.authenticate(url);
-	const doc = sim.requireDocumentAccess(user, sim.documents.get(params.id));
-	const view = documentView(sim, doc);
+	const lagged = laggedDocument(sim, params.id);
+	const doc = sim.requireDocumentAccess(
+		user,
+		lagged ? { ...lagged.doc, deleted: lagged.deleted } : sim.documents.get(params.id),
+	);
+	const view = lagged ? lagged.view : documentView(sim, doc);
 	return { status: 200, json: sim.variants.readResponse === 'bare' ? view : { results: [view] } };
 }
 

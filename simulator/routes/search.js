@@ -10,7 +10,7 @@
  */
 
 const { ApiError, isObject } = require('../http');
-const { documentView } = require('../documents');
+const { searchableDocuments } = require('../readLag');
 
 const NESTED_PATHS = ['workflow'];
 const DEFAULT_SIZE = 10;
@@ -243,14 +243,14 @@ function search({ sim, url, body }) {
 	const size = paging(b.size, 'size', DEFAULT_SIZE, MAX_SIZE);
 	const query = b.query ?? { match_all: {} };
 	const keys = sortKeys(b.sort);
-	let hits = [...sim.documents.values()]
+	let hits = searchableDocuments(sim)
 		.filter(
-			(d) =>
+			({ doc: d, deleted }) =>
 				d.tenant === user.tenant &&
-				!d.deleted &&
+				!deleted &&
 				(user.role === 'globalAdmin' || d.team === user.team),
 		)
-		.map((d) => documentView(sim, d))
+		.map((found) => found.view())
 		.filter((view) => matches(query, view, null));
 	// Each hit's sort values are read once, not in every comparison (searches page through
 	// thousands of documents).

@@ -9,6 +9,10 @@ import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
 import { CIRCULARO_EVENTS } from '../../nodes/Circularo/events';
 import { webhookContext, type Delivery } from './n8nContext';
 import { hmacHex, signatureFormat, utf8 } from './properties';
+import { readSignedBody } from '../../nodes/Circularo/webhooks/deliveryAssumptions';
+import { deliveryItem } from '../../nodes/Circularo/webhooks/deliveryItem';
+import { endingOfEvent } from '../../nodes/Circularo/webhooks/stateCheck';
+import { outsideWindow } from '../../nodes/Circularo/webhooks/timestampWindow';
 
 const HEADER = 'x-circularo-signature';
 const trigger = new CircularoTrigger();
@@ -304,3 +308,13 @@ export async function runWebhook(input: {
 
 export const emitted = (result: { workflowData?: unknown[][] }) =>
 	result.workflowData !== undefined;
+
+/**
+ * Whether the trigger believes a verified delivery as signed: an event that claims an ending is
+ * confirmed with Circularo first (none answers in these properties, so it starts nothing), and a
+ * signed time outside the window is refused.
+ */
+export function believedAsSigned(bytes: Buffer, now = new Date()): boolean {
+	const item = deliveryItem(readSignedBody(bytes), now);
+	return endingOfEvent(item.event) === undefined && !outsideWindow(item.occurredAt, now);
+}

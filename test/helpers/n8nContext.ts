@@ -449,6 +449,8 @@ export interface WaitingDelivery {
 	headers: Record<string, string | string[] | undefined>;
 	rawBody: Buffer;
 	query: Record<string, string>;
+	/** The execution's resume URL, as n8n's `$execution.resumeUrl` gives it. */
+	resumeUrl?: string;
 }
 
 /** The webhook context n8n gives the action node for a delivery to an execution waiting in it. */
@@ -462,6 +464,11 @@ export function waitingWebhookContext(delivery: WaitingDelivery) {
 		getRequestObject: () => ({ headers: delivery.headers, rawBody: delivery.rawBody }),
 		getResponseObject: () => res,
 		getQueryData: () => delivery.query,
+		evaluateExpression: (expression: string) => {
+			if (expression.replace(/\s/g, '') !== '{{$execution.resumeUrl}}' || !delivery.resumeUrl)
+				throw new Error(`this test's context cannot evaluate ${expression}`);
+			return delivery.resumeUrl;
+		},
 	});
 	return { context: context as never, response, log };
 }

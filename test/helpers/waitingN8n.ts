@@ -51,6 +51,7 @@ async function runWebhook(
 	req: IncomingMessage,
 	url: URL,
 	rawBody: Buffer,
+	resumeUrl: string,
 ): Promise<{ status: number; body: unknown; credentialLoads: number }> {
 	const { context, response, log } = waitingWebhookContext({
 		credentials: execution.credentials,
@@ -59,6 +60,7 @@ async function runWebhook(
 		headers: req.headers,
 		rawBody,
 		query: Object.fromEntries(url.searchParams),
+		resumeUrl,
 	});
 	let result: IWebhookResponseData;
 	try {
@@ -79,6 +81,9 @@ async function runWebhook(
 }
 
 export async function startWaitingN8n(): Promise<WaitingN8n> {
+	let baseUrl = '';
+	const resumeUrlOf = (execution: WaitingExecution) =>
+		`${baseUrl}/webhook-waiting/${execution.id}?signature=${execution.token}`;
 	const executions = new Map<string, WaitingExecution>();
 	const answers: WaitingN8n['answers'] = [];
 	const credentialLoads: WaitingN8n['credentialLoads'] = [];
@@ -89,16 +94,27 @@ export async function startWaitingN8n(): Promise<WaitingN8n> {
 			const [, route, executionId, nodeId] = url.pathname.split('/');
 			const execution = executions.get(executionId ?? '');
 			let answer: { status: number; body: unknown; credentialLoads?: number };
-			if (route !== 'webhook-waiting' || !execution) {
-				answer = { status: 404, body: { message: 'The execution does not exist' } };
+			// n8n's own words (its NotFoundError / ConflictError as `{ code, message }`).
+			const n8nSays = (code: number, message: string) => ({
+				status: code,
+				body: { code, message },
+			});
+			if (route !== 'webhook-waiting') {
+				answer = n8nSays(404, 'Not Found');
+			} else if (!execution) {
+				answer = n8nSays(404, `The execution "${executionId}" does not exist.`);
 			} else if (url.searchParams.get('signature') !== execution.token) {
 				answer = { status: 401, body: { error: 'Invalid token' } };
 			} else if (execution.status !== 'waiting') {
-				answer = { status: 409, body: { message: 'The execution has finished already' } };
+				// sic: n8n 2.41 leaves out the closing quote in this one.
+				answer = n8nSays(409, `The execution "${executionId} has finished already.`);
 			} else if (nodeId !== actionNode.id) {
-				answer = { status: 404, body: { message: 'No waiting webhook with this path' } };
+				answer = n8nSays(
+					404,
+					`The workflow for execution "${executionId}" does not contain a waiting webhook with a matching path/method.`,
+				);
 			} else {
-				answer = await runWebhook(execution, req, url, rawBody);
+				answer = await runWebhook(execution, req, url, rawBody, resumeUrlOf(execution));
 			}
 			const signed = req.headers['x-circularo-signature'] !== undefined;
 			answers.push({ path: url.pathname, status: answer.status, signed });
@@ -109,11 +125,10 @@ export async function startWaitingN8n(): Promise<WaitingN8n> {
 		})();
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	return {
 		baseUrl,
-		resumeUrl: (execution) =>
-			`${baseUrl}/webhook-waiting/${execution.id}?signature=${execution.token}`,
+		resumeUrl: resumeUrlOf,
 		executions,
 		answers,
 		credentialLoads,

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 
 import { CIRCULARO_EVENTS } from '../../nodes/Circularo/events';
 import {
+	believedAsSigned,
 	circularoLike,
 	jsonObject,
 	otherHeaders,
@@ -18,6 +19,16 @@ import {
 	secretsSetup,
 } from '../helpers/deliveryArbitraries';
 import { check, hmacHex, NUM_RUNS, params, signatureFormat, utf8 } from '../helpers/properties';
+
+// No Circularo answers here: a state check's reads fail at once, and its pauses are skipped.
+jest.mock('../../nodes/Circularo/webhooks/stateCheck', () => {
+	const actual = jest.requireActual('../../nodes/Circularo/webhooks/stateCheck');
+	return {
+		...actual,
+		confirmedState: async (check: object) =>
+			await actual.confirmedState({ ...check, sleep: async () => undefined }),
+	};
+});
 
 describe('webhook() items', () => {
 	it(`a valid signature over any JSON object body emits exactly one item whose payload equals the body (${NUM_RUNS} cases)`, async () => {
@@ -49,6 +60,11 @@ describe('webhook() items', () => {
 						'a valid delivery is not answered by the node',
 						response,
 					);
+					if (!believedAsSigned(bytes)) {
+						// An ending no Circularo confirms, or a time outside the window: acknowledged, no item.
+						check(result.workflowData === undefined, 'no item', result);
+						return;
+					}
 					check(
 						result.workflowData?.length === 1 && result.workflowData[0].length === 1,
 						'exactly one item',
@@ -115,14 +131,18 @@ describe('webhook() items', () => {
 						includeHeaders: false,
 					});
 					check(response.status === undefined, 'a valid delivery is not rejected', response);
-					if (selected.includes(event)) {
+					if (selected.includes(event) && believedAsSigned(bytes)) {
 						check(
 							result.workflowData?.[0]?.[0]?.json.event === event,
 							'a selected event is emitted',
 							result,
 						);
 					} else {
-						check(isDeepStrictEqual(result, {}), 'an unselected event starts nothing', result);
+						check(
+							isDeepStrictEqual(result, {}),
+							'an unselected (or unconfirmed) event starts nothing',
+							result,
+						);
 					}
 				},
 			),

@@ -76,9 +76,11 @@ describe('4. replays and headers', () => {
 		expect(results.map((r) => r.accepted)).toEqual([true, false, false]);
 	});
 
-	it('forgets deliveries after 24 hours', async () => {
+	it('forgets deliveries after 24 hours (one without a signed time, which the window cannot refuse)', async () => {
 		const published = await publish(main);
-		const { production } = await fire();
+		const { production } = await fire({
+			body: JSON.stringify({ event: 'documentSigned', documentId: 'doc-sales-1' }),
+		});
 		jest.useFakeTimers({
 			now: Date.now(),
 			doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask'],
@@ -178,13 +180,15 @@ describe('6. a missing or malformed signature is refused before any secret looku
 	});
 });
 
+// An ending event loads the credential to read the document it claims about (doorbell.test.ts):
+// these use an event no state confirms, so only the verification is counted.
 describe('the path every delivery takes loads no credential after the first verified one', () => {
 	it('a webhook process loads the credential once per registration, not once per delivery', async () => {
 		const published = await publish(main);
 		const webhookProcess = triggerInAnotherProcess();
 		const loads = [];
 		for (const documentId of ['doc-sales-1', 'doc-sales-2', 'doc-sales-1', 'doc-sales-2']) {
-			const { production } = await fire({ documentId });
+			const { production } = await fire({ documentId, event: 'documentSigned' });
 			const { accepted, log } = await receiveAsOwner(webhookProcess, production!, published);
 			expect(accepted).toBe(true);
 			loads.push(log.credentialLoads);
@@ -196,7 +200,7 @@ describe('the path every delivery takes loads no credential after the first veri
 		const published = await publish(main);
 		const restarted = triggerInAnotherProcess();
 		await activate(restarted, published, owner()); // n8n runs checkExists at start-up
-		const { production } = await fire();
+		const { production } = await fire({ event: 'documentSigned' });
 		const { accepted, log } = await receiveAsOwner(restarted, production!, published);
 		expect(accepted).toBe(true);
 		expect(log.credentialLoads).toBe(0);

@@ -13,6 +13,7 @@ import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';
 
 import {
+	believedAsSigned,
 	emitted,
 	events,
 	anySignature,
@@ -25,6 +26,16 @@ import {
 	secretsSetup,
 } from '../helpers/deliveryArbitraries';
 import { anyValue, check, NUM_RUNS, params, validBySpec } from '../helpers/properties';
+
+// No Circularo answers here: a state check's reads fail at once, and its pauses are skipped.
+jest.mock('../../nodes/Circularo/webhooks/stateCheck', () => {
+	const actual = jest.requireActual('../../nodes/Circularo/webhooks/stateCheck');
+	return {
+		...actual,
+		confirmedState: async (check: object) =>
+			await actual.confirmedState({ ...check, sleep: async () => undefined }),
+	};
+});
 
 describe('webhook() properties', () => {
 	it(`never throws, and always either answers 401 or acknowledges (${NUM_RUNS} cases)`, async () => {
@@ -152,11 +163,12 @@ describe('webhook() properties', () => {
 						events: ['*'],
 						includeHeaders: false,
 					});
-					// With "All Events" selected, emitting is exactly "the signature is valid".
+					// With "All Events" selected, emitting is exactly "the signature is valid" for a
+					// delivery believed as signed (not an ending to confirm, its time inside the window).
 					const valid = validBySpec(header, key, bytes);
 					check(
-						emitted(result) === valid,
-						`emitted must equal "valid by the documented rule" (${valid})`,
+						emitted(result) === (valid && believedAsSigned(bytes)),
+						`emitted must equal "valid by the documented rule" (${valid}) and believed as signed`,
 						header,
 						result,
 					);

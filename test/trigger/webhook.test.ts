@@ -139,7 +139,8 @@ describe('webhook()', () => {
 	});
 
 	it('still emits the item, with the reason, when the download fails', async () => {
-		harness.sim.setFault({ method: 'GET', path: '/documents/:id', status: 503 });
+		// The document reads fine (the completion is confirmed); its file does not.
+		harness.sim.setFault({ method: 'GET', path: '/files/loadFile/hash/:hash', status: 503 });
 		const { result } = await deliver(
 			{ event: 'documentCompleted' },
 			{ events: ['documentCompleted'], options: { downloadSignedDocument: true } },

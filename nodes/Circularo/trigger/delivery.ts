@@ -9,6 +9,13 @@ import { documentFiles, wantedFiles, type DownloadOptions } from '../circularo/d
 import { ALL_EVENTS, hasSignedPdf } from '../events';
 import { fingerprintOf, deriveSigningSecret } from '../webhooks/signingSecrets';
 import {
+	confirmedState,
+	endingOfDocument,
+	endingOfEvent,
+	readDocument,
+} from '../webhooks/stateCheck';
+import { outsideWindow } from '../webhooks/timestampWindow';
+import {
 	receiveVerified,
 	type DeliveryAddress,
 	type VerifiedDelivery,
@@ -47,10 +54,14 @@ const warnedAbout = new Set<string>();
 export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebhookResponseData> {
 	return await receiveVerified(context, registrationAddressed, async (delivery) => {
 		const { item, secretKey, digest, receivedAt } = delivery;
+		// A replay of a genuine delivery carries its original signed time.
+		if (outsideWindow(item.occurredAt, receivedAt)) return {};
 		if (isRepeatDelivery(secretKey, digest, receivedAt.getTime())) return {};
 		const events = context.getNodeParameter('events', []) as string[];
 		// Circularo cannot filter server-side: other events are acknowledged and start nothing.
 		if (!events.includes(ALL_EVENTS) && !events.includes(item.event)) return {};
+		const confirmed = await confirmedEnding(context, delivery);
+		if (confirmed === false) return {};
 		const options = context.getNodeParameter('options', {}) as TriggerOptions;
 		if (options.includeHeaders) {
 			const headers = context.getRequestObject().headers as IDataObject;
@@ -58,7 +69,7 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 			for (const name of DELIVERY_HEADERS)
 				if (headers[name] !== undefined) item.headers[name] = headers[name];
 		}
-		const binary = await attachedFiles(context, delivery, options);
+		const binary = await attachedFiles(context, delivery, options, confirmed);
 		return { workflowData: [[binary ? { json: item, binary } : { json: item }]] };
 	});
 }
@@ -93,11 +104,43 @@ function registrationAddressed(context: IWebhookFunctions): DeliveryAddress | un
 	};
 }
 
-/** The signed PDF and the audit trail, as the options ask for them; undefined when none. */
+/**
+ * For an event that claims an ending (stateCheck.ts): the document as Circularo reports it in that
+ * state (undefined for a document confirmed gone), or false when Circularo does not confirm the
+ * claim within a few seconds, and nothing starts. Other events: undefined, believed as signed.
+ */
+async function confirmedEnding(
+	context: IWebhookFunctions,
+	{ client, item }: VerifiedDelivery,
+): Promise<IDataObject | undefined | false> {
+	const claimed = endingOfEvent(item.event);
+	if (claimed === undefined) return undefined;
+	const documentId = item.documentId;
+	const confirmed =
+		documentId &&
+		(await confirmedState({
+			read: async () => await readDocument(client, documentId),
+			accepts: (document) => endingOfDocument(document) === claimed,
+			acceptsGone: claimed === 'deleted',
+		}));
+	if (!confirmed) {
+		context.logger.info(
+			`Circularo Trigger: a delivery said ${item.event} for document ${documentId ?? '(none)'}, but Circularo does not report it; no execution was started.`,
+		);
+		return false;
+	}
+	return confirmed.kind === 'document' ? confirmed.document : undefined;
+}
+
+/**
+ * The signed PDF and the audit trail, as the options ask for them; undefined when none. The PDF is
+ * the one of `confirmed` (the read that showed the ending), never one read before it.
+ */
 async function attachedFiles(
 	context: IWebhookFunctions,
 	{ client, item }: VerifiedDelivery,
 	options: TriggerOptions,
+	confirmed: IDataObject | undefined,
 ) {
 	const wanted = wantedFiles({
 		...options,
@@ -116,7 +159,7 @@ async function attachedFiles(
 		client,
 		item.documentId,
 		{ ...wanted, failures: 'record' },
-		{ title: item.documentTitle },
+		{ title: item.documentTitle, document: confirmed },
 	);
 	if (files.downloadError) item.downloadError = files.downloadError;
 	return Object.keys(files.binary).length > 0 ? files.binary : undefined;

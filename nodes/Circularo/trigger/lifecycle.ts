@@ -33,6 +33,11 @@ import { deriveSigningSecret, fingerprintOf, newRegistration } from '../webhooks
 export const CREDENTIAL_CHANGED =
 	'the Circularo API credential of this trigger (its API key or Webhook Signing Secret) has changed since the webhook was registered';
 
+export const NAMED_TEAM_REFUSED =
+	"The Named Team scope is refused: that team's admins could make this workflow act on any document of the tenant";
+export const NAMED_TEAM_HINT =
+	'Only a global admin may register a webhook for a named team, but Circularo shows its signing secret to every admin of that team who may list webhooks. They could sign events about any document of the tenant, which this trigger would read and download with the global admin\'s API key. Use the API key of an admin of that team with Scope "My Team", or Scope "Whole Tenant" (whose webhooks only global admins can list).';
+
 export const REREGISTER_HINT =
 	'Unpublish and publish the workflow again (or restart n8n) to register the webhook with the current credential.';
 
@@ -83,6 +88,8 @@ function wantedRegistration(context: IHookFunctions, hmacSecret: string) {
  * webhook is gone or differs. Never deletes anything.
  */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
+	// Refused (create() says why): never kept, even when registered before.
+	if (this.getNodeParameter('scope') === 'namedTeam') return false;
 	const data = registrationDataOf(this);
 	const kind = urlKindOf(this);
 	const registration = registrationFor(data, kind);
@@ -120,6 +127,15 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 				description: WEBHOOK_URL_HINT,
 			},
 		);
+	}
+	if (this.getNodeParameter('scope') === 'namedTeam') {
+		// What 0.2.0 and earlier registered with this scope goes, so nothing keeps delivering.
+		await removeRegistrations(client, data.webhookId, callbackUrl);
+		forgetSecret(registrationKey(this, kindOfRegistration(data), data.webhookId));
+		clearRegistration(data);
+		throw new NodeOperationError(this.getNode(), NAMED_TEAM_REFUSED, {
+			description: NAMED_TEAM_HINT,
+		});
 	}
 	const { nonce, secret, fingerprint } = newRegistration(credentials);
 	const request = wantedRegistration(this, secret);

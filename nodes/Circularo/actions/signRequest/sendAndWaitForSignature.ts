@@ -9,6 +9,7 @@
  */
 import {
 	NodeOperationError,
+	sleep,
 	updateDisplayOptions,
 	type INode,
 	type IExecuteFunctions,
@@ -23,9 +24,9 @@ import {
 	wantedFiles,
 	type DownloadOptions,
 } from '../../circularo/documentFiles';
-import { findDocument } from '../../circularo/endpoints/documents';
 import { createWebhook, listWebhooks } from '../../circularo/endpoints/webhooks';
 import { statusOf } from '../../circularo/errors';
+import { readDocument } from '../../webhooks/stateCheck';
 import {
 	unreachableCallbackReason,
 	webhookRequestFor,
@@ -51,6 +52,9 @@ import {
 } from './waitForSignature/registration';
 
 export const SEND_AND_WAIT_FOR_SIGNATURE = 'sendAndWaitForSignature';
+
+/** The pause before reading a document again that answered 404 right after it was shared. */
+const GONE_RECHECK_MS = 1000;
 
 /**
  * The waiting webhook n8n routes `/webhook-waiting/<executionId>/<nodeId>` to. A const, as n8n's
@@ -264,7 +268,6 @@ export async function execute(
 			statusOf(error) === 403 ? 'Send and Wait for Signature registers a Circularo webhook. ' : '';
 		throw failureSaying(node, error, (fix) => `${why}${fix} Nothing was shared.`);
 	});
-	await removeLeftoverWaits(this, client, webhooks, now);
 
 	const shared = await sendShare(client, request);
 	const secret = waitSigningSecret(credentials, executionId, node.id, documentId);
@@ -278,12 +281,25 @@ export async function execute(
 
 	// A sign request that ended before Circularo knew where to deliver (or before n8n saved the
 	// execution as waiting, when it answers a delivery 409) is caught here: no wait at all. A
-	// document just shared that is now gone has been deleted since.
-	const record = await findDocument(client, documentId).catch(async (error: unknown) => {
+	// document just shared that is now gone has been deleted since, but one 404 (a proxy, an index
+	// that lags) is not believed: only a second one a moment later ends the wait as deleted.
+	let read = await readDocument(client, documentId);
+	let gone = false;
+	if (read.kind === 'gone') {
+		await sleep(GONE_RECHECK_MS);
+		read = await readDocument(client, documentId);
+		gone = read.kind === 'gone';
+		// A failure of this second read is no confirmation either way: the execution waits.
+		if (read.kind === 'failed') read = { kind: 'gone' };
+	}
+	if (read.kind === 'failed') {
 		await removeWaitRegistration(this, client, registration.id);
-		throw failureSaying(node, error, (fix) => fix || undefined);
-	});
-	const outcome = record ? outcomeOfState(record) : 'deleted';
+		throw failureSaying(node, read.error, (fix) => fix || undefined);
+	}
+	const record = read.kind === 'document' ? read.document : undefined;
+	const outcome = record ? outcomeOfState(record) : gone ? 'deleted' : undefined;
+	// After the share, so that it never waits behind them.
+	await removeLeftoverWaits(this, client, webhooks, { resumeUrl, credentials }, now);
 	if (outcome) {
 		await removeWaitRegistration(this, client, registration.id);
 		const item = await endingItem(

@@ -13,37 +13,29 @@ import type {
 import type { CircularoClient } from '../../../circularo/client';
 import { documentFiles, wantedFiles, type DownloadOptions } from '../../../circularo/documentFiles';
 import { getDocument } from '../../../circularo/endpoints/documents';
-import { documentStatus, lastHistoryEntry } from '../../../circularo/records';
-import type { CircularoEventName } from '../../../events';
+import { lastHistoryEntry } from '../../../circularo/records';
+import {
+	endingOfDocument,
+	endingOfEvent,
+	ENDING_OF_EVENT,
+	type EndingState,
+} from '../../../webhooks/stateCheck';
 import { actorFrom, type CircularoActor } from '../../../webhooks/deliveryItem';
 import { documentItem } from '../../common/output';
 
-/** The events that end a sign request, and the outcome each means. */
-export const OUTCOME_OF_EVENT = {
-	documentCompleted: 'completed',
-	signRejected: 'rejected',
-	signExpired: 'expired',
-	signCancelled: 'cancelled',
-	documentDeleted: 'deleted',
-} as const satisfies Partial<Record<CircularoEventName, string>>;
+/** The events that end a sign request, and the outcome each means (the state it claims). */
+export const OUTCOME_OF_EVENT = ENDING_OF_EVENT;
 
-export type SignatureOutcome = (typeof OUTCOME_OF_EVENT)[keyof typeof OUTCOME_OF_EVENT];
+export type SignatureOutcome = EndingState;
 
 const EVENT_OF_OUTCOME = Object.fromEntries(
 	Object.entries(OUTCOME_OF_EVENT).map(([event, outcome]) => [outcome, event]),
 ) as Record<SignatureOutcome, keyof typeof OUTCOME_OF_EVENT>;
 
-export function outcomeOfEvent(event: string): SignatureOutcome | undefined {
-	return (OUTCOME_OF_EVENT as Record<string, SignatureOutcome>)[event];
-}
+export const outcomeOfEvent = endingOfEvent;
 
 /** A document's `workflow.shareStateName` when it has ended (the states are named like the outcomes). */
-export function outcomeOfState(document: IDataObject): SignatureOutcome | undefined {
-	const state = documentStatus(document);
-	return typeof state === 'string' && state in EVENT_OF_OUTCOME
-		? (state as SignatureOutcome)
-		: undefined;
-}
+export const outcomeOfState = endingOfDocument;
 
 /** Output 0 "Not Completed" (also where n8n puts the input at the wait limit), output 1 "Completed". */
 export const OUTPUT_NAMES = ['Not Completed', 'Completed'] as const;

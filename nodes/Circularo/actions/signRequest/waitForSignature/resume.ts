@@ -3,38 +3,53 @@
  * trigger's are (webhooks/verifiedDelivery.ts), then either acknowledged (the execution keeps
  * waiting) or turned into the one item the execution goes on with. Nothing here throws: n8n would
  * end the wait as an error.
+ *
+ * A verified delivery is a doorbell, not a fact (webhooks/stateCheck.ts): one that claims its
+ * document's signing has ended makes the node read the document, and only an ending Circularo
+ * reports ends the wait, with that state as the outcome and who and when from the document's
+ * history. A claim Circularo does not confirm within a few seconds leaves the execution waiting.
  */
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { CircularoClient } from '../../../circularo/client';
 import type { DownloadOptions } from '../../../circularo/documentFiles';
-import { listWebhooks } from '../../../circularo/endpoints/webhooks';
+import { confirmedState, readDocument } from '../../../webhooks/stateCheck';
 import { receiveVerified, type DeliveryAddress } from '../../../webhooks/verifiedDelivery';
-import { removeWaitRegistration } from './cleanup';
-import { endingItem, endingOutputs, outcomeOfEvent } from './outcome';
-import { isWaitOf, WAIT_QUERY, waitSigningSecret } from './registration';
+import { removeOwnRegistration } from './ownRegistration';
+import { endingItem, endingOutputs, outcomeOfEvent, outcomeOfState } from './outcome';
+import { WAIT_QUERY, waitSigningSecret } from './registration';
 
 export async function receiveSignatureDelivery(
 	context: IWebhookFunctions,
 ): Promise<IWebhookResponseData> {
-	return await receiveVerified(context, waitAddressed, async ({ client, item, receivedAt }) => {
+	return await receiveVerified(context, waitAddressed, async ({ client, item }) => {
 		const documentId = context.getQueryData()[WAIT_QUERY.documentId as never] as string;
-		const outcome = outcomeOfEvent(item.event);
 		// Another document of the team, or a step that does not end the signing: keep waiting.
-		if (item.documentId !== documentId || outcome === undefined) return {};
-		await removeOwnRegistration(context, client);
-		const ending = { documentId, outcome, actor: item.actor };
-		const at = item.occurredAt ?? receivedAt.toISOString();
+		if (item.documentId !== documentId || outcomeOfEvent(item.event) === undefined) return {};
+		const confirmed = await confirmedState({
+			read: async () => await readDocument(client, documentId),
+			accepts: (document) => outcomeOfState(document) !== undefined,
+			acceptsGone: true,
+		});
+		if (confirmed === undefined) {
+			context.logger.info(
+				`Circularo: a delivery said the signing of document ${documentId} ended (${item.event}), but Circularo does not report it ended; the execution keeps waiting.`,
+			);
+			return {};
+		}
+		const record = confirmed.kind === 'document' ? confirmed.document : undefined;
+		const outcome = record ? outcomeOfState(record) : 'deleted';
+		if (outcome === undefined) return {};
+		await removeOwnRegistration(context, client, documentId);
 		const options = context.getNodeParameter('options', {}) as DownloadOptions;
-		return {
-			workflowData: endingOutputs(await endingItem(context, client, { ...ending, at }, options)),
-		};
+		const ending = { documentId, outcome, actor: null, at: null, record };
+		return { workflowData: endingOutputs(await endingItem(context, client, ending, options)) };
 	});
 }
 
 /**
  * This wait's registration, by the document in its URL. Its secret is derived over the execution,
  * the node and that document, so a delivery to a URL whose document was altered does not verify.
+ * A delivery that does not verify costs no second credential load.
  */
 function waitAddressed(context: IWebhookFunctions): DeliveryAddress | undefined {
 	const documentId = (context.getQueryData() as Record<string, unknown>)[WAIT_QUERY.documentId];
@@ -47,7 +62,9 @@ function waitAddressed(context: IWebhookFunctions): DeliveryAddress | undefined 
 			try {
 				const credentials = await client.credentials();
 				const secret = waitSigningSecret(credentials, executionId, nodeId, documentId);
-				return { secret, confirmed: false };
+				// Nothing else makes this secret: it is the registration's (or, after a credential
+				// change, what the credential would derive again anyway), so it is kept at once.
+				return { secret, confirmed: true };
 			} catch (error) {
 				context.logger.warn(
 					`Circularo: a delivery to a waiting execution was refused because the credential could not be read (${(error as Error).message})`,
@@ -56,23 +73,4 @@ function waitAddressed(context: IWebhookFunctions): DeliveryAddress | undefined 
 			}
 		},
 	};
-}
-
-/** Removes this wait's registration (found in Circularo's list by its URL); failures are logged. */
-async function removeOwnRegistration(context: IWebhookFunctions, client: CircularoClient) {
-	let webhooks;
-	try {
-		webhooks = await listWebhooks(client);
-	} catch (error) {
-		context.logger.warn(
-			`Circularo: could not list the webhooks to remove the one of this wait (${(error as Error).message}); a later Send and Wait for Signature run removes it.`,
-		);
-		return;
-	}
-	const executionId = context.getExecutionId();
-	const nodeId = context.getNode().id;
-	for (const webhook of webhooks) {
-		if (isWaitOf(webhook, executionId, nodeId))
-			await removeWaitRegistration(context, client, webhook.id);
-	}
 }
