@@ -223,6 +223,21 @@ describe('Circularo Polling Trigger: many documents, keys and failures', () => {
 		expect(t.calls().some((call) => call.includes('/webhooks'))).toBe(false);
 	});
 
+	it('a document is deleted only when a second read a moment later finds it gone too', async () => {
+		const documentId = await t.sendForSigning('Old contract');
+		// Created long before the poll, so that no search for recently ended documents finds it.
+		t.sim.documents.get(documentId).createDate = '2020-01-01T00:00:00.000Z';
+		await t.poll();
+		await t.sim.sign({ documentId });
+		t.sim.setFault({ method: 'GET', path: '/documents/:id', status: 404, times: 1 });
+		const run = await t.poll({ parameters: { events: ['*'] } });
+		expect(t.events(run)).toEqual([
+			['documentSigned', documentId],
+			['documentCompleted', documentId],
+		]);
+		expect(t.calls().filter((call) => call === `GET /documents/${documentId}`)).toHaveLength(2);
+	});
+
 	it('a document the key can no longer see is dropped with a warning, no event', async () => {
 		const moved = await t.sendForSigning('Moved to Legal');
 		await t.poll();

@@ -9,15 +9,20 @@
  *    the newest creation date seen: those created and ended between two polls, and recent ones of
  *    the record, which then need no request of their own.
  * 3. Each document of the record that neither search returned: GET /documents/:id says how it
- *    ended, or that it is gone (deleted).
+ *    ended, or that it is gone (deleted: only when a second read a moment later says so too, as
+ *    the doorbell's state check counts it, since one 404 can come from a proxy or a lagging index).
  *
  * The result is the next state and what to report; nothing is written here, so a poll that fails
  * half-way leaves the stored state as it was and the next poll finds the same changes again.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { sleep, type IDataObject } from 'n8n-workflow';
 
 import type { CircularoClient } from '../circularo/client';
-import { searchDocuments, watchedDocument } from '../circularo/endpoints/documents';
+import {
+	searchDocuments,
+	watchedDocument,
+	type WatchedDocument,
+} from '../circularo/endpoints/documents';
 import { createdAt, documentHistory, documentIdOf, documentVersion } from '../circularo/records';
 import {
 	ENDING_EVENTS,
@@ -27,6 +32,7 @@ import {
 	stateOf,
 	type DocumentEvent,
 } from './items';
+import { GONE_CONFIRM_DELAY_MS } from '../webhooks/stateCheck';
 import { searchPages } from './pages';
 import { ENDED_SEARCH_MARGIN_MS, pruneEnded, type OpenRecord, type PollState } from './state';
 
@@ -55,6 +61,17 @@ export interface PollOutcome {
 
 function recordOf(document: IDataObject): OpenRecord {
 	return [documentVersion(document) ?? 0, documentHistory(document).length];
+}
+
+/** A recorded document, read again a moment later when the first read says it is gone. */
+async function recordedDocument(
+	client: CircularoClient,
+	documentId: string,
+): Promise<WatchedDocument> {
+	const watched = await watchedDocument(client, documentId);
+	if (!('gone' in watched)) return watched;
+	await sleep(GONE_CONFIRM_DELAY_MS);
+	return await watchedDocument(client, documentId);
 }
 
 /** The creation date of the newest document the key can see, or undefined in an empty tenant. */
@@ -123,7 +140,7 @@ export async function pollDocuments(
 	// 3. The rest of the record, one by one.
 	for (const [documentId, known] of Object.entries(previous?.open ?? {})) {
 		if (documentId in state.open || endedSeen.has(documentId)) continue;
-		const watched = await watchedDocument(client, documentId);
+		const watched = await recordedDocument(client, documentId);
 		if ('gone' in watched) {
 			outcome.ended.push(documentId);
 			report(documentId, { documentId }, [{ event: 'documentDeleted' }]);
