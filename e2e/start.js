@@ -135,6 +135,9 @@ Three workflows are published.
 
      npm run simulator -- expire${simArg} --document doc-sales-1
 
+To send from a template, add a Circularo node: Template > Send for Signature, Template "Mutual NDA"
+(fields contractNumber and counterparty; one recipient for its open first role) or "Offer letter".
+
 n8n's log: ${n8n.logFile}
 Press Ctrl-C to stop.`);
 	await new Promise(() => undefined);

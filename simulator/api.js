@@ -35,6 +35,9 @@ const ROUTES = [
 	...require('./routes/files').routes,
 	...require('./routes/search').routes,
 	...require('./routes/share').routes,
+	...require('./routes/signingLinks').routes,
+	...require('./routes/reminders').routes,
+	...require('./routes/templates').routes,
 ];
 
 /**

@@ -40,6 +40,7 @@ const PHONE = /^\+?[0-9 ()-]{5,20}$/;
  * @typedef {{ shareId: string, processId: string, documentId: string, tenant: string, sharePurpose: string,
  *   shareTo: string, sharedBy: string, shareDate: string, message: string | null, validUntil: string | null,
  *   otpEnabled: boolean, phone: string | null, mail: string | null, order: number, sequential: boolean,
+ *   automaticReminder: { start: string, intervalDays: number } | null,
  *   isActive: boolean, status: 'pending' | 'done' | 'rejected' | 'cancelled' | 'expired', actedAt: string | null }} ShareRecord
  * @typedef {{ event: string, actor: Actor }} Emitted
  */
@@ -113,7 +114,9 @@ function checkRecipient(sim, sharer, r, i) {
 	if (r.order !== undefined && !(Number.isInteger(r.order) && r.order >= 1)) {
 		throw new ApiError(400, 'INVALID_SHARE', `${at}.order must be a positive integer`);
 	}
+	const automaticReminder = checkAutomaticReminder(r.automaticReminder, at);
 	return {
+		automaticReminder,
 		sharePurpose: /** @type {string} */ (r.sharePurpose),
 		shareTo: /** @type {string} */ (r.shareTo),
 		message: optionalString(r.message, `${at}.message`),
@@ -122,6 +125,33 @@ function checkRecipient(sim, sharer, r, i) {
 		phone,
 		mail,
 		order: /** @type {number} */ (r.order ?? i + 1),
+	};
+}
+
+/**
+ * Assumed (from a public client; Circularo's page stops before it): a recipient's automatic
+ * reminders as `automaticReminder: { start: <ISO date>, intervalDays: <whole days, at least 1> }`.
+ * @param {unknown} v
+ * @param {string} at
+ */
+function checkAutomaticReminder(v, at) {
+	if (v === undefined || v === null) return null;
+	if (
+		!isObject(v) ||
+		typeof v.start !== 'string' ||
+		Number.isNaN(Date.parse(v.start)) ||
+		!Number.isInteger(v.intervalDays) ||
+		v.intervalDays < 1
+	) {
+		throw new ApiError(
+			400,
+			'INVALID_REMINDER',
+			`${at}.automaticReminder needs start (an ISO 8601 date) and intervalDays (a whole number of at least 1)`,
+		);
+	}
+	return {
+		start: /** @type {string} */ (v.start),
+		intervalDays: /** @type {number} */ (v.intervalDays),
 	};
 }
 
@@ -278,6 +308,7 @@ function shareView(sim, s) {
 		privateMessage: s.message,
 		validUntil: s.validUntil,
 		order: s.order,
+		...(s.automaticReminder ? { automaticReminder: s.automaticReminder } : {}),
 	};
 }
 

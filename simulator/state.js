@@ -23,6 +23,7 @@ const { FileStore } = require('./fileStore');
 const { EVENT_EFFECTS } = require('./payloads');
 const { openSignRequest } = require('./signing');
 const { forgetSnapshots } = require('./readLag');
+const { seedTemplates } = require('./templates');
 
 const MAX_LOG_ENTRIES = 10_000;
 
@@ -164,6 +165,12 @@ class SimulatorState {
 		this.fileStore = new FileStore();
 		/** @type {Map<string, import('./signing').ShareRecord>} */
 		this.shares = new Map();
+		/** Manual reminders sent, by share id (ISO dates). @type {Map<string, string[]>} */
+		this.reminders = new Map();
+		/** Signature templates by id (templates.js). @type {Map<string, import('./templates').TemplateRecord>} */
+		this.templates = new Map();
+		/** Makes the shareToken of `GET /share/:id/validate` (routes/signingLinks.js). */
+		this.shareTokenSecret = crypto.randomBytes(16).toString('hex');
 		/** Document types of every tenant. */
 		this.definitions = seedDefinitions();
 		/** Set by `failNextDelete`: the next `DELETE /documents` answers 200 with `errors: true`. @type {string | null} */
@@ -202,6 +209,8 @@ class SimulatorState {
 		this.documents = new Map(seedDocuments().map((d) => [d.documentId, d]));
 		this.files = new Map();
 		this.shares = new Map();
+		this.reminders = new Map();
+		this.templates = seedTemplates(this);
 		for (const r of seedSignRequests()) {
 			const doc = /** @type {DocumentRecord} */ (this.documents.get(r.documentId));
 			openSignRequest(this, doc, /** @type {User} */ (this.findUser(r.sharedBy)), {

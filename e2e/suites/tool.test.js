@@ -72,7 +72,13 @@ describe(
 			const resources = tool.properties
 				.find((/** @type {any} */ p) => p.name === 'resource')
 				.options.map((/** @type {any} */ o) => o.value);
-			assert.deepEqual(resources.sort(), ['document', 'documentType', 'signRequest', 'webhook']);
+			assert.deepEqual(resources.sort(), [
+				'document',
+				'documentType',
+				'signRequest',
+				'template',
+				'webhook',
+			]);
 			assert.ok(
 				tool.properties.some((/** @type {any} */ p) => p.name === 'toolDescription'),
 				'n8n added the tool description parameter',

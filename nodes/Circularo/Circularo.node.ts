@@ -21,6 +21,8 @@ import {
 } from './actions/signRequest/sendAndWaitForSignature';
 import { receiveSignatureDelivery } from './actions/signRequest/waitForSignature/resume';
 import { operationSubtitle } from './actions/common/subtitle';
+import * as template from './actions/template';
+import { searchTemplates } from './actions/template/templateSearch';
 import * as webhook from './actions/webhook';
 
 const resource: INodeProperties = {
@@ -33,6 +35,7 @@ const resource: INodeProperties = {
 		{ name: 'Document', value: 'document' },
 		{ name: 'Document Type', value: 'documentType' },
 		{ name: 'Sign Request', value: 'signRequest' },
+		{ name: 'Template', value: 'template' },
 		{ name: 'Webhook', value: 'webhook' },
 	],
 };
@@ -41,6 +44,7 @@ const operations: INodeProperties[] = [
 	...document.description,
 	...documentType.description,
 	...signRequest.description,
+	...template.description,
 	...webhook.description,
 ];
 
@@ -73,7 +77,7 @@ export class Circularo implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchDocumentTypes },
+		listSearch: { searchDocumentTypes, searchTemplates },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -101,6 +101,43 @@ const CASES: Record<string, [INodeParameters, string, string, string, string]> =
 		'list webhooks',
 		'The API key must belong to a team admin or global admin whose rights include "use_webhooks", and Circularo support must have enabled webhooks for your tenant.',
 	],
+	validateShare: [
+		{ resource: 'signRequest', operation: 'getSigningLink', shareId: 'share-1' },
+		'GET',
+		'/share/:shareId/validate',
+		'get the signing link',
+		'Only the owner of the document or the user who shared it may get its signing links.',
+	],
+	sendReminder: [
+		{
+			resource: 'signRequest',
+			operation: 'sendReminder',
+			remindTarget: 'shares',
+			shareIds: 'share-1',
+		},
+		'POST',
+		'/share/remind',
+		'send the reminder',
+		'Only the owner of the document or the user who shared it may send reminders.',
+	],
+	listTemplates: [
+		{ resource: 'template', operation: 'getAll' },
+		'GET',
+		'/templates',
+		'list the templates',
+		'The user behind the API key may not read the templates of this tenant.',
+	],
+	getTemplate: [
+		{
+			resource: 'template',
+			operation: 'get',
+			template: { __rl: true, mode: 'id', value: 'tpl-nda' },
+		},
+		'GET',
+		'/templates/:id',
+		'get the template',
+		'The user behind the API key may not use this template.',
+	],
 	deleteWebhook: [
 		{ resource: 'webhook', operation: 'delete', webhookId: 'webhook-1' },
 		'DELETE',

@@ -241,6 +241,26 @@ describe('Send and Wait for Signature: execute()', () => {
 		},
 	);
 
+	it('sends Automatic Reminders with the share, for every recipient who acts', async () => {
+		const documentId = newDocument();
+		await run(
+			sendAndWait(documentId, {
+				automaticReminders: { settings: { firstAfterDays: 0, intervalDays: 1 } },
+			}),
+		);
+		const shared = sim.requests.find((r: any) => r.method === 'POST' && r.path.endsWith('/share'));
+		expect(shared.body.data).toEqual([
+			{
+				sharePurpose: 'sign',
+				shareTo: SIGNER,
+				automaticReminder: { start: expect.any(String), intervalDays: 1 },
+			},
+		]);
+		expect(
+			Math.abs(Date.parse(shared.body.data[0].automaticReminder.start) - Date.now()),
+		).toBeLessThan(60_000);
+	});
+
 	it('refuses to run as an AI tool, before any call', async () => {
 		const error = await failure(sendAndWait(newDocument()), {
 			node: { ...actionNode, type: 'n8n-nodes-circularo.circularoTool' },

@@ -12,7 +12,14 @@ import {
 	searchDocuments,
 } from '../../nodes/Circularo/circularo/endpoints/documents';
 import { uploadFile } from '../../nodes/Circularo/circularo/endpoints/files';
-import { documentVersion, waitingForNames } from '../../nodes/Circularo/circularo/records';
+import { sendReminder, validateShare } from '../../nodes/Circularo/circularo/endpoints/shares';
+import { getTemplate, listTemplates } from '../../nodes/Circularo/circularo/endpoints/templates';
+import {
+	documentVersion,
+	sharedWithNames,
+	templateSignField,
+	waitingForNames,
+} from '../../nodes/Circularo/circularo/records';
 
 function answering(answer: unknown): CircularoClient {
 	const reply = async () => answer as never;
@@ -82,5 +89,60 @@ describe('answers read leniently', () => {
 				items: [{ error: { message: 'locked' } }, { reason: 'gone' }, { id: 'x' }],
 			}),
 		).toEqual(['locked', 'gone', '{"id":"x"}']);
+	});
+
+	it('reads a share token, a reminded share and whom a share names under each assumed name', async () => {
+		expect(await validateShare(answering({ shareToken: 't1' }), 's1')).toBe('t1');
+		expect(await validateShare(answering({ results: [{ shareToken: 't2' }] }), 's1')).toBe('t2');
+		await expect(validateShare(answering({}), 's1')).rejects.toThrow(
+			'Circularo validated share "s1" but its answer holds no shareToken',
+		);
+		const reminded = await sendReminder(answering([{ id: 's2' }, { shareId: 's3' }, {}]), {
+			documentId: 'd1',
+		});
+		expect(reminded.remindedShareIds).toEqual(['s2', 's3']);
+		expect(sharedWithNames({ sharedUsername: 'Jane@Example.com' })).toEqual(['jane@example.com']);
+		expect(sharedWithNames({ sharedWith: ['A@example.com', 7] })).toEqual(['a@example.com']);
+	});
+
+	it('reads a template bare, inside data or wrapped, with its roles and signature fields', async () => {
+		const data = {
+			name: 'NDA',
+			file: 'hash-1',
+			fields: ['contract', { name: 'amount' }],
+			signEntities: [
+				{
+					shareType: 'approve',
+					order: 2,
+					userRoleId: 'r1',
+					shareData: [{ user: { email: 'a@x.io' } }],
+				},
+				{ sharePurpose: 'sign', shareData: [{ shareTo: 'b@x.io' }] },
+			],
+		};
+		const [bare, inData] = await listTemplates(
+			answering([{ id: 'tpl-1', ...data }, { templateId: 'tpl-2', data }, { name: 'no id' }]),
+		);
+		expect(bare).toMatchObject({ templateId: 'tpl-1', name: 'NDA', fileHash: 'hash-1' });
+		expect(inData).toMatchObject({ templateId: 'tpl-2', fields: ['contract', 'amount'] });
+		expect(inData.roles).toEqual([
+			{ purpose: 'approve', order: 2, user: 'a@x.io', roleId: 'r1' },
+			{ purpose: 'sign', order: undefined, user: 'b@x.io', roleId: undefined },
+		]);
+		expect(await getTemplate(answering({ results: [data] }), 'tpl-3')).toMatchObject({
+			templateId: 'tpl-3',
+			name: 'NDA',
+		});
+		expect(templateSignField({ user: 'r1', pages: [3], position: { percentX: 0.4 } })).toEqual({
+			signer: 'r1',
+			page: 3,
+			position: { x: 0.4, y: 0.88, width: 0.2, height: 0.05 },
+			type: undefined,
+		});
+		expect(templateSignField({ user: ['a@x.io'], page: 0, type: 'initials' })).toMatchObject({
+			signer: 'a@x.io',
+			page: 1,
+			type: 'initials',
+		});
 	});
 });

@@ -14,6 +14,7 @@ import * as document from './document';
 import * as documentType from './documentType';
 import * as signRequest from './signRequest';
 import * as sendAndWait from './signRequest/sendAndWaitForSignature';
+import * as template from './template';
 import * as webhook from './webhook';
 
 /** One operation for one input item; all items of an execution share one client (one credential load). */
@@ -27,6 +28,7 @@ const RESOURCES: Record<string, Record<string, OperationRun>> = {
 	document: document.operations,
 	documentType: documentType.operations,
 	signRequest: signRequest.operations,
+	template: template.operations,
 	webhook: webhook.operations,
 };
 

@@ -1,11 +1,13 @@
 /**
- * Every reader of the fields of Circularo's records (documents, document types, webhooks): the
- * one place that knows where a record keeps its status, version, file, history and who it waits
- * for. Callers read a record through these, never its fields.
+ * Every reader of the fields of Circularo's records (documents, document types, shares,
+ * templates, webhooks): the one place that knows where a record keeps its status, version, file,
+ * history and who it waits for. Callers read a record through these, never its fields.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import { asObject, firstString, textOf } from './answers';
+import type { FieldPosition } from './endpoints/shares';
+import type { Template, TemplateRole } from './endpoints/templates';
 import type { CircularoWebhook, WebhookRequest } from './endpoints/webhooks';
 
 /** A document made from an uploaded file, whatever its type (documented). */
@@ -148,4 +150,94 @@ export function isSameTarget(remote: CircularoWebhook, wanted: WebhookRequest): 
 	if (remote.callbackUrl !== wanted.callbackUrl || remote.type !== wanted.type) return false;
 	// For "my team" Circularo fills in the team name itself, so only a requested name must match.
 	return wanted.name === undefined || remote.name === wanted.name;
+}
+
+/** A share's id, in the answers of POST /share and of a reminder: [assumed] `shareId`, or `id`. */
+export function shareIdOf(share: IDataObject): string | undefined {
+	return firstString(share.shareId, share.id);
+}
+
+/** Whom a share names ([assumed] `sharedWith[]` or `sharedUsername`), in lower case. */
+export function sharedWithNames(share: IDataObject): string[] {
+	const names = Array.isArray(share.sharedWith) ? share.sharedWith : [];
+	return [...names, share.sharedUsername]
+		.filter((name): name is string => typeof name === 'string')
+		.map((name) => name.toLowerCase());
+}
+
+/** [assumed] The type of the document a share is of: `sharedObjectEsType`. */
+export function sharedDocumentType(share: IDataObject): string | undefined {
+	return firstString(share.sharedObjectEsType);
+}
+
+function templateRoleOf(entity: IDataObject): TemplateRole {
+	const shareData = Array.isArray(entity.shareData) ? entity.shareData : [];
+	const first = asObject(shareData[0]) ?? {};
+	const user = asObject(first.user);
+	const order = Number(entity.order);
+	return {
+		purpose: firstString(entity.shareType, entity.sharePurpose) ?? 'sign',
+		order: Number.isInteger(order) && order > 0 ? order : undefined,
+		user: firstString(user?.name, user?.email, user?.username, first.user, first.shareTo),
+		roleId: textOf(entity.userRoleId),
+	};
+}
+
+function objectsIn(list: unknown): IDataObject[] {
+	return (Array.isArray(list) ? list : [])
+		.map((entry) => asObject(entry))
+		.filter((entry): entry is IDataObject => entry !== undefined);
+}
+
+/**
+ * A template record read leniently ([assumed] its fields inside `data` or at the top), with the
+ * documented `fields`, `signEntities` (its roles) and `signFields`; undefined when it has no id.
+ */
+export function templateOf(record: IDataObject | undefined): Template | undefined {
+	const data = asObject(record?.data) ?? record;
+	const templateId = firstString(record?.id, record?.templateId, data?.id, data?.templateId);
+	if (!record || !data || templateId === undefined) return undefined;
+	const fields = (Array.isArray(data.fields) ? data.fields : [])
+		.map((field) => firstString(field, asObject(field)?.name))
+		.filter((name): name is string => name !== undefined);
+	return {
+		templateId,
+		name: firstString(data.name, data.templateName, data.title) ?? templateId,
+		documentType: firstString(data.documentType),
+		fileHash: firstString(data.file, asObject(data.file)?.content, asObject(data.pdfFile)?.content),
+		fields,
+		roles: objectsIn(data.signEntities).map(templateRoleOf),
+		signFields: objectsIn(data.signFields),
+		raw: record,
+	};
+}
+
+/** One of a template's signature fields as a share takes it; `signer` is whom it names. */
+export interface TemplateSignField {
+	signer: string;
+	page: number;
+	position: FieldPosition;
+	type?: string;
+}
+
+/**
+ * A template's signature field. Documented keys: `user` (a user or [assumed] a role id, alone or
+ * first in a list), `type`, `page` (or `pages`), `position` in `percent*` keys; what is missing
+ * falls back to page 1, near the bottom.
+ */
+export function templateSignField(field: IDataObject): TemplateSignField {
+	const pages = Array.isArray(field.pages) ? field.pages : [field.page];
+	const page = Number(pages[0] ?? 1);
+	const position = asObject(field.position) ?? {};
+	return {
+		signer: firstString(Array.isArray(field.user) ? field.user[0] : field.user) ?? '',
+		page: Number.isInteger(page) && page > 0 ? page : 1,
+		position: {
+			x: Number(position.percentX ?? 0.05),
+			y: Number(position.percentY ?? 0.88),
+			width: Number(position.percentWidth ?? 0.2),
+			height: Number(position.percentHeight ?? 0.05),
+		},
+		type: firstString(field.type),
+	};
 }

@@ -7,6 +7,8 @@ import type { OperationRun } from '../router';
 import { requiredText } from '../common/inputChecks';
 import { documentIdProperty } from '../common/parameters';
 import { checkedRecipients, type RecipientParameters } from './recipients';
+import { reminderProperties, withAutomaticReminders } from './reminderOptions';
+import { readSigningLinkPlan, signingLinkProperties, signingLinksOf } from './signingLinkOption';
 
 const recipientValues: INodeProperties[] = [
 	{
@@ -161,11 +163,12 @@ export const shareProperties: INodeProperties[] = [
 		description:
 			'Whether recipients act one after another (by Order, or in list order) instead of all at once',
 	},
+	...reminderProperties,
 ];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['signRequest'], operation: ['create'] } },
-	shareProperties,
+	[...shareProperties, ...signingLinkProperties],
 );
 
 export interface ShareParameters {
@@ -187,7 +190,12 @@ export function readShareRequest(context: IExecuteFunctions, itemIndex: number):
 		parameters.recipient ?? [],
 	);
 	const sequential = context.getNodeParameter('sequential', itemIndex, false) as boolean;
-	return { documentId, sequential, recipients, signatureFields };
+	return {
+		documentId,
+		sequential,
+		recipients: withAutomaticReminders(context, itemIndex, recipients),
+		signatureFields,
+	};
 }
 
 /** GET /documents/:id (Circularo wants the document's type with the share), then POST /share. */
@@ -200,7 +208,21 @@ export async function sendShare(client: CircularoClient, request: ShareParameter
 	return { documentId: request.documentId, sequential: request.sequential, shareIds, shares };
 }
 
-/** POST /share: one share per recipient, a signature field per signer. */
+/**
+ * POST /share: one share per recipient, a signature field per signer; with signing links, then
+ * GET /share/:shareId/validate per protected share.
+ */
 export const execute: OperationRun = async function (itemIndex, client) {
-	return [{ json: await sendShare(client, readShareRequest(this, itemIndex)) }];
+	const request = readShareRequest(this, itemIndex);
+	const linkPlan = readSigningLinkPlan(this, itemIndex, request.recipients);
+	const sent = await sendShare(client, request);
+	if (!linkPlan) return [{ json: sent }];
+	const signingLinks = await signingLinksOf(
+		client,
+		linkPlan,
+		sent.documentId,
+		request.recipients,
+		sent.shares,
+	);
+	return [{ json: { ...sent, signingLinks } }];
 };
