@@ -11,9 +11,13 @@
  *   node bench/run.js --quick                  fewer rounds and deliveries (a smoke run, not for the docs)
  *   node bench/run.js --package ../other-checkout   another build of the package (before/after)
  *   node bench/run.js --only files             part 5: uploads, downloads and Get Many against n8n's HTTP Request node
+ *   node bench/run.js --only poll              part 6: the polling trigger's requests, static data and memory per poll
  *
  * Part 5 options (see bench/files.js): --sizes 1,25,90 (MB), --binary-modes default,filesystem,
  * --documents N (Get Many, default 10000); --rounds, --package and --quick apply to it too.
+ *
+ * Part 6 options (see bench/poll.js): --in-progress 100,1000,10000, --others N (documents not in
+ * progress, default 20000), --polls N; --quick applies to it too.
  *
  * Part 4 options (see bench/wait.js): --waiting 1,10,100, --events N, --signs N; --rounds, the
  * first --n8n-config, --package and --quick apply to it too.
@@ -32,12 +36,15 @@ const { runHandlerBench } = require('./handler');
 const { runN8nBench, parseN8nArgs, resolvePackage, MODES } = require('./n8n');
 const { runFilesBench, parseFilesArgs } = require('./files');
 const { runWaitBench, parseWaitArgs } = require('./wait');
+const { runPollBench, parsePollArgs } = require('./poll');
 
-const PARTS = ['handler', ...MODES, 'wait', 'files'];
+const PARTS = ['handler', ...MODES, 'wait', 'files', 'poll'];
 /** Options of part 5 only; --rounds, --package and --quick go to every part that takes them. */
 const FILES_ONLY = ['--sizes', '--binary-modes', '--documents'];
 /** Options of part 4 only; --n8n-config goes to parts 2-4. */
 const WAIT_ONLY = ['--waiting', '--events', '--signs', '--foreign'];
+/** Options of part 6 only. */
+const POLL_ONLY = ['--in-progress', '--others', '--polls'];
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
@@ -52,11 +59,14 @@ function parseArgs(argv) {
 	const files = [];
 	/** @type {string[]} */
 	const wait = [];
+	/** @type {string[]} */
+	const poll = [];
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = () => (inline !== undefined ? inline : argv[++i]);
 		if (FILES_ONLY.includes(flag)) files.push(flag, value());
 		else if (WAIT_ONLY.includes(flag)) wait.push(flag, value());
+		else if (POLL_ONLY.includes(flag)) poll.push(flag, value());
 		else if (flag === '--rounds' || flag === '--n8n-config') {
 			const given = value();
 			n8n.push(flag, given);
@@ -72,6 +82,7 @@ function parseArgs(argv) {
 			n8n.push(flag);
 			files.push(flag);
 			wait.push(flag);
+			poll.push(flag);
 		} else if (flag === '--package') {
 			pkg = value();
 			n8n.push(flag, pkg);
@@ -104,6 +115,7 @@ function parseArgs(argv) {
 		n8nOptions: { ...parseN8nArgs(n8n), modes },
 		files: only.includes('files') ? parseFilesArgs(files) : undefined,
 		wait: only.includes('wait') ? parseWaitArgs(wait) : undefined,
+		poll: only.includes('poll') ? parsePollArgs(poll) : undefined,
 		pkg,
 	};
 }
@@ -133,6 +145,11 @@ async function main() {
 	}
 	if (o.files) {
 		const r = await runFilesBench(o.files);
+		out.push(r.text);
+		ok = ok && r.ok;
+	}
+	if (o.poll) {
+		const r = await runPollBench(o.poll);
 		out.push(r.text);
 		ok = ok && r.ok;
 	}

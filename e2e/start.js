@@ -2,7 +2,8 @@
 'use strict';
 /**
  * `npm start`: the Circularo simulator and a real n8n with this package installed the way users
- * get it, a ready credential and two published workflows: a Circularo Trigger workflow, and the
+ * get it, ready credentials and three published workflows: a Circularo Trigger workflow, a
+ * Circularo Polling Trigger workflow (a plain user's key), and the
  * example that sends a PDF from a form for signature and waits (examples/send-for-signature-and-wait.json),
  * with everything a person needs printed. Runs until Ctrl-C, then stops both.
  *
@@ -16,6 +17,7 @@ const { freePort } = require('./lib/http');
 const { startStack, createCircularoCredential } = require('./lib/circularo/stack');
 const { createTriggerWorkflow } = require('./lib/circularo/trigger');
 const { exampleWithCredential, formNode } = require('./lib/examples');
+const { pollingWorkflow } = require('./lib/circularo/pollingTrigger');
 
 const WAIT_EXAMPLE = 'send-for-signature-and-wait.json';
 const DEFAULT_SIM_PORT = 8787;
@@ -80,6 +82,17 @@ async function main() {
 		settings: example.settings,
 	});
 	await n8n.api.publish(String(waiting.id));
+	const polling = await n8n.api.createWorkflow(
+		pollingWorkflow({
+			name: 'Circularo: every ending, even while n8n was down (polling demo)',
+			credential: await createCircularoCredential(n8n, sim, {
+				name: 'Circularo (local simulator, plain user)',
+				apiKey: sim.keys.plainUser,
+			}),
+			events: ['*'],
+		}),
+	);
+	await n8n.api.publish(String(polling.id));
 	// The simulator CLI talks to the default port unless told otherwise.
 	const simArg = sim.port === DEFAULT_SIM_PORT ? '' : ` --url ${sim.baseUrl}`;
 
@@ -92,7 +105,7 @@ n8n with the Circularo nodes is running.
   API keys:   team admin ${sim.keys.teamAdmin}
               global admin ${sim.keys.globalAdmin}
 
-Two workflows are published.
+Three workflows are published.
 
 1. Send for signature and wait: ${n8n.baseUrl}/workflow/${waiting.id}
    Open the form, upload a PDF and name a signer (any e-mail address):
@@ -114,6 +127,13 @@ Two workflows are published.
 
    Other events: documentSigned, signRejected (selected), or any of the 11 (acknowledged, not run).
    Signing in step 1 fires them too.
+
+3. Circularo Polling Trigger: ${n8n.baseUrl}/workflow/${polling.id}
+   With a plain user's key (no webhook), it checks the simulator every minute and reports each
+   sign request's events once: step 1's document shows up there too, within a minute. Expire
+   one (or reject one, as above) and it arrives with the next check:
+
+     npm run simulator -- expire${simArg} --document doc-sales-1
 
 To send from a template, add a Circularo node: Template > Send for Signature, Template "Mutual NDA"
 (fields contractNumber and counterparty; one recipient for its open first role) or "Offer letter".

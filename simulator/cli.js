@@ -44,7 +44,9 @@ Talk to a running simulator (--url defaults to http://127.0.0.1:<CIRCULARO_SIM_P
                             [--repeat <n>] [--actor <username>] [--tenant <id>] [--team <name>] [--json]
   npm run simulator -- sign --document <id> [--as <email>]       a recipient signs (the next one by default)
   npm run simulator -- reject --document <id> [--as <email>] [--reason <text>]
+  npm run simulator -- expire --document <id>     its sign request expires (signExpired)
                       (--latest instead of --document: the newest document with an open sign request)
+  npm run simulator -- undelivered      deliveries that did not arrive (n8n away); never sent again
   npm run simulator -- state            print webhooks, documents, faults and recent deliveries
   npm run simulator -- reset            back to the seeded state
   npm run simulator -- document --title "My contract" [--team Sales]
@@ -304,6 +306,27 @@ async function runClient(cmd, argv) {
 				`${r.share.sharedUsername} ${cmd === 'sign' ? 'acted on' : 'rejected'} ${d.documentId}: events ${r.events.join(', ')}; state ${d.shareStateName}; waiting for ${d.waitingFor.join(', ') || 'nobody'}`,
 			);
 			printDeliveries(r.deliveries);
+			return;
+		}
+		case 'expire': {
+			if (!values.document && !values.latest)
+				throw new UsageError('expire needs --document <id> (or --latest)');
+			const documentId = values.document ?? (await newestOpenDocument(base));
+			const r = await control(base, 'POST', '/_sim/expire', { documentId });
+			if (values.json) console.log(JSON.stringify(r, null, 2));
+			else {
+				console.log(`${documentId}: sign request expired; state ${r.document.shareStateName}`);
+				printDeliveries(r.deliveries);
+			}
+			return;
+		}
+		case 'undelivered': {
+			const r = await control(base, 'GET', '/_sim/undelivered');
+			if (values.json) console.log(JSON.stringify(r.results, null, 2));
+			else {
+				console.log(`Undelivered (not retried, as Circularo retries none): ${r.results.length}`);
+				if (r.results.length > 0) printDeliveries(r.results);
+			}
 			return;
 		}
 		case 'state': {

@@ -14,6 +14,7 @@ const { SIGNATURE_MODES, fire, emit } = require('./deliveries');
 const { ApiError, isLoopbackAddress, isObject, readJsonBody, sendJson } = require('./http');
 const { newDocumentRecord } = require('./seed');
 const { actOnSignRequest, shareView } = require('./signing');
+const { AWAY_ROUTES, expire, undelivered } = require('./away');
 const { forgetSnapshots } = require('./readLag');
 
 /**
@@ -53,7 +54,8 @@ class SimulatorControl extends SimulatorState {
 	/**
 	 * Creates a document (in tenant `acme`, team `Sales` unless told otherwise), in progress unless
 	 * `shareStateName` says otherwise: `null` is a document never shared.
-	 * @param {{ title?: string, team?: string | null, tenant?: string, documentId?: string, shareStateName?: string | null }} [opts]
+	 * `createDate` (ISO 8601) backdates it, as documents of a tenant in use for years are.
+	 * @param {{ title?: string, team?: string | null, tenant?: string, documentId?: string, shareStateName?: string | null, createDate?: string }} [opts]
 	 */
 	createDocument(opts = {}) {
 		const tenant = this.tenants.get(opts.tenant ?? 'acme');
@@ -80,6 +82,11 @@ class SimulatorControl extends SimulatorState {
 			creator: creator ? creator.id : 'unknown',
 			shareStateName: opts.shareStateName === undefined ? 'inprogress' : opts.shareStateName,
 		});
+		if (opts.createDate !== undefined) {
+			if (Number.isNaN(Date.parse(opts.createDate)))
+				throw new ApiError(400, 'INVALID_DATE', `createDate "${opts.createDate}" is not a date`);
+			doc.createDate = new Date(opts.createDate).toISOString();
+		}
 		this.documents.set(documentId, doc);
 		return this.publicDocument(doc);
 	}
@@ -117,6 +124,19 @@ class SimulatorControl extends SimulatorState {
 			events: emitted.map((e) => e.event),
 			deliveries,
 		};
+	}
+
+	/**
+	 * The document's sign request expires (its deadline passed): `signExpired`, state `expired`.
+	 * @param {{ documentId: string }} opts
+	 */
+	expire(opts) {
+		return expire(/** @type {any} */ (this), opts);
+	}
+
+	/** Deliveries that did not reach their webhook; Circularo sends none of them again. */
+	undelivered() {
+		return undelivered(/** @type {any} */ (this));
 	}
 
 	/** Resolves once every event the API emitted so far (creation, sharing, ...) is delivered. */
@@ -322,6 +342,7 @@ const CONTROL_ROUTES = [
 			return [200, { ok: true }];
 		},
 	],
+	...AWAY_ROUTES,
 ];
 
 /**

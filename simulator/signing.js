@@ -41,7 +41,7 @@ const PHONE = /^\+?[0-9 ()-]{5,20}$/;
  *   shareTo: string, sharedBy: string, shareDate: string, message: string | null, validUntil: string | null,
  *   otpEnabled: boolean, phone: string | null, mail: string | null, order: number, sequential: boolean,
  *   automaticReminder: { start: string, intervalDays: number } | null,
- *   isActive: boolean, status: 'pending' | 'done' | 'rejected' | 'cancelled', actedAt: string | null }} ShareRecord
+ *   isActive: boolean, status: 'pending' | 'done' | 'rejected' | 'cancelled' | 'expired', actedAt: string | null }} ShareRecord
  * @typedef {{ event: string, actor: Actor }} Emitted
  */
 

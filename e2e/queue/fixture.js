@@ -102,6 +102,17 @@ async function logShows(proc, re, id) {
 	);
 }
 
+/**
+ * How often a process ran a poll of the named workflow: n8n logs each at debug level (start the
+ * stack with `logLevel: 'debug'`). @param {{ readLog: () => string }} proc @param {string} workflowName
+ */
+function pollsLogged(proc, workflowName) {
+	const started = `Poll trigger initiated for workflow "${workflowName}"`;
+	return plainLog(proc)
+		.split('\n')
+		.filter((line) => line.includes(started)).length;
+}
+
 /** Webhook URLs only: listWebhooks() also returns secrets, which must never reach an assertion message. */
 const urlsOf = (/** @type {any[]} */ hooks) => hooks.map((w) => w.callbackUrl);
 
@@ -116,6 +127,7 @@ module.exports = {
 	startQueueStack,
 	loggedIds,
 	logShows,
+	pollsLogged,
 	urlsOf,
 	positiveInt,
 	WORKER_STARTED,

@@ -66,7 +66,7 @@ export class CircularoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Circularo must be able to reach this n8n over the internet, and your Circularo tenant must have webhooks enabled by Circularo support.',
+					'Circularo must be able to reach this n8n over the internet, and your Circularo tenant must have webhooks enabled by Circularo support. Circularo sends each event once: events while n8n is stopped or unreachable are not sent again. For workflows that must not miss one, use the Circularo Polling Trigger.',
 				name: 'notice',
 				type: 'notice',
 				default: '',

@@ -29,6 +29,7 @@ import type { Readable } from 'stream';
 import { CircularoApi } from '../../credentials/CircularoApi.credentials';
 import { Circularo } from '../../nodes/Circularo/Circularo.node';
 import { CircularoTrigger } from '../../nodes/Circularo/CircularoTrigger.node';
+import { CircularoPollingTrigger } from '../../nodes/Circularo/CircularoPollingTrigger.node';
 
 const {
 	httpRequest,
@@ -483,4 +484,36 @@ export function triggerInAnotherProcess(): CircularoTrigger {
 		fresh = new Fresh();
 	});
 	return fresh!;
+}
+
+// ---- The polling trigger's poll context -----------------------------------------------------------
+
+const pollingNode = nodeOf('node-poll', 'Circularo Polling Trigger', 'circularoPollingTrigger');
+const pollingDescription = new CircularoPollingTrigger().description;
+
+export interface PollOptions {
+	credentials: CircularoTestCredentials;
+	/** Parameter values as the workflow stores them; "events" is All Events unless given. */
+	parameters?: IDataObject;
+	/** The node's static data, kept by the test between polls as n8n keeps it. */
+	staticData: IDataObject;
+	/** getMode(): 'trigger' (published, default) or 'manual' (Fetch Test Event). */
+	mode?: string;
+}
+
+/** The context n8n gives poll(): parameters, the node's static data, getMode, n8n-core's HTTP. */
+export function pollContext(options: PollOptions) {
+	const log = newLog();
+	const parameters = resolved(pollingDescription, pollingNode, {
+		events: ['*'],
+		...options.parameters,
+	} as INodeParameters);
+	const context = Object.assign(commonContext(pollingNode, options.credentials, log), {
+		getWorkflow: () => testWorkflow,
+		getMode: () => options.mode ?? 'trigger',
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			name in parameters ? parameters[name] : fallback,
+		getWorkflowStaticData: () => options.staticData,
+	});
+	return { context: context as never, log };
 }

@@ -35,7 +35,11 @@ describe('the built package, as n8n loads it', () => {
 			expect(entry).toBeDefined();
 			expect(basename(path).split('.')[0]).toBe(entry!.className);
 		}
-		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['circularo', 'circularoTrigger']);
+		expect(Object.keys(loader.nodeTypes).sort()).toEqual([
+			'circularo',
+			'circularoPollingTrigger',
+			'circularoTrigger',
+		]);
 		expect(Object.keys(loader.credentialTypes)).toEqual(['circularoApi']);
 	});
 
@@ -44,7 +48,7 @@ describe('the built package, as n8n loads it', () => {
 			...loader.types.nodes.map((n) => ({ icon: n.iconUrl ?? n.icon })),
 			...loader.types.credentials.map((c) => ({ icon: c.iconUrl ?? c.icon })),
 		];
-		expect(described).toHaveLength(3);
+		expect(described).toHaveLength(4);
 		for (const { icon } of described) {
 			const paths = iconPaths(icon);
 			expect(paths).toHaveLength(2);
@@ -69,8 +73,22 @@ describe('the built package, as n8n loads it', () => {
 		);
 		expect([...loader.known.credentials.circularoApi.supportedNodes!].sort()).toEqual([
 			'circularo',
+			'circularoPollingTrigger',
 			'circularoTrigger',
 		]);
+	});
+
+	it('describes a polling trigger with a codex file and the same credential', () => {
+		const node = described('circularoPollingTrigger');
+		expect(node.polling).toBe(true);
+		expect(node.group).toEqual(['trigger']);
+		expect(node.inputs).toEqual([]);
+		expect(node.credentials).toEqual([{ name: 'circularoApi', required: true }]);
+		expect(node.codex?.alias).toEqual(expect.arrayContaining(['e-signature', 'polling']));
+		expect(node.iconUrl).toEqual({
+			light: 'icons/n8n-nodes-circularo/dist/nodes/Circularo/circularo.svg',
+			dark: 'icons/n8n-nodes-circularo/dist/nodes/Circularo/circularo.dark.svg',
+		});
 	});
 
 	it('describes an action node usable as an AI tool, with a codex file and the same credential', () => {

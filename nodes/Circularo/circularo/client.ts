@@ -40,6 +40,9 @@ export const CREDENTIAL_TYPE = 'circularoApi';
 /** What a call with `absentOn404` answers when Circularo has nothing at the path. */
 export const ABSENT = Symbol('absent');
 
+/** What a call with `hiddenOn403` answers when the key may not see what is at the path. */
+export const HIDDEN = Symbol('hidden');
+
 /** The fields of the Circularo API credential. */
 export interface CircularoCredentials {
 	serverUrl: string;
@@ -71,6 +74,8 @@ export interface ApiCall extends EndpointCall {
 	qs?: IDataObject;
 	/** A 404 is an answer (ABSENT: what was asked for is not there), not a failure. */
 	absentOn404?: boolean;
+	/** A 403 is an answer (HIDDEN: the key may not see it), not a failure. */
+	hiddenOn403?: boolean;
 }
 
 export interface UploadCall extends EndpointCall {
@@ -138,7 +143,7 @@ export function circularoClient(
 	async function send(
 		endpoint: EndpointAdvice,
 		request: IHttpRequestOptions,
-		absentOn404 = false,
+		answers: Pick<ApiCall, 'absentOn404' | 'hiddenOn403'> = {},
 	): Promise<unknown> {
 		const server = await serverFor(endpoint);
 		try {
@@ -157,7 +162,8 @@ export function circularoClient(
 			);
 		} catch (error) {
 			const failed = readFailedRequest(error, server.secrets);
-			if (absentOn404 && failed.status === 404) return ABSENT;
+			if (answers.absentOn404 && failed.status === 404) return ABSENT;
+			if (answers.hiddenOn403 && failed.status === 403) return HIDDEN;
 			throw fail(server, endpoint, failed);
 		}
 	}
@@ -169,7 +175,7 @@ export function circularoClient(
 			return (await loaded()).credentials;
 		},
 
-		async request<T>({ endpoint, method, path, body, qs, absentOn404 }: ApiCall) {
+		async request<T>({ endpoint, method, path, body, qs, absentOn404, hiddenOn403 }: ApiCall) {
 			const request: IHttpRequestOptions = {
 				method,
 				url: path,
@@ -178,7 +184,7 @@ export function circularoClient(
 				timeout: API_TIMEOUT_MS,
 			};
 			if (body !== undefined) request.body = body;
-			return (await send(endpoint, request, absentOn404)) as T;
+			return (await send(endpoint, request, { absentOn404, hiddenOn403 })) as T;
 		},
 
 		async upload<T>({ endpoint, path, fields, fileField, file }: UploadCall) {

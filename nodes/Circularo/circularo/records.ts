@@ -13,6 +13,30 @@ import type { CircularoWebhook, WebhookRequest } from './endpoints/webhooks';
 /** A document made from an uploaded file, whatever its type (documented). */
 export const FILE_DEFINITION_TYPE = 'ext';
 
+/** A document's ID: documented as `documentId`; [assumed] some answers name it `id`. */
+export function documentIdOf(document: IDataObject): string | undefined {
+	return firstString(document.documentId, document.id);
+}
+
+/** A document's title: documented as `documentTitle`; [assumed] some answers name it `name`. */
+export function documentTitleOf(document: IDataObject): string | undefined {
+	return firstString(document.documentTitle, document.name);
+}
+
+/** A document's `createDate` (documented) as the text Circularo sent, for a search's date range. */
+export function createDateOf(document: IDataObject): string | undefined {
+	const value = document.createDate;
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** A document's `createDate` as epoch ms: [assumed] ISO 8601 text or epoch ms, as the docs show both. */
+export function createdAt(document: IDataObject): number | undefined {
+	const value = document.createDate;
+	const time =
+		typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
+	return Number.isFinite(time) ? time : undefined;
+}
+
 /** A document's state, documented as `workflow.shareStateName` (see DOCUMENT_STATES). */
 export function documentStatus(document: IDataObject): unknown {
 	return asObject(document.workflow)?.shareStateName;
@@ -58,19 +82,59 @@ export function documentHistory(document: IDataObject): IDataObject[] {
 	);
 }
 
+/** [assumed] What one history entry says: read as `{ event, actor, date, message }`. */
+export interface HistoryEntry {
+	event?: string;
+	actor?: unknown;
+	date?: string;
+	message?: string;
+}
+
+export function historyEntry(entry: IDataObject): HistoryEntry {
+	return {
+		event: textOf(entry.event),
+		actor: entry.actor,
+		date: textOf(entry.date),
+		message: textOf(entry.message),
+	};
+}
+
 /**
- * [assumed] What a document's history says about one event: its entries are read as `{ event,
- * actor, date, message }`, and the last entry of `event` wins (its `message` is the reason given
- * for a rejection or a cancellation).
+ * What a document's history says about one event: the last entry of `event` wins (its `message`
+ * is the reason given for a rejection or a cancellation).
  */
-export function lastHistoryEntry(
-	document: IDataObject,
-	event: string,
-): { actor?: unknown; date?: string; message?: string } | undefined {
-	const entry = documentHistory(document)
+export function lastHistoryEntry(document: IDataObject, event: string): HistoryEntry | undefined {
+	return documentHistory(document)
+		.map(historyEntry)
 		.filter((candidate) => candidate.event === event)
 		.at(-1);
-	return entry && { actor: entry.actor, date: textOf(entry.date), message: textOf(entry.message) };
+}
+
+/** A user a record names (a history entry's actor): its id, name and e-mail, each null when absent. */
+export interface RecordUser extends IDataObject {
+	id: string | null;
+	name: string | null;
+	email: string | null;
+}
+
+/**
+ * [assumed] A user as a record names one: a user name or e-mail, or an object with `id`/`userId`,
+ * `name`/`fullName`/`username` and `email`/`mail`. Null when it names no one.
+ */
+export function recordUser(value: unknown): RecordUser | null {
+	if (typeof value === 'string' && value !== '') {
+		return value.includes('@')
+			? { id: null, name: null, email: value }
+			: { id: null, name: value, email: null };
+	}
+	const user = asObject(value);
+	if (!user) return null;
+	const named: RecordUser = {
+		id: firstString(user.id, user.userId) ?? null,
+		name: firstString(user.name, user.fullName, user.username) ?? null,
+		email: firstString(user.email, user.mail) ?? null,
+	};
+	return named.id === null && named.name === null && named.email === null ? null : named;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { answerLacks, asObject, firstResultOf, firstString, resultsOf } from '../answers';
 import type { EndpointAdvice } from '../errors';
-import { ABSENT, type CircularoClient } from '../client';
+import { ABSENT, HIDDEN, type CircularoClient } from '../client';
 import { FILE_DEFINITION_TYPE } from '../records';
 
 export const DOCUMENT_RIGHTS =
@@ -47,7 +47,7 @@ export async function getDocument(
 	client: CircularoClient,
 	documentId: string,
 ): Promise<IDataObject> {
-	return (await readDocument(client, documentId, false)) as IDataObject;
+	return (await readDocument(client, documentId, {})) as IDataObject;
 }
 
 /**
@@ -58,17 +58,40 @@ export async function findDocument(
 	client: CircularoClient,
 	documentId: string,
 ): Promise<IDataObject | undefined> {
-	return await readDocument(client, documentId, true);
+	return (await readDocument(client, documentId, { absentOn404: true })) as IDataObject | undefined;
 }
 
-async function readDocument(client: CircularoClient, documentId: string, absentOn404: boolean) {
+/** What a watched document's lookup answers: the document, gone, or out of the key's sight. */
+export type WatchedDocument = { document: IDataObject } | { gone: true } | { outOfSight: true };
+
+/**
+ * A document someone watches (the polling trigger's record): gone as findDocument says, or out of
+ * sight: [assumed] a document the key could see and no longer may (its share withdrawn, the user's
+ * rights changed) answers GET /documents/:id with 403.
+ */
+export async function watchedDocument(
+	client: CircularoClient,
+	documentId: string,
+): Promise<WatchedDocument> {
+	const answer = await readDocument(client, documentId, { absentOn404: true, hiddenOn403: true });
+	if (answer === undefined) return { gone: true };
+	if (answer === HIDDEN) return { outOfSight: true };
+	return { document: answer };
+}
+
+async function readDocument(
+	client: CircularoClient,
+	documentId: string,
+	answers: { absentOn404?: boolean; hiddenOn403?: boolean },
+): Promise<IDataObject | undefined | typeof HIDDEN> {
 	const answer = await client.request({
 		endpoint: GET_DOCUMENT,
 		method: 'GET',
 		path: `/documents/${encodeURIComponent(documentId)}`,
-		absentOn404,
+		...answers,
 	});
 	if (answer === ABSENT) return undefined;
+	if (answer === HIDDEN) return HIDDEN;
 	return (
 		firstResultOf(answer) ??
 		answerLacks(

@@ -1,0 +1,115 @@
+import {
+	NodeConnectionTypes,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import { maxFileSizeOption } from './circularo/documentFiles';
+import { ALL_EVENTS, EVENTS } from './events';
+import { POLLED_EVENTS } from './pollingTrigger/items';
+import { runPoll } from './pollingTrigger/run';
+
+const EVENT_OPTIONS = POLLED_EVENTS.map((value) => ({
+	name: EVENTS[value][0],
+	value,
+	description: EVENTS[value][1],
+}));
+
+/** The selected events by their display names, as the Circularo Trigger shows them. */
+const EVENT_NAMES = JSON.stringify(
+	Object.fromEntries(EVENT_OPTIONS.map((option) => [option.value, option.name])),
+);
+const SUBTITLE = `={{(($parameter["events"] || []).includes("${ALL_EVENTS}")) ? "All events" : ($parameter["events"] || []).map((event) => (${EVENT_NAMES})[event] || event).join(", ")}}`;
+
+export class CircularoPollingTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Circularo Polling Trigger',
+		name: 'circularoPollingTrigger',
+		icon: { light: 'file:circularo.svg', dark: 'file:circularo.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: SUBTITLE,
+		description:
+			'Checks Circularo on a schedule and starts the workflow for documents sent for signing, signed, completed, rejected, expired, cancelled or deleted since the last check',
+		defaults: {
+			name: 'Circularo Polling Trigger',
+		},
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'circularoApi',
+				required: true,
+			},
+		],
+		properties: [
+			{
+				displayName:
+					"Reports each document once per sign request ending, including what happened while n8n was stopped, at the first check after it starts. Works with any user's API key and needs no webhook; the first check after publishing only records what is in progress.",
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: [],
+				description: 'The Circularo events that start the workflow',
+				options: [
+					{
+						name: 'All Events',
+						value: ALL_EVENTS,
+						description: 'Every event listed here',
+					},
+					...EVENT_OPTIONS,
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Download Signed Document',
+						name: 'downloadSignedDocument',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to download the signed PDF and attach it as binary data (for Document Completed and Document Signed events)',
+					},
+					{
+						displayName: 'Put Output File in Field',
+						name: 'binaryPropertyName',
+						type: 'string',
+						default: 'data',
+						hint: 'The name of the output binary field to put the signed PDF in',
+						description: 'Used with Download Signed Document',
+					},
+					{
+						displayName: 'Include Audit Trail',
+						name: 'includeAuditTrail',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to download the audit-trail PDF of the document and attach it as binary field "auditTrail"',
+					},
+					{
+						...maxFileSizeOption,
+						description: `${maxFileSizeOption.description} Used with Download Signed Document and Include Audit Trail.`,
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await runPoll(this);
+	}
+}
