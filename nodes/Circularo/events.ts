@@ -23,6 +23,21 @@ export type CircularoEventName = keyof typeof EVENTS;
 
 export const CIRCULARO_EVENTS = Object.keys(EVENTS) as CircularoEventName[];
 
+/**
+ * The events that end a sign request, and the state Circularo then reports for the document
+ * (`workflow.shareStateName`; `deleted`: the document is gone): what the webhook receivers confirm
+ * an ending event by, and what the polling trigger reports an ended document as.
+ */
+export const ENDING_OF_EVENT = {
+	documentCompleted: 'completed',
+	signRejected: 'rejected',
+	signExpired: 'expired',
+	signCancelled: 'cancelled',
+	documentDeleted: 'deleted',
+} as const satisfies Partial<Record<CircularoEventName, string>>;
+
+export type EndingState = (typeof ENDING_OF_EVENT)[keyof typeof ENDING_OF_EVENT];
+
 /** The events after which a signed PDF exists, so that the trigger can download it. */
 const WITH_SIGNED_PDF: readonly string[] = ['documentCompleted', 'documentSigned'];
 

@@ -17,7 +17,7 @@ import {
 	recordUser,
 	type HistoryEntry,
 } from '../circularo/records';
-import type { CircularoEventName } from '../events';
+import { ENDING_OF_EVENT, type CircularoEventName } from '../events';
 import type { CircularoEventItem } from '../webhooks/deliveryItem';
 
 /** The events a poll can see, in the order of the Events parameter. */
@@ -36,15 +36,11 @@ export type PolledEvent = (typeof POLLED_EVENTS)[number];
 export const IN_PROGRESS = 'inprogress' satisfies (typeof DOCUMENT_STATES)[number];
 
 /** The documented end states (`workflow.shareStateName`) and the event each ends with. */
-export const ENDING_EVENTS: Record<
-	Exclude<(typeof DOCUMENT_STATES)[number], typeof IN_PROGRESS>,
-	PolledEvent
-> = {
-	completed: 'documentCompleted',
-	rejected: 'signRejected',
-	expired: 'signExpired',
-	cancelled: 'signCancelled',
-};
+export const ENDING_EVENTS = Object.fromEntries(
+	Object.entries(ENDING_OF_EVENT)
+		.filter(([, state]) => state !== 'deleted')
+		.map(([event, state]) => [state, event]),
+) as Record<Exclude<(typeof DOCUMENT_STATES)[number], typeof IN_PROGRESS>, PolledEvent>;
 
 /** A document's documented state, as text. */
 export function stateOf(document: IDataObject): string | undefined {

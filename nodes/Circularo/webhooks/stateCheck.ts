@@ -16,22 +16,7 @@ import { sleep, type IDataObject } from 'n8n-workflow';
 import type { CircularoClient } from '../circularo/client';
 import { findDocument } from '../circularo/endpoints/documents';
 import { documentStatus } from '../circularo/records';
-import type { CircularoEventName } from '../events';
-
-/**
- * The events that claim a sign request has ended, and the state each claims: the document's
- * `workflow.shareStateName` (`deleted`: the document is gone). The only events whose claim a
- * state can confirm; every other event is believed as signed.
- */
-export const ENDING_OF_EVENT = {
-	documentCompleted: 'completed',
-	signRejected: 'rejected',
-	signExpired: 'expired',
-	signCancelled: 'cancelled',
-	documentDeleted: 'deleted',
-} as const satisfies Partial<Record<CircularoEventName, string>>;
-
-export type EndingState = (typeof ENDING_OF_EVENT)[keyof typeof ENDING_OF_EVENT];
+import { ENDING_OF_EVENT, type EndingState } from '../events';
 
 export function endingOfEvent(event: string): EndingState | undefined {
 	return (ENDING_OF_EVENT as Record<string, EndingState>)[event];

@@ -14,12 +14,8 @@ import type { CircularoClient } from '../../../circularo/client';
 import { documentFiles, wantedFiles, type DownloadOptions } from '../../../circularo/documentFiles';
 import { getDocument } from '../../../circularo/endpoints/documents';
 import { lastHistoryEntry } from '../../../circularo/records';
-import {
-	endingOfDocument,
-	endingOfEvent,
-	ENDING_OF_EVENT,
-	type EndingState,
-} from '../../../webhooks/stateCheck';
+import { ENDING_OF_EVENT, type EndingState } from '../../../events';
+import { endingOfDocument, endingOfEvent } from '../../../webhooks/stateCheck';
 import { actorFrom, type CircularoActor } from '../../../webhooks/deliveryItem';
 import { documentItem } from '../../common/output';
 
