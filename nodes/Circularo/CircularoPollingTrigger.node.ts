@@ -6,7 +6,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { maxFileSizeOption } from './circularo/documentFiles';
+import { eventFileOptions } from './circularo/documentFiles';
 import { ALL_EVENTS, EVENTS } from './events';
 import { POLLED_EVENTS } from './pollingTrigger/items';
 import { runPoll } from './pollingTrigger/run';
@@ -75,36 +75,7 @@ export class CircularoPollingTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add option',
 				default: {},
-				options: [
-					{
-						displayName: 'Download Signed Document',
-						name: 'downloadSignedDocument',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to download the signed PDF and attach it as binary data (for Document Completed and Document Signed events)',
-					},
-					{
-						displayName: 'Put Output File in Field',
-						name: 'binaryPropertyName',
-						type: 'string',
-						default: 'data',
-						hint: 'The name of the output binary field to put the signed PDF in',
-						description: 'Used with Download Signed Document',
-					},
-					{
-						displayName: 'Include Audit Trail',
-						name: 'includeAuditTrail',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to download the audit-trail PDF of the document and attach it as binary field "auditTrail"',
-					},
-					{
-						...maxFileSizeOption,
-						description: `${maxFileSizeOption.description} Used with Download Signed Document and Include Audit Trail.`,
-					},
-				],
+				options: [...eventFileOptions],
 			},
 		],
 	};

@@ -7,7 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { maxFileSizeOption } from './circularo/documentFiles';
+import { eventFileOptions } from './circularo/documentFiles';
 import { ALL_EVENTS, EVENT_OPTIONS } from './events';
 import { receiveDelivery } from './trigger/delivery';
 import { checkExists, create, unregister } from './trigger/lifecycle';
@@ -135,34 +135,7 @@ export class CircularoTrigger implements INodeType {
 				placeholder: 'Add option',
 				default: {},
 				options: [
-					{
-						displayName: 'Download Signed Document',
-						name: 'downloadSignedDocument',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to download the signed PDF and attach it as binary data (for Document Completed and Document Signed events)',
-					},
-					{
-						displayName: 'Put Output File in Field',
-						name: 'binaryPropertyName',
-						type: 'string',
-						default: 'data',
-						hint: 'The name of the output binary field to put the signed PDF in',
-						description: 'Used with Download Signed Document',
-					},
-					{
-						displayName: 'Include Audit Trail',
-						name: 'includeAuditTrail',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to download the audit-trail PDF of the document and attach it as binary field "auditTrail"',
-					},
-					{
-						...maxFileSizeOption,
-						description: `${maxFileSizeOption.description} Used with Download Signed Document and Include Audit Trail.`,
-					},
+					...eventFileOptions,
 					{
 						displayName: 'Include Request Headers',
 						name: 'includeHeaders',

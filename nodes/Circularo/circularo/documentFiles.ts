@@ -45,6 +45,38 @@ export const maxFileSizeOption: INodeProperties = {
 		'The largest PDF to download. A larger one fails with its size rather than filling the memory or disk of n8n.',
 };
 
+/** Both triggers' file options: the signed PDF, the audit trail and their size limit. */
+export const eventFileOptions: INodeProperties[] = [
+	{
+		displayName: 'Download Signed Document',
+		name: 'downloadSignedDocument',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to download the signed PDF and attach it as binary data (for Document Completed and Document Signed events)',
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the output binary field to put the signed PDF in',
+		description: 'Used with Download Signed Document',
+	},
+	{
+		displayName: 'Include Audit Trail',
+		name: 'includeAuditTrail',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to download the audit-trail PDF of the document and attach it as binary field "auditTrail"',
+	},
+	{
+		...maxFileSizeOption,
+		description: `${maxFileSizeOption.description} Used with Download Signed Document and Include Audit Trail.`,
+	},
+];
+
 /** The download options of every node, by their parameter names. */
 export interface DownloadOptions {
 	downloadSignedDocument?: boolean;
