@@ -7,21 +7,12 @@ import {
 } from 'n8n-workflow';
 
 import { eventFileOptions } from './circularo/documentFiles';
-import { ALL_EVENTS, EVENTS } from './events';
+import { ALL_EVENTS, eventOptions, eventsSubtitle } from './events';
 import { POLLED_EVENTS } from './pollingTrigger/items';
 import { runPoll } from './pollingTrigger/run';
 
-const EVENT_OPTIONS = POLLED_EVENTS.map((value) => ({
-	name: EVENTS[value][0],
-	value,
-	description: EVENTS[value][1],
-}));
-
-/** The selected events by their display names, as the Circularo Trigger shows them. */
-const EVENT_NAMES = JSON.stringify(
-	Object.fromEntries(EVENT_OPTIONS.map((option) => [option.value, option.name])),
-);
-const SUBTITLE = `={{(($parameter["events"] || []).includes("${ALL_EVENTS}")) ? "All events" : ($parameter["events"] || []).map((event) => (${EVENT_NAMES})[event] || event).join(", ")}}`;
+const EVENT_OPTIONS = eventOptions(POLLED_EVENTS);
+const SUBTITLE = eventsSubtitle(EVENT_OPTIONS);
 
 export class CircularoPollingTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -8,15 +8,11 @@ import {
 } from 'n8n-workflow';
 
 import { eventFileOptions } from './circularo/documentFiles';
-import { ALL_EVENTS, EVENT_OPTIONS } from './events';
+import { ALL_EVENTS, EVENT_OPTIONS, eventsSubtitle } from './events';
 import { receiveDelivery } from './trigger/delivery';
 import { checkExists, create, unregister } from './trigger/lifecycle';
 
-/** The selected events by their display names, e.g. "Document Completed, Document Signed". */
-const EVENT_NAMES = JSON.stringify(
-	Object.fromEntries(EVENT_OPTIONS.map((option) => [option.value, option.name])),
-);
-const SUBTITLE = `={{(($parameter["events"] || []).includes("${ALL_EVENTS}")) ? "All events" : ($parameter["events"] || []).map((event) => (${EVENT_NAMES})[event] || event).join(", ")}}`;
+const SUBTITLE = eventsSubtitle(EVENT_OPTIONS);
 
 export class CircularoTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -56,8 +56,20 @@ export function hasSignedPdf(event: string): boolean {
 }
 
 /** The trigger's event options, in the order of EVENTS (sorted by display name). */
-export const EVENT_OPTIONS = CIRCULARO_EVENTS.map((value) => ({
-	name: EVENTS[value][0],
-	value,
-	description: EVENTS[value][1],
-}));
+export function eventOptions(events: readonly CircularoEventName[]) {
+	return events.map((value) => ({
+		name: EVENTS[value][0],
+		value,
+		description: EVENTS[value][1],
+	}));
+}
+
+export const EVENT_OPTIONS = eventOptions(CIRCULARO_EVENTS);
+
+/** A trigger's subtitle: its selected events by their display names, e.g. "Document Completed, Document Signed". */
+export function eventsSubtitle(options: Array<{ name: string; value: string }>): string {
+	const names = JSON.stringify(
+		Object.fromEntries(options.map((option) => [option.value, option.name])),
+	);
+	return `={{(($parameter["events"] || []).includes("${ALL_EVENTS}")) ? "All events" : ($parameter["events"] || []).map((event) => (${names})[event] || event).join(", ")}}`;
+}
